@@ -1,0 +1,18 @@
+#!/bin/sh
+# Installs what is missing, builds, and runs the whole test suite twice:
+# a normal build and one under AddressSanitizer + UBSan.
+set -eu
+cd "$(dirname "$0")/.."
+deploy/deps.sh
+jobs=$(nproc 2>/dev/null || echo 2)
+werror=OFF
+[ "${CI:-}" = "true" ] && werror=ON
+cmake -S . -B build -DSIGNAGE_WERROR=$werror >/dev/null
+cmake --build build -j"$jobs"
+(cd build && ctest --output-on-failure -j"$jobs")
+if [ "${SIGNAGE_SKIP_SANITIZE:-}" != "1" ]; then
+    cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSIGNAGE_SANITIZE=ON \
+        -DSIGNAGE_WERROR=$werror >/dev/null
+    cmake --build build-asan -j"$jobs"
+    (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$jobs")
+fi
