@@ -1,7 +1,121 @@
+/* signage-player: command line to the app's modes. */
+#define LOG_MODULE "main"
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
-int main(void)
+#include "app.h"
+#include "config.h"
+#include "feed.h"
+#include "log.h"
+
+static const char usage[] =
+    "usage: signage-player [--config FILE] [--window WxH]\n"
+    "       signage-player --snapshot DIR [--size WxH] [--config FILE]\n"
+    "       signage-player --layout-dump [--size WxH] [--config FILE]\n"
+    "options:\n"
+    "  --config FILE   settings (default: /etc/signage-player/player.ini if present)\n"
+    "  --window WxH    a window instead of fullscreen\n"
+    "  --snapshot DIR  write every page of the feed as PNG into DIR and exit\n"
+    "  --layout-dump   print every page of the feed as JSON and exit\n"
+    "  --size WxH      screen size for the headless modes (default 1920x1080)\n"
+    "  --now TIME      the wall clock at start, RFC 3339 (for tests and previews)\n"
+    "  --wait SECONDS  headless: how long to wait for the first fetch (default 15)\n"
+    "  --version       print the version\n";
+
+typedef struct {
+    const char *config, *snapshot;
+    bool dump;
+    app_options app;
+} args;
+
+static bool parse_size(const char *s, int *w, int *h)
 {
-    puts("signage-player: under construction");
-    return 0;
+    char tail;
+    return sscanf(s, "%dx%d%c", w, h, &tail) == 2 && *w >= 64 && *h >= 64 &&
+           *w <= 16384 && *h <= 16384;
+}
+
+static bool parse_args(int argc, char **argv, args *a)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        bool takes = strcmp(o, "--config") == 0 || strcmp(o, "--window") == 0 ||
+                     strcmp(o, "--snapshot") == 0 || strcmp(o, "--size") == 0 ||
+                     strcmp(o, "--now") == 0 || strcmp(o, "--wait") == 0;
+        if (takes && !v) {
+            fprintf(stderr, "signage-player: %s needs a value\n", o);
+            return false;
+        }
+        if (strcmp(o, "--config") == 0) {
+            a->config = v;
+        } else if (strcmp(o, "--window") == 0 || strcmp(o, "--size") == 0) {
+            if (!parse_size(v, &a->app.width, &a->app.height)) {
+                fprintf(stderr, "signage-player: bad size '%s' (expected WxH)\n", v);
+                return false;
+            }
+        } else if (strcmp(o, "--snapshot") == 0) {
+            a->snapshot = v;
+        } else if (strcmp(o, "--now") == 0) {
+            if (!feed_parse_time(v, &a->app.now)) {
+                fprintf(stderr, "signage-player: bad time '%s' (expected RFC 3339)\n", v);
+                return false;
+            }
+            a->app.has_now = true;
+        } else if (strcmp(o, "--wait") == 0) {
+            char *end;
+            long s = strtol(v, &end, 10);
+            if (*end || s < 0 || s > 3600) {
+                fprintf(stderr, "signage-player: bad --wait '%s'\n", v);
+                return false;
+            }
+            a->app.wait_ms = (int)s * 1000;
+        } else if (strcmp(o, "--layout-dump") == 0) {
+            a->dump = true;
+        } else if (strcmp(o, "--version") == 0) {
+            printf("signage-player %s\n", SIGNAGE_VERSION);
+            exit(0);
+        } else if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+            fputs(usage, stdout);
+            exit(0);
+        } else {
+            fprintf(stderr, "signage-player: unknown option '%s'\n%s", o, usage);
+            return false;
+        }
+        i += takes;
+    }
+    return true;
+}
+
+static bool load_config(const char *path, config *cfg)
+{
+    char err[1024];
+    config_defaults(cfg);
+    if (!path && access("/etc/signage-player/player.ini", R_OK) == 0)
+        path = "/etc/signage-player/player.ini";
+    if (path && !config_load(cfg, path, err, sizeof err)) {
+        fprintf(stderr, "signage-player: %s\n", err);
+        return false;
+    }
+    enum log_level lv;
+    if (log_level_from_name(cfg->log_level, &lv)) log_set_level(lv);
+    /* The clock on screen and every local time follow the configured zone. */
+    if (cfg->time_zone[0]) {
+        setenv("TZ", cfg->time_zone, 1);
+        tzset();
+    }
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    args a = {0};
+    config cfg;
+    if (!parse_args(argc, argv, &a) || !load_config(a.config, &cfg)) return 2;
+    if (a.snapshot) return app_snapshot(&cfg, &a.app, a.snapshot);
+    if (a.dump) return app_layout_dump(&cfg, &a.app, stdout);
+    return app_run(&cfg, &a.app);
 }

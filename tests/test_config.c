@@ -109,7 +109,8 @@ static void test_file(void)
     CHECK(!config_load(&cfg, "/nonexistent/player.ini", err, sizeof err));
     CHECK(strstr(err, "/nonexistent/player.ini") != NULL);
     config_defaults(&cfg);
-    CHECKF(config_load(&cfg, TEST_SOURCE_DIR "/config/player.ini", err, sizeof err), "%s", err);
+    CHECKF(config_load(&cfg, TEST_SOURCE_DIR "/config/player.ini", err, sizeof err), "%s",
+           err);
     /* The shipped config's relative feed path is resolved beside it. */
     CHECK(strstr(cfg.feed, "/config/") != NULL);
 }

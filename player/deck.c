@@ -1,0 +1,101 @@
+#include "deck.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct deck {
+    feed *feed;
+    const config *cfg;
+    int w, h;
+    const layout_measure *measure;
+    deck_image_fn image;
+    void *image_ctx;
+    layout_item **layouts; /* NULL until made */
+};
+
+deck *deck_create(feed *f, const config *cfg, int screen_w, int screen_h,
+                  const layout_measure *m, deck_image_fn image, void *image_ctx)
+{
+    deck *d = calloc(1, sizeof *d);
+    if (!d) abort();
+    d->feed = f;
+    d->cfg = cfg;
+    d->w = screen_w;
+    d->h = screen_h;
+    d->measure = m;
+    d->image = image;
+    d->image_ctx = image_ctx;
+    d->layouts = calloc(f->n_items ? f->n_items : 1, sizeof *d->layouts);
+    if (!d->layouts) abort();
+    return d;
+}
+
+void deck_destroy(deck *d)
+{
+    if (!d) return;
+    for (size_t i = 0; i < d->feed->n_items; i++)
+        layout_item_destroy(d->layouts[i]);
+    free(d->layouts);
+    feed_destroy(d->feed);
+    free(d);
+}
+
+const feed *deck_feed(const deck *d)
+{
+    return d->feed;
+}
+
+size_t deck_count(const deck *d)
+{
+    return d->feed->n_items;
+}
+
+layout_params deck_params(const deck *d, size_t i)
+{
+    const config *c = d->cfg;
+    layout_params p = {
+        .screen_w = d->w,
+        .screen_h = d->h,
+        .body_size = c->body_size,
+        .title_size = c->title_size,
+        .line_spacing = c->line_spacing,
+        .paragraph_spacing = c->paragraph_spacing,
+        .margin = c->margin,
+        .indent = c->indent,
+        .justify = c->justify,
+        .language = c->language,
+        .reading_speed = c->reading_speed,
+        .page_min = c->page_min,
+        .page_max = c->page_max,
+    };
+    if (d->feed->language) p.language = d->feed->language;
+    if (i < d->feed->n_items) {
+        const feed_item *it = &d->feed->items[i];
+        if (it->language) p.language = it->language;
+        int dur = it->signage.duration;
+        p.duration = dur > c->duration_cap ? c->duration_cap : dur;
+        p.has_image = d->image && d->image(d->image_ctx, it);
+    }
+    return p;
+}
+
+const layout_item *deck_layout(deck *d, size_t i)
+{
+    if (i >= d->feed->n_items) return NULL;
+    if (!d->layouts[i]) {
+        layout_params p = deck_params(d, i);
+        const feed_item *it = &d->feed->items[i];
+        d->layouts[i] = layout_item_create(&p, d->measure, it->title, it->body);
+    }
+    return d->layouts[i];
+}
+
+void deck_resize(deck *d, int screen_w, int screen_h)
+{
+    for (size_t i = 0; i < d->feed->n_items; i++) {
+        layout_item_destroy(d->layouts[i]);
+        d->layouts[i] = NULL;
+    }
+    d->w = screen_w;
+    d->h = screen_h;
+}

@@ -1,0 +1,229 @@
+/* The headless modes: --snapshot writes every page of the feed as PNG,
+ * --layout-dump prints every page as JSON. No display: SDL's dummy video
+ * driver and the software renderer on a surface. */
+#define LOG_MODULE "headless"
+#include <cJSON.h>
+#include <SDL.h>
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "app.h"
+#include "deck.h"
+#include "log.h"
+#include "media.h"
+#include "render.h"
+#include "source.h"
+#include "timefmt.h"
+
+typedef struct {
+    source *src;
+    media *media;
+    deck *deck; /* NULL when there is no feed to show */
+    int w, h;
+} stage;
+
+static bool stage_open(stage *st, const config *cfg, const app_options *opt)
+{
+    memset(st, 0, sizeof *st);
+    st->w = opt->width > 0 ? opt->width : 1920;
+    st->h = opt->height > 0 ? opt->height : 1080;
+    if (!getenv("SDL_VIDEODRIVER")) SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);
+    if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0) {
+        LOG_ERR("SDL: %s", SDL_GetError());
+        return false;
+    }
+    IMG_Init(IMG_INIT_PNG | IMG_INIT_JPG);
+    st->src = source_create(cfg, NULL, NULL);
+    st->media = media_create(cfg, st->src);
+    if (!st->media) return false;
+    if (st->src) {
+        source_wait_first(st->src, opt->wait_ms > 0 ? opt->wait_ms : 15000);
+        feed *f = source_take_feed(st->src);
+        if (f)
+            st->deck = deck_create(f, cfg, st->w, st->h, media_measure(st->media),
+                                   media_has_image, st->media);
+    }
+    return true;
+}
+
+static void stage_close(stage *st)
+{
+    deck_destroy(st->deck);
+    media_destroy(st->media);
+    source_destroy(st->src);
+    IMG_Quit();
+    TTF_Quit();
+    SDL_Quit();
+}
+
+static int64_t wall_now(const app_options *opt)
+{
+    return opt->has_now ? opt->now : (int64_t)time(NULL);
+}
+
+/* A file name that shows what the page is: 003-health-check-p01.png */
+static void page_file(char *buf, size_t size, const char *dir, size_t item,
+                      const char *id, int page)
+{
+    char safe[48];
+    size_t n = 0;
+    for (const char *p = id; *p && n < sizeof safe - 1; p++) {
+        char c = *p;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  (c >= '0' && c <= '9') || c == '-' || c == '_';
+        safe[n++] = ok ? c : '_';
+    }
+    safe[n] = '\0';
+    snprintf(buf, size, "%s/%03zu-%s-p%02d.png", dir, item + 1, safe, page + 1);
+}
+
+static bool save(SDL_Surface *s, const char *path)
+{
+    if (IMG_SavePNG(s, path) != 0) {
+        LOG_ERR("cannot write %s: %s", path, SDL_GetError());
+        return false;
+    }
+    printf("%s\n", path);
+    return true;
+}
+
+static bool snapshot_pages(stage *st, render *rd, SDL_Renderer *r, SDL_Surface *target,
+                           const char *dir, int64_t now)
+{
+    char clock[16], day[64], date[64], path[4096];
+    timefmt_clock(now, clock, sizeof clock);
+    timefmt_day(now, day, sizeof day);
+    const feed *f = deck_feed(st->deck);
+    for (size_t i = 0; i < deck_count(st->deck); i++) {
+        const feed_item *item = &f->items[i];
+        const layout_item *it = deck_layout(st->deck, i);
+        date[0] = '\0';
+        if (item->has_date_published)
+            timefmt_date(item->date_published, date, sizeof date);
+        for (int p = 0; p < it->n_pages; p++) {
+            render_slide s = {
+                .layout = it,
+                .page = p,
+                .date = date[0] ? date : NULL,
+                .clock = clock,
+                .day = day,
+                .image = media_image(st->media, item, &it->frame.image),
+                .image_key = item,
+                .urgent = item->signage.priority == FEED_PRIORITY_URGENT,
+            };
+            render_draw_slide(rd, &s);
+            SDL_RenderPresent(r);
+            page_file(path, sizeof path, dir, i, item->id, p);
+            if (!save(target, path)) return false;
+        }
+    }
+    return true;
+}
+
+int app_snapshot(const config *cfg, const app_options *opt, const char *dir)
+{
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        LOG_ERR("cannot create %s: %s", dir, strerror(errno));
+        return 1;
+    }
+    stage st;
+    if (!stage_open(&st, cfg, opt)) {
+        stage_close(&st);
+        return 1;
+    }
+    SDL_Surface *target =
+        SDL_CreateRGBSurfaceWithFormat(0, st.w, st.h, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *r = target ? SDL_CreateSoftwareRenderer(target) : NULL;
+    if (!r) {
+        LOG_ERR("software renderer: %s", SDL_GetError());
+        SDL_FreeSurface(target);
+        stage_close(&st);
+        return 1;
+    }
+    render *rd = render_create(r, media_fonts(st.media), cfg);
+    int64_t now = wall_now(opt);
+    bool ok;
+    if (st.deck && deck_count(st.deck) > 0) {
+        ok = snapshot_pages(&st, rd, r, target, dir, now);
+    } else {
+        char clock[16], day[64], path[4096];
+        timefmt_clock(now, clock, sizeof clock);
+        timefmt_day(now, day, sizeof day);
+        render_draw_waiting(rd, st.w, st.h, clock, day, "正在获取最新信息……");
+        SDL_RenderPresent(r);
+        snprintf(path, sizeof path, "%s/000-waiting.png", dir);
+        ok = save(target, path);
+    }
+    render_destroy(rd);
+    SDL_DestroyRenderer(r);
+    SDL_FreeSurface(target);
+    stage_close(&st);
+    return ok ? 0 : 1;
+}
+
+static cJSON *dump_line(const layout_line *ln)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "text", ln->text);
+    cJSON_AddNumberToObject(o, "width", ln->width);
+    cJSON_AddNumberToObject(o, "indent", ln->indent);
+    cJSON_AddBoolToObject(o, "para_end", ln->para_end);
+    cJSON_AddBoolToObject(o, "justify", ln->justify);
+    return o;
+}
+
+static cJSON *dump_item(const feed_item *item, const layout_item *it)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", item->id);
+    cJSON_AddNumberToObject(o, "title_px", it->title_px);
+    cJSON_AddNumberToObject(o, "font_px", it->body_px);
+    cJSON_AddNumberToObject(o, "box_width", it->frame.body.w);
+    cJSON_AddNumberToObject(o, "box_height", it->frame.body.h);
+    cJSON *title = cJSON_AddArrayToObject(o, "title");
+    for (int i = 0; i < it->n_title_lines; i++)
+        cJSON_AddItemToArray(title, dump_line(&it->title_lines[i]));
+    cJSON *pages = cJSON_AddArrayToObject(o, "pages");
+    for (int p = 0; p < it->n_pages; p++) {
+        const layout_page *pg = &it->pages[p];
+        cJSON *po = cJSON_CreateObject();
+        cJSON_AddNumberToObject(po, "seconds", pg->seconds);
+        cJSON_AddNumberToObject(po, "chars", pg->chars);
+        cJSON *lines = cJSON_AddArrayToObject(po, "lines");
+        for (int l = pg->first; l < pg->first + pg->count; l++)
+            cJSON_AddItemToArray(lines, dump_line(&it->lines[l]));
+        cJSON_AddItemToArray(pages, po);
+    }
+    return o;
+}
+
+int app_layout_dump(const config *cfg, const app_options *opt, FILE *out)
+{
+    stage st;
+    if (!stage_open(&st, cfg, opt)) {
+        stage_close(&st);
+        return 1;
+    }
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "width", st.w);
+    cJSON_AddNumberToObject(root, "height", st.h);
+    cJSON *items = cJSON_AddArrayToObject(root, "items");
+    if (st.deck) {
+        const feed *f = deck_feed(st.deck);
+        for (size_t i = 0; i < deck_count(st.deck); i++)
+            cJSON_AddItemToArray(items, dump_item(&f->items[i], deck_layout(st.deck, i)));
+    }
+    char *text = cJSON_Print(root);
+    fputs(text, out);
+    fputc('\n', out);
+    cJSON_free(text);
+    cJSON_Delete(root);
+    stage_close(&st);
+    return 0;
+}

@@ -1,0 +1,45 @@
+/* render: draws slides on an SDL_Renderer. Owns a cache of line textures
+ * (capped in bytes, least recently used evicted) so that a page that comes
+ * round again is not shaped or rasterised again. Called by the app loop and
+ * the headless snapshot mode only. */
+#pragma once
+#include <stdbool.h>
+
+#include <SDL.h>
+
+#include "config.h"
+#include "fonts.h"
+#include "layout.h"
+
+typedef struct render render;
+
+/* What one slide shows; everything is borrowed for the call. */
+typedef struct {
+    const layout_item *layout;
+    int page;              /* 0-based page of layout */
+    const char *date;      /* item date line for the footer, may be NULL */
+    const char *clock;     /* "14:05" */
+    const char *day;       /* "6月28日 星期五" */
+    SDL_Surface *image;    /* already scaled to layout->frame.image, may be NULL */
+    const void *image_key; /* identity of image for the texture cache */
+    bool urgent;           /* urgent template */
+} render_slide;
+
+render *render_create(SDL_Renderer *r, fonts *f, const config *cfg);
+void render_destroy(render *rd);
+
+void render_draw_slide(render *rd, const render_slide *s);
+
+/* The calm slide shown while there is nothing to show yet: centre name,
+ * clock and a short line of status. Never black. */
+void render_draw_waiting(render *rd, int screen_w, int screen_h, const char *clock,
+                         const char *day, const char *status);
+
+/* Outside screen hours: black. */
+void render_draw_off(render *rd);
+
+/* Drops every cached texture (e.g. after a new feed). */
+void render_flush(render *rd);
+
+/* Bytes of texture memory the cache holds now (tests and status). */
+size_t render_cache_bytes(const render *rd);
