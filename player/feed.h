@@ -8,11 +8,19 @@
 
 #define FEED_MAX_BYTES (8 * 1024 * 1024)
 #define FEED_MAX_ITEMS 10000
-#define FEED_MAX_TEXT (64 * 1024)   /* bytes of body text per item, after normalising */
+#define FEED_MAX_TEXT (64 * 1024) /* bytes of body text per item, after normalising */
 #define FEED_MAX_TITLE 1024
 #define FEED_MAX_HOURS 8
+#define FEED_MAX_ID 1024       /* bytes; an item with a longer id is skipped */
+#define FEED_MAX_URL 4096      /* bytes; a longer image URL is dropped */
+#define FEED_MAX_DURATION 3600 /* seconds; a larger _signage.duration is capped */
+#define FEED_JSON_MAX_DEPTH 64 /* nesting of arrays and objects */
 
-typedef enum { FEED_PRIORITY_NORMAL, FEED_PRIORITY_HIGH, FEED_PRIORITY_URGENT } feed_priority;
+typedef enum {
+    FEED_PRIORITY_NORMAL,
+    FEED_PRIORITY_HIGH,
+    FEED_PRIORITY_URGENT
+} feed_priority;
 
 /* A daily window in minutes since local midnight. to <= from crosses midnight
  * and belongs to the day it starts. */
@@ -24,10 +32,10 @@ typedef struct {
 typedef struct {
     bool has_start, has_end;
     int64_t start, end; /* Unix seconds (UTC) */
-    uint8_t days;       /* bit d (1..7, ISO Monday=1) set: shown that day; 0 = every day */
+    uint8_t days; /* bit d (1..7, ISO Monday=1) set: shown that day; 0 = every day */
     int n_hours;
     feed_window hours[FEED_MAX_HOURS];
-    int duration;       /* seconds per page, 0 = reading-time rule */
+    int duration; /* seconds per page, 0 = reading-time rule */
     bool has_priority;
     feed_priority priority;
     bool has_order;
@@ -65,12 +73,45 @@ typedef struct feed {
  * problem) when the document is not JSON or not a JSON Feed. Items that
  * cannot be shown are skipped with one log line each naming source, item id
  * and the problem. A feed with zero usable items is returned (n_items == 0)
- * when the document itself is a valid feed. */
+ * when the document itself is a valid feed.
+ *
+ * The document must be UTF-8 (a leading BOM is skipped); invalid UTF-8 or
+ * JSON that feed_json_valid refuses rejects the whole document, because
+ * replacing bytes could silently change ids. version must be
+ * "http(s)://jsonfeed.org/version/1" or ".../1.1"; title a string; items an
+ * array. An item needs an id (a string; a number is converted) and
+ * content_text or content_html (strings). body is content_text normalised
+ * when that gives any text, else content_html converted; title is one line.
+ * A known item field of the wrong type (title, summary, content_*, url,
+ * external_url, image, banner_image, language, date_*: strings; tags: array)
+ * skips the item; null counts as absent. Invalid date_* values are dropped
+ * alone. An item with neither title nor body text left is skipped. The
+ * first of two items with the same id is kept. Only the first FEED_MAX_ITEMS
+ * usable items are kept (one log line).
+ *
+ * _signage (feed level: defaults; item level: overrides field by field):
+ * start, end (RFC 3339), days (non-empty array of 1..7), hours (1 to
+ * FEED_MAX_HOURS "HH:MM-HH:MM", "24:00" only as an end), duration (integer
+ * >= 1, capped at FEED_MAX_DURATION), priority ("normal", "high", "urgent"),
+ * order (integer), enabled (bool). An invalid value drops that field alone
+ * (the feed default then stays) with one log line; unknown fields and null
+ * values are ignored; a _signage that is not an object is ignored. */
 feed *feed_parse(const char *json, size_t len, const char *source);
 void feed_destroy(feed *f);
 
-/* Parses an RFC 3339 timestamp ("2024-06-28T09:00:00+08:00"). */
+/* Parses an RFC 3339 timestamp ("2024-06-28T09:00:00+08:00"): 'T' or 't'
+ * (or a space) between date and time, optional fraction of a second
+ * (truncated), 'Z', 'z' or +hh:mm / -hh:mm. Years 0000-9999; the day must
+ * exist (no Feb 30, Feb 29 only in leap years); second 60 is accepted. */
 bool feed_parse_time(const char *s, int64_t *out_unix);
+
+/* Strict RFC 8259 check, run before cJSON (which accepts trailing
+ * garbage, "-01", "1.", control characters in strings...): one value with
+ * optional whitespace around it, well-formed UTF-8 everywhere, escapes
+ * \" \\ \/ \b \f \n \r \t \uXXXX with surrogates only in valid pairs,
+ * no more than FEED_JSON_MAX_DEPTH nested arrays/objects. No BOM. Does not
+ * recurse deeper than FEED_JSON_MAX_DEPTH. */
+bool feed_json_valid(const char *buf, size_t len);
 
 /* Index of the item with this id, or -1. */
 long feed_find(const feed *f, const char *id);
