@@ -22,10 +22,10 @@ typedef struct config {
     char feed[2048];      /* path, file:// or http(s):// URL */
     char cache_dir[1024]; /* empty: chosen at run time (XDG or system path) */
     char centre_name[256];
-    char language[32];   /* default text language, BCP 47, "zh" */
-    char time_zone[64];  /* IANA name; empty = the system's */
-    char log_level[16];  /* error, warn, info, debug */
-    char logo[2048];     /* optional image path or URL */
+    char language[32];  /* default text language, BCP 47, "zh" */
+    char time_zone[64]; /* IANA name; empty = the system's */
+    char log_level[16]; /* error, warn, info, debug */
+    char logo[2048];    /* optional image path or URL */
 
     /* [display] */
     bool fullscreen;
@@ -34,36 +34,36 @@ typedef struct config {
     /* [text] */
     char font_regular[1024]; /* empty: the bundled font */
     char font_bold[1024];
-    double body_size;  /* minimum readable body size, fraction of screen height */
-    double title_size; /* title size, fraction of screen height */
-    double line_spacing; /* line height as a multiple of the font size */
+    double body_size;         /* minimum readable body size, fraction of screen height */
+    double title_size;        /* title size, fraction of screen height */
+    double line_spacing;      /* line height as a multiple of the font size */
     double paragraph_spacing; /* extra gap between paragraphs, in lines */
-    bool indent;       /* two-character first-line indent */
-    bool justify;      /* justify lines to both margins */
-    double margin;     /* outer margin, fraction of screen height */
+    bool indent;              /* two-character first-line indent */
+    bool justify;             /* justify lines to both margins */
+    double margin;            /* outer margin, fraction of screen height */
 
     /* [timing] */
-    int reading_speed;   /* characters per minute */
-    int page_min;        /* seconds */
-    int page_max;        /* seconds */
-    int duration_cap;    /* cap for an item's own duration, seconds */
+    int reading_speed; /* characters per minute */
+    int page_min;      /* seconds */
+    int page_max;      /* seconds */
+    int duration_cap;  /* cap for an item's own duration, seconds */
 
     /* [fetch] */
-    int poll_interval;     /* seconds */
-    int backoff_max;       /* seconds */
-    int connect_timeout;   /* seconds */
-    int total_timeout;     /* seconds */
-    int max_feed_bytes;    /* bytes */
-    int max_image_bytes;   /* bytes */
-    int max_image_pixels;  /* width*height cap */
+    int poll_interval;    /* seconds */
+    int backoff_max;      /* seconds */
+    int connect_timeout;  /* seconds */
+    int total_timeout;    /* seconds */
+    int max_feed_bytes;   /* bytes */
+    int max_image_bytes;  /* bytes */
+    int max_image_pixels; /* width*height cap */
     char ca_file[1024];
 
     /* [schedule] */
-    int max_age_days;    /* 0: no limit */
-    int high_ratio;      /* a high item shows this many times per normal round */
-    bool urgent_alternate; /* urgent alternates with rotation instead of holding */
+    int max_age_days;       /* 0: no limit */
+    int high_ratio;         /* a high item shows this many times per normal round */
+    bool urgent_alternate;  /* urgent alternates with rotation instead of holding */
     config_window hours[7]; /* screen hours, ISO weekday 1..7 at [0..6] */
-    bool hours_set;        /* false: always on */
+    bool hours_set;         /* false: always on */
     char display_on_cmd[512];
     char display_off_cmd[512];
 
