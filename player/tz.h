@@ -1,0 +1,75 @@
+/* tz: conversions between Unix seconds and local wall time in an IANA time
+ * zone, through ICU's calendar (ucal). Pure: no clock reads; the time is
+ * always a parameter.
+ *
+ * A tz caches the UTC offset between two transitions, so tz_local() in the
+ * same offset period costs a few arithmetic operations, not an ICU call.
+ * That cache makes a tz not thread-safe: use one tz per thread.
+ *
+ * Times are clamped to years 1..9999 (TZ_MIN_UNIX..TZ_MAX_UNIX). */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TZ_MAX_NAME 128
+#define TZ_MIN_UNIX (-62135596800LL) /* 0001-01-01T00:00:00Z */
+#define TZ_MAX_UNIX 253402300799LL   /* 9999-12-31T23:59:59Z */
+#define TZ_NEVER INT64_MAX
+
+typedef struct tz tz;
+
+/* A local wall-clock time. */
+typedef struct {
+    int year, month, day;     /* month 1..12, day 1..31 */
+    int hour, minute, second; /* 0..23, 0..59, 0..59 */
+    int weekday;              /* ISO: Monday = 1 .. Sunday = 7 */
+    int minute_of_day;        /* hour * 60 + minute */
+    int offset_s;             /* local - UTC, seconds (DST included) */
+    int64_t days;             /* local date as days since 1970-01-01 */
+} tz_time;
+
+/* How tz_make() resolves a wall time that occurs twice (the hour repeated
+ * when daylight saving ends). A wall time that does not exist (the hour
+ * skipped when it starts) always resolves to the transition instant, the
+ * first valid time after the gap: 02:30 on the spring-forward day in
+ * Europe/Berlin gives 03:00 CEST. */
+typedef enum { TZ_EARLIER, TZ_LATER } tz_pick;
+
+/* Opens a zone by IANA name ("Asia/Shanghai"). NULL or "" opens the
+ * system's zone (ICU's default: the TZ environment variable, else
+ * /etc/localtime). An unknown name returns NULL after one log line. */
+tz *tz_create(const char *iana_or_null);
+void tz_destroy(tz *z);
+
+/* True when ICU knows this zone name ("Europe/Berlin", "UTC"). */
+bool tz_valid_name(const char *name);
+
+/* The zone's name as opened ("Asia/Shanghai"; the resolved name for the
+ * system's zone). */
+const char *tz_name(const tz *z);
+
+/* Local wall time at Unix time t. */
+void tz_local(tz *z, int64_t t, tz_time *out);
+
+/* UTC offset in seconds at Unix time t. */
+int tz_offset(tz *z, int64_t t);
+
+/* Unix time of a local wall time. Out-of-range fields are normalised
+ * (day 32 of January is 1 February; minute 1440 is the next midnight).
+ * Gaps and repeats are resolved as described at tz_pick. */
+int64_t tz_make(tz *z, int year, int month, int day, int hour, int minute, int second,
+                tz_pick pick);
+
+/* The same with the local time given as seconds since 1970-01-01T00:00 wall
+ * time (tz_time.days * 86400 + seconds of the day). */
+int64_t tz_make_local(tz *z, int64_t local_seconds, tz_pick pick);
+
+/* The first instant after t at which the zone's UTC offset changes, or
+ * TZ_NEVER when there is none (UTC, Asia/Shanghai since 1991). */
+int64_t tz_next_transition(tz *z, int64_t t);
+
+/* Calendar helpers (proleptic Gregorian), exposed for schedule and tests. */
+int64_t tz_days_from_civil(int year, int month, int day);
+void tz_civil_from_days(int64_t days, int *year, int *month, int *day);
+/* ISO weekday (Monday = 1) of a day count since 1970-01-01. */
+int tz_weekday(int64_t days);
