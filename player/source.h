@@ -29,7 +29,9 @@ typedef struct {
     int64_t last_attempt; /* Unix seconds, 0 = never */
     int64_t last_success; /* Unix seconds, 0 = never */
     char message[256];    /* human-readable last result */
-    bool from_cache;      /* the current feed came from the cache */
+    bool from_cache;      /* the current feed came from the cache and the server
+                             has not confirmed or replaced it yet */
+    unsigned attempts;    /* polls finished so far (local reads included) */
 } source_status;
 
 /* Starts a source for cfg->feed. For a remote feed the cached copy (if any)
@@ -53,3 +55,37 @@ void source_wait_first(source *s, int timeout_ms);
 const char *source_image_path(source *s, const char *url);
 
 void source_get_status(source *s, source_status *out);
+
+/* Timing of the poll loop. The player uses source_create, which takes all of
+ * it from the config (seconds); tests and benchmarks use milliseconds here.
+ * A field left 0 takes the config's value.
+ *
+ * Schedule: after a good poll (new, unchanged or 304) the next one comes
+ * poll_ms later, +-10% jitter so that a fleet does not poll in step. After n
+ * failures in a row it comes min(backoff_max, base * 2^(n-1)) later, with the
+ * same jitter, where base = min(poll_ms, 10 s): a player that boots before
+ * the network retries soon, a dead server is not hammered. A local feed is
+ * checked (one stat) every min(poll_ms, 2 s) and re-read when its mtime,
+ * size or inode changes. */
+typedef struct {
+    int poll_ms;
+    int backoff_base_ms;
+    int backoff_max_ms;
+    int connect_timeout_ms;
+    int total_timeout_ms;
+    int low_speed_time_s; /* 0: 20 s, or the total timeout if shorter */
+    bool no_jitter;
+} source_timing;
+
+source *source_create_timed(const config *cfg, const source_timing *timing,
+                            source_wake_fn wake, void *ctx);
+
+/* Asks the worker to poll now instead of at the next deadline. */
+void source_poll_now(source *s);
+
+/* Blocks up to timeout_ms until at least n polls have finished in total;
+ * true if they have. */
+bool source_wait_attempts(source *s, unsigned n, int timeout_ms);
+
+/* The cache directory in use ("" when there is none). */
+const char *source_cache_dir(const source *s);

@@ -1,0 +1,371 @@
+#define LOG_MODULE "fetch"
+#include "fetch.h"
+
+#include <ctype.h>
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+
+struct fetch {
+    CURL *curl;
+};
+
+/* What the callbacks see during one transfer. */
+typedef struct {
+    const fetch_request *req;
+    fetch_response *resp;
+    size_t cap;
+    size_t buf_size;
+    int status;      /* of the current (last) response */
+    bool too_big;    /* aborted at the cap */
+    bool bad_type;   /* aborted on Content-Type */
+    bool body_seen;  /* first body block checked */
+    bool error_body; /* aborted while draining a non-200 body */
+} transfer;
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static bool global_ok;
+
+static void global_init(void)
+{
+    global_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+}
+
+fetch *fetch_create(void)
+{
+    pthread_once(&global_once, global_init);
+    if (!global_ok) {
+        LOG_ERR("curl_global_init failed");
+        return NULL;
+    }
+    CURL *curl = curl_easy_init();
+    if (!curl) {
+        LOG_ERR("curl_easy_init failed");
+        return NULL;
+    }
+    fetch *f = malloc(sizeof *f);
+    if (!f) abort();
+    f->curl = curl;
+    return f;
+}
+
+void fetch_destroy(fetch *f)
+{
+    if (!f) return;
+    curl_easy_cleanup(f->curl);
+    free(f);
+}
+
+void fetch_response_free(fetch_response *resp)
+{
+    free(resp->body);
+    resp->body = NULL;
+    resp->len = 0;
+}
+
+const char *fetch_result_name(fetch_result r)
+{
+    switch (r) {
+    case FETCH_OK:
+        return "ok";
+    case FETCH_NOT_MODIFIED:
+        return "not modified";
+    case FETCH_HTTP_ERROR:
+        return "HTTP error";
+    case FETCH_TOO_BIG:
+        return "too big";
+    case FETCH_BAD_TYPE:
+        return "wrong content type";
+    case FETCH_BAD_URL:
+        return "refused URL";
+    case FETCH_TIMEOUT:
+        return "timeout";
+    case FETCH_NETWORK:
+        return "network error";
+    case FETCH_CANCELLED:
+        return "cancelled";
+    }
+    return "?";
+}
+
+bool fetch_is_remote_url(const char *url)
+{
+    return strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0;
+}
+
+/* The media type, lower-cased, without parameters or spaces. */
+static void media_type(const char *ct, char *out, size_t out_size)
+{
+    size_t n = 0;
+    while (*ct == ' ' || *ct == '\t')
+        ct++;
+    for (; *ct && *ct != ';' && *ct != ' ' && n + 1 < out_size; ct++)
+        out[n++] = (char)tolower((unsigned char)*ct);
+    out[n] = '\0';
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+bool fetch_type_ok(fetch_kind kind, const char *content_type)
+{
+    char t[128];
+    if (!content_type || !*content_type || kind == FETCH_KIND_ANY) return true;
+    media_type(content_type, t, sizeof t);
+    if (!*t || strcmp(t, "application/octet-stream") == 0 ||
+        strcmp(t, "binary/octet-stream") == 0)
+        return true;
+    if (kind == FETCH_KIND_JSON)
+        return strcmp(t, "application/json") == 0 || strcmp(t, "text/json") == 0 ||
+               ends_with(t, "+json") || strcmp(t, "text/plain") == 0;
+    return strncmp(t, "image/", 6) == 0;
+}
+
+/* Copies a header value without surrounding spaces or CR/LF. */
+static void header_value(const char *v, size_t n, char *out, size_t out_size)
+{
+    while (n > 0 && (*v == ' ' || *v == '\t')) {
+        v++;
+        n--;
+    }
+    while (n > 0 && (v[n - 1] == '\r' || v[n - 1] == '\n' || v[n - 1] == ' '))
+        n--;
+    if (n >= out_size) n = 0; /* an oversized validator is dropped, never cut */
+    memcpy(out, v, n);
+    out[n] = '\0';
+}
+
+static bool header_is(const char *line, size_t n, const char *name, const char **value,
+                      size_t *vlen)
+{
+    size_t k = strlen(name);
+    if (n <= k || strncasecmp(line, name, k) != 0 || line[k] != ':') return false;
+    *value = line + k + 1;
+    *vlen = n - k - 1;
+    return true;
+}
+
+static size_t on_header(char *line, size_t size, size_t nitems, void *userdata)
+{
+    transfer *t = userdata;
+    size_t n = size * nitems;
+    const char *v;
+    size_t vlen;
+    if (n > 5 && strncmp(line, "HTTP/", 5) == 0) {
+        /* A new response (after a redirect or 100): forget the last one's. */
+        const char *sp = memchr(line, ' ', n);
+        t->status = sp ? (int)strtol(sp + 1, NULL, 10) : 0;
+        t->resp->etag[0] = t->resp->last_modified[0] = t->resp->content_type[0] = '\0';
+    } else if (header_is(line, n, "ETag", &v, &vlen)) {
+        header_value(v, vlen, t->resp->etag, sizeof t->resp->etag);
+    } else if (header_is(line, n, "Last-Modified", &v, &vlen)) {
+        header_value(v, vlen, t->resp->last_modified, sizeof t->resp->last_modified);
+    } else if (header_is(line, n, "Content-Type", &v, &vlen)) {
+        header_value(v, vlen, t->resp->content_type, sizeof t->resp->content_type);
+    } else if (header_is(line, n, "Content-Length", &v, &vlen) && t->status == 200) {
+        char num[32];
+        header_value(v, vlen, num, sizeof num);
+        if (strtoull(num, NULL, 10) > t->cap) {
+            t->too_big = true;
+            return 0; /* abort before any of the body comes */
+        }
+    }
+    return n;
+}
+
+/* First block of a 200 body: the Content-Type is final now. */
+static bool body_start_ok(transfer *t)
+{
+    t->body_seen = true;
+    if (!fetch_type_ok(t->req->kind, t->resp->content_type)) {
+        t->bad_type = true;
+        return false;
+    }
+    return true;
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
+{
+    transfer *t = userdata;
+    size_t n = size * nmemb;
+    fetch_response *r = t->resp;
+    if (t->status != 200) {
+        t->error_body = true;
+        return 0; /* an error page is not read */
+    }
+    if (!t->body_seen && !body_start_ok(t)) return 0;
+    if (n > t->cap - r->len) {
+        t->too_big = true;
+        return 0;
+    }
+    if (r->len + n + 1 > t->buf_size) {
+        size_t want = t->buf_size ? t->buf_size : 16384;
+        while (want < r->len + n + 1)
+            want *= 2;
+        if (want > t->cap + 1) want = t->cap + 1;
+        r->body = realloc(r->body, want);
+        if (!r->body) abort();
+        t->buf_size = want;
+    }
+    memcpy(r->body + r->len, data, n);
+    r->len += n;
+    r->body[r->len] = '\0';
+    return n;
+}
+
+static long positive_or(long v, long dflt)
+{
+    return v > 0 ? v : dflt;
+}
+
+static struct curl_slist *request_headers(const fetch_request *req)
+{
+    struct curl_slist *h = NULL;
+    char line[512];
+    if (req->etag && *req->etag) {
+        snprintf(line, sizeof line, "If-None-Match: %s", req->etag);
+        h = curl_slist_append(h, line);
+    }
+    if (req->last_modified && *req->last_modified) {
+        snprintf(line, sizeof line, "If-Modified-Since: %s", req->last_modified);
+        h = curl_slist_append(h, line);
+    }
+    if (req->kind == FETCH_KIND_JSON)
+        h = curl_slist_append(
+            h, "Accept: application/feed+json, application/json;q=0.9, */*;q=0.1");
+    else if (req->kind == FETCH_KIND_IMAGE)
+        h = curl_slist_append(h, "Accept: image/*");
+    return h;
+}
+
+static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
+                       curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    const transfer *t = userdata;
+    return t->req->cancel && atomic_load(t->req->cancel) ? 1 : 0;
+}
+
+bool fetch_resolve_url(const char *base, const char *ref, char *out, size_t out_size)
+{
+    pthread_once(&global_once, global_init);
+    CURLU *u = curl_url();
+    if (!u) abort();
+    char *full = NULL;
+    bool ok = curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+              curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK &&
+              curl_url_get(u, CURLUPART_URL, &full, 0) == CURLUE_OK;
+    ok = ok && fetch_is_remote_url(full) && strlen(full) < out_size;
+    if (ok) memcpy(out, full, strlen(full) + 1);
+    curl_free(full);
+    curl_url_cleanup(u);
+    return ok;
+}
+
+static void set_options(CURL *c, const fetch_request *req, transfer *t, char *errbuf,
+                        struct curl_slist *headers)
+{
+    long total = positive_or(req->total_timeout_ms, 30000);
+    long low = positive_or(req->low_speed_time_s, 20);
+    if (low * 1000 > total) low = total / 1000 > 0 ? total / 1000 : 1;
+    curl_easy_setopt(c, CURLOPT_URL, req->url);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)FETCH_MAX_REDIRECTS);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (req->ca_file && *req->ca_file) curl_easy_setopt(c, CURLOPT_CAINFO, req->ca_file);
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                     positive_or(req->connect_timeout_ms, 10000));
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, total);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, (long)FETCH_LOW_SPEED_BYTES);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, low);
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->cap);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "signage-player/" SIGNAGE_VERSION);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, t);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, t);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+}
+
+/* Maps curl's outcome and the callbacks' flags to a result and message. */
+static fetch_result classify(CURLcode rc, const transfer *t, const char *errbuf)
+{
+    fetch_response *r = t->resp;
+    const char *detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    if (t->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+        snprintf(r->error, sizeof r->error, "response larger than %zu bytes", t->cap);
+        return FETCH_TOO_BIG;
+    }
+    if (t->bad_type) {
+        snprintf(r->error, sizeof r->error, "refused Content-Type \"%s\"",
+                 r->content_type);
+        return FETCH_BAD_TYPE;
+    }
+    if (t->error_body || (rc == CURLE_OK && t->status != 200 && t->status != 304)) {
+        snprintf(r->error, sizeof r->error, "HTTP status %d", t->status);
+        return FETCH_HTTP_ERROR;
+    }
+    if (rc == CURLE_ABORTED_BY_CALLBACK) {
+        snprintf(r->error, sizeof r->error, "cancelled");
+        return FETCH_CANCELLED;
+    }
+    if (rc == CURLE_OK) return t->status == 304 ? FETCH_NOT_MODIFIED : FETCH_OK;
+    snprintf(r->error, sizeof r->error, "%s", detail);
+    switch (rc) {
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_TOO_MANY_REDIRECTS:
+        return FETCH_BAD_URL;
+    case CURLE_OPERATION_TIMEDOUT:
+        return FETCH_TIMEOUT;
+    default:
+        return FETCH_NETWORK;
+    }
+}
+
+fetch_result fetch_get(fetch *f, const fetch_request *req, fetch_response *resp)
+{
+    memset(resp, 0, sizeof *resp);
+    if (!fetch_is_remote_url(req->url)) {
+        resp->result = FETCH_BAD_URL;
+        snprintf(resp->error, sizeof resp->error, "only http and https URLs are fetched");
+        return resp->result;
+    }
+    transfer t = {.req = req, .resp = resp};
+    t.cap = req->max_bytes ? req->max_bytes : FETCH_DEFAULT_MAX_BYTES;
+    char errbuf[CURL_ERROR_SIZE] = "";
+    struct curl_slist *headers = request_headers(req);
+    curl_easy_reset(f->curl);
+    set_options(f->curl, req, &t, errbuf, headers);
+    CURLcode rc = curl_easy_perform(f->curl);
+    curl_slist_free_all(headers);
+    long code = 0;
+    curl_easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &code);
+    resp->http_status = (int)code;
+    resp->result = classify(rc, &t, errbuf);
+    if (resp->result != FETCH_OK) {
+        fetch_response_free(resp);
+    } else if (!resp->body) {
+        resp->body = malloc(1);
+        if (!resp->body) abort();
+        resp->body[0] = '\0';
+    }
+    return resp->result;
+}

@@ -1,0 +1,97 @@
+/* fetch: one HTTP(S) GET with libcurl, done carefully. Blocking: call it
+ * from a worker thread (source.c), never from the render loop.
+ *
+ * What every request gets:
+ *   - only http and https, on redirects too (file://, ftp://... refused),
+ *     at most FETCH_MAX_REDIRECTS redirects;
+ *   - TLS verification always on; an optional CA file;
+ *   - gzip/deflate accepted (Accept-Encoding), decoded by libcurl; the size
+ *     cap applies to the decoded bytes;
+ *   - a connect timeout, a total timeout and a low-speed limit (less than
+ *     FETCH_LOW_SPEED_BYTES per second for low_speed_time seconds aborts);
+ *   - a response size cap checked on Content-Length before the body and
+ *     again on every received block (the transfer is aborted at the cap,
+ *     the body is never held past it);
+ *   - conditional GET when validators are given (If-None-Match,
+ *     If-Modified-Since); a 304 returns FETCH_NOT_MODIFIED with no body;
+ *   - User-Agent "signage-player/<SIGNAGE_VERSION>";
+ *   - proxy variables (http_proxy, https_proxy, no_proxy) honoured, as
+ *     libcurl does by default.
+ * A fetch handle keeps its connection alive between requests. */
+#pragma once
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define FETCH_MAX_REDIRECTS 5
+#define FETCH_LOW_SPEED_BYTES 64 /* per second, see above */
+
+typedef enum {
+    FETCH_KIND_ANY,   /* no Content-Type check */
+    FETCH_KIND_JSON,  /* refuses a type that is plainly not JSON */
+    FETCH_KIND_IMAGE, /* refuses a type that is plainly not an image */
+} fetch_kind;
+
+typedef struct {
+    const char *url;
+    const char *etag;          /* sent as If-None-Match; NULL or "" = none */
+    const char *last_modified; /* sent as If-Modified-Since; NULL or "" = none */
+    fetch_kind kind;
+    size_t max_bytes;        /* response cap; 0 = FETCH_DEFAULT_MAX_BYTES */
+    long connect_timeout_ms; /* 0 = 10 s */
+    long total_timeout_ms;   /* 0 = 30 s */
+    long low_speed_time_s;   /* 0 = 20 s (or the total timeout if shorter) */
+    const char *ca_file;     /* NULL or "" = the system's CA store */
+    atomic_bool *cancel;     /* may be NULL; set it to abort (within ~1 s) */
+} fetch_request;
+
+#define FETCH_DEFAULT_MAX_BYTES (8 * 1024 * 1024)
+
+typedef enum {
+    FETCH_OK,           /* 200, body in the response */
+    FETCH_NOT_MODIFIED, /* 304 */
+    FETCH_HTTP_ERROR,   /* any other final status (see http_status) */
+    FETCH_TOO_BIG,      /* Content-Length or received bytes over the cap */
+    FETCH_BAD_TYPE,     /* Content-Type refused for this kind */
+    FETCH_BAD_URL,      /* unsupported scheme or malformed URL, redirect too */
+    FETCH_TIMEOUT,      /* connect, total or low-speed timeout */
+    FETCH_NETWORK,      /* DNS, connection refused, TLS, truncated body... */
+    FETCH_CANCELLED,    /* the cancel flag was set */
+} fetch_result;
+
+typedef struct {
+    fetch_result result;
+    int http_status; /* 0 when no response came */
+    char *body;      /* FETCH_OK only: malloc'd, NUL-terminated */
+    size_t len;      /* body bytes */
+    char etag[256];  /* validators from the response, "" if none */
+    char last_modified[128];
+    char content_type[128];
+    char error[256]; /* one line saying what went wrong, "" if OK */
+} fetch_response;
+
+typedef struct fetch fetch;
+
+/* A handle for one thread (libcurl easy handles are not shared). Calls
+ * curl_global_init once per process. */
+fetch *fetch_create(void);
+void fetch_destroy(fetch *f);
+
+/* Performs one GET. Always fills *resp (free it with fetch_response_free);
+ * returns resp->result. */
+fetch_result fetch_get(fetch *f, const fetch_request *req, fetch_response *resp);
+void fetch_response_free(fetch_response *resp);
+
+/* Short English name of a result, e.g. "timeout". */
+const char *fetch_result_name(fetch_result r);
+
+/* Resolves ref (absolute or relative URL) against base into out. False
+ * when the result is not an http(s) URL or does not fit. */
+bool fetch_resolve_url(const char *base, const char *ref, char *out, size_t out_size);
+
+/* True for http:// and https:// URLs (scheme case-insensitive). */
+bool fetch_is_remote_url(const char *url);
+
+/* The Content-Type check on its own: true when a response of this type may
+ * be read as `kind`. NULL or "" (missing) is accepted. */
+bool fetch_type_ok(fetch_kind kind, const char *content_type);

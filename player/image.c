@@ -1,0 +1,334 @@
+#define LOG_MODULE "image"
+#include "image.h"
+
+#include <SDL_image.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache.h"
+#include "log.h"
+
+#define IMAGE_DEFAULT_MAX_PIXELS 16000000
+
+static uint32_t be16(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 8 | p[1];
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint32_t le16(const unsigned char *p)
+{
+    return (uint32_t)p[1] << 8 | p[0];
+}
+
+static uint32_t le24(const unsigned char *p)
+{
+    return (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+    return le24(p) | (uint32_t)p[3] << 24;
+}
+
+static bool probe_png(const unsigned char *p, size_t len, uint32_t *w, uint32_t *h)
+{
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    if (len < 24 || memcmp(p, sig, 8) != 0 || memcmp(p + 12, "IHDR", 4) != 0)
+        return false;
+    *w = be32(p + 16);
+    *h = be32(p + 20);
+    return true;
+}
+
+static bool is_sof(unsigned m)
+{
+    return m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc;
+}
+
+static bool probe_jpeg(const unsigned char *p, size_t len, uint32_t *w, uint32_t *h)
+{
+    if (len < 4 || p[0] != 0xff || p[1] != 0xd8) return false;
+    size_t i = 2;
+    while (i + 4 <= len) {
+        if (p[i] != 0xff) return false;
+        unsigned m = p[i + 1];
+        if (m == 0xff) { /* fill byte */
+            i++;
+            continue;
+        }
+        if (m == 0x01 || (m >= 0xd0 && m <= 0xd7)) { /* markers without length */
+            i += 2;
+            continue;
+        }
+        if (m == 0xd9 || m == 0xda) /* end or scan before any frame header */
+            return false;
+        uint32_t seg = be16(p + i + 2);
+        if (is_sof(m)) {
+            if (i + 9 > len || seg < 7) return false;
+            *h = be16(p + i + 5);
+            *w = be16(p + i + 7);
+            return true;
+        }
+        i += 2 + seg;
+    }
+    return false;
+}
+
+/* Skips GIF sub-blocks from i; returns the index after the terminator or 0. */
+static size_t gif_skip_blocks(const unsigned char *p, size_t len, size_t i)
+{
+    while (i < len) {
+        if (p[i] == 0) return i + 1;
+        i += 1 + (size_t)p[i];
+    }
+    return 0;
+}
+
+/* SDL_image decodes the first frame at the size of its own descriptor,
+ * which may exceed the logical screen: take the larger of both. */
+static bool probe_gif(const unsigned char *p, size_t len, uint32_t *w, uint32_t *h)
+{
+    if (len < 13 || (memcmp(p, "GIF87a", 6) != 0 && memcmp(p, "GIF89a", 6) != 0))
+        return false;
+    *w = le16(p + 6);
+    *h = le16(p + 8);
+    size_t i = 13;
+    if (p[10] & 0x80) i += 3u * (1u << ((p[10] & 7) + 1));
+    while (i < len) {
+        if (p[i] == 0x2c) {
+            if (i + 9 > len) return false;
+            uint32_t fw = le16(p + i + 5), fh = le16(p + i + 7);
+            *w = fw > *w ? fw : *w;
+            *h = fh > *h ? fh : *h;
+            return true;
+        }
+        if (p[i] != 0x21 || i + 2 >= len) return false;
+        i = gif_skip_blocks(p, len, i + 2);
+        if (i == 0) return false;
+    }
+    return false;
+}
+
+static bool probe_webp(const unsigned char *p, size_t len, uint32_t *w, uint32_t *h)
+{
+    if (len < 30 || memcmp(p, "RIFF", 4) != 0 || memcmp(p + 8, "WEBP", 4) != 0)
+        return false;
+    const unsigned char *c = p + 12;
+    if (memcmp(c, "VP8X", 4) == 0) {
+        *w = le24(p + 24) + 1;
+        *h = le24(p + 27) + 1;
+        return true;
+    }
+    if (memcmp(c, "VP8L", 4) == 0) {
+        if (p[20] != 0x2f) return false;
+        uint32_t bits = le32(p + 21);
+        *w = (bits & 0x3fff) + 1;
+        *h = ((bits >> 14) & 0x3fff) + 1;
+        return true;
+    }
+    if (memcmp(c, "VP8 ", 4) == 0) {
+        if (p[23] != 0x9d || p[24] != 0x01 || p[25] != 0x2a) return false;
+        *w = le16(p + 26) & 0x3fff;
+        *h = le16(p + 28) & 0x3fff;
+        return true;
+    }
+    return false;
+}
+
+static bool probe_bmp(const unsigned char *p, size_t len, uint32_t *w, uint32_t *h)
+{
+    if (len < 26 || p[0] != 'B' || p[1] != 'M') return false;
+    uint32_t dib = le32(p + 14);
+    if (dib == 12) {
+        *w = le16(p + 18);
+        *h = le16(p + 20);
+        return true;
+    }
+    if (dib < 40) return false;
+    int32_t sw = (int32_t)le32(p + 18), sh = (int32_t)le32(p + 22);
+    if (sw <= 0 || sh == INT32_MIN) return false;
+    *w = (uint32_t)sw;
+    *h = (uint32_t)(sh < 0 ? -sh : sh);
+    return true;
+}
+
+bool image_probe(const void *data, size_t len, image_format *fmt, int *w, int *h)
+{
+    const unsigned char *p = data;
+    uint32_t uw = 0, uh = 0;
+    image_format f = IMAGE_UNKNOWN;
+    if (probe_png(p, len, &uw, &uh))
+        f = IMAGE_PNG;
+    else if (probe_jpeg(p, len, &uw, &uh))
+        f = IMAGE_JPEG;
+    else if (probe_gif(p, len, &uw, &uh))
+        f = IMAGE_GIF;
+    else if (probe_webp(p, len, &uw, &uh))
+        f = IMAGE_WEBP;
+    else if (probe_bmp(p, len, &uw, &uh))
+        f = IMAGE_BMP;
+    if (f == IMAGE_UNKNOWN || uw == 0 || uh == 0 || uw > INT32_MAX || uh > INT32_MAX)
+        return false;
+    *fmt = f;
+    *w = (int)uw;
+    *h = (int)uh;
+    return true;
+}
+
+/* The whole file, at most IMAGE_MAX_FILE_BYTES. NULL with *why set. */
+static unsigned char *read_whole(const char *path, size_t *len, const char **why)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        *why = "cannot open";
+        return NULL;
+    }
+    size_t cap = 65536, n = 0, got;
+    unsigned char *buf = malloc(cap);
+    if (!buf) abort();
+    while ((got = fread(buf + n, 1, cap - n, fp)) > 0) {
+        n += got;
+        if (n == cap) {
+            if (cap > IMAGE_MAX_FILE_BYTES) {
+                free(buf);
+                fclose(fp);
+                *why = "file too large";
+                return NULL;
+            }
+            cap *= 2;
+            buf = realloc(buf, cap);
+            if (!buf) abort();
+        }
+    }
+    fclose(fp);
+    *len = n;
+    return buf;
+}
+
+static const char *format_type(image_format f)
+{
+    static const char *const types[] = {"", "PNG", "JPG", "GIF", "WEBP", "BMP"};
+    return types[f];
+}
+
+/* Decodes after the header check; the result is ARGB8888. */
+static SDL_Surface *decode(const char *path, const unsigned char *data, size_t len,
+                           int max_pixels)
+{
+    image_format fmt;
+    int w, h;
+    if (!image_probe(data, len, &fmt, &w, &h)) {
+        LOG_WARN("%s: not a PNG, JPEG, GIF, WebP or BMP image", path);
+        return NULL;
+    }
+    if ((int64_t)w * h > max_pixels) {
+        LOG_WARN("%s: %dx%d pixels is over the limit of %d", path, w, h, max_pixels);
+        return NULL;
+    }
+    SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
+    SDL_Surface *raw = rw ? IMG_LoadTyped_RW(rw, 1, format_type(fmt)) : NULL;
+    if (!raw) {
+        LOG_WARN("%s: cannot decode: %s", path, IMG_GetError());
+        return NULL;
+    }
+    SDL_Surface *s = NULL;
+    if ((int64_t)raw->w * raw->h <= max_pixels)
+        s = SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0);
+    if (!s)
+        LOG_WARN("%s: decoded image refused or not convertible (%dx%d)", path, raw->w,
+                 raw->h);
+    SDL_FreeSurface(raw);
+    return s;
+}
+
+/* Halves both sides by averaging 2x2 blocks, colour weighted by alpha so
+ * transparent pixels do not darken the edges. */
+static SDL_Surface *halve(SDL_Surface *src)
+{
+    int w = src->w / 2, h = src->h / 2;
+    SDL_Surface *dst =
+        SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!dst) return NULL;
+    for (int y = 0; y < h; y++) {
+        const Uint32 *r0 =
+            (const Uint32 *)((const Uint8 *)src->pixels + 2 * y * src->pitch);
+        const Uint32 *r1 = (const Uint32 *)((const Uint8 *)r0 + src->pitch);
+        Uint32 *out = (Uint32 *)((Uint8 *)dst->pixels + y * dst->pitch);
+        for (int x = 0; x < w; x++) {
+            Uint32 px[4] = {r0[2 * x], r0[2 * x + 1], r1[2 * x], r1[2 * x + 1]};
+            Uint32 a = 0, r = 0, g = 0, b = 0;
+            for (int i = 0; i < 4; i++) {
+                Uint32 pa = px[i] >> 24;
+                a += pa;
+                r += ((px[i] >> 16) & 0xff) * pa;
+                g += ((px[i] >> 8) & 0xff) * pa;
+                b += (px[i] & 0xff) * pa;
+            }
+            if (a)
+                out[x] = (a / 4) << 24 | (r / a) << 16 | (g / a) << 8 | (b / a);
+            else
+                out[x] = 0;
+        }
+    }
+    return dst;
+}
+
+static SDL_Surface *scale_to(SDL_Surface *s, int tw, int th)
+{
+    while (s && s->w >= 2 * tw && s->h >= 2 * th) {
+        SDL_Surface *half = halve(s);
+        SDL_FreeSurface(s);
+        s = half;
+    }
+    if (!s || (s->w == tw && s->h == th)) return s;
+    SDL_Surface *dst =
+        SDL_CreateRGBSurfaceWithFormat(0, tw, th, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (dst && SDL_SoftStretchLinear(s, NULL, dst, NULL) != 0) {
+        SDL_FreeSurface(dst);
+        dst = NULL;
+    }
+    SDL_FreeSurface(s);
+    return dst;
+}
+
+SDL_Surface *image_load(const char *path, int max_pixels, int box_w, int box_h)
+{
+    if (max_pixels <= 0) max_pixels = IMAGE_DEFAULT_MAX_PIXELS;
+    if (!path || box_w <= 0 || box_h <= 0) {
+        LOG_WARN("%s: no path or an empty box", path ? path : "(null)");
+        return NULL;
+    }
+    const char *why = NULL;
+    size_t len = 0;
+    unsigned char *buf = read_whole(path, &len, &why);
+    if (!buf) {
+        LOG_WARN("%s: %s", path, why);
+        return NULL;
+    }
+    const void *payload = buf;
+    size_t plen = len;
+    bool ok;
+    if (cache_unwrap(buf, len, &payload, &plen, &ok) && !ok) {
+        LOG_WARN("%s: damaged cache file (length or checksum)", path);
+        free(buf);
+        return NULL;
+    }
+    SDL_Surface *s = decode(path, payload, plen, max_pixels);
+    free(buf);
+    if (!s) return NULL;
+    double scale = (double)box_w / s->w < (double)box_h / s->h ? (double)box_w / s->w
+                                                               : (double)box_h / s->h;
+    int tw = (int)(s->w * scale + 0.5), th = (int)(s->h * scale + 0.5);
+    tw = tw < 1 ? 1 : (tw > box_w ? box_w : tw);
+    th = th < 1 ? 1 : (th > box_h ? box_h : th);
+    s = scale_to(s, tw, th);
+    if (!s) LOG_WARN("%s: cannot scale to %dx%d: %s", path, tw, th, SDL_GetError());
+    return s;
+}
