@@ -1,0 +1,287 @@
+#define LOG_MODULE "linebreak"
+#include "linebreak.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/uloc.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
+
+#include "log.h"
+
+#define LANG_MAX 64
+
+/* Characters that stay with a number before them: magnitudes, money,
+ * measures, time and the common counters. Chosen to keep "7.5万平方米",
+ * "17亿元", "2024年", "28日", "96个", "8名" whole; gluing a few more characters
+ * than needed only ends a line a little earlier, splitting a number from
+ * its unit misreads it. */
+static const char LINEBREAK_UNIT_CHARS[] =
+    "十百千万亿兆元角分块毛米厘毫公克斤两吨升里亩顷平方立寸尺"
+    "年月日号时秒周天个只名位人次户家件项座栋层楼岁倍条所间台辆届期批度"
+    "%％‰‱℃℉°";
+
+struct linebreak {
+    UBreakIterator *line; /* NULL: ICU failed, fallback rules */
+    UBreakIterator *chars;
+    UText *ut;
+    size_t *pos, n_pos, cap_pos;
+    size_t *gr, n_gr, cap_gr;
+};
+
+static void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p) abort();
+    return p;
+}
+
+static void push(size_t **arr, size_t *n, size_t *cap, size_t v)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        *arr = xrealloc(*arr, *cap * sizeof **arr);
+    }
+    (*arr)[(*n)++] = v;
+}
+
+static void locale_for(const char *language, char *out, size_t cap)
+{
+    if (!language || !*language || strlen(language) >= LANG_MAX) language = "zh";
+    UErrorCode err = U_ZERO_ERROR;
+    int32_t parsed = 0;
+    uloc_forLanguageTag(language, out, (int32_t)cap, &parsed, &err);
+    if (U_FAILURE(err) || err == U_STRING_NOT_TERMINATED_WARNING || !*out)
+        snprintf(out, cap, "zh");
+}
+
+linebreak *linebreak_create(const char *language)
+{
+    linebreak *lb = calloc(1, sizeof *lb);
+    if (!lb) abort();
+    char loc[ULOC_FULLNAME_CAPACITY];
+    locale_for(language, loc, sizeof loc);
+    UErrorCode err = U_ZERO_ERROR;
+    lb->line = ubrk_open(UBRK_LINE, loc, NULL, 0, &err);
+    if (U_SUCCESS(err)) lb->chars = ubrk_open(UBRK_CHARACTER, loc, NULL, 0, &err);
+    if (U_FAILURE(err)) {
+        LOG_ERR("ICU break iterator for \"%s\": %s; breaking between characters", loc,
+                u_errorName(err));
+        ubrk_close(lb->line);
+        ubrk_close(lb->chars);
+        lb->line = lb->chars = NULL;
+    }
+    return lb;
+}
+
+void linebreak_destroy(linebreak *lb)
+{
+    if (!lb) return;
+    ubrk_close(lb->line);
+    ubrk_close(lb->chars);
+    utext_close(lb->ut);
+    free(lb->pos);
+    free(lb->gr);
+    free(lb);
+}
+
+/* Decodes the code point at *i (advancing it); bad bytes give U+FFFD. */
+static uint32_t next_cp(const char *s, size_t len, size_t *i)
+{
+    int32_t k = (int32_t)*i;
+    UChar32 c;
+    U8_NEXT((const uint8_t *)s, k, (int32_t)len, c);
+    *i = (size_t)k;
+    return c < 0 ? 0xFFFD : (uint32_t)c;
+}
+
+/* Decodes the code point that ends at *i (moving *i to its start). */
+static uint32_t prev_cp(const char *s, size_t *i)
+{
+    int32_t k = (int32_t)*i;
+    UChar32 c;
+    U8_PREV((const uint8_t *)s, 0, k, c);
+    *i = (size_t)k;
+    return c < 0 ? 0xFFFD : (uint32_t)c;
+}
+
+/* Every character boundary except before a space: used without ICU. */
+static void fallback_breaks(const char *s, size_t len, size_t **arr, size_t *n,
+                            size_t *cap, bool spaces_too)
+{
+    size_t i = 0;
+    while (i < len) {
+        next_cp(s, len, &i);
+        if (i < len && (spaces_too || s[i] != ' ')) push(arr, n, cap, i);
+    }
+    if (len) push(arr, n, cap, len);
+}
+
+/* Runs the iterator over text, collecting boundaries after 0. */
+static bool icu_breaks(linebreak *lb, UBreakIterator *bi, const char *s, size_t len,
+                       size_t **arr, size_t *n, size_t *cap)
+{
+    UErrorCode err = U_ZERO_ERROR;
+    lb->ut = utext_openUTF8(lb->ut, s, (int64_t)len, &err);
+    if (U_SUCCESS(err)) ubrk_setUText(bi, lb->ut, &err);
+    if (U_FAILURE(err)) {
+        LOG_ERR("ICU cannot take the text: %s", u_errorName(err));
+        return false;
+    }
+    ubrk_first(bi);
+    for (int32_t p = ubrk_next(bi); p != UBRK_DONE; p = ubrk_next(bi))
+        if (p > 0 && (size_t)p <= len) push(arr, n, cap, (size_t)p);
+    if (*n == 0 || (*arr)[*n - 1] != len) push(arr, n, cap, len);
+    return true;
+}
+
+bool linebreak_no_start(uint32_t cp)
+{
+    switch (u_getIntPropertyValue((UChar32)cp, UCHAR_LINE_BREAK)) {
+    case U_LB_CLOSE_PUNCTUATION:
+    case U_LB_CLOSE_PARENTHESIS:
+    case U_LB_EXCLAMATION:
+    case U_LB_INFIX_NUMERIC:
+    case U_LB_NONSTARTER:
+    case U_LB_INSEPARABLE:
+    case U_LB_CONDITIONAL_JAPANESE_STARTER:
+        return true;
+    case U_LB_QUOTATION:
+        return u_charType((UChar32)cp) == U_FINAL_PUNCTUATION;
+    default:
+        return false;
+    }
+}
+
+bool linebreak_no_end(uint32_t cp)
+{
+    switch (u_getIntPropertyValue((UChar32)cp, UCHAR_LINE_BREAK)) {
+    case U_LB_OPEN_PUNCTUATION:
+        return true;
+    case U_LB_QUOTATION:
+        return u_charType((UChar32)cp) == U_INITIAL_PUNCTUATION;
+    default:
+        return false;
+    }
+}
+
+bool linebreak_is_unit(uint32_t cp)
+{
+    if (cp < 0x25) return false;
+    size_t i = 0, len = sizeof LINEBREAK_UNIT_CHARS - 1;
+    while (i < len)
+        if (next_cp(LINEBREAK_UNIT_CHARS, len, &i) == cp) return true;
+    return false;
+}
+
+/* Rule 1: the line before p would end with a no-end character, or the
+ * line from p would start with a no-start one. Spaces before p don't count. */
+static bool breaks_kinsoku(const char *s, size_t len, size_t p)
+{
+    size_t i = p;
+    uint32_t after = next_cp(s, len, &i);
+    if (linebreak_no_start(after)) return true;
+    i = p;
+    while (i > 0 && s[i - 1] == ' ')
+        i--;
+    return i > 0 && linebreak_no_end(prev_cp(s, &i));
+}
+
+/* Rule 2: p sits after a digit, or inside a unit chain after one. */
+static bool breaks_unit(const char *s, size_t len, size_t p)
+{
+    size_t i = p;
+    if (!linebreak_is_unit(next_cp(s, len, &i))) return false;
+    i = p;
+    for (int k = 1; i > 0; k++) {
+        uint32_t c = prev_cp(s, &i);
+        if (u_isdigit((UChar32)c)) return true;
+        if (k >= LINEBREAK_UNIT_CHAIN || !linebreak_is_unit(c)) return false;
+    }
+    return false;
+}
+
+static bool ascii_graphic(char c)
+{
+    return c > 0x20 && c < 0x7f;
+}
+
+static bool is_url_run(const char *s, size_t a, size_t b)
+{
+    size_t n = b - a;
+    if (n >= 4 && strncasecmp(s + a, "www.", 4) == 0) return true;
+    for (size_t i = a; i < b; i++) {
+        if (s[i] == '@' && i > a && i + 1 < b) return true;
+        if (s[i] == ':' && i + 2 < b && s[i + 1] == '/' && s[i + 2] == '/') return true;
+    }
+    return false;
+}
+
+/* Rule 3: p is strictly inside a URL run. Opportunities come in ascending
+ * order, so the run found last is cached in *run_a, *run_b, *run_url. */
+static bool inside_url(const char *s, size_t len, size_t p, size_t *run_a, size_t *run_b,
+                       bool *run_url)
+{
+    if (p >= *run_b) {
+        size_t a = p;
+        while (a > 0 && ascii_graphic(s[a - 1]))
+            a--;
+        size_t b = p;
+        while (b < len && ascii_graphic(s[b]))
+            b++;
+        *run_a = a;
+        *run_b = b > p ? b : p + 1;
+        *run_url = b > a && is_url_run(s, a, b);
+    }
+    return *run_url && p > *run_a && p < *run_b;
+}
+
+static void tailor(linebreak *lb, const char *s, size_t len)
+{
+    size_t kept = 0, run_a = 0, run_b = 0;
+    bool run_url = false;
+    for (size_t k = 0; k < lb->n_pos; k++) {
+        size_t p = lb->pos[k];
+        bool drop = p < len && (breaks_kinsoku(s, len, p) || breaks_unit(s, len, p) ||
+                                inside_url(s, len, p, &run_a, &run_b, &run_url));
+        if (!drop) lb->pos[kept++] = p;
+    }
+    lb->n_pos = kept;
+}
+
+const size_t *linebreak_find(linebreak *lb, const char *text, size_t len,
+                             linebreak_mode mode, size_t *n)
+{
+    lb->n_pos = 0;
+    if (len > INT32_MAX)
+        len = INT32_MAX; /* ICU's offsets are int32; callers cap far below */
+    if (len > 0) {
+        if (!lb->line ||
+            !icu_breaks(lb, lb->line, text, len, &lb->pos, &lb->n_pos, &lb->cap_pos)) {
+            lb->n_pos = 0;
+            fallback_breaks(text, len, &lb->pos, &lb->n_pos, &lb->cap_pos, false);
+        }
+        if (mode == LINEBREAK_TAILORED) tailor(lb, text, len);
+    }
+    *n = lb->n_pos;
+    return lb->pos;
+}
+
+const size_t *linebreak_graphemes(linebreak *lb, const char *text, size_t len, size_t *n)
+{
+    lb->n_gr = 0;
+    if (len > INT32_MAX) len = INT32_MAX;
+    if (len > 0 && (!lb->chars || !icu_breaks(lb, lb->chars, text, len, &lb->gr,
+                                              &lb->n_gr, &lb->cap_gr))) {
+        lb->n_gr = 0;
+        fallback_breaks(text, len, &lb->gr, &lb->n_gr, &lb->cap_gr, true);
+    }
+    *n = lb->n_gr;
+    return lb->gr;
+}

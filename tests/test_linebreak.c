@@ -1,0 +1,299 @@
+/* linebreak: ICU's layer against Unicode's LineBreakTest.txt, then the
+ * tailoring rules (kinsoku, numbers with units, URLs) on chosen strings. */
+#include "linebreak.h"
+#include "test.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define LBTEST_FILE "/usr/share/unicode/auxiliary/LineBreakTest.txt"
+/* Measured with ICU 72.1 (Debian 12) on LineBreakTest 15.0.0: 7,632 of 7,654
+ * cases pass through linebreak_find(LINEBREAK_ICU, "zh"). A drop means our
+ * layer mangles offsets; a newer ICU only passes more. */
+#define LBTEST_FLOOR 7632
+
+static size_t put_utf8(char *out, unsigned long cp)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* One test line: "× 0023 × 0020 ÷ 0030 ÷  # ...". Fills text and the
+ * expected break offsets (after position 0). false for a comment line. */
+static bool parse_case(const char *line, char *text, size_t *len, size_t *want,
+                       size_t *n_want)
+{
+    *len = 0;
+    *n_want = 0;
+    const char *p = line;
+    bool any = false;
+    while (*p && *p != '#' && *p != '\n') {
+        if (strncmp(p, "\xC3\xB7", 2) == 0) { /* ÷ */
+            if (*len > 0) want[(*n_want)++] = *len;
+            p += 2;
+        } else if (strncmp(p, "\xC3\x97", 2) == 0) { /* × */
+            p += 2;
+        } else if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'F')) {
+            char *end;
+            unsigned long cp = strtoul(p, &end, 16);
+            *len += put_utf8(text + *len, cp);
+            p = end;
+            any = true;
+        } else {
+            p++;
+        }
+    }
+    return any;
+}
+
+static void test_unicode_file(void)
+{
+    size_t size;
+    char *data = test_read_file(LBTEST_FILE, &size);
+    if (!data) {
+        printf("SKIP: %s missing (Debian package unicode-data)\n", LBTEST_FILE);
+        return;
+    }
+    linebreak *lb = linebreak_create("zh");
+    int total = 0, passed = 0;
+    char text[512];
+    size_t want[128];
+    for (char *line = data; line && *line;) {
+        char *nl = strchr(line, '\n');
+        size_t len, n_want, n;
+        if (parse_case(line, text, &len, want, &n_want)) {
+            const size_t *got = linebreak_find(lb, text, len, LINEBREAK_ICU, &n);
+            total++;
+            passed += n == n_want && memcmp(got, want, n * sizeof *got) == 0;
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    printf("LineBreakTest.txt through LINEBREAK_ICU: %d of %d passed\n", passed, total);
+    CHECKF(total > 7000, "only %d cases parsed", total);
+    CHECKF(passed >= LBTEST_FLOOR, "%d passed, floor %d", passed, LBTEST_FLOOR);
+    linebreak_destroy(lb);
+    free(data);
+}
+
+/* true when offset p (relative to s) is among the opportunities. */
+static bool has_break(const size_t *b, size_t n, size_t p)
+{
+    for (size_t i = 0; i < n; i++)
+        if (b[i] == p) return true;
+    return false;
+}
+
+/* No opportunity strictly inside the first occurrence of word in s. */
+static bool kept_whole(linebreak *lb, linebreak_mode mode, const char *s,
+                       const char *word)
+{
+    const char *at = strstr(s, word);
+    if (!at) return false;
+    size_t n, a = (size_t)(at - s), b = a + strlen(word);
+    const size_t *br = linebreak_find(lb, s, strlen(s), mode, &n);
+    for (size_t i = 0; i < n; i++)
+        if (br[i] > a && br[i] < b) return false;
+    return true;
+}
+
+static void test_tailoring(void)
+{
+    linebreak *lb = linebreak_create(NULL);
+    const char *s =
+        "该项目拟拆除建筑面积达7.5万平方米，总产值超过17亿元。日期2024-06-28，"
+        "详见https://example.org/a/b。今年2月25日，well-known SOP 5.2%的人";
+    const char *whole[] = {
+        "7.5万平方米，", "17亿元。", "2024-06-28，", "https://example.org/a/b。",
+        "2月",           "25日，",   "well",         "5.2%"};
+    for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
+        CHECKF(kept_whole(lb, LINEBREAK_TAILORED, s, whole[i]), "%s split", whole[i]);
+    /* What the rules are for: ICU alone splits these. */
+    printf("ICU alone keeps 7.5万平方米: %s, the URL: %s\n",
+           kept_whole(lb, LINEBREAK_ICU, s, "7.5万平方米") ? "yes" : "no",
+           kept_whole(lb, LINEBREAK_ICU, s, "https://example.org/a/b") ? "yes" : "no");
+    /* A unit char far from any number is still a break point. */
+    size_t n;
+    const char *t = "平方米平方米";
+    const size_t *br = linebreak_find(lb, t, strlen(t), LINEBREAK_TAILORED, &n);
+    CHECKF(n == 6, "%zu breaks in %s", n, t);
+    /* The chain is capped: a digit followed by many unit characters. */
+    const char *u = "5年月日时分秒周天";
+    br = linebreak_find(lb, u, strlen(u), LINEBREAK_TAILORED, &n);
+    CHECK(!has_break(br, n, 1) && has_break(br, n, 1 + 3 * LINEBREAK_UNIT_CHAIN));
+    /* Breaks between Han and after spaces remain. */
+    const char *v = "园岭街道 聚焦";
+    br = linebreak_find(lb, v, strlen(v), LINEBREAK_TAILORED, &n);
+    CHECK(has_break(br, n, 3) && has_break(br, n, strlen("园岭街道 ")));
+    linebreak_destroy(lb);
+}
+
+/* Decodes one code point of valid UTF-8 and advances *p. */
+static uint32_t decode(const char **p)
+{
+    const unsigned char *s = (const unsigned char *)*p;
+    uint32_t c = s[0];
+    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (len > 1) c &= 0x3F >> (len - 1);
+    for (size_t i = 1; i < len; i++)
+        c = (c << 6) | (s[i] & 0x3F);
+    *p += len;
+    return c;
+}
+
+static void test_kinsoku_classes(void)
+{
+    const char *no_start = "，。、；：？！）」』》…”’〕】々,.:;!?)]}";
+    const char *no_end = "（「『《“‘〔【([{";
+    const char *neither = "中a1 —-万%＃";
+    for (const char *p = no_start; *p;) {
+        uint32_t c = decode(&p);
+        CHECKF(linebreak_no_start(c) && !linebreak_no_end(c), "U+%04X", (unsigned)c);
+    }
+    for (const char *p = no_end; *p;) {
+        uint32_t c = decode(&p);
+        CHECKF(linebreak_no_end(c) && !linebreak_no_start(c), "U+%04X", (unsigned)c);
+    }
+    for (const char *p = neither; *p;) {
+        uint32_t c = decode(&p);
+        CHECKF(!linebreak_no_end(c) && !linebreak_no_start(c), "U+%04X", (unsigned)c);
+    }
+    CHECK(linebreak_is_unit(0x4E07) && linebreak_is_unit(0x7C73) &&
+          !linebreak_is_unit('a'));
+    CHECK(!linebreak_is_unit(0x4E2D) && linebreak_is_unit(0x2030));
+}
+
+/* Random mixes of the characters that matter, checked for the invariants
+ * of the tailored layer: ascending, ends at len, a subset of ICU's, and no
+ * opportunity that breaks kinsoku. */
+static void test_random_invariants(void)
+{
+    static const char *atoms[] = {"中",
+                                  "文",
+                                  "，",
+                                  "。",
+                                  "（",
+                                  "）",
+                                  "“",
+                                  "”",
+                                  "「",
+                                  "」",
+                                  "……",
+                                  "——",
+                                  "、",
+                                  "？",
+                                  "！",
+                                  "《",
+                                  "》",
+                                  " ",
+                                  "a",
+                                  "word",
+                                  "2024",
+                                  "-",
+                                  ".",
+                                  "%",
+                                  "万",
+                                  "米",
+                                  "/",
+                                  "：",
+                                  "https://x.org/p",
+                                  "e\xCC\x81",
+                                  "\xF0\x9F\x87\xA8"};
+    linebreak *lb = linebreak_create("zh-CN");
+    unsigned seed = 12345;
+    int bad = 0;
+    for (int round = 0; round < 2000; round++) {
+        char text[512];
+        size_t len = 0;
+        int atoms_n = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 30;
+        for (int k = 0; k < atoms_n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *a = atoms[(seed >> 16) % (sizeof atoms / sizeof *atoms)];
+            memcpy(text + len, a, strlen(a));
+            len += strlen(a);
+        }
+        size_t n_icu, n;
+        const size_t *icu = linebreak_find(lb, text, len, LINEBREAK_ICU, &n_icu);
+        size_t icu_copy[512];
+        memcpy(icu_copy, icu, n_icu * sizeof *icu);
+        const size_t *br = linebreak_find(lb, text, len, LINEBREAK_TAILORED, &n);
+        bool ok = n >= 1 && br[n - 1] == len;
+        for (size_t i = 0; i < n && ok; i++) {
+            ok = (i == 0 || br[i] > br[i - 1]) && has_break(icu_copy, n_icu, br[i]);
+            if (!ok || br[i] == len) continue;
+            const char *after = text + br[i];
+            ok = !linebreak_no_start(decode(&after));
+            size_t e = br[i];
+            while (e > 0 && text[e - 1] == ' ')
+                e--;
+            size_t s = e;
+            while (s > 0 && ((unsigned char)text[s - 1] & 0xC0) == 0x80)
+                s--;
+            if (s > 0) {
+                const char *q = text + s - 1;
+                ok = ok && !linebreak_no_end(decode(&q));
+            }
+        }
+        if (!ok && bad++ < 5) fprintf(stderr, "bad breaks in: %.*s\n", (int)len, text);
+    }
+    CHECKF(bad == 0, "%d random strings with bad breaks", bad);
+    linebreak_destroy(lb);
+}
+
+static void test_graphemes_and_bad_input(void)
+{
+    linebreak *lb = linebreak_create("en");
+    const char *s = "e\xCC\x81\xF0\x9F\x87\xA8\xF0\x9F\x87\xB3中";
+    size_t n;
+    const size_t *g = linebreak_graphemes(lb, s, strlen(s), &n);
+    CHECKF(n == 3 && g[0] == 3 && g[1] == 11 && g[2] == 14, "%zu clusters", n);
+    linebreak_graphemes(lb, "", 0, &n);
+    CHECK(n == 0);
+    linebreak_find(lb, "", 0, LINEBREAK_TAILORED, &n);
+    CHECK(n == 0);
+    /* Bad UTF-8: stray continuation, truncated sequence, overlong NUL. */
+    const char bad[] = "\x80\xFF中\xE4\xB8 a\xC0\x80（\xE3";
+    g = linebreak_find(lb, bad, sizeof bad - 1, LINEBREAK_TAILORED, &n);
+    CHECK(n >= 1 && g[n - 1] == sizeof bad - 1);
+    g = linebreak_graphemes(lb, bad, sizeof bad - 1, &n);
+    CHECK(n >= 1 && g[n - 1] == sizeof bad - 1);
+    linebreak_destroy(lb);
+    const char *langs[] = {
+        "", "zh-Hant-TW", "ja", "!!not a tag!!",
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"};
+    for (size_t i = 0; i < sizeof langs / sizeof *langs; i++) {
+        lb = linebreak_create(langs[i]);
+        g = linebreak_find(lb, "中文，测试", strlen("中文，测试"), LINEBREAK_TAILORED,
+                           &n);
+        CHECKF(n == 4 && !has_break(g, n, 6), "lang %s: %zu breaks", langs[i], n);
+        linebreak_destroy(lb);
+    }
+    linebreak_destroy(NULL);
+}
+
+int main(void)
+{
+    test_unicode_file();
+    test_tailoring();
+    test_kinsoku_classes();
+    test_random_invariants();
+    test_graphemes_and_bad_input();
+    return test_done("linebreak");
+}
