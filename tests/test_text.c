@@ -1,0 +1,272 @@
+/* text: normalising, HTML to text, UTF-8 helpers. */
+#include "test.h"
+#include "text.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Normalises s and compares with want; reports the difference. */
+static void norm_is(const char *s, size_t len, size_t max_out, const char *want, int line)
+{
+    char *got = text_normalise(s, len, max_out);
+    CHECKF(strcmp(got, want) == 0, "line %d: got \"%s\", want \"%s\"", line, got, want);
+    free(got);
+}
+#define NORM(s, want) norm_is(s, sizeof(s) - 1, 1 << 20, want, __LINE__)
+
+static void html_is(const char *s, const char *want, int line)
+{
+    char *got = text_from_html(s, strlen(s), 1 << 20);
+    CHECKF(strcmp(got, want) == 0, "line %d: got \"%s\", want \"%s\"", line, got, want);
+    free(got);
+}
+#define HTML(s, want) html_is(s, want, __LINE__)
+
+/* The output promises of text.h, checked on any output. */
+static bool clean(const char *s)
+{
+    size_t n = strlen(s);
+    if (!text_utf8_valid(s, n)) return false;
+    if (n && (s[0] == ' ' || s[0] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\n'))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\n') || c == 0x7F) return false;
+        if (i + 1 < n && (c == ' ' || c == '\n') && (s[i + 1] == ' ' || s[i + 1] == '\n'))
+            return false;
+    }
+    return true;
+}
+
+static void test_lines_and_spaces(void)
+{
+    NORM("a\r\nb\rc\nd", "a\nb\nc\nd");
+    NORM("  hello   world  ", "hello world");
+    NORM("\n\n\na\n \n\t\nb\n\n", "a\nb");
+    NORM("a\t\xC2\xA0 b", "a b");
+    /* Chinese indents (two ideographic spaces) and ASCII ones are dropped. */
+    NORM("\xE3\x80\x80\xE3\x80\x80第一段。\n\n\xE3\x80\x80\xE3\x80\x80第二段。",
+         "第一段。\n第二段。");
+    NORM("  first\n  second", "first\nsecond");
+    /* Inside a line an ideographic space folds to one ASCII space. */
+    NORM("甲\xE3\x80\x80\xE3\x80\x80乙", "甲 乙");
+    NORM("a\xE2\x80\xA8"
+         "b\xE2\x80\xA9"
+         "c\xC2\x85"
+         "d",
+         "a\nb\nc\nd");
+    NORM("", "");
+    NORM(" \t\r\n\xE3\x80\x80 ", "");
+    char *line = text_normalise_line("a\n\nb\r\n  c ", 11, 100);
+    CHECKF(strcmp(line, "a b c") == 0, "%s", line);
+    free(line);
+}
+
+static void test_controls_and_escapes(void)
+{
+    NORM("a\x01"
+         "b\x7F"
+         "c\xC2\x9F"
+         "d\x00"
+         "e",
+         "abcde");
+    NORM("\x1B[1;31mred\x1B[0m text", "red text");
+    NORM("\x1B]0;window title\x07"
+         "after",
+         "after");
+    NORM("\x1B]8;;http://x/\x1B\\link\x1B]8;;\x1B\\", "link");
+    NORM("a\x1B"
+         "cb",
+         "ab");
+    NORM("\x1B(Bx", "x");
+    NORM("x\x1B", "x");
+    NORM("\x1B[中", "中");
+    /* An unterminated string sequence ends at the line end. */
+    NORM("\x1B]title\nnext", "next");
+    NORM("a\xE2\x80\x8B"
+         "b\xE2\x80\x8E"
+         "c\xEF\xBB\xBF"
+         "d\xE2\x80\xAE"
+         "e\xC2\xAD"
+         "f",
+         "abcdef");
+    /* The zero-width joiner holds emoji sequences together: kept. */
+    NORM("\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9",
+         "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9");
+}
+
+static void test_invalid_utf8(void)
+{
+    NORM("\xC0\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD");                 /* overlong */
+    NORM("\xE0\x80\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"); /* overlong */
+    NORM("\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"); /* surrogate */
+    NORM("\xF4\x90\x80\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+    NORM("\xF5x", "\xEF\xBF\xBDx");
+    NORM("a\xE4\xB8", "a\xEF\xBF\xBD"); /* truncated at end */
+    NORM("\xE4\xB8x", "\xEF\xBF\xBDx"); /* truncated inside */
+    NORM("\xF0\x9F\x98", "\xEF\xBF\xBD");
+    NORM("\xEF\xBF\xBE", ""); /* noncharacter */
+    uint32_t cp;
+    CHECK(text_utf8_next("\xE4\xB8\xAD", 3, &cp) == 3 && cp == 0x4E2D);
+    CHECK(text_utf8_next("\xF0\x9F\x98\x80", 4, &cp) == 4 && cp == 0x1F600);
+    CHECK(text_utf8_next("\xE4\xB8", 2, &cp) == 2 && cp == TEXT_UTF8_INVALID);
+    CHECK(text_utf8_next("\x80", 1, &cp) == 1 && cp == TEXT_UTF8_INVALID);
+    CHECK(text_utf8_valid("中文 ok", strlen("中文 ok")));
+    CHECK(!text_utf8_valid("\xC3", 1));
+    CHECK(text_count_chars("中a\xF0\x9F\x98\x80", 8) == 3);
+    CHECK(text_count_chars("", 0) == 0);
+}
+
+static void test_caps(void)
+{
+    norm_is("中文字", 9, 7, "中文", __LINE__);
+    norm_is("中文字", 9, 9, "中文字", __LINE__);
+    norm_is("中文字", 9, 0, "", __LINE__);
+    /* The owed space is never written without the character after it. */
+    norm_is("ab cd", 5, 3, "ab", __LINE__);
+    norm_is("ab\ncd", 5, 3, "ab", __LINE__);
+    norm_is("ab\ncd", 5, 4, "ab\nc", __LINE__);
+    norm_is("\xFF\xFF\xFF", 3, 5, "\xEF\xBF\xBD", __LINE__);
+}
+
+/* Random bytes biased towards the interesting ones; every output must keep
+ * the promises of text.h. */
+static void test_random(void)
+{
+    static const char *const atoms[] = {" ",
+                                        "\n",
+                                        "\r",
+                                        "\t",
+                                        "\x1B",
+                                        "[",
+                                        "]",
+                                        "\x07",
+                                        "\xE3\x80\x80",
+                                        "中",
+                                        "\xC2\xA0",
+                                        "\xE2\x80\x8B",
+                                        "<p>",
+                                        "&amp;",
+                                        "&#",
+                                        "x",
+                                        "\xF0",
+                                        "\x80",
+                                        "\xED\xA0\x80",
+                                        "<"};
+    uint32_t seed = 12345;
+    int bad = 0;
+    for (int round = 0; round < 3000; round++) {
+        char buf[400];
+        size_t n = 0;
+        seed = seed * 1103515245u + 12345u;
+        int parts = (int)(seed >> 16) % 60;
+        for (int p = 0; p < parts; p++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *a = atoms[(seed >> 16) % (sizeof atoms / sizeof atoms[0])];
+            size_t k = strlen(a);
+            memcpy(buf + n, a, k);
+            n += k;
+        }
+        size_t cap = (seed >> 8) % 3 == 0 ? (seed >> 4) % 50 : 1000;
+        char *a = text_normalise(buf, n, cap);
+        char *b = text_from_html(buf, n, cap);
+        char *c = text_normalise_line(buf, n, cap);
+        if (!clean(a) || !clean(b) || !clean(c) || strlen(a) > cap || strlen(b) > cap ||
+            strchr(c, '\n'))
+            bad++;
+        free(a);
+        free(b);
+        free(c);
+    }
+    CHECKF(bad == 0, "%d random inputs gave output that breaks the contract", bad);
+}
+
+static void test_html(void)
+{
+    HTML("<p>One</p><p>Two</p>", "One\nTwo");
+    HTML("a<br>b<br/>c<BR />d", "a\nb\nc\nd");
+    HTML("<div><h1>T</h1><ul><li>x</li><li>y</li></ul></div>", "T\nx\ny");
+    HTML("<script>alert('<p>')</script>ok<style>p{color:red}</style>", "ok");
+    HTML("<SCRIPT type=x>bad()</SCRIPT >ok", "ok");
+    HTML("a<!-- <p>hidden</p> -->b", "ab");
+    HTML("<!DOCTYPE html><?xml x?>t", "t");
+    HTML("&amp;&lt;&gt;&quot;&apos;", "&<>\"'");
+    HTML("a&nbsp;b", "a b");
+    HTML("&#20013;&#x6587;&#X6587", "中文文");
+    HTML("&mdash;&hellip;&ldquo;x&rdquo;&lsquo;&rsquo;&middot;", "—…“x”‘’·");
+    HTML("&foo; &amp x &#; &", "&foo; &amp x &#; &");
+    HTML("&#0;&#x110000;&#xD800;", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+    HTML("&#150;&#151;", "–—");
+    HTML("a&#10;b", "a b");
+    HTML("<b>bold</b> and <a href=\"x>y\" title='<p>'>link</a>", "bold and link");
+    HTML("<p>\n  Hello\n  world\n</p>", "Hello world");
+    HTML("1 < 2 and 3 > 2", "1 < 2 and 3 > 2");
+    HTML("text<p", "text");
+    HTML("a<!-- never closed", "a");
+    HTML("<script>never closed", "");
+    HTML("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>", "a b\nc");
+    HTML("<p>\xE3\x80\x80\xE3\x80\x80第一段。</p>\n<p>\xE3\x80\x80\xE3\x80\x80第二段。</"
+         "p>",
+         "第一段。\n第二段。");
+    HTML("&lt;script&gt;x&lt;/script&gt;", "<script>x</script>");
+    HTML("<p>a</p>\x1B[31m<p>b</p>", "a\nb");
+    char *cut = text_from_html("<p>中文字</p>", strlen("<p>中文字</p>"), 7);
+    CHECKF(strcmp(cut, "中文") == 0, "%s", cut);
+    free(cut);
+}
+
+/* The sample article: 26 non-blank lines, most indented with two ASCII
+ * spaces. Each must come out as one paragraph without the indent. */
+static void test_article(void)
+{
+    char path[1024];
+    const char *shared = getenv("SIGNAGE_SHARED_DIR");
+    snprintf(path, sizeof path, "%s/content/yuanling-2024-06-28.txt",
+             shared ? shared : TEST_SHARED_DIR);
+    size_t len;
+    char *in = test_read_file(path, &len);
+    CHECKF(in != NULL, "cannot read %s", path);
+    if (!in) return;
+    char *out = text_normalise(in, len, 1 << 20);
+    CHECK(clean(out));
+    size_t paras = 0, indented = 0, matched = 0;
+    const char *o = out;
+    for (char *line = strtok(in, "\n"); line; line = strtok(NULL, "\n")) {
+        size_t n = strlen(line);
+        while (n && (line[n - 1] == ' ' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (strncmp(line, "  ", 2) == 0) indented++;
+        while (*line == ' ')
+            line++;
+        if (!*line) continue;
+        paras++;
+        size_t k = strlen(line);
+        if (strncmp(o, line, k) == 0 && (o[k] == '\n' || o[k] == '\0')) {
+            matched++;
+            o += k + (o[k] == '\n');
+        }
+    }
+    CHECKF(indented >= 20, "the article should have indented paragraphs, %zu", indented);
+    CHECKF(matched == paras && *o == '\0', "%zu of %zu paragraphs kept", matched, paras);
+    size_t breaks = 0;
+    for (const char *p = out; *p; p++)
+        breaks += *p == '\n';
+    CHECK(breaks + 1 == paras);
+    CHECK(strstr(out, "\n  ") == NULL && strstr(out, "\n ") == NULL);
+    CHECK(strstr(out, "\nwilliamhill") != NULL);
+    free(in);
+    free(out);
+}
+
+int main(void)
+{
+    test_lines_and_spaces();
+    test_controls_and_escapes();
+    test_invalid_utf8();
+    test_caps();
+    test_html();
+    test_article();
+    test_random();
+    return test_done("text");
+}
