@@ -13,17 +13,31 @@
 typedef struct fonts fonts;
 
 /* regular/bold: font files; NULL or "" picks the bundled font found next to
- * the executable or in the install prefix. Returns NULL only when no face at
- * all could be opened (logged). Requires TTF_Init() done. */
+ * the executable or in the install prefix (<exe>/../fonts,
+ * <exe>/../share/signage-player/fonts, the source tree, the configured
+ * install prefix, /usr/share/signage-player/fonts). "file.ttc#2" selects
+ * face 2 of a collection. A file that does not open is logged and the
+ * bundled font used instead; a missing bold face is emboldened from the
+ * regular one. language (BCP 47, NULL = "zh-CN") steers the fontconfig
+ * fallback. Returns NULL only when no face at all could be opened (logged).
+ * Requires TTF_Init() done. fontconfig is started only when a character
+ * needs a fallback; when it fails or lists no fonts, such characters are
+ * drawn as boxes. Main thread only. */
 fonts *fonts_create(const char *regular, const char *bold, const char *language);
 void fonts_destroy(fonts *f);
 
-/* Pixel advance width of one line of UTF-8 text, with fallback faces. */
+/* Pixel advance width of one line of UTF-8 text, with fallback faces.
+ * Invalid UTF-8 counts as U+FFFD; control characters have no width; at most
+ * 4,096 characters and 16,384 px. Results are cached per (px, bold, text)
+ * (up to 16,384 entries, then the cache starts over). 0 for empty text. */
 int fonts_width(fonts *f, const char *utf8, size_t len, int px, bool bold);
 
 /* Renders one line (no wrapping) as an ARGB8888 surface with alpha, drawing
  * each run with the face that has its glyphs; characters no face has become
- * a visible replacement box and are logged once. NULL for empty text. */
+ * a visible replacement box (a hollow square one em wide) and are logged
+ * once. The surface is fonts_width() wide and fonts_height() high, with the
+ * baseline fonts_ascent() from its top; every pixel has the RGB of color,
+ * coverage is in alpha. NULL for empty text (or text of zero width). */
 SDL_Surface *fonts_render(fonts *f, const char *utf8, size_t len, int px, bool bold,
                           SDL_Color color);
 
@@ -36,3 +50,19 @@ bool fonts_has_glyph(fonts *f, uint32_t cp);
 
 /* A layout_measure that calls fonts_width. */
 layout_measure fonts_measure(fonts *f);
+
+enum fonts_face { FONTS_FACE_NONE, FONTS_FACE_PRIMARY, FONTS_FACE_FALLBACK };
+
+/* Which face draws cp at the weight: the primary face, a fallback, or none
+ * (the replacement box). *path (if path is not NULL) gets the face's file,
+ * borrowed until fonts_destroy, or NULL for none. */
+enum fonts_face fonts_face_for(fonts *f, uint32_t cp, bool bold, const char **path);
+
+typedef struct {
+    unsigned long measure_hits, measure_misses; /* fonts_width calls */
+    int measure_entries;                        /* cached widths now */
+    int sources;    /* font files known (primary + fallback) */
+    int open_fonts; /* TTF_Font objects open (per size) */
+} fonts_stats;
+
+fonts_stats fonts_get_stats(const fonts *f);

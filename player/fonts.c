@@ -1,0 +1,812 @@
+#define LOG_MODULE "fonts"
+#include "fonts.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <SDL_ttf.h>
+#include <fontconfig/fontconfig.h>
+
+#include "log.h"
+
+/* Caps: every line, size and table has one. */
+enum {
+    MAX_SOURCES = 64,        /* distinct font files (and face indices) */
+    MAX_OPEN = 32,           /* open TTF_Font objects, least recently used closed */
+    MAX_PX = 1024,           /* larger sizes are clamped */
+    MAX_LINE_CPS = 4096,     /* code points per line; the rest is cut */
+    MAX_SURFACE_W = 16384,   /* widest rendered line in pixels */
+    MEASURE_SLOTS = 32768,   /* open addressing, power of two */
+    MEASURE_MAX = 16384,     /* entries before the cache is emptied */
+    MEASURE_MAX_TEXT = 4096, /* longer texts are measured but not cached */
+    CP_SLOTS = 8192,         /* fallback choice per code point, power of two */
+    CP_MAX = 4096,
+};
+
+#define BUNDLED_REGULAR "NotoSansCJKsc-Subset-Regular.otf"
+#define BUNDLED_BOLD "NotoSansCJKsc-Subset-Bold.otf"
+
+/* Face id in a line: a source index, or this. */
+#define FACE_NONE (-1) /* no face has it: replacement box */
+
+typedef struct {
+    char *path;
+    int index;       /* face in a collection */
+    bool synth_bold; /* no bold file: embolden the regular outlines */
+    bool broken;     /* failed to open: never tried again */
+} source;
+
+typedef struct {
+    TTF_Font *font; /* NULL: this source cannot be used at this size */
+    int src, px;
+    unsigned long used;
+} open_font;
+
+typedef struct {
+    char *text; /* NULL = empty slot */
+    size_t len;
+    uint64_t hash;
+    int px, width;
+    bool bold;
+} measure_entry;
+
+typedef struct {
+    uint32_t key; /* cp * 2 + bold, plus one so that 0 marks an empty slot */
+    int16_t src;  /* source index or FACE_NONE */
+    bool logged;  /* the missing code point was reported */
+} cp_entry;
+
+struct fonts {
+    source src[MAX_SOURCES];
+    int n_src;
+    int primary[2]; /* source index for regular, bold */
+    open_font open[MAX_OPEN];
+    int n_open;
+    unsigned long tick;
+
+    bool fc_tried;
+    FcConfig *fc;
+    FcFontSet *fc_set[2]; /* sorted fallback candidates, regular and bold */
+    bool fc_set_tried[2];
+    char fc_lang[32];
+
+    cp_entry *cps;
+    int n_cps;
+    measure_entry *measure;
+    int n_measure;
+    unsigned long hits, misses;
+    bool warned_long, warned_no_fc;
+
+    /* Scratch for one line (main thread only). */
+    uint32_t line_cp[MAX_LINE_CPS];
+    int16_t line_face[MAX_LINE_CPS];
+    int line_n;
+    char run_buf[MAX_LINE_CPS * 4 + 1];
+};
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n, size);
+    if (!p) abort();
+    return p;
+}
+
+static char *xstrdup(const char *s)
+{
+    char *p = strdup(s);
+    if (!p) abort();
+    return p;
+}
+
+/* ---- sources and open fonts ---- */
+
+static int source_add(fonts *f, const char *path, int index, bool synth_bold)
+{
+    for (int i = 0; i < f->n_src; i++) {
+        const source *s = &f->src[i];
+        if (s->index == index && s->synth_bold == synth_bold &&
+            strcmp(s->path, path) == 0)
+            return i;
+    }
+    if (f->n_src == MAX_SOURCES) return FACE_NONE;
+    f->src[f->n_src] = (source){xstrdup(path), index, synth_bold, false};
+    return f->n_src++;
+}
+
+static void open_close(open_font *o)
+{
+    if (o->font) TTF_CloseFont(o->font);
+    o->font = NULL;
+}
+
+/* A slot for a new open font: a free one, else the least recently used. */
+static open_font *open_slot(fonts *f)
+{
+    if (f->n_open < MAX_OPEN) return &f->open[f->n_open++];
+    open_font *lru = &f->open[0];
+    for (int i = 1; i < MAX_OPEN; i++)
+        if (f->open[i].used < lru->used) lru = &f->open[i];
+    open_close(lru);
+    return lru;
+}
+
+/* Opens source s at px. A bitmap-only face (colour emoji) that SDL_ttf can
+ * only draw at a fixed strike far from px counts as unusable at this size. */
+static TTF_Font *open_font_file(fonts *f, int s, int px)
+{
+    source *src = &f->src[s];
+    if (src->broken) return NULL;
+    TTF_Font *font = TTF_OpenFontIndex(src->path, px, src->index);
+    if (!font) {
+        LOG_WARN("cannot open %s (face %d): %s", src->path, src->index, TTF_GetError());
+        src->broken = true;
+        return NULL;
+    }
+    int h = TTF_FontHeight(font);
+    if (h <= 0 || h > 3 * px + 8) {
+        LOG_DBG("%s: line height %d at %d px, not usable at this size", src->path, h, px);
+        TTF_CloseFont(font);
+        return NULL;
+    }
+    if (src->synth_bold) TTF_SetFontStyle(font, TTF_STYLE_BOLD);
+    return font;
+}
+
+/* The font for source s at px, opened on first use; NULL if unusable. */
+static TTF_Font *font_get(fonts *f, int s, int px)
+{
+    f->tick++;
+    for (int i = 0; i < f->n_open; i++) {
+        open_font *o = &f->open[i];
+        if (o->src == s && o->px == px) {
+            o->used = f->tick;
+            return o->font;
+        }
+    }
+    TTF_Font *font = open_font_file(f, s, px);
+    if (!font && f->src[s].broken) return NULL;
+    open_font *o = open_slot(f);
+    *o = (open_font){font, s, px, f->tick};
+    return font;
+}
+
+/* Any usable open font of source s (coverage does not depend on size). */
+static TTF_Font *font_any(fonts *f, int s, int px_hint)
+{
+    for (int i = 0; i < f->n_open; i++)
+        if (f->open[i].src == s && f->open[i].font) return f->open[i].font;
+    return font_get(f, s, px_hint);
+}
+
+static bool source_has(fonts *f, int s, uint32_t cp)
+{
+    TTF_Font *font = font_any(f, s, 32);
+    return font && TTF_GlyphIsProvided32(font, cp) != 0;
+}
+
+/* ---- finding the primary faces ---- */
+
+static bool file_readable(const char *path)
+{
+    return access(path, R_OK) == 0;
+}
+
+/* Directory of the running executable, or "" when unknown. */
+static void exe_dir(char *out, size_t cap)
+{
+    out[0] = '\0';
+    ssize_t n = readlink("/proc/self/exe", out, cap - 1);
+    if (n <= 0) {
+        out[0] = '\0';
+        return;
+    }
+    out[n] = '\0';
+    char *slash = strrchr(out, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        out[0] = '\0';
+}
+
+/* Writes the path of a bundled font file into out; false if none found. */
+static bool find_bundled(const char *name, char *out, size_t cap)
+{
+    char exe[PATH_MAX];
+    exe_dir(exe, sizeof exe);
+    const char *dirs[] = {"", "", SIGNAGE_FONT_DIR, SIGNAGE_INSTALL_FONT_DIR,
+                          "/usr/share/signage-player/fonts"};
+    char rel1[PATH_MAX + 16], rel2[PATH_MAX + 40];
+    if (exe[0]) {
+        snprintf(rel1, sizeof rel1, "%s/../fonts", exe);
+        snprintf(rel2, sizeof rel2, "%s/../share/signage-player/fonts", exe);
+        dirs[0] = rel1;
+        dirs[1] = rel2;
+    }
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        if (!dirs[i][0]) continue;
+        int n = snprintf(out, cap, "%s/%s", dirs[i], name);
+        if (n > 0 && (size_t)n < cap && file_readable(out)) return true;
+    }
+    return false;
+}
+
+/* "file.ttc#2" selects face 2 of a collection; plain paths mean face 0. */
+static void split_index(const char *spec, char *path, size_t cap, int *index)
+{
+    snprintf(path, cap, "%s", spec);
+    *index = 0;
+    char *hash = strrchr(path, '#');
+    if (!hash || !hash[1] || strspn(hash + 1, "0123456789") != strlen(hash + 1)) return;
+    if (strlen(hash + 1) > 4) return;
+    *index = (int)strtol(hash + 1, NULL, 10);
+    *hash = '\0';
+}
+
+/* Adds the primary source for one weight: the configured file if it opens,
+ * else the bundled one. -1 when neither is usable. */
+static int primary_add(fonts *f, const char *configured, const char *bundled)
+{
+    char path[PATH_MAX];
+    int index = 0;
+    if (configured && configured[0]) {
+        split_index(configured, path, sizeof path, &index);
+        int s = source_add(f, path, index, false);
+        if (s >= 0 && font_get(f, s, 32)) return s;
+        LOG_WARN("font %s unusable, using the bundled font", configured);
+    }
+    if (find_bundled(bundled, path, sizeof path)) {
+        int s = source_add(f, path, 0, false);
+        if (s >= 0 && font_get(f, s, 32)) return s;
+    } else {
+        LOG_WARN("bundled font %s not found", bundled);
+    }
+    return FACE_NONE;
+}
+
+/* ---- fontconfig fallback ---- */
+
+/* BCP 47 tag to a fontconfig language: lower case, zh variants mapped. */
+static void fc_lang_from(const char *language, char *out, size_t cap)
+{
+    const char *in = language && language[0] ? language : "zh-cn";
+    size_t i = 0;
+    for (; in[i] && i + 1 < cap; i++)
+        out[i] = in[i] == '_' ? '-' : (char)tolower((unsigned char)in[i]);
+    out[i] = '\0';
+    if (strcmp(out, "zh") == 0 || strncmp(out, "zh-hans", 7) == 0 ||
+        strcmp(out, "zh-sg") == 0)
+        snprintf(out, cap, "zh-cn");
+    else if (strncmp(out, "zh-hant", 7) == 0)
+        snprintf(out, cap, "zh-tw");
+}
+
+static FcConfig *fc_config(fonts *f)
+{
+    if (f->fc_tried) return f->fc;
+    f->fc_tried = true;
+    f->fc = FcInitLoadConfigAndFonts();
+    if (!f->fc) {
+        LOG_WARN("fontconfig did not start: no fallback fonts");
+        f->warned_no_fc = true;
+    }
+    return f->fc;
+}
+
+/* Candidate fallback fonts for a weight, best first; NULL if none. */
+static FcFontSet *fc_set(fonts *f, bool bold)
+{
+    if (f->fc_set_tried[bold]) return f->fc_set[bold];
+    f->fc_set_tried[bold] = true;
+    FcConfig *fc = fc_config(f);
+    if (!fc) return NULL;
+    FcPattern *pat = FcPatternCreate();
+    if (!pat) abort();
+    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)"sans-serif");
+    FcPatternAddString(pat, FC_LANG, (const FcChar8 *)f->fc_lang);
+    FcPatternAddInteger(pat, FC_WEIGHT, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
+    FcConfigSubstitute(fc, pat, FcMatchPattern);
+    FcDefaultSubstitute(pat);
+    FcResult res;
+    FcFontSet *set = FcFontSort(fc, pat, FcTrue, NULL, &res);
+    FcPatternDestroy(pat);
+    if (set && set->nfont > 0) {
+        f->fc_set[bold] = set;
+        return set;
+    }
+    if (set) FcFontSetDestroy(set);
+    if (!f->warned_no_fc)
+        LOG_WARN("fontconfig lists no fonts: characters the primary font lacks are "
+                 "boxes");
+    f->warned_no_fc = true;
+    return NULL;
+}
+
+/* Source index of candidate font pat for cp, or FACE_NONE if unusable. */
+static int fc_candidate(fonts *f, FcPattern *pat, uint32_t cp, bool bold)
+{
+    FcCharSet *cs;
+    FcChar8 *file;
+    FcBool scalable;
+    int index = 0, weight = FC_WEIGHT_REGULAR;
+    if (FcPatternGetCharSet(pat, FC_CHARSET, 0, &cs) != FcResultMatch ||
+        !FcCharSetHasChar(cs, cp))
+        return FACE_NONE;
+    if (FcPatternGetString(pat, FC_FILE, 0, &file) != FcResultMatch) return FACE_NONE;
+    if (FcPatternGetBool(pat, FC_SCALABLE, 0, &scalable) == FcResultMatch && !scalable)
+        return FACE_NONE;
+    FcPatternGetInteger(pat, FC_INDEX, 0, &index);
+    FcPatternGetInteger(pat, FC_WEIGHT, 0, &weight);
+    bool synth = bold && weight < FC_WEIGHT_DEMIBOLD;
+    int s = source_add(f, (const char *)file, index & 0xffff, synth);
+    if (s < 0 || s == f->primary[bold] || !source_has(f, s, cp)) return FACE_NONE;
+    return s;
+}
+
+static int fc_search(fonts *f, uint32_t cp, bool bold)
+{
+    FcFontSet *set = fc_set(f, bold);
+    for (int i = 0; set && i < set->nfont; i++) {
+        int s = fc_candidate(f, set->fonts[i], cp, bold);
+        if (s >= 0) return s;
+    }
+    return FACE_NONE;
+}
+
+static cp_entry *cp_lookup(fonts *f, uint32_t key)
+{
+    uint32_t i = (key * 2654435761u) & (CP_SLOTS - 1);
+    while (f->cps[i].key && f->cps[i].key != key)
+        i = (i + 1) & (CP_SLOTS - 1);
+    return &f->cps[i];
+}
+
+/* The fallback choice for cp, searched once and remembered. */
+static cp_entry *fallback_for(fonts *f, uint32_t cp, bool bold)
+{
+    uint32_t key = cp * 2 + (bold ? 1 : 0) + 1;
+    cp_entry *e = cp_lookup(f, key);
+    if (e->key) return e;
+    int s = fc_search(f, cp, bold);
+    if (f->n_cps >= CP_MAX) {
+        memset(f->cps, 0, CP_SLOTS * sizeof *f->cps);
+        f->n_cps = 0;
+        e = cp_lookup(f, key);
+    }
+    *e = (cp_entry){key, (int16_t)s, false};
+    f->n_cps++;
+    return e;
+}
+
+/* ---- one line: code points, faces, runs ---- */
+
+/* Decodes one UTF-8 sequence; invalid bytes give U+FFFD and advance one. */
+static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *used)
+{
+    uint32_t c = s[0];
+    int len = c < 0x80                ? 1
+              : c >= 0xc2 && c < 0xe0 ? 2
+              : c >= 0xe0 && c < 0xf0 ? 3
+              : c >= 0xf0 && c < 0xf5 ? 4
+                                      : 0;
+    *used = 1;
+    if (len == 1) return c;
+    if (len == 0 || (size_t)len > n) return 0xfffd;
+    uint32_t cp = c & (0x7f >> len);
+    for (int i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80) return 0xfffd;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0xfffd;
+    *used = (size_t)len;
+    return cp;
+}
+
+static size_t utf8_put(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xc0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+static bool is_control(uint32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
+}
+
+/* Invisible format characters and variation selectors: HarfBuzz hides them
+ * in any face, so they stay in the run they follow. */
+static bool is_ignorable(uint32_t cp)
+{
+    return cp == 0xad || cp == 0x34f || (cp >= 0x180b && cp <= 0x180f) ||
+           (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2060 && cp <= 0x206f) || (cp >= 0xfe00 && cp <= 0xfe0f) ||
+           cp == 0xfeff || (cp >= 0xe0000 && cp <= 0xe0fff);
+}
+
+static bool is_mark(uint32_t cp)
+{
+    return (cp >= 0x300 && cp <= 0x36f) || (cp >= 0x1ab0 && cp <= 0x1aff) ||
+           (cp >= 0x1dc0 && cp <= 0x1dff) || (cp >= 0x20d0 && cp <= 0x20ff) ||
+           (cp >= 0xfe20 && cp <= 0xfe2f);
+}
+
+/* Which face draws cp, given the face of the character before it. */
+static int face_for(fonts *f, uint32_t cp, bool bold, int prev)
+{
+    int primary = f->primary[bold];
+    if (is_ignorable(cp)) return prev >= 0 ? prev : primary;
+    if (is_mark(cp) && prev >= 0 && source_has(f, prev, cp)) return prev;
+    /* Spaces and ASCII punctuation inside a fallback run stay in it. */
+    if (prev >= 0 && prev != primary && cp < 0x80 && !isalnum((int)cp) &&
+        source_has(f, prev, cp))
+        return prev;
+    if (source_has(f, primary, cp)) return primary;
+    return fallback_for(f, cp, bold)->src;
+}
+
+/* Decodes and assigns faces to one line into the scratch arrays. */
+static void line_prepare(fonts *f, const char *utf8, size_t len, bool bold)
+{
+    const unsigned char *s = (const unsigned char *)utf8;
+    int n = 0, prev = FACE_NONE;
+    size_t i = 0;
+    while (i < len && s[i] && n < MAX_LINE_CPS) {
+        size_t used;
+        uint32_t cp = utf8_next(s + i, len - i, &used);
+        i += used;
+        if (is_control(cp)) continue;
+        int face = face_for(f, cp, bold, prev);
+        f->line_cp[n] = cp;
+        f->line_face[n] = (int16_t)face;
+        prev = face;
+        n++;
+    }
+    if (i < len && s[i] && !f->warned_long) {
+        LOG_WARN("line longer than %d characters cut", MAX_LINE_CPS);
+        f->warned_long = true;
+    }
+    f->line_n = n;
+}
+
+/* End of the run that starts at index start; its text goes to run_buf. */
+static int run_end(fonts *f, int start)
+{
+    int face = f->line_face[start], i = start;
+    size_t o = 0;
+    while (i < f->line_n && f->line_face[i] == face) {
+        o += utf8_put(f->line_cp[i], f->run_buf + o);
+        i++;
+    }
+    f->run_buf[o] = '\0';
+    return i;
+}
+
+/* Reports each missing code point once (per cache lifetime). */
+static void report_missing(fonts *f, int start, int end, bool bold)
+{
+    for (int i = start; i < end; i++) {
+        uint32_t cp = f->line_cp[i];
+        cp_entry *e = fallback_for(f, cp, bold);
+        if (e->logged) continue;
+        e->logged = true;
+        cp_entry *other = cp_lookup(f, cp * 2 + (bold ? 0 : 1) + 1);
+        if (other->key && other->logged) continue; /* reported for the other weight */
+        LOG_WARN("no font has U+%04X: drawn as a box", (unsigned)cp);
+    }
+}
+
+/* Advance of the replacement box: one ideographic em. */
+static int box_advance(int px)
+{
+    return px;
+}
+
+static int run_width(fonts *f, int start, int end, int px, bool bold)
+{
+    int face = f->line_face[start];
+    TTF_Font *font = face >= 0 ? font_get(f, face, px) : NULL;
+    int w = 0;
+    if (font && TTF_SizeUTF8(font, f->run_buf, &w, NULL) == 0) return w;
+    if (face == FACE_NONE) report_missing(f, start, end, bold);
+    return (end - start) * box_advance(px);
+}
+
+static int line_width(fonts *f, const char *utf8, size_t len, int px, bool bold)
+{
+    line_prepare(f, utf8, len, bold);
+    long w = 0;
+    for (int i = 0; i < f->line_n;) {
+        int end = run_end(f, i);
+        w += run_width(f, i, end, px, bold);
+        i = end;
+    }
+    return w > MAX_SURFACE_W ? MAX_SURFACE_W : (int)w;
+}
+
+/* ---- measure cache ---- */
+
+static uint64_t measure_hash(const char *s, size_t n, int px, bool bold)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    h = (h ^ (uint64_t)px) * 1099511628211ull;
+    return (h ^ (bold ? 1u : 0u)) * 1099511628211ull;
+}
+
+static void measure_clear(fonts *f)
+{
+    for (int i = 0; i < MEASURE_SLOTS; i++) {
+        free(f->measure[i].text);
+        f->measure[i].text = NULL;
+    }
+    f->n_measure = 0;
+}
+
+static measure_entry *measure_slot(fonts *f, const char *s, size_t n, uint64_t h, int px,
+                                   bool bold)
+{
+    size_t i = (size_t)h & (MEASURE_SLOTS - 1);
+    for (;;) {
+        measure_entry *e = &f->measure[i];
+        if (!e->text) return e;
+        if (e->hash == h && e->len == n && e->px == px && e->bold == bold &&
+            memcmp(e->text, s, n) == 0)
+            return e;
+        i = (i + 1) & (MEASURE_SLOTS - 1);
+    }
+}
+
+static void measure_put(fonts *f, const char *s, size_t n, uint64_t h, int px, bool bold,
+                        int width)
+{
+    if (n > MEASURE_MAX_TEXT) return;
+    if (f->n_measure >= MEASURE_MAX) measure_clear(f);
+    measure_entry *e = measure_slot(f, s, n, h, px, bold);
+    char *copy = malloc(n + 1);
+    if (!copy) abort();
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    *e = (measure_entry){copy, n, h, px, width, bold};
+    f->n_measure++;
+}
+
+/* ---- public ---- */
+
+fonts *fonts_create(const char *regular, const char *bold, const char *language)
+{
+    fonts *f = xcalloc(1, sizeof *f);
+    f->cps = xcalloc(CP_SLOTS, sizeof *f->cps);
+    f->measure = xcalloc(MEASURE_SLOTS, sizeof *f->measure);
+    fc_lang_from(language, f->fc_lang, sizeof f->fc_lang);
+    f->primary[0] = primary_add(f, regular, BUNDLED_REGULAR);
+    f->primary[1] = primary_add(f, bold, BUNDLED_BOLD);
+    if (f->primary[0] < 0 && f->primary[1] < 0) {
+        LOG_ERR("no usable font: neither the configured nor the bundled one opens");
+        fonts_destroy(f);
+        return NULL;
+    }
+    if (f->primary[1] < 0) /* regular outlines, emboldened */
+        f->primary[1] =
+            source_add(f, f->src[f->primary[0]].path, f->src[f->primary[0]].index, true);
+    if (f->primary[0] < 0) f->primary[0] = f->primary[1];
+    LOG_INFO("primary faces %s and %s", f->src[f->primary[0]].path,
+             f->src[f->primary[1]].path);
+    return f;
+}
+
+void fonts_destroy(fonts *f)
+{
+    if (!f) return;
+    for (int i = 0; i < f->n_open; i++)
+        open_close(&f->open[i]);
+    for (int i = 0; i < f->n_src; i++)
+        free(f->src[i].path);
+    for (int b = 0; b < 2; b++)
+        if (f->fc_set[b]) FcFontSetDestroy(f->fc_set[b]);
+    if (f->fc) FcConfigDestroy(f->fc);
+    if (f->measure) measure_clear(f);
+    free(f->measure);
+    free(f->cps);
+    free(f);
+}
+
+static int clamp_px(int px)
+{
+    return px > MAX_PX ? MAX_PX : px;
+}
+
+int fonts_width(fonts *f, const char *utf8, size_t len, int px, bool bold)
+{
+    if (!f || !utf8 || len == 0 || px <= 0) return 0;
+    px = clamp_px(px);
+    uint64_t h = measure_hash(utf8, len, px, bold);
+    measure_entry *e = measure_slot(f, utf8, len, h, px, bold);
+    if (e->text) {
+        f->hits++;
+        return e->width;
+    }
+    f->misses++;
+    int w = line_width(f, utf8, len, px, bold);
+    measure_put(f, utf8, len, h, px, bold, w);
+    return w;
+}
+
+/* Adds a run's coverage to dst (same colour everywhere, so only alpha
+ * needs combining): a = src + dst * (1 - src). */
+static void merge_alpha(SDL_Surface *dst, SDL_Surface *src, int x0, int y0)
+{
+    SDL_Surface *s = SDL_ConvertSurfaceFormat(src, SDL_PIXELFORMAT_ARGB8888, 0);
+    if (!s) return;
+    for (int y = 0; y < s->h; y++) {
+        int dy = y0 + y;
+        if (dy < 0 || dy >= dst->h) continue;
+        const Uint32 *sp = (const Uint32 *)((const Uint8 *)s->pixels + y * s->pitch);
+        Uint32 *dp = (Uint32 *)((Uint8 *)dst->pixels + dy * dst->pitch);
+        for (int x = 0; x < s->w; x++) {
+            int dx = x0 + x;
+            if (dx < 0 || dx >= dst->w) continue;
+            Uint32 sa = sp[x] >> 24, da = dp[dx] >> 24;
+            Uint32 a = sa + da * (255 - sa) / 255;
+            dp[dx] = (a << 24) | (dp[dx] & 0xffffff);
+        }
+    }
+    SDL_FreeSurface(s);
+}
+
+static void fill_alpha(SDL_Surface *dst, int x, int y, int w, int h, Uint8 alpha)
+{
+    for (int r = y; r < y + h; r++) {
+        if (r < 0 || r >= dst->h) continue;
+        Uint32 *dp = (Uint32 *)((Uint8 *)dst->pixels + r * dst->pitch);
+        for (int c = x; c < x + w; c++)
+            if (c >= 0 && c < dst->w) dp[c] = ((Uint32)alpha << 24) | (dp[c] & 0xffffff);
+    }
+}
+
+/* Hollow boxes, one per missing character, each one em wide, covering the
+ * ideographic em box above the baseline. */
+static void draw_boxes(SDL_Surface *dst, int count, int x, int baseline, int px,
+                       Uint8 alpha)
+{
+    int t = px / 16 > 1 ? px / 16 : 1;
+    int inset = px / 10;
+    int top = baseline - px * 88 / 100 + inset / 2, bottom = baseline + px * 12 / 100;
+    int w = px - 2 * inset, h = bottom - top;
+    if (w < 2 * t + 1 || h < 2 * t + 1) return;
+    for (int i = 0; i < count; i++) {
+        int l = x + i * box_advance(px) + inset;
+        fill_alpha(dst, l, top, w, t, alpha);
+        fill_alpha(dst, l, bottom - t, w, t, alpha);
+        fill_alpha(dst, l, top, t, h, alpha);
+        fill_alpha(dst, l + w - t, top, t, h, alpha);
+    }
+}
+
+/* Draws the run [start, end) at x; returns its advance. */
+static int draw_run(fonts *f, SDL_Surface *dst, int start, int end, int x, int baseline,
+                    int px, bool bold, SDL_Color color)
+{
+    int face = f->line_face[start];
+    TTF_Font *font = face >= 0 ? font_get(f, face, px) : NULL;
+    int w = 0;
+    SDL_Surface *s = NULL;
+    if (font && TTF_SizeUTF8(font, f->run_buf, &w, NULL) == 0)
+        s = TTF_RenderUTF8_Blended(font, f->run_buf, color);
+    if (!s) {
+        if (face == FACE_NONE) report_missing(f, start, end, bold);
+        draw_boxes(dst, end - start, x, baseline, px, color.a);
+        return (end - start) * box_advance(px);
+    }
+    merge_alpha(dst, s, x, baseline - TTF_FontAscent(font));
+    SDL_FreeSurface(s);
+    return w;
+}
+
+SDL_Surface *fonts_render(fonts *f, const char *utf8, size_t len, int px, bool bold,
+                          SDL_Color color)
+{
+    if (!f || !utf8 || len == 0 || px <= 0) return NULL;
+    px = clamp_px(px);
+    int width = fonts_width(f, utf8, len, px, bold);
+    int ascent = fonts_ascent(f, px, bold), height = fonts_height(f, px, bold);
+    if (width <= 0 || height <= 0) return NULL;
+    SDL_Surface *dst =
+        SDL_CreateRGBSurfaceWithFormat(0, width, height, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!dst) {
+        LOG_ERR("cannot make a %dx%d text surface: %s", width, height, SDL_GetError());
+        return NULL;
+    }
+    SDL_FillRect(dst, NULL, SDL_MapRGBA(dst->format, color.r, color.g, color.b, 0));
+    SDL_SetSurfaceBlendMode(dst, SDL_BLENDMODE_BLEND);
+    line_prepare(f, utf8, len, bold);
+    int x = 0;
+    for (int i = 0; i < f->line_n && x < width;) {
+        int end = run_end(f, i);
+        x += draw_run(f, dst, i, end, x, ascent, px, bold, color);
+        i = end;
+    }
+    return dst;
+}
+
+static TTF_Font *primary_font(fonts *f, int px, bool bold)
+{
+    if (!f || px <= 0) return NULL;
+    return font_get(f, f->primary[bold], clamp_px(px));
+}
+
+int fonts_ascent(fonts *f, int px, bool bold)
+{
+    TTF_Font *font = primary_font(f, px, bold);
+    return font ? TTF_FontAscent(font) : px;
+}
+
+int fonts_height(fonts *f, int px, bool bold)
+{
+    TTF_Font *font = primary_font(f, px, bold);
+    return font ? TTF_FontHeight(font) : px * 3 / 2;
+}
+
+bool fonts_has_glyph(fonts *f, uint32_t cp)
+{
+    return fonts_face_for(f, cp, false, NULL) != FONTS_FACE_NONE;
+}
+
+enum fonts_face fonts_face_for(fonts *f, uint32_t cp, bool bold, const char **path)
+{
+    if (path) *path = NULL;
+    if (!f || cp > 0x10ffff) return FONTS_FACE_NONE;
+    int s = f->primary[bold];
+    enum fonts_face kind = FONTS_FACE_PRIMARY;
+    if (!source_has(f, s, cp)) {
+        s = fallback_for(f, cp, bold)->src;
+        kind = FONTS_FACE_FALLBACK;
+    }
+    if (s < 0) return FONTS_FACE_NONE;
+    if (path) *path = f->src[s].path;
+    return kind;
+}
+
+fonts_stats fonts_get_stats(const fonts *f)
+{
+    fonts_stats st = {0};
+    if (!f) return st;
+    st.measure_hits = f->hits;
+    st.measure_misses = f->misses;
+    st.measure_entries = f->n_measure;
+    st.sources = f->n_src;
+    for (int i = 0; i < f->n_open; i++)
+        st.open_fonts += f->open[i].font != NULL;
+    return st;
+}
+
+static int measure_cb(void *ctx, const char *utf8, size_t len, int px, bool bold)
+{
+    return fonts_width(ctx, utf8, len, px, bold);
+}
+
+layout_measure fonts_measure(fonts *f)
+{
+    return (layout_measure){f, measure_cb};
+}

@@ -1,0 +1,436 @@
+/* fonts: the bundled font's coverage, measuring, fallback through
+ * fontconfig, the replacement box, and rendering with the real SDL software
+ * renderer. Real fonts only: the bundled subset and Debian's system fonts. */
+#define LOG_MODULE "test"
+#include <fontconfig/fontconfig.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+
+#include "fonts.h"
+#include "log.h"
+#include "test.h"
+
+#define UNIHAN "/usr/share/unicode/Unihan_OtherMappings.txt.bz2"
+
+static const SDL_Color red = {200, 30, 40, 255};
+
+static int width_of(fonts *f, const char *s, int px)
+{
+    return fonts_width(f, s, strlen(s), px, false);
+}
+
+/* Pixels with at least half coverage; *wrong counts those whose RGB is
+ * not the requested colour. */
+static int ink(const SDL_Surface *s, SDL_Color c, int *wrong)
+{
+    int n = 0;
+    if (wrong) *wrong = 0;
+    for (int y = 0; y < s->h; y++) {
+        const Uint32 *row = (const Uint32 *)((const Uint8 *)s->pixels + y * s->pitch);
+        for (int x = 0; x < s->w; x++) {
+            Uint8 r, g, b, a;
+            SDL_GetRGBA(row[x], s->format, &r, &g, &b, &a);
+            if (a < 128) continue;
+            n++;
+            if (wrong && (r != c.r || g != c.g || b != c.b)) (*wrong)++;
+        }
+    }
+    return n;
+}
+
+static int ink_of(fonts *f, const char *s, int px, bool bold)
+{
+    SDL_Surface *surf = fonts_render(f, s, strlen(s), px, bold, red);
+    if (!surf) return -1;
+    int n = ink(surf, red, NULL);
+    SDL_FreeSurface(surf);
+    return n;
+}
+
+/* The 8,105 kTGH characters, through bzcat; count 0 if unicode-data is
+ * missing. Caller frees. */
+static uint32_t *read_tgh(int *count)
+{
+    *count = 0;
+    if (access(UNIHAN, R_OK) != 0) return NULL;
+    FILE *p = popen("bzcat " UNIHAN, "r");
+    if (!p) return NULL;
+    uint32_t *cps = malloc(10000 * sizeof *cps);
+    if (!cps) abort();
+    char line[256];
+    while (fgets(line, sizeof line, p) && *count < 10000) {
+        unsigned cp;
+        char field[16];
+        if (sscanf(line, "U+%x\t%15s", &cp, field) == 2 && strcmp(field, "kTGH") == 0)
+            cps[(*count)++] = cp;
+    }
+    pclose(p);
+    return cps;
+}
+
+static void test_coverage(fonts *f)
+{
+    int n;
+    uint32_t *cps = read_tgh(&n);
+    if (n == 0) {
+        printf("SKIP kTGH coverage: %s not readable (Debian package unicode-data)\n",
+               UNIHAN);
+        free(cps);
+        return;
+    }
+    CHECKF(n == 8105, "%d kTGH characters", n);
+    int missing = 0, missing_bold = 0, not_has = 0;
+    for (int i = 0; i < n; i++) {
+        if (fonts_face_for(f, cps[i], false, NULL) != FONTS_FACE_PRIMARY) missing++;
+        if (fonts_face_for(f, cps[i], true, NULL) != FONTS_FACE_PRIMARY) missing_bold++;
+        if (!fonts_has_glyph(f, cps[i])) not_has++;
+    }
+    CHECKF(missing == 0, "%d of %d not in the regular primary face", missing, n);
+    CHECKF(missing_bold == 0, "%d of %d not in the bold primary face", missing_bold, n);
+    CHECKF(not_has == 0, "%d without a glyph", not_has);
+    printf("kTGH: %d characters, all in the bundled regular and bold faces: %s\n", n,
+           missing + missing_bold == 0 ? "yes" : "no");
+    free(cps);
+}
+
+static void test_symbols(fonts *f)
+{
+    static const uint32_t syms[] = {0x25cf, 0x2022, 0xb7,   0x2014, 0x2013, 0x2026,
+                                    0x2103, 0x2116, 0x2192, 0x2190, 0x2191, 0x2193,
+                                    0xff0c, 0x3002, 0x3001, 0x300c, 0xff08, 0x33a1,
+                                    0x2605, 0x2160, 0x41,   0xe9,   0x01ce, 0x3000};
+    for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++)
+        CHECKF(fonts_face_for(f, syms[i], false, NULL) == FONTS_FACE_PRIMARY,
+               "U+%04X not in the primary face", (unsigned)syms[i]);
+    for (uint32_t c = 0x2460; c <= 0x2473; c++) /* ①..⑳ */
+        CHECKF(fonts_face_for(f, c, false, NULL) == FONTS_FACE_PRIMARY, "U+%04X",
+               (unsigned)c);
+    const char *path = NULL;
+    fonts_face_for(f, 0x4e2d, false, &path);
+    CHECKF(path && strstr(path, "NotoSansCJKsc-Subset-Regular.otf"), "primary is %s",
+           path ? path : "(none)");
+    fonts_face_for(f, 0x4e2d, true, &path);
+    CHECKF(path && strstr(path, "NotoSansCJKsc-Subset-Bold.otf"), "bold is %s",
+           path ? path : "(none)");
+}
+
+static void test_widths(fonts *f)
+{
+    int comma = width_of(f, "，", 40);
+    CHECKF(comma > 0 && comma <= 40, "width of ， = %d", comma);
+    CHECK(width_of(f, "", 40) == 0);
+    CHECK(fonts_width(f, "abc", 0, 40, false) == 0);
+    CHECK(width_of(f, "中", 0) == 0);
+    int zh = width_of(f, "园岭街道", 48);
+    CHECKF(zh >= 4 * 46 && zh <= 4 * 50, "园岭街道 at 48 px = %d", zh);
+    /* A mixed line equals the sum of its parts within 1 px per cut. */
+    const char *parts[] = {"2024年6月28日", "（周五）", "社区通知：", "Wi-Fi 5.2%",
+                           "，请留意。"};
+    char whole[256] = "";
+    int sum = 0;
+    for (size_t i = 0; i < 5; i++) {
+        strcat(whole, parts[i]);
+        sum += width_of(f, parts[i], 36);
+    }
+    int w = width_of(f, whole, 36);
+    CHECKF(abs(w - sum) <= 4, "whole %d, parts %d", w, sum);
+    /* Wider at a bigger size, bold not narrower. */
+    CHECK(width_of(f, "通知", 72) > width_of(f, "通知", 36));
+    CHECK(fonts_width(f, "通知", 6, 36, true) >= fonts_width(f, "通知", 6, 36, false));
+    /* Control characters have no width; invalid UTF-8 does not crash. */
+    CHECK(width_of(f, "中\t文", 40) == width_of(f, "中文", 40));
+    CHECK(width_of(f, "\xff\xfe\xc3", 40) > 0);
+    CHECK(fonts_width(f, "中文", 3, 40, false) == width_of(f, "中", 40));
+    int asc = fonts_ascent(f, 48, false), h = fonts_height(f, 48, false);
+    CHECKF(asc > 30 && asc < h && h < 100, "ascent %d height %d", asc, h);
+}
+
+/* True when some font fontconfig lists has cp. */
+static bool system_has(uint32_t cp)
+{
+    FcPattern *pat = FcPatternCreate();
+    FcCharSet *cs = FcCharSetCreate();
+    FcCharSetAddChar(cs, cp);
+    FcPatternAddCharSet(pat, FC_CHARSET, cs);
+    FcObjectSet *os = FcObjectSetBuild(FC_FILE, (char *)NULL);
+    FcFontSet *set = FcFontList(NULL, pat, os);
+    bool has = set && set->nfont > 0;
+    if (set) FcFontSetDestroy(set);
+    FcObjectSetDestroy(os);
+    FcCharSetDestroy(cs);
+    FcPatternDestroy(pat);
+    return has;
+}
+
+/* Alpha masks of two renderings differ in at least some pixels. */
+static bool differs(SDL_Surface *a, SDL_Surface *b)
+{
+    if (a->w != b->w || a->h != b->h) return true;
+    int diff = 0;
+    for (int y = 0; y < a->h; y++) {
+        const Uint32 *ra = (const Uint32 *)((const Uint8 *)a->pixels + y * a->pitch);
+        const Uint32 *rb = (const Uint32 *)((const Uint8 *)b->pixels + y * b->pitch);
+        for (int x = 0; x < a->w; x++)
+            diff += (ra[x] >> 31) != (rb[x] >> 31);
+    }
+    return diff > 20;
+}
+
+static void test_fallback_char(fonts *f, uint32_t cp, const char *utf8, const char *what)
+{
+    if (!system_has(cp)) {
+        printf("SKIP %s (U+%04X): no installed font has it\n", what, (unsigned)cp);
+        return;
+    }
+    const char *path = NULL;
+    enum fonts_face kind = fonts_face_for(f, cp, false, &path);
+    CHECKF(kind == FONTS_FACE_FALLBACK, "%s: face kind %d", what, (int)kind);
+    printf("%s U+%04X: %s\n", what, (unsigned)cp, path ? path : "(none)");
+    SDL_Surface *s = fonts_render(f, utf8, strlen(utf8), 48, false, red);
+    SDL_Surface *box = fonts_render(f, "\xee\x80\x80", 3, 48, false, red); /* U+E000 */
+    CHECK(s != NULL && box != NULL);
+    if (s && box) {
+        int wrong, n = ink(s, red, &wrong);
+        CHECKF(n > 50 && wrong == 0, "%s: ink %d, wrong colour %d", what, n, wrong);
+        CHECKF(differs(s, box), "%s looks like the replacement box", what);
+    }
+    SDL_FreeSurface(s);
+    SDL_FreeSurface(box);
+    CHECK(fonts_has_glyph(f, cp));
+}
+
+static void test_fallback(fonts *f)
+{
+    test_fallback_char(f, 0xac00, "가", "Hangul");
+    test_fallback_char(f, 0x20bb7, "\xf0\xa0\xae\xb7", "Extension B");
+    test_fallback_char(f, 0x628, "ب", "Arabic");
+    /* Bold fallback finds a face too, and a mixed line renders run by run. */
+    if (system_has(0xac00)) {
+        CHECK(fonts_face_for(f, 0xac00, true, NULL) == FONTS_FACE_FALLBACK);
+        int a = width_of(f, "通知", 40), b = width_of(f, "가나", 40);
+        int ab = width_of(f, "通知가나", 40);
+        CHECKF(abs(ab - (a + b)) <= 2, "mixed %d vs %d + %d", ab, a, b);
+        CHECK(ink_of(f, "通知가나 ok", 40, true) > ink_of(f, "通知", 40, true));
+    }
+    /* A colour emoji or symbol: whatever face (or box) it gets, no crash. */
+    CHECK(ink_of(f, "通知 \xf0\x9f\x98\x80\xef\xb8\x8f 完", 40, false) > 0);
+}
+
+static void test_missing(fonts *f)
+{
+    CHECK(!fonts_has_glyph(f, 0xe000));
+    CHECK(fonts_face_for(f, 0x378, false, NULL) == FONTS_FACE_NONE);
+    CHECK(fonts_face_for(f, 0x110000, false, NULL) == FONTS_FACE_NONE);
+    const char *pua = "\xee\x80\x81"; /* U+E001, not asked about yet */
+    unsigned before = log_problem_count();
+    SDL_Surface *a = fonts_render(f, pua, 3, 48, false, red);
+    SDL_Surface *b = fonts_render(f, pua, 3, 48, false, red);
+    CHECK(fonts_width(f, pua, 3, 30, true) == 30); /* bold: same code point, no log */
+    CHECKF(log_problem_count() == before + 1, "%u problems logged",
+           log_problem_count() - before);
+    CHECK(a && b);
+    if (a) {
+        CHECKF(a->w == 48, "box advance %d", a->w);
+        int n = ink(a, red, NULL);
+        /* A hollow square: its outline, not a filled block. */
+        CHECKF(n > 4 * 30 && n < 48 * 48 / 2, "box ink %d", n);
+    }
+    SDL_FreeSurface(a);
+    SDL_FreeSurface(b);
+    /* The box sits in a line with real glyphs. */
+    CHECK(width_of(f, "中\xee\x80\x81文", 48) == width_of(f, "中文", 48) + 48);
+}
+
+/* Draws the line with the real software renderer on a white canvas and
+ * counts pixels near the text colour. */
+static int rendered_pixels(SDL_Surface *line)
+{
+    SDL_Surface *canvas =
+        SDL_CreateRGBSurfaceWithFormat(0, 400, 120, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *r = canvas ? SDL_CreateSoftwareRenderer(canvas) : NULL;
+    if (!r) {
+        SDL_FreeSurface(canvas);
+        return -1;
+    }
+    SDL_SetRenderDrawColor(r, 255, 255, 255, 255);
+    SDL_RenderClear(r);
+    SDL_Texture *t = SDL_CreateTextureFromSurface(r, line);
+    SDL_Rect dst = {10, 10, line->w, line->h};
+    SDL_RenderCopy(r, t, NULL, &dst);
+    SDL_RenderPresent(r);
+    int n = 0;
+    for (int y = 0; y < canvas->h; y++)
+        for (int x = 0; x < canvas->w; x++) {
+            Uint32 p = ((Uint32 *)((Uint8 *)canvas->pixels + y * canvas->pitch))[x];
+            Uint8 cr, cg, cb;
+            SDL_GetRGB(p, canvas->format, &cr, &cg, &cb);
+            n += abs(cr - red.r) < 8 && abs(cg - red.g) < 8 && abs(cb - red.b) < 8;
+        }
+    SDL_DestroyTexture(t);
+    SDL_DestroyRenderer(r);
+    SDL_FreeSurface(canvas);
+    return n;
+}
+
+static void test_render(fonts *f)
+{
+    const char *s = "园岭街道";
+    SDL_Surface *line = fonts_render(f, s, strlen(s), 48, false, red);
+    CHECK(line != NULL);
+    if (!line) return;
+    CHECK(line->format->format == SDL_PIXELFORMAT_ARGB8888);
+    CHECK(line->w == width_of(f, s, 48) && line->h == fonts_height(f, 48, false));
+    int wrong, n = ink(line, red, &wrong);
+    CHECKF(n > 4 * 200 && wrong == 0, "ink %d, wrong colour %d", n, wrong);
+    int on_canvas = rendered_pixels(line);
+    CHECKF(on_canvas > n / 2, "%d pixels of the colour on the canvas, %d ink", on_canvas,
+           n);
+    printf("园岭街道 at 48 px: %dx%d, %d ink pixels, %d on a software canvas\n", line->w,
+           line->h, n, on_canvas);
+    SDL_FreeSurface(line);
+    CHECK(fonts_render(f, "", 0, 48, false, red) == NULL);
+    CHECK(fonts_render(f, "\n\t", 2, 48, false, red) == NULL);
+    CHECK(ink_of(f, s, 48, true) > ink_of(f, s, 48, false)); /* bold is heavier */
+    /* A very long line is cut, not refused. */
+    size_t len = 3 * 6000;
+    char *big = malloc(len + 1);
+    if (!big) abort();
+    for (size_t i = 0; i < len; i += 3)
+        memcpy(big + i, "字", 3);
+    big[len] = '\0';
+    int w = fonts_width(f, big, len, 40, false);
+    CHECKF(w > 0 && w <= 16384, "long line width %d", w);
+    SDL_Surface *ls = fonts_render(f, big, len, 40, false, red);
+    CHECK(ls && ls->w == w);
+    SDL_FreeSurface(ls);
+    free(big);
+}
+
+/* Measuring a page twice: the second pass comes from the cache. */
+static void test_measure_cache(fonts *f)
+{
+    layout_measure m = fonts_measure(f);
+    const char *text = "社区卫生服务中心将于本周六上午九点至十一点在广场开展免费义诊"
+                       "活动，请有需要的居民携带身份证和医保卡前往。";
+    size_t n = strlen(text);
+    fonts_stats s0 = fonts_get_stats(f);
+    int first[200], k = 0;
+    for (size_t i = 3; i <= n && k < 200; i += 3)
+        first[k++] = m.width(m.ctx, text, i, 40, false);
+    fonts_stats s1 = fonts_get_stats(f);
+    bool same = true;
+    for (int i = 0; i < k; i++)
+        same &= m.width(m.ctx, text, (size_t)(i + 1) * 3, 40, false) == first[i];
+    fonts_stats s2 = fonts_get_stats(f);
+    unsigned long hits = s2.measure_hits - s1.measure_hits;
+    unsigned long misses = s2.measure_misses - s1.measure_misses;
+    CHECK(same);
+    CHECKF(hits == (unsigned long)k && misses == 0, "second pass %lu hits %lu misses",
+           hits, misses);
+    CHECK(s1.measure_misses - s0.measure_misses >= (unsigned long)k - 1);
+    for (int i = 1; i < k; i++)
+        CHECK(first[i] >= first[i - 1]);
+    printf("measure cache: first pass %lu misses, second pass %lu/%d hits (%.0f%%), "
+           "%d entries, %d fonts open\n",
+           s1.measure_misses - s0.measure_misses, hits, k, 100.0 * (double)hits / k,
+           s2.measure_entries, s2.open_fonts);
+    /* Over the cap the cache starts over instead of growing. */
+    char buf[32];
+    for (int i = 0; i < 20000; i++) {
+        int len = snprintf(buf, sizeof buf, "%d", i);
+        fonts_width(f, buf, (size_t)len, 20, false);
+    }
+    CHECK(fonts_get_stats(f).measure_entries <= 16384);
+}
+
+static void test_configured(void)
+{
+    unsigned before = log_problem_count();
+    fonts *f = fonts_create("/nonexistent/font.ttf", "", "zh-CN");
+    CHECK(f != NULL);
+    CHECK(log_problem_count() > before);
+    const char *path = NULL;
+    if (f) fonts_face_for(f, 0x4e2d, false, &path);
+    CHECKF(path && strstr(path, "Subset-Regular"), "fell back to %s", path ? path : "-");
+    fonts_destroy(f);
+
+    const char *ttc = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+    if (access(ttc, R_OK) != 0) {
+        printf("SKIP configured .ttc face: %s missing (fonts-noto-cjk)\n", ttc);
+        return;
+    }
+    char spec[128];
+    snprintf(spec, sizeof spec, "%s#2", ttc);
+    f = fonts_create(spec, NULL, "zh");
+    if (f) fonts_face_for(f, 0xac00, false, &path); /* Hangul: in the full face */
+    CHECKF(f && path && strcmp(path, ttc) == 0, "configured face: %s", path ? path : "-");
+    if (f) fonts_face_for(f, 0x4e2d, true, &path);
+    CHECKF(path && strstr(path, "Subset-Bold"), "bold: %s", path ? path : "-");
+    fonts_destroy(f);
+    fonts_destroy(NULL);
+}
+
+/* With fontconfig seeing no fonts at all, Chinese still renders from the
+ * bundled font and a character it lacks becomes a box. */
+static void test_empty_fontconfig(void)
+{
+    char dir[] = "/tmp/test_fonts_XXXXXX";
+    if (!mkdtemp(dir)) {
+        CHECK(!"mkdtemp");
+        return;
+    }
+    char conf[64];
+    snprintf(conf, sizeof conf, "%s/fonts.conf", dir);
+    FILE *fp = fopen(conf, "w");
+    if (fp) {
+        fputs("<?xml version=\"1.0\"?>\n<fontconfig></fontconfig>\n", fp);
+        fclose(fp);
+    }
+    setenv("FONTCONFIG_FILE", conf, 1);
+    fonts *f = fonts_create(NULL, NULL, "zh-CN");
+    CHECK(f != NULL);
+    if (f) {
+        CHECK(fonts_face_for(f, 0xac00, false, NULL) == FONTS_FACE_NONE);
+        CHECK(ink_of(f, "园岭街道", 48, false) > 4 * 200);
+        CHECK(ink_of(f, "园岭가街道", 48, true) > 4 * 200);
+        CHECK(width_of(f, "街가", 48) == width_of(f, "街", 48) + 48);
+    }
+    fonts_destroy(f);
+    unsetenv("FONTCONFIG_FILE");
+    remove(conf);
+    rmdir(dir);
+}
+
+int main(void)
+{
+    if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0) {
+        fprintf(stderr, "SDL/TTF init: %s\n", SDL_GetError());
+        return 1;
+    }
+    fonts *f = fonts_create(NULL, NULL, "zh-CN");
+    CHECK(f != NULL);
+    if (f) {
+        test_coverage(f);
+        test_symbols(f);
+        test_widths(f);
+        test_fallback(f);
+        test_missing(f);
+        test_render(f);
+        test_measure_cache(f);
+        fonts_stats st = fonts_get_stats(f);
+        printf("font files used: %d, open fonts: %d\n", st.sources, st.open_fonts);
+    }
+    fonts_destroy(f);
+    test_configured();
+    test_empty_fontconfig();
+    TTF_Quit();
+    SDL_Quit();
+    FcFini();
+    return test_done("fonts");
+}
