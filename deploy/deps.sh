@@ -3,7 +3,7 @@
 # only those that are missing. Uses sudo when not root.
 set -eu
 PKGS="build-essential cmake pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
-libcurl4-openssl-dev libcjson-dev libicu-dev libfontconfig-dev fonts-noto-cjk
+libcurl4-openssl-dev libcjson-dev libicu-dev libfontconfig-dev fonts-noto-cjk fonts-dejavu-core
 python3 unicode-data nginx-light"
 [ "${1:-}" = "--print" ] && { echo $PKGS; exit 0; }
 missing=""
