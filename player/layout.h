@@ -47,6 +47,12 @@ typedef struct {
     int indent;     /* pixels before the text (first line of a paragraph) */
     bool para_end;  /* last line of its paragraph (never justified) */
     bool justify;   /* spread to the box width when drawn */
+    /* Added by layout; they make "no text lost or duplicated" checkable. */
+    size_t offset;    /* byte offset of the line's start in the body (title) */
+    bool para_start;  /* first line of its paragraph */
+    bool space_after; /* broke at a space: one space joins it to the next line
+                         (a break between CJK characters joins with nothing) */
+    bool ellipsis;    /* title only: the title was cut and this line ends "…" */
 } layout_line;
 
 typedef struct {
@@ -67,10 +73,31 @@ typedef struct {
     layout_page *pages;
 } layout_item;
 
-/* Computes the regions of a slide for the given screen. */
+/* Computes the regions of a slide for the given screen. Sizes (fonts,
+ * margins, bands) scale with the screen's short side, which is its height
+ * on a landscape screen; a portrait screen (the same panel turned) thus gets
+ * the same physical text size. Landscape: the image box is the right 38% of
+ * the body area; portrait: its bottom 38%. The title box holds two title
+ * lines at title_size. Out-of-range params are clamped, never trusted. */
 layout_frame layout_frame_compute(const layout_params *p);
 
-/* Lays out one item. Never fails for valid UTF-8 input (allocation aborts). */
+/* Lays out one item. Never fails for valid UTF-8 input (allocation aborts).
+ * Invalid UTF-8 gives no crash, only odd breaks.
+ * - Title: bold, title_size; if it needs more than two lines the size
+ *   shrinks in steps of 5% down to 70%, then line 2 is cut and ends "…".
+ *   it->frame is the slide's frame with the title box shrunk to the lines
+ *   actually used and the body (and a side image) grown by the same amount.
+ * - Body: '\n' separates paragraphs (empty ones are skipped); lines follow
+ *   linebreak.h (ICU + kinsoku + numbers with units + URLs), greedily; a
+ *   unit wider than the line it starts is broken at grapheme boundaries.
+ *   Every line's width <= body.w - indent, unless a single grapheme is wider.
+ *   Spaces at the ends of lines are dropped; joining a paragraph's lines with
+ *   one space after each space_after line gives the paragraph back.
+ * - Pages: as many lines as fit body.h (paragraph gaps counted, at least one
+ *   line a page); a page does not start with a paragraph's last line nor end
+ *   with its first line when moving a line avoids it. Seconds: duration if
+ *   > 0, else chars * 60 / reading_speed rounded up, clamped to
+ *   [page_min, page_max]. */
 layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
                                 const char *title, const char *body);
 void layout_item_destroy(layout_item *it);

@@ -1,0 +1,492 @@
+#define LOG_MODULE "layout"
+#include "layout.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/utf8.h>
+
+#include "linebreak.h"
+#include "log.h"
+
+#define LAYOUT_MAX_TEXT (4u * 1024 * 1024) /* bytes of body laid out, at most */
+#define TITLE_LEADING 1.3                  /* title line height / title px */
+#define TITLE_SHRINK_STEP 0.05             /* of the start size */
+#define TITLE_FLOOR 0.70                   /* smallest title, of the start size */
+#define HEADER_BAND 0.065                  /* of the short side */
+#define FOOTER_BAND 0.05
+#define IMAGE_SHARE 0.38 /* of the body area */
+#define ELLIPSIS "\xE2\x80\xA6"
+#define INDENT_TEXT "\xE3\x80\x80\xE3\x80\x80" /* two ideographic spaces */
+
+/* A piece of text between two break opportunities: [start, end) in the
+ * text, trailing spaces from trim to end, w = width of [start, trim). */
+typedef struct {
+    size_t start, trim, end;
+    int w;
+} seg;
+
+typedef struct {
+    layout_line *v;
+    int n, cap;
+} line_vec;
+
+/* Breaks text into lines at one font size. Owns the segment buffer so
+ * that it is allocated once per item, not once per paragraph. */
+typedef struct {
+    const layout_measure *m;
+    linebreak *lb;
+    int px;
+    bool bold;
+    int space_w;
+    seg *segs;
+    size_t n_segs, cap_segs;
+} composer;
+
+static void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p) abort();
+    return p;
+}
+
+static char *xstrndup(const char *s, size_t n)
+{
+    char *d = xrealloc(NULL, n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+static double clampd(double v, double lo, double hi, double dflt)
+{
+    if (!(v == v)) /* NaN */
+        return dflt;
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+static int clampi(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* A copy of the params with every value in a range that lays out. */
+static layout_params sane(const layout_params *p)
+{
+    layout_params q = *p;
+    q.screen_w = clampi(q.screen_w, 64, 16384);
+    q.screen_h = clampi(q.screen_h, 64, 16384);
+    q.body_size = clampd(q.body_size, 0.01, 0.3, 0.045);
+    q.title_size = clampd(q.title_size, 0.01, 0.3, 0.068);
+    q.line_spacing = clampd(q.line_spacing, 1.0, 3.0, 1.5);
+    q.paragraph_spacing = clampd(q.paragraph_spacing, 0.0, 3.0, 0.5);
+    q.margin = clampd(q.margin, 0.0, 0.2, 0.05);
+    if (q.reading_speed <= 0) q.reading_speed = 300;
+    q.page_min = clampi(q.page_min, 1, 86400);
+    q.page_max = clampi(q.page_max, q.page_min, 86400);
+    q.duration = clampi(q.duration, 0, 86400);
+    return q;
+}
+
+static int short_side(const layout_params *q)
+{
+    return q->screen_w < q->screen_h ? q->screen_w : q->screen_h;
+}
+
+static int px_of(double frac, int side)
+{
+    int px = (int)lround(frac * side);
+    return px < 6 ? 6 : px;
+}
+
+static int title_line_h(int px)
+{
+    return (int)lround(px * TITLE_LEADING);
+}
+
+static int body_line_h(const layout_params *q, int px)
+{
+    return (int)lround(px * q->line_spacing);
+}
+
+layout_frame layout_frame_compute(const layout_params *p)
+{
+    layout_params q = sane(p);
+    int W = q.screen_w, H = q.screen_h, side = short_side(&q);
+    int m = (int)lround(q.margin * side), half = m / 2;
+    int head_h = (int)lround(HEADER_BAND * side),
+        foot_h = (int)lround(FOOTER_BAND * side);
+    int body_lh = body_line_h(&q, px_of(q.body_size, side));
+    layout_frame f = {0};
+    f.header = (layout_rect){m, half, W - 2 * m, head_h};
+    f.footer = (layout_rect){m, H - half - foot_h, W - 2 * m, foot_h};
+    f.title = (layout_rect){m, f.header.y + head_h + half, W - 2 * m,
+                            2 * title_line_h(px_of(q.title_size, side))};
+    int top = f.title.y + f.title.h + body_lh / 2, bottom = f.footer.y - half;
+    f.body = (layout_rect){m, top, W - 2 * m, bottom > top ? bottom - top : 0};
+    if (q.has_image && W >= H) {
+        f.image = f.body;
+        f.image.w = (int)lround(f.body.w * IMAGE_SHARE);
+        f.body.w -= f.image.w + m;
+        f.image.x = f.body.x + f.body.w + m;
+    } else if (q.has_image) {
+        f.image = f.body;
+        f.image.h = (int)lround(f.body.h * IMAGE_SHARE);
+        f.body.h -= f.image.h + m;
+        f.image.y = f.body.y + f.body.h + m;
+    }
+    if (f.body.w < 1) f.body.w = 1;
+    if (f.body.h < 0) f.body.h = 0;
+    return f;
+}
+
+static int measure(const composer *c, const char *s, size_t len)
+{
+    if (len == 0) return 0;
+    int w = c->m->width(c->m->ctx, s, len, c->px, c->bold);
+    return w < 0 ? 0 : w;
+}
+
+static void set_size(composer *c, int px, bool bold)
+{
+    c->px = px;
+    c->bold = bold;
+    c->space_w = measure(c, " ", 1);
+}
+
+static void push_seg(composer *c, seg g)
+{
+    if (c->n_segs == c->cap_segs) {
+        c->cap_segs = c->cap_segs ? c->cap_segs * 2 : 256;
+        c->segs = xrealloc(c->segs, c->cap_segs * sizeof *c->segs);
+    }
+    c->segs[c->n_segs++] = g;
+}
+
+static size_t trim_spaces(const char *s, size_t a, size_t b)
+{
+    while (b > a && s[b - 1] == ' ')
+        b--;
+    return b;
+}
+
+/* One segment per tailored break opportunity of s[a..b), each measured once. */
+static void build_segments(composer *c, const char *s, size_t a, size_t b)
+{
+    size_t n;
+    const size_t *opp = linebreak_find(c->lb, s + a, b - a, LINEBREAK_TAILORED, &n);
+    c->n_segs = 0;
+    size_t prev = a;
+    for (size_t k = 0; k < n; k++) {
+        size_t end = a + opp[k];
+        seg g = {prev, trim_spaces(s, prev, end), end, 0};
+        g.w = measure(c, s + g.start, g.trim - g.start);
+        push_seg(c, g);
+        prev = end;
+    }
+}
+
+/* Replaces segment i by its grapheme clusters (no-op for a single one). */
+static void split_graphemes(composer *c, const char *s, size_t i)
+{
+    seg g = c->segs[i];
+    size_t n;
+    const size_t *gb = linebreak_graphemes(c->lb, s + g.start, g.trim - g.start, &n);
+    if (n <= 1) return;
+    size_t tail = c->n_segs - i - 1;
+    for (size_t k = 1; k < n; k++)
+        push_seg(c, g); /* grow by n - 1 */
+    memmove(c->segs + i + n, c->segs + i + 1, tail * sizeof *c->segs);
+    size_t prev = g.start;
+    for (size_t k = 0; k < n; k++) {
+        size_t end = g.start + gb[k];
+        seg piece = {prev, end, k + 1 == n ? g.end : end, 0};
+        piece.w = measure(c, s + piece.start, piece.trim - piece.start);
+        c->segs[i + k] = piece;
+        prev = end;
+    }
+}
+
+static int spaces_w(const composer *c, const seg *g)
+{
+    return (int)(g->end - g->trim) * c->space_w;
+}
+
+/* Greedy: segments i..j-1 whose summed widths fit avail; the line is then
+ * measured whole to confirm (kerning across segments), dropping segments
+ * while it does not fit. Returns j; *width = the line's measured width. */
+static size_t take_line(const composer *c, const char *s, size_t i, int avail, int *width)
+{
+    const seg *g = c->segs;
+    int sum = g[i].w;
+    size_t j = i + 1;
+    while (j < c->n_segs) {
+        int cand = sum + spaces_w(c, &g[j - 1]) + g[j].w;
+        if (cand > avail) break;
+        sum = cand;
+        j++;
+    }
+    for (; j - i > 1; j--) {
+        int w = measure(c, s + g[i].start, g[j - 1].trim - g[i].start);
+        if (w <= avail) {
+            *width = w;
+            return j;
+        }
+    }
+    *width = g[i].w;
+    return j;
+}
+
+static layout_line *push_line(line_vec *out)
+{
+    if (out->n == out->cap) {
+        out->cap = out->cap ? out->cap * 2 : 64;
+        out->v = xrealloc(out->v, (size_t)out->cap * sizeof *out->v);
+    }
+    layout_line *l = &out->v[out->n++];
+    memset(l, 0, sizeof *l);
+    return l;
+}
+
+/* Lines of the paragraph s[a..b) into out. */
+static void paragraph_lines(composer *c, const char *s, size_t a, size_t b, int box_w,
+                            int indent, bool justify, line_vec *out)
+{
+    while (a < b && s[a] == ' ')
+        a++;
+    b = trim_spaces(s, a, b);
+    if (a == b) return;
+    build_segments(c, s, a, b);
+    for (size_t i = 0; i < c->n_segs;) {
+        bool first = i == 0;
+        int avail = box_w - (first ? indent : 0);
+        if (c->segs[i].w > avail) split_graphemes(c, s, i);
+        int w;
+        size_t j = take_line(c, s, i, avail, &w);
+        const seg *last = &c->segs[j - 1];
+        layout_line *l = push_line(out);
+        l->text = xstrndup(s + c->segs[i].start, last->trim - c->segs[i].start);
+        l->width = w;
+        l->indent = first ? indent : 0;
+        l->offset = c->segs[i].start;
+        l->para_start = first;
+        l->para_end = j == c->n_segs;
+        l->space_after = !l->para_end && last->end > last->trim;
+        l->justify = justify && !l->para_end;
+        i = j;
+    }
+}
+
+/* Lines of every '\n'-separated paragraph of s[0..len). */
+static void text_lines(composer *c, const char *s, size_t len, int box_w, int indent,
+                       bool justify, line_vec *out)
+{
+    size_t a = 0;
+    while (a < len) {
+        const char *nl = memchr(s + a, '\n', len - a);
+        size_t b = nl ? (size_t)(nl - s) : len;
+        paragraph_lines(c, s, a, b, box_w, indent, justify, out);
+        a = b + 1;
+    }
+}
+
+static void free_lines(layout_line *v, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(v[i].text);
+}
+
+/* End of s[0..cut) without trailing spaces and no-end characters. */
+static size_t trim_before_ellipsis(const char *s, size_t cut)
+{
+    for (;;) {
+        cut = trim_spaces(s, 0, cut);
+        int32_t k = (int32_t)cut;
+        UChar32 cp;
+        if (k == 0) return 0;
+        U8_PREV((const uint8_t *)s, 0, k, cp);
+        if (cp < 0 || !linebreak_no_end((uint32_t)cp)) return cut;
+        cut = (size_t)k;
+    }
+}
+
+/* Cuts line l so that it plus "…" fits box_w, at a grapheme boundary. */
+static void ellipsize(composer *c, layout_line *l, int box_w)
+{
+    size_t len = strlen(l->text), n;
+    const size_t *gb = linebreak_graphemes(c->lb, l->text, len, &n);
+    for (size_t k = n + 1; k-- > 0;) {
+        size_t cut = trim_before_ellipsis(l->text, k ? gb[k - 1] : 0);
+        char *cand = xrealloc(NULL, cut + sizeof ELLIPSIS);
+        memcpy(cand, l->text, cut);
+        memcpy(cand + cut, ELLIPSIS, sizeof ELLIPSIS);
+        int w = measure(c, cand, strlen(cand));
+        if (w <= box_w || k == 0) {
+            free(l->text);
+            l->text = cand;
+            l->width = w;
+            break;
+        }
+        free(cand);
+    }
+    l->ellipsis = true;
+    l->para_end = true;
+    l->space_after = false;
+    l->justify = false;
+}
+
+/* Title lines at the largest size from start down to 70% that needs at most
+ * two lines; at 70% a longer title is cut after line 2 with "…". */
+static void layout_title(layout_item *it, composer *c, const char *title, int start_px)
+{
+    size_t len = strlen(title);
+    int step = (int)lround(start_px * TITLE_SHRINK_STEP), floor_px;
+    floor_px = (int)ceil(start_px * TITLE_FLOOR);
+    if (step < 1) step = 1;
+    line_vec v = {0};
+    for (int px = start_px;; px = px - step < floor_px ? floor_px : px - step) {
+        set_size(c, px, true);
+        free_lines(v.v, v.n);
+        v.n = 0;
+        text_lines(c, title, len, it->frame.title.w, 0, false, &v);
+        if (v.n <= 2 || px == floor_px) break;
+    }
+    if (v.n > 2) ellipsize(c, &v.v[1], it->frame.title.w);
+    it->n_title_lines = v.n > 2 ? 2 : v.n;
+    for (int i = 0; i < it->n_title_lines; i++)
+        it->title_lines[i] = v.v[i];
+    free_lines(v.v + it->n_title_lines, v.n - it->n_title_lines);
+    free(v.v);
+    it->title_px = c->px;
+    it->title_line_h = title_line_h(c->px);
+}
+
+/* Gives the title box's unused height to the body (and a side image). */
+static void shrink_title_box(layout_item *it)
+{
+    layout_frame *f = &it->frame;
+    int used = it->n_title_lines * it->title_line_h;
+    int spare = f->title.h - used;
+    if (spare <= 0) return;
+    bool side_image = f->image.w > 0 && f->image.y == f->body.y;
+    f->title.h = used;
+    f->body.y -= spare;
+    f->body.h += spare;
+    if (side_image) {
+        f->image.y -= spare;
+        f->image.h += spare;
+    }
+}
+
+static int count_chars(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Height of line k on a page that starts at line first. */
+static int line_cost(const layout_item *it, int first, int k)
+{
+    int gap = k > first && it->lines[k].para_start ? it->para_gap : 0;
+    return gap + it->body_line_h;
+}
+
+/* Moves the page end back to avoid a widow (next page starting with the last
+ * line of a paragraph) and an orphan (this page ending with a paragraph's
+ * first line), as long as the page keeps at least one line. */
+static int avoid_widow_orphan(const layout_item *it, int first, int end)
+{
+    const layout_line *l = it->lines;
+    if (end >= it->n_lines) return end;
+    if (l[end].para_end && !l[end].para_start && end - 1 > first) end--;
+    if (l[end - 1].para_start && !l[end - 1].para_end && end - 1 > first) end--;
+    return end;
+}
+
+static int page_seconds(const layout_params *q, int chars)
+{
+    if (q->duration > 0) return q->duration;
+    long s = ((long)chars * 60 + q->reading_speed - 1) / q->reading_speed;
+    return (int)(s < q->page_min ? q->page_min : s > q->page_max ? q->page_max : s);
+}
+
+static void paginate(layout_item *it, const layout_params *q)
+{
+    int cap = it->n_lines > 0 ? it->n_lines : 1;
+    it->pages = xrealloc(NULL, (size_t)cap * sizeof *it->pages);
+    it->n_pages = 0;
+    int first = 0;
+    do {
+        int end = first, used = 0;
+        while (end < it->n_lines) {
+            int cost = line_cost(it, first, end);
+            if (end > first && used + cost > it->frame.body.h) break;
+            used += cost;
+            end++;
+        }
+        end = avoid_widow_orphan(it, first, end);
+        layout_page *pg = &it->pages[it->n_pages++];
+        pg->first = first;
+        pg->count = end - first;
+        pg->chars = 0;
+        for (int k = first; k < end; k++)
+            pg->chars += count_chars(it->lines[k].text);
+        pg->seconds = page_seconds(q, pg->chars);
+        first = end;
+    } while (first < it->n_lines);
+}
+
+/* The body, at most LAYOUT_MAX_TEXT bytes (cut at a character boundary). */
+static size_t body_len(const char *body)
+{
+    size_t len = strlen(body);
+    if (len <= LAYOUT_MAX_TEXT) return len;
+    LOG_WARN("body of %zu bytes cut to %u", len, LAYOUT_MAX_TEXT);
+    len = LAYOUT_MAX_TEXT;
+    while (len > 0 && ((unsigned char)body[len] & 0xC0) == 0x80)
+        len--;
+    return len;
+}
+
+layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
+                                const char *title, const char *body)
+{
+    layout_params q = sane(p);
+    layout_item *it = calloc(1, sizeof *it);
+    if (!it) abort();
+    int side = short_side(&q);
+    it->frame = layout_frame_compute(&q);
+    composer c = {.m = m, .lb = linebreak_create(q.language)};
+    layout_title(it, &c, title ? title : "", px_of(q.title_size, side));
+    shrink_title_box(it);
+
+    it->body_px = px_of(q.body_size, side);
+    it->body_line_h = body_line_h(&q, it->body_px);
+    it->para_gap = (int)lround(q.paragraph_spacing * it->body_line_h);
+    set_size(&c, it->body_px, false);
+    int indent = q.indent ? measure(&c, INDENT_TEXT, sizeof INDENT_TEXT - 1) : 0;
+    if (q.indent && (indent <= 0 || indent > it->frame.body.w / 2))
+        indent = 2 * it->body_px;
+    line_vec v = {0};
+    if (body)
+        text_lines(&c, body, body_len(body), it->frame.body.w, indent, q.justify, &v);
+    it->lines = v.v;
+    it->n_lines = v.n;
+    paginate(it, &q);
+    free(c.segs);
+    linebreak_destroy(c.lb);
+    return it;
+}
+
+void layout_item_destroy(layout_item *it)
+{
+    if (!it) return;
+    free_lines(it->title_lines, it->n_title_lines);
+    free_lines(it->lines, it->n_lines);
+    free(it->lines);
+    free(it->pages);
+    free(it);
+}

@@ -1,0 +1,777 @@
+/* layout: frames, lines and pages over a corpus of real and generated
+ * paragraphs at four screen sizes, with a deterministic measurer (CJK = px,
+ * ASCII = px/2), checked for kinsoku, widths, no text lost or duplicated,
+ * protected tokens, pagination rules and page times. */
+#include "layout.h"
+#include "linebreak.h"
+#include "test.h"
+#include "text.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_TEXT (256 * 1024)
+
+typedef struct {
+    unsigned long calls, bytes;
+} fake_stats;
+
+static int fake_width(void *ctx, const char *s, size_t len, int px, bool bold)
+{
+    (void)bold;
+    fake_stats *st = ctx;
+    st->calls++;
+    st->bytes += len;
+    int w = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80)
+            w += px / 2;
+        else if ((c & 0xC0) != 0x80)
+            w += px;
+    }
+    return w;
+}
+
+static layout_params default_params(int w, int h)
+{
+    return (layout_params){.screen_w = w,
+                           .screen_h = h,
+                           .body_size = 0.045,
+                           .title_size = 0.068,
+                           .line_spacing = 1.55,
+                           .paragraph_spacing = 0.45,
+                           .margin = 0.06,
+                           .indent = true,
+                           .justify = true,
+                           .language = "zh",
+                           .reading_speed = 300,
+                           .page_min = 8,
+                           .page_max = 45};
+}
+
+/* ---- corpus ---------------------------------------------------------- */
+
+typedef struct {
+    char **v;
+    int n, cap;
+} strvec;
+
+static void add(strvec *sv, char *s)
+{
+    if (sv->n == sv->cap) {
+        sv->cap = sv->cap ? sv->cap * 2 : 64;
+        sv->v = realloc(sv->v, (size_t)sv->cap * sizeof *sv->v);
+        if (!sv->v) abort();
+    }
+    sv->v[sv->n++] = s;
+}
+
+/* Adds each paragraph of normalised text. */
+static void add_paragraphs(strvec *sv, const char *raw)
+{
+    char *norm = text_normalise(raw, strlen(raw), MAX_TEXT);
+    for (char *p = norm; p && *p;) {
+        char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        add(sv, strndup(p, n));
+        p = nl ? nl + 1 : p + n;
+    }
+    free(norm);
+}
+
+/* The article without its scraped chrome (phone number, navigation, the
+ * title/date line): lines 5 on. */
+static char *article_body(void)
+{
+    char *raw = test_read_file(TEST_SHARED_DIR "/content/yuanling-2024-06-28.txt", NULL);
+    if (!raw) return NULL;
+    char *p = raw;
+    for (int line = 1; line < 5 && p; line++) {
+        p = strchr(p, '\n');
+        p = p ? p + 1 : NULL;
+    }
+    char *body = text_normalise(p ? p : "", p ? strlen(p) : 0, MAX_TEXT);
+    free(raw);
+    return body;
+}
+
+static const char *const written[] = {
+    "该项目拟拆除建筑面积达7.5万平方米，涉及租户387户，现场多为建材展厅、办公仓库。",
+    "详情请访问https://example.org/a/b，或拨打热线0755-96337（工作时间9:00—18:00）。",
+    "开放日期：2024-06-28（周五）至2024-07-05（周五），每日“早场”与“晚场”各一次……",
+    "《园岭街道社区服务指南》第3版已于2024年6月28日发布，共收录服务项目100余项。",
+    "Open data: see https://example.org/a/b and the SOP (standard operating procedure) "
+    "for O2O services, version 2.1.",
+    "“一户一策”解决企业搬迁难点，最终17家“四上”企业中有16家继续扎根福田发展，总产值超过17"
+    "亿元。",
+    "问：可以带宠物吗？答：不可以！请勿携带宠物进入服务中心；导盲犬除外。",
+    "气温最高达36℃，湿度85%，请注意防暑——多喝水、少外出、勤休息。",
+    "【通知】「青年夜校」『书法入门』课程每周二19:30开课，每班限20人，额满即止。",
+    "预计7个社区党群服务中心每年将节省60%的管养运维成本，惠及居民约5.2万人。",
+    "Supercalifragilisticexpialidocious is a long word; "
+    "pneumonoultramicroscopicsilicovolcanoconiosis is longer.",
+};
+
+static unsigned rng_state = 20240628;
+
+static unsigned rnd(unsigned n)
+{
+    rng_state = rng_state * 1103515245u + 12345u;
+    return (rng_state >> 8) % n;
+}
+
+static const char *pick(const char *const *v, size_t n)
+{
+    return v[rnd((unsigned)n)];
+}
+
+#define PICK(v) pick(v, sizeof v / sizeof *v)
+
+static void append(char *buf, size_t *len, size_t cap, const char *s)
+{
+    size_t n = strlen(s);
+    if (*len + n + 1 < cap) {
+        memcpy(buf + *len, s, n);
+        *len += n;
+        buf[*len] = '\0';
+    }
+}
+
+static void han_run(char *buf, size_t *len, size_t cap)
+{
+    static const char *const han[] = {
+        "园", "岭", "街", "道", "社", "区", "党", "群", "服", "务", "中", "心", "发",
+        "展", "项", "目", "居", "民", "城", "市", "更", "新", "深", "圳", "福", "田"};
+    for (unsigned k = 1 + rnd(10); k > 0; k--)
+        append(buf, len, cap, PICK(han));
+}
+
+/* One random paragraph mixing what Chinese news text holds. */
+static char *generate_paragraph(void)
+{
+    static const char *const punct[] = {"，", "。", "、", "；", "：",
+                                        "？", "！", "……", "——"};
+    static const char *const open[] = {"（", "「", "『", "《", "“", "‘", "【"};
+    static const char *const close[] = {"）", "」", "』", "》", "”", "’", "】"};
+    static const char *const tokens[] = {"7.5万平方米",
+                                         "17亿元",
+                                         "60%",
+                                         "2024-06-28",
+                                         "2024年6月28日",
+                                         "5.2%",
+                                         "36℃",
+                                         "387户",
+                                         " hello ",
+                                         "SOP",
+                                         " world wide ",
+                                         "O2O",
+                                         "4—2东",
+                                         "https://example.org/a/b",
+                                         " https://example.org/a/b ",
+                                         "100%",
+                                         "19:30",
+                                         "¥100",
+                                         "(note)",
+                                         "Café"};
+    char buf[4096];
+    size_t len = 0;
+    buf[0] = '\0';
+    for (unsigned k = 1 + rnd(40); k > 0; k--) {
+        unsigned what = rnd(10);
+        if (what < 4) {
+            han_run(buf, &len, sizeof buf);
+        } else if (what < 6) {
+            append(buf, &len, sizeof buf, PICK(punct));
+        } else if (what < 7) {
+            unsigned i = rnd(sizeof open / sizeof *open);
+            append(buf, &len, sizeof buf, open[i]);
+            han_run(buf, &len, sizeof buf);
+            append(buf, &len, sizeof buf, close[i]);
+        } else {
+            append(buf, &len, sizeof buf, PICK(tokens));
+        }
+    }
+    if (rnd(12) == 0) { /* a unit wider than any line */
+        append(buf, &len, sizeof buf, rnd(2) ? " https://example.org/" : " ");
+        for (unsigned k = 60 + rnd(200); k > 0; k--)
+            append(buf, &len, sizeof buf, (const char[]){(char)('a' + rnd(26)), 0});
+        append(buf, &len, sizeof buf, "。");
+    }
+    return text_normalise(buf, len, sizeof buf);
+}
+
+/* ---- the invariant checker ------------------------------------------- */
+
+typedef struct {
+    long lines, pages, emergency_breaks, problems;
+    char first[400];
+} check_result;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void
+problem(check_result *r, const char *fmt, ...)
+{
+    if (r->problems++ == 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(r->first, sizeof r->first, fmt, ap);
+        va_end(ap);
+    }
+}
+
+static void check_add(check_result *total, const check_result *r)
+{
+    if (r->problems && !total->problems) memcpy(total->first, r->first, sizeof r->first);
+    total->lines += r->lines;
+    total->pages += r->pages;
+    total->emergency_breaks += r->emergency_breaks;
+    total->problems += r->problems;
+}
+
+static uint32_t first_cp(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    uint32_t c = u[0];
+    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (len > 1) c &= 0x3F >> (len - 1);
+    for (size_t i = 1; i < len && u[i]; i++)
+        c = (c << 6) | (u[i] & 0x3F);
+    return c;
+}
+
+static uint32_t last_cp(const char *s, size_t len)
+{
+    size_t i = len;
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+        i--;
+    return i > 0 ? first_cp(s + i - 1) : 0;
+}
+
+static bool rect_in(layout_rect r, int w, int h)
+{
+    return r.x >= 0 && r.y >= 0 && r.w >= 0 && r.h >= 0 && r.x + r.w <= w &&
+           r.y + r.h <= h;
+}
+
+static void check_frame(const layout_frame *f, const layout_params *p, check_result *r)
+{
+    int w = p->screen_w, h = p->screen_h;
+    if (!rect_in(f->header, w, h) || !rect_in(f->title, w, h) ||
+        !rect_in(f->body, w, h) || !rect_in(f->footer, w, h) || !rect_in(f->image, w, h))
+        problem(r, "a region leaves the %dx%d screen", w, h);
+    if (f->header.y + f->header.h > f->title.y || f->title.y + f->title.h > f->body.y ||
+        f->body.y + f->body.h > f->footer.y)
+        problem(r, "regions overlap at %dx%d", w, h);
+    if (p->has_image != (f->image.w > 0))
+        problem(r, "image box %d wide with has_image %d", f->image.w, p->has_image);
+    if (f->image.w > 0 && f->image.x < f->body.x + f->body.w &&
+        f->image.y < f->body.y + f->body.h)
+        problem(r, "image box overlaps the body");
+    if (f->body.h < 3 * 20) problem(r, "body box only %d high", f->body.h);
+}
+
+static bool has_opp(const size_t *b, size_t n, size_t p)
+{
+    for (size_t i = 0; i < n; i++)
+        if (b[i] == p) return true;
+    return false;
+}
+
+static const char *const protected_tokens[] = {"7.5万平方米", "2024-06-28",
+                                               "https://example.org/a/b"};
+
+/* A break at off (from paragraph start) that is not a tailored opportunity
+ * must split a unit wider than any line. */
+static void check_emergency(const layout_item *it, const layout_measure *m,
+                            const char *para, const size_t *opp, size_t n_opp, size_t off,
+                            check_result *r)
+{
+    size_t lo = 0, hi = 0;
+    for (size_t i = 0; i < n_opp; i++) {
+        if (opp[i] < off)
+            lo = opp[i];
+        else if (!hi)
+            hi = opp[i];
+    }
+    while (hi > lo && para[hi - 1] == ' ')
+        hi--;
+    int w = m->width(m->ctx, para + lo, hi - lo, it->body_px, false);
+    int indent = it->n_lines ? it->lines[0].indent : 0;
+    r->emergency_breaks++;
+    if (w <= it->frame.body.w - indent)
+        problem(r, "break inside \"%.*s\" (%d px) that fits the line", (int)(hi - lo),
+                para + lo, w);
+}
+
+/* The lines of one paragraph body[a..b): lines[li..] up to para_end. */
+static int check_paragraph(const layout_item *it, const layout_params *p,
+                           const layout_measure *m, linebreak *lb, const char *body,
+                           size_t a, size_t b, int li, check_result *r)
+{
+    const char *para = body + a;
+    size_t len = b - a, n_opp;
+    const size_t *opp0 = linebreak_find(lb, para, len, LINEBREAK_TAILORED, &n_opp);
+    size_t *opp = malloc((n_opp + 1) * sizeof *opp);
+    memcpy(opp, opp0, n_opp * sizeof *opp);
+    char *joined = malloc(len + 2);
+    size_t jl = 0;
+    int k = li;
+    for (; k < it->n_lines; k++) {
+        const layout_line *l = &it->lines[k];
+        size_t tl = strlen(l->text);
+        if (l->para_start != (k == li)) problem(r, "line %d: para_start wrong", k);
+        if (tl == 0 || l->text[0] == ' ' || l->text[tl - 1] == ' ')
+            problem(r, "line %d: empty or space at an end", k);
+        if (l->offset < a || l->offset + tl > b || memcmp(body + l->offset, l->text, tl))
+            problem(r, "line %d: offset %zu does not hold its text", k, l->offset);
+        if (jl + tl + l->space_after <= len) {
+            memcpy(joined + jl, l->text, tl);
+            jl += tl;
+            if (l->space_after) joined[jl++] = ' ';
+        } else {
+            jl = len + 1; /* too long: lost nothing, duplicated something */
+        }
+        int avail = it->frame.body.w - l->indent;
+        size_t n_gr;
+        linebreak_graphemes(lb, l->text, tl, &n_gr);
+        if (l->width > avail && n_gr > 1)
+            problem(r, "line %d: %d px wide in %d: %s", k, l->width, avail, l->text);
+        if (l->width != m->width(m->ctx, l->text, tl, it->body_px, false))
+            problem(r, "line %d: width %d is not its measure", k, l->width);
+        if ((l->indent > 0) != (p->indent && l->para_start))
+            problem(r, "line %d: indent %d", k, l->indent);
+        if (l->justify != (p->justify && !l->para_end))
+            problem(r, "line %d: justify flag", k);
+        if (k > li) {
+            size_t off = l->offset - a;
+            if (!has_opp(opp, n_opp, off))
+                check_emergency(it, m, para, opp, n_opp, off, r);
+            else if (linebreak_no_start(first_cp(l->text)) ||
+                     linebreak_no_end(
+                         last_cp(it->lines[k - 1].text, strlen(it->lines[k - 1].text))))
+                problem(r, "line %d: kinsoku broken: \"%s\" | \"%s\"", k,
+                        it->lines[k - 1].text, l->text);
+            for (size_t t = 0; t < sizeof protected_tokens / sizeof *protected_tokens;
+                 t++) {
+                for (const char *f = strstr(para, protected_tokens[t]);
+                     f && f < para + len; f = strstr(f + 1, protected_tokens[t])) {
+                    size_t fa = (size_t)(f - para), fb = fa + strlen(protected_tokens[t]);
+                    if (off > fa && off < fb)
+                        problem(r, "line %d splits %s", k, protected_tokens[t]);
+                }
+            }
+        }
+        if (l->para_end) break;
+    }
+    if (jl != len || memcmp(joined, para, len) != 0)
+        problem(r, "paragraph at byte %zu: lines joined differ from it", a);
+    free(joined);
+    free(opp);
+    r->lines += k - li + 1;
+    return k + 1;
+}
+
+static void check_pages(const layout_item *it, const layout_params *p, check_result *r)
+{
+    int next = 0;
+    if (it->n_pages < 1) problem(r, "no page");
+    for (int i = 0; i < it->n_pages; i++) {
+        const layout_page *pg = &it->pages[i];
+        if (pg->first != next || (pg->count < 1 && it->n_lines > 0))
+            problem(r, "page %d: lines %d+%d after %d", i, pg->first, pg->count, next);
+        int h = 0, chars = 0;
+        for (int k = pg->first; k < pg->first + pg->count && k < it->n_lines; k++) {
+            h += it->body_line_h +
+                 (k > pg->first && it->lines[k].para_start ? it->para_gap : 0);
+            chars += (int)text_count_chars(it->lines[k].text, strlen(it->lines[k].text));
+        }
+        if (h > it->frame.body.h && pg->count > 1)
+            problem(r, "page %d: %d px of lines in %d", i, h, it->frame.body.h);
+        if (chars != pg->chars)
+            problem(r, "page %d: %d chars, says %d", i, chars, pg->chars);
+        int want = p->duration > 0
+                       ? p->duration
+                       : (chars * 60 + p->reading_speed - 1) / p->reading_speed;
+        if (p->duration <= 0)
+            want = want < p->page_min   ? p->page_min
+                   : want > p->page_max ? p->page_max
+                                        : want;
+        if (pg->seconds != want)
+            problem(r, "page %d: %d s, want %d", i, pg->seconds, want);
+        int end = pg->first + pg->count;
+        if (end < it->n_lines && pg->count > 1) {
+            const layout_line *after = &it->lines[end], *last = &it->lines[end - 1];
+            if (after->para_end && !after->para_start)
+                problem(r, "page %d: widow on the next page", i);
+            if (last->para_start && !last->para_end)
+                problem(r, "page %d: ends with an orphan", i);
+        }
+        next = pg->first + pg->count;
+    }
+    if (next != it->n_lines) problem(r, "pages cover %d of %d lines", next, it->n_lines);
+    r->pages += it->n_pages;
+}
+
+static void check_title(const layout_item *it, const layout_measure *m, const char *title,
+                        int start_px, check_result *r)
+{
+    if (it->n_title_lines > 2 || (title && *title && it->n_title_lines < 1))
+        problem(r, "%d title lines", it->n_title_lines);
+    if (it->title_px * 10 < start_px * 7 - 10 || it->title_px > start_px)
+        problem(r, "title at %d px from %d", it->title_px, start_px);
+    size_t tl = title ? strlen(title) : 0, jl = 0;
+    char *joined = malloc(tl + 8);
+    bool cut = false;
+    for (int i = 0; i < it->n_title_lines; i++) {
+        const layout_line *l = &it->title_lines[i];
+        size_t n = strlen(l->text);
+        if (l->width > it->frame.title.w ||
+            l->width != m->width(m->ctx, l->text, n, it->title_px, true))
+            problem(r, "title line %d: %d px in %d", i, l->width, it->frame.title.w);
+        cut = cut || l->ellipsis;
+        if (!l->ellipsis && jl + n + 1 <= tl + 1) {
+            memcpy(joined + jl, l->text, n);
+            jl += n;
+            if (l->space_after) joined[jl++] = ' ';
+        }
+    }
+    if (!cut && (jl != tl || memcmp(joined, title, tl) != 0))
+        problem(r, "title lines joined differ from the title");
+    free(joined);
+}
+
+/* Every invariant of one laid-out item. body must be normalised text. */
+static check_result check_item(const layout_item *it, const layout_params *p,
+                               const layout_measure *m, const char *title,
+                               const char *body)
+{
+    check_result r = {0};
+    linebreak *lb = linebreak_create(p->language);
+    check_frame(&it->frame, p, &r);
+    int li = 0;
+    size_t a = 0, len = strlen(body);
+    while (a < len) {
+        const char *nl = memchr(body + a, '\n', len - a);
+        size_t b = nl ? (size_t)(nl - body) : len;
+        if (b > a) li = check_paragraph(it, p, m, lb, body, a, b, li, &r);
+        a = b + 1;
+    }
+    if (li != it->n_lines)
+        problem(&r, "%d lines for %d in the paragraphs", it->n_lines, li);
+    check_pages(it, p, &r);
+    layout_params q = *p;
+    int side = q.screen_w < q.screen_h ? q.screen_w : q.screen_h;
+    check_title(it, m, title, (int)lround(q.title_size * side), &r);
+    linebreak_destroy(lb);
+    return r;
+}
+
+/* ---- checks on single behaviours -------------------------------------- */
+
+static layout_measure fake_measure(fake_stats *st)
+{
+    return (layout_measure){st, fake_width};
+}
+
+/* Han characters that fit one body line (no indent). */
+static int chars_per_line(const layout_item *it)
+{
+    return it->frame.body.w / it->body_px;
+}
+
+static char *repeat(const char *s, int n)
+{
+    size_t len = strlen(s);
+    char *out = malloc(len * (size_t)n + 1);
+    if (!out) abort();
+    for (int i = 0; i < n; i++)
+        memcpy(out + len * (size_t)i, s, len);
+    out[len * (size_t)n] = '\0';
+    return out;
+}
+
+static char *concat3(const char *a, const char *b, const char *c)
+{
+    size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+    char *out = malloc(la + lb + lc + 1);
+    if (!out) abort();
+    memcpy(out, a, la);
+    memcpy(out + la, b, lb);
+    memcpy(out + la + lb, c, lc + 1);
+    return out;
+}
+
+static void test_kinsoku_and_units_at_line_end(void)
+{
+    fake_stats st = {0};
+    layout_measure m = fake_measure(&st);
+    layout_params p = default_params(1920, 1080);
+    p.indent = false;
+    layout_item *probe = layout_item_create(&p, &m, "", "中");
+    int cpl = chars_per_line(probe);
+    layout_item_destroy(probe);
+
+    /* A comma that would start line 2 takes the last Han with it. */
+    char *han = repeat("中", cpl);
+    char *body = concat3(han, "，后文", "");
+    layout_item *it = layout_item_create(&p, &m, "", body);
+    CHECKF(it->n_lines == 2 && strlen(it->lines[0].text) == 3 * (size_t)(cpl - 1),
+           "%d lines, first %zu bytes", it->n_lines, strlen(it->lines[0].text));
+    layout_item_destroy(it);
+    free(body);
+
+    /* An opening bracket that would end line 1 moves down. */
+    char *han1 = repeat("中", cpl - 1);
+    body = concat3(han1, "（括号）", "");
+    it = layout_item_create(&p, &m, "", body);
+    CHECK(it->n_lines == 2 && strcmp(it->lines[1].text, "（括号）") == 0);
+    layout_item_destroy(it);
+    free(body);
+
+    /* A number with its unit straddling the line end moves whole. */
+    char *han3 = repeat("中", cpl - 3);
+    body = concat3(han3, "7.5万平方米", "");
+    it = layout_item_create(&p, &m, "", body);
+    CHECK(it->n_lines == 2 && strcmp(it->lines[1].text, "7.5万平方米") == 0);
+    layout_item_destroy(it);
+    free(body);
+    free(han);
+    free(han1);
+    free(han3);
+}
+
+static void test_overlong_unit(void)
+{
+    fake_stats st = {0};
+    layout_measure m = fake_measure(&st);
+    layout_params p = default_params(800, 480);
+    char *word = repeat("x", 300);
+    char *body = concat3("前", word, "后");
+    layout_item *it = layout_item_create(&p, &m, "", body);
+    int half = it->body_px / 2;
+    int per_line = it->frame.body.w / half;
+    CHECKF(it->n_lines >= 300 / per_line, "%d lines, %d x per line", it->n_lines,
+           per_line);
+    for (int i = 0; i < it->n_lines; i++)
+        CHECK(it->lines[i].width <= it->frame.body.w - it->lines[i].indent);
+    layout_item_destroy(it);
+    free(word);
+    free(body);
+}
+
+static void test_title(void)
+{
+    fake_stats st = {0};
+    layout_measure m = fake_measure(&st);
+    layout_params p = default_params(1920, 1080);
+    layout_item *it = layout_item_create(&p, &m, "停水通知", "");
+    int start = it->title_px;
+    CHECK(it->n_title_lines == 1 && !it->title_lines[0].ellipsis);
+    CHECK(it->n_lines == 0 && it->n_pages == 1 && it->pages[0].count == 0);
+    CHECK(it->pages[0].seconds == p.page_min);
+    layout_frame f = layout_frame_compute(&p);
+    CHECKF(it->frame.body.y < f.body.y && it->frame.body.h > f.body.h,
+           "one title line gives its room to the body");
+    layout_item_destroy(it);
+
+    /* Two and a half lines at the start size: shrinks, no ellipsis. */
+    int cpl = f.title.w / start;
+    char *title = repeat("标", cpl * 2 + cpl / 2);
+    it = layout_item_create(&p, &m, title, "");
+    CHECKF(it->n_title_lines == 2 && it->title_px < start &&
+               it->title_px >= start * 7 / 10,
+           "%d lines at %d px (start %d)", it->n_title_lines, it->title_px, start);
+    CHECK(!it->title_lines[1].ellipsis);
+    layout_item_destroy(it);
+    free(title);
+
+    /* Far too long: 70% and an ellipsis on line 2. */
+    title = repeat("长", cpl * 5);
+    it = layout_item_create(&p, &m, title, "");
+    CHECK(it->n_title_lines == 2 && it->title_lines[1].ellipsis);
+    CHECK(it->title_px == (int)ceil(start * 0.7));
+    const char *l2 = it->title_lines[1].text;
+    CHECK(strlen(l2) >= 3 && strcmp(l2 + strlen(l2) - 3, "…") == 0);
+    CHECK(it->title_lines[1].width <= it->frame.title.w);
+    layout_item_destroy(it);
+    free(title);
+
+    /* An opening bracket is not left before the ellipsis. */
+    char *pre = repeat("长", cpl * 2 - 1);
+    title = concat3(
+        pre, "（",
+        "长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长");
+    it = layout_item_create(&p, &m, title, "");
+    l2 = it->title_lines[1].text;
+    CHECK(it->title_lines[1].ellipsis && !strstr(l2, "（…"));
+    layout_item_destroy(it);
+    free(title);
+    free(pre);
+}
+
+static void test_widow_orphan(void)
+{
+    fake_stats st = {0};
+    layout_measure m = fake_measure(&st);
+    layout_params p = default_params(1280, 720);
+    p.indent = false;
+    p.paragraph_spacing = 0;
+    layout_item *probe = layout_item_create(&p, &m, "题", "中");
+    int cpl = chars_per_line(probe);
+    int lpp = probe->frame.body.h / probe->body_line_h;
+    layout_item_destroy(probe);
+    CHECKF(lpp >= 4, "%d lines a page", lpp);
+
+    /* One paragraph of lpp + 1 lines: the last would be a widow. */
+    char *body = repeat("中", cpl * lpp + 1);
+    layout_item *it = layout_item_create(&p, &m, "题", body);
+    CHECKF(it->n_pages == 2 && it->pages[0].count == lpp - 1 && it->pages[1].count == 2,
+           "pages %d, first %d", it->n_pages, it->n_pages ? it->pages[0].count : -1);
+    layout_item_destroy(it);
+    free(body);
+
+    /* lpp - 1 lines, then a 3-line paragraph whose first line would be an
+     * orphan at the foot of page 1. */
+    char *a = repeat("中", cpl * (lpp - 1));
+    char *b = repeat("文", cpl * 3);
+    body = concat3(a, "\n", b);
+    it = layout_item_create(&p, &m, "题", body);
+    CHECKF(it->n_pages == 2 && it->pages[0].count == lpp - 1, "first page %d lines",
+           it->pages[0].count);
+    layout_item_destroy(it);
+    free(body);
+    free(a);
+    free(b);
+}
+
+static void test_page_time(void)
+{
+    fake_stats st = {0};
+    layout_measure m = fake_measure(&st);
+    layout_params p = default_params(1920, 1080);
+    p.reading_speed = 60; /* one character a second */
+    layout_item *it =
+        layout_item_create(&p, &m, "", "一二三四五六七八九十一二三四五六七八九十");
+    CHECK(it->n_pages == 1 && it->pages[0].chars == 20 && it->pages[0].seconds == 20);
+    layout_item_destroy(it);
+    p.page_max = 12;
+    it = layout_item_create(&p, &m, "", "一二三四五六七八九十一二三四五六七八九十");
+    CHECK(it->pages[0].seconds == 12);
+    layout_item_destroy(it);
+    p.duration = 7;
+    it = layout_item_create(&p, &m, "", "一二三");
+    CHECK(it->pages[0].seconds == 7);
+    layout_item_destroy(it);
+    /* Nonsense params are clamped, not trusted. */
+    layout_params bad = {
+        .screen_w = -5, .screen_h = 0, .body_size = NAN, .line_spacing = -1};
+    it = layout_item_create(&bad, &m, NULL, "中文");
+    CHECK(it && it->n_pages == 1 && it->n_lines == 1 && it->pages[0].seconds >= 1);
+    layout_item_destroy(it);
+    layout_item_destroy(NULL);
+}
+
+/* ---- the corpus at four sizes ----------------------------------------- */
+
+static void test_corpus(const strvec *paras, int n_article)
+{
+    static const int sizes[][2] = {{1920, 1080}, {1080, 1920}, {1280, 720}, {800, 480}};
+    static const char *const titles[] = {
+        "园岭街道 聚焦“百千万工程” 塑造全新美好园岭", "停水通知",
+        "7月15日（周一）免费健康义诊：社区健康服务中心联合福田区人民医院在服务中心一楼大"
+        "厅"
+        "开展免费义诊，测血压、测血糖、中医问诊、用药咨询，辖区居民均可参加"};
+    fake_stats st = {0};
+    layout_measure m = fake_measure(&st);
+    check_result total = {0};
+    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+        for (int variant = 0; variant < 4; variant++) {
+            layout_params p = default_params(sizes[s][0], sizes[s][1]);
+            p.indent = variant & 1;
+            p.has_image = variant & 2;
+            p.justify = !(variant & 1);
+            /* Items of 1..6 consecutive paragraphs. */
+            for (int i = 0; i < paras->n;) {
+                int take = 1 + (int)rnd(6);
+                if (i + take > paras->n) take = paras->n - i;
+                size_t len = 0;
+                for (int k = 0; k < take; k++)
+                    len += strlen(paras->v[i + k]) + 1;
+                char *body = malloc(len + 1);
+                body[0] = '\0';
+                for (int k = 0; k < take; k++) {
+                    strcat(body, paras->v[i + k]);
+                    if (k + 1 < take) strcat(body, "\n");
+                }
+                const char *title = PICK(titles);
+                layout_item *it = layout_item_create(&p, &m, title, body);
+                check_result r = check_item(it, &p, &m, title, body);
+                if (r.problems && total.problems < 10)
+                    fprintf(stderr, "at %dx%d variant %d, paragraphs %d..%d: %s\n",
+                            p.screen_w, p.screen_h, variant, i, i + take - 1, r.first);
+                if (i + take <= n_article && r.emergency_breaks) /* the article: none */
+                    CHECKF(0, "emergency break in the article at %dx%d", p.screen_w,
+                           p.screen_h);
+                check_add(&total, &r);
+                layout_item_destroy(it);
+                free(body);
+                i += take;
+            }
+        }
+    }
+    printf("corpus: %d paragraphs x 16 layouts: %ld lines, %ld pages, %ld emergency "
+           "breaks, %ld problems\n",
+           paras->n, total.lines, total.pages, total.emergency_breaks, total.problems);
+    CHECK(total.lines > 1000 && total.pages > 100);
+    CHECK(total.emergency_breaks > 0); /* the generated long units */
+    CHECKF(total.problems == 0, "%ld problems", total.problems);
+}
+
+/* The article at 1920x1080: measured bytes stay linear in its length. */
+static void test_efficiency(const char *article)
+{
+    fake_stats st = {0};
+    layout_measure m = fake_measure(&st);
+    layout_params p = default_params(1920, 1080);
+    layout_item *it = layout_item_create(&p, &m, "园岭街道", article);
+    size_t len = strlen(article);
+    printf(
+        "article: %zu bytes, %d lines, %d pages, %lu measure calls, %lu bytes measured\n",
+        len, it->n_lines, it->n_pages, st.calls, st.bytes);
+    CHECK(st.bytes <= 3 * len);
+    CHECK(st.calls <= len / 2);
+    CHECK(it->n_pages >= 5);
+    layout_item_destroy(it);
+}
+
+int main(void)
+{
+    test_kinsoku_and_units_at_line_end();
+    test_overlong_unit();
+    test_title();
+    test_widow_orphan();
+    test_page_time();
+
+    strvec paras = {0};
+    char *article = article_body();
+    CHECKF(article != NULL, "article missing");
+    if (article) add_paragraphs(&paras, article);
+    int n_article = paras.n;
+    CHECKF(n_article >= 20, "%d article paragraphs", n_article);
+    for (size_t i = 0; i < sizeof written / sizeof *written; i++)
+        add_paragraphs(&paras, written[i]);
+    while (paras.n < n_article + 11 + 220)
+        add(&paras, generate_paragraph());
+    test_corpus(&paras, n_article);
+    if (article) test_efficiency(article);
+    for (int i = 0; i < paras.n; i++)
+        free(paras.v[i]);
+    free(paras.v);
+    free(article);
+    return test_done("layout");
+}
