@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -320,26 +321,56 @@ static void printable(char *dst, size_t cap, const char *s)
     for (; *s && n < max; s++)
         dst[n++] = ((unsigned char)*s < 0x20 || *s == 0x7F) ? '?' : *s;
     if (*s) {
-        while (n > 0 && ((unsigned char)dst[n] & 0xC0) == 0x80)
-            n--;
+        /* Cut before the character that did not fit whole. */
+        if (((unsigned char)*s & 0xC0) == 0x80) {
+            while (n > 0 && ((unsigned char)dst[n - 1] & 0xC0) == 0x80)
+                n--;
+            if (n > 0) n--;
+        }
         memcpy(dst + n, "...", 3);
         n += 3;
     }
     dst[n] = '\0';
 }
 
+/* Where a parse is and how much it has said: a hostile feed with a million
+ * bad items must not write a million log lines. */
+typedef struct {
+    const char *src;
+    unsigned logged, unlogged;
+} pctx;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void
+warn(pctx *c, const char *fmt, ...)
+{
+    if (c->logged == FEED_MAX_LOG_LINES) {
+        c->unlogged++;
+        return;
+    }
+    c->logged++;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    LOG_WARN("%s: %s", c->src, msg);
+}
+
 /* A string member no longer than max, copied; NULL if absent or empty. */
-static char *opt_string(const cJSON *obj, const char *key, size_t max, const char *src,
+static char *opt_string(const cJSON *obj, const char *key, size_t max, pctx *c,
                         const char *label)
 {
     const cJSON *v = field(obj, key);
     if (!v) return NULL;
     if (!cJSON_IsString(v)) {
-        LOG_WARN("%s: %s: %s is not a string, ignored", src, label, key);
+        warn(c, "%s: %s is not a string, ignored", label, key);
         return NULL;
     }
     if (strlen(v->valuestring) > max) {
-        LOG_WARN("%s: %s: %s is longer than %zu bytes, ignored", src, label, key, max);
+        warn(c, "%s: %s is longer than %zu bytes, ignored", label, key, max);
         return NULL;
     }
     return *v->valuestring ? xstrdup(v->valuestring) : NULL;
@@ -494,13 +525,12 @@ static const struct {
 };
 
 /* Applies the valid fields of a _signage member onto *s. */
-static void parse_signage(const cJSON *obj, feed_signage *s, const char *src,
-                          const char *label)
+static void parse_signage(const cJSON *obj, feed_signage *s, pctx *c, const char *label)
 {
     const cJSON *sig = field(obj, "_signage");
     if (!sig) return;
     if (!cJSON_IsObject(sig)) {
-        LOG_WARN("%s: %s: _signage is not an object, ignored", src, label);
+        warn(c, "%s: _signage is not an object, ignored", label);
         return;
     }
     for (size_t i = 0; i < sizeof sig_fields / sizeof sig_fields[0]; i++) {
@@ -509,8 +539,8 @@ static void parse_signage(const cJSON *obj, feed_signage *s, const char *src,
         if (!v) continue;
         bool ok = sig_fields[i].parse(v, s, &why);
         if (why)
-            LOG_WARN("%s: %s: _signage.%s: %s%s", src, label, sig_fields[i].name, why,
-                     ok ? "" : ", field ignored");
+            warn(c, "%s: _signage.%s: %s%s", label, sig_fields[i].name, why,
+                 ok ? "" : ", field ignored");
     }
 }
 
@@ -561,7 +591,7 @@ static void item_free(feed_item *it)
 }
 
 /* The id as a new string (a number is written out), or NULL after a log. */
-static char *item_id(const cJSON *it, const char *src, size_t index)
+static char *item_id(const cJSON *it, pctx *c, size_t index)
 {
     const cJSON *v = field(it, "id");
     char num[40];
@@ -581,7 +611,7 @@ static char *item_id(const cJSON *it, const char *src, size_t index)
     else if (id && strlen(id) > FEED_MAX_ID)
         problem = "id is longer than 1024 bytes";
     if (problem) {
-        LOG_WARN("%s: items[%zu]: %s, skipped", src, index, problem);
+        warn(c, "items[%zu]: %s, skipped", index, problem);
         return NULL;
     }
     return xstrdup(id);
@@ -614,8 +644,8 @@ static char *item_body(const cJSON *it)
     return text_from_html(html, strlen(html), FEED_MAX_TEXT);
 }
 
-static void item_date(const cJSON *it, const char *key, bool *has, int64_t *t,
-                      const char *src, const char *label)
+static void item_date(const cJSON *it, const char *key, bool *has, int64_t *t, pctx *c,
+                      const char *label)
 {
     const char *s = str_field(it, key);
     if (!s) return;
@@ -623,13 +653,12 @@ static void item_date(const cJSON *it, const char *key, bool *has, int64_t *t,
     if (!*has) {
         char shown[48];
         printable(shown, sizeof shown, s);
-        LOG_WARN("%s: %s: %s \"%s\" is not an RFC 3339 date-time, ignored", src, label,
-                 key, shown);
+        warn(c, "%s: %s \"%s\" is not an RFC 3339 date-time, ignored", label, key, shown);
     }
 }
 
 /* Everything but id and body, which the caller has set. */
-static void item_fill(const cJSON *it, const feed *f, feed_item *out, const char *src,
+static void item_fill(const cJSON *it, const feed *f, feed_item *out, pctx *c,
                       const char *label)
 {
     const char *title = str_field(it, "title");
@@ -643,27 +672,27 @@ static void item_fill(const cJSON *it, const feed *f, feed_item *out, const char
             out->summary = NULL;
         }
     }
-    out->image = opt_string(it, "image", FEED_MAX_URL, src, label);
-    out->banner_image = opt_string(it, "banner_image", FEED_MAX_URL, src, label);
-    out->language = opt_string(it, "language", 64, src, label);
-    item_date(it, "date_published", &out->has_date_published, &out->date_published, src,
+    out->image = opt_string(it, "image", FEED_MAX_URL, c, label);
+    out->banner_image = opt_string(it, "banner_image", FEED_MAX_URL, c, label);
+    out->language = opt_string(it, "language", 64, c, label);
+    item_date(it, "date_published", &out->has_date_published, &out->date_published, c,
               label);
-    item_date(it, "date_modified", &out->has_date_modified, &out->date_modified, src,
+    item_date(it, "date_modified", &out->has_date_modified, &out->date_modified, c,
               label);
     out->signage = f->defaults;
-    parse_signage(it, &out->signage, src, label);
+    parse_signage(it, &out->signage, c, label);
 }
 
 /* Fills *out from one element of items; false (after one log line) when the
  * item is skipped. */
 static bool parse_item(const cJSON *it, size_t index, const feed *f, const idset *ids,
-                       feed_item *out, const char *src)
+                       feed_item *out, pctx *c)
 {
     if (!cJSON_IsObject(it)) {
-        LOG_WARN("%s: items[%zu]: not an object, skipped", src, index);
+        warn(c, "items[%zu]: not an object, skipped", index);
         return false;
     }
-    char *id = item_id(it, src, index);
+    char *id = item_id(it, c, index);
     if (!id) return false;
     char label[128], shown[96];
     printable(shown, sizeof shown, id);
@@ -678,15 +707,15 @@ static bool parse_item(const cJSON *it, size_t index, const feed *f, const idset
     else if (ids->slot[idset_find(ids, f->items, id)])
         snprintf(why, sizeof why, "duplicate id (the first one is kept)");
     if (*why) {
-        LOG_WARN("%s: %s: %s, skipped", src, label, why);
+        warn(c, "%s: %s, skipped", label, why);
         free(id);
         return false;
     }
     out->id = id;
     out->body = item_body(it);
-    item_fill(it, f, out, src, label);
+    item_fill(it, f, out, c, label);
     if (!*out->title && !*out->body) {
-        LOG_WARN("%s: %s: no text left after cleaning, skipped", src, label);
+        warn(c, "%s: no text left after cleaning, skipped", label);
         item_free(out);
         memset(out, 0, sizeof *out);
         return false;
@@ -694,7 +723,7 @@ static bool parse_item(const cJSON *it, size_t index, const feed *f, const idset
     return true;
 }
 
-static void parse_items(const cJSON *items, feed *f, const char *src)
+static void parse_items(const cJSON *items, feed *f, pctx *c)
 {
     size_t total = (size_t)cJSON_GetArraySize(items);
     size_t cap = total < FEED_MAX_ITEMS ? total : FEED_MAX_ITEMS;
@@ -704,12 +733,12 @@ static void parse_items(const cJSON *items, feed *f, const char *src)
     size_t index = 0;
     for (const cJSON *it = items->child; it; it = it->next, index++) {
         if (f->n_items == FEED_MAX_ITEMS) {
-            LOG_WARN("%s: already %d items; items[%zu] and the %zu after it ignored", src,
-                     FEED_MAX_ITEMS, index, total - index - 1);
+            LOG_WARN("%s: already %d items; items[%zu] and the %zu after it ignored",
+                     c->src, FEED_MAX_ITEMS, index, total - index - 1);
             break;
         }
         feed_item *out = &f->items[f->n_items];
-        if (parse_item(it, index, f, &ids, out, src)) {
+        if (parse_item(it, index, f, &ids, out, c)) {
             ids.slot[idset_find(&ids, f->items, out->id)] = (uint32_t)f->n_items + 1;
             f->n_items++;
         }
@@ -751,22 +780,25 @@ static const char *feed_problem(const cJSON *root)
 
 static feed *build_feed(const cJSON *root, const char *src)
 {
+    pctx ctx = {.src = src}, *c = &ctx;
     const char *problem = feed_problem(root);
     if (problem) {
-        LOG_WARN("%s: not a JSON Feed: %s; refused", src, problem);
+        warn(c, "not a JSON Feed: %s; refused", problem);
         return NULL;
     }
     feed *f = xcalloc(1, sizeof *f);
     const char *title = str_field(root, "title");
     f->title = text_normalise_line(title, strlen(title), FEED_MAX_TITLE);
-    f->language = opt_string(root, "language", 64, src, "feed");
-    f->home_page_url = opt_string(root, "home_page_url", FEED_MAX_URL, src, "feed");
+    f->language = opt_string(root, "language", 64, c, "feed");
+    f->home_page_url = opt_string(root, "home_page_url", FEED_MAX_URL, c, "feed");
     const cJSON *expired = field(root, "expired");
     if (expired && !cJSON_IsBool(expired))
-        LOG_WARN("%s: feed: expired is not true or false, ignored", src);
+        warn(c, "feed: expired is not true or false, ignored");
     f->expired = cJSON_IsTrue(expired);
-    parse_signage(root, &f->defaults, src, "feed");
-    parse_items(field(root, "items"), f, src);
+    parse_signage(root, &f->defaults, c, "feed");
+    parse_items(field(root, "items"), f, c);
+    if (c->unlogged)
+        LOG_WARN("%s: %u more problems like the above, not logged", src, c->unlogged);
     return f;
 }
 

@@ -14,6 +14,7 @@
 #define FEED_MAX_ID 1024       /* bytes; an item with a longer id is skipped */
 #define FEED_MAX_URL 4096      /* bytes; a longer image URL is dropped */
 #define FEED_MAX_DURATION 3600 /* seconds; a larger _signage.duration is capped */
+#define FEED_MAX_LOG_LINES 50  /* item problems logged per document, then one summary */
 #define FEED_JSON_MAX_DEPTH 64 /* nesting of arrays and objects */
 
 typedef enum {
@@ -87,7 +88,8 @@ typedef struct feed {
  * skips the item; null counts as absent. Invalid date_* values are dropped
  * alone. An item with neither title nor body text left is skipped. The
  * first of two items with the same id is kept. Only the first FEED_MAX_ITEMS
- * usable items are kept (one log line).
+ * usable items are kept (one log line). Past FEED_MAX_LOG_LINES problem lines
+ * in one document, the rest are counted in one closing line.
  *
  * _signage (feed level: defaults; item level: overrides field by field):
  * start, end (RFC 3339), days (non-empty array of 1..7), hours (1 to

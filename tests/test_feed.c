@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define HEAD "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\","
 
@@ -274,13 +275,15 @@ static void test_caps(void)
     size_t n = 40000;
     json = malloc(n * 3 + 4096);
     if (!json) abort();
-    size_t k = (size_t)sprintf(json, HEAD "\"items\":[{\"id\":\"long\",\"title\":\"");
+    size_t cap = n * 3 + 4096;
+    size_t k =
+        (size_t)snprintf(json, cap, HEAD "\"items\":[{\"id\":\"long\",\"title\":\"");
     for (size_t i = 0; i < 1000; i++)
-        k += (size_t)sprintf(json + k, "标");
-    k += (size_t)sprintf(json + k, "\",\"content_text\":\"");
+        k += (size_t)snprintf(json + k, cap - k, "标");
+    k += (size_t)snprintf(json + k, cap - k, "\",\"content_text\":\"");
     for (size_t i = 0; i < n; i++)
-        k += (size_t)sprintf(json + k, "中");
-    k += (size_t)sprintf(json + k, "\"}]}");
+        k += (size_t)snprintf(json + k, cap - k, "中");
+    k += (size_t)snprintf(json + k, cap - k, "\"}]}");
     f = feed_parse(json, k, "long");
     CHECK(f && f->n_items == 1);
     if (f && f->n_items == 1) {
@@ -468,8 +471,76 @@ static void test_times(void)
     CHECKF(mismatches == 0, "%d dates differ from gmtime", mismatches);
 }
 
+/* Parses json with stderr sent to a file; returns what was logged. */
+static char *capture_log(const char *json, feed **out)
+{
+    fflush(stderr);
+    FILE *tmp = tmpfile();
+    int saved = dup(2);
+    if (!tmp || saved < 0) abort();
+    dup2(fileno(tmp), 2);
+    *out = parse_str(json);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    rewind(tmp);
+    char *buf = calloc(1, 1 << 20);
+    if (!buf) abort();
+    size_t n = fread(buf, 1, (1 << 20) - 1, tmp);
+    buf[n] = '\0';
+    fclose(tmp);
+    return buf;
+}
+
+static size_t count_lines(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static void test_log_lines(void)
+{
+    /* One line naming source, index, id (cut on a character boundary,
+     * control bytes made harmless) and the problem. */
+    char json[2048];
+    char id[400] = "";
+    for (int i = 0; i < 100; i++)
+        memcpy(id + 3 * i, "编", 4);
+    snprintf(json, sizeof json,
+             HEAD "\"items\":[{\"id\":\"x\\n%s\",\"title\":[],\"content_text\":\"x\"}]}",
+             id);
+    feed *f;
+    char *log = capture_log(json, &f);
+    CHECK(f && f->n_items == 0);
+    CHECKF(count_lines(log) == 1, "%s", log);
+    CHECK(strstr(log, "feed: test: items[0] \"x?编编") != NULL);
+    CHECK(strstr(log, "...\": title is not a string, skipped") != NULL);
+    CHECK(text_utf8_valid(log, strlen(log)));
+    free(log);
+    feed_destroy(f);
+
+    /* A thousand bad items: FEED_MAX_LOG_LINES lines and one summary. */
+    size_t cap = 64 * 1024, k = 0;
+    char *many = malloc(cap);
+    if (!many) abort();
+    k += (size_t)snprintf(many, cap, HEAD "\"items\":[");
+    for (int i = 0; i < 1000; i++)
+        k += (size_t)snprintf(many + k, cap - k, "%s{\"id\":\"%d\"}", i ? "," : "", i);
+    snprintf(many + k, cap - k, ",{\"id\":\"ok\",\"content_text\":\"x\"}]}");
+    log = capture_log(many, &f);
+    CHECK(f && f->n_items == 1);
+    CHECKF(count_lines(log) == FEED_MAX_LOG_LINES + 1, "%zu lines", count_lines(log));
+    CHECK(strstr(log, "950 more problems") != NULL);
+    free(log);
+    free(many);
+    feed_destroy(f);
+}
+
 int main(void)
 {
+    test_log_lines();
     test_valid();
     test_required();
     test_item_types();

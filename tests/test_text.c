@@ -232,7 +232,9 @@ static void test_article(void)
     CHECK(clean(out));
     size_t paras = 0, indented = 0, matched = 0;
     const char *o = out;
-    for (char *line = strtok(in, "\n"); line; line = strtok(NULL, "\n")) {
+    for (char *line = in, *next; line; line = next) {
+        next = strchr(line, '\n');
+        if (next) *next++ = '\0';
         size_t n = strlen(line);
         while (n && (line[n - 1] == ' ' || line[n - 1] == '\r'))
             line[--n] = '\0';
