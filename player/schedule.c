@@ -76,6 +76,13 @@ static char *xstrdup(const char *s)
     return d;
 }
 
+/* Keeps every time inside tz's range, so INT64 edges never overflow and an
+ * item without an end is open at any clamped time. */
+static int64_t clamp_now(int64_t t)
+{
+    return t < TZ_MIN_UNIX ? TZ_MIN_UNIX : t > TZ_MAX_UNIX ? TZ_MAX_UNIX : t;
+}
+
 static bool day_ok(uint8_t days, int wd)
 {
     return (days >> wd) & 1;
@@ -386,6 +393,7 @@ static void set_current(schedule *s, int i, bool alt)
 
 int schedule_next(schedule *s, int64_t now)
 {
+    now = clamp_now(now);
     tz_time lt;
     tz_local(s->p.zone, now, &lt);
     int cnt[N_CLS] = {0};
@@ -415,6 +423,7 @@ int schedule_current(const schedule *s)
 
 bool schedule_item_open(const schedule *s, const feed_item *item, int64_t now)
 {
+    now = clamp_now(now);
     rule r;
     rule_build(&r, s, item);
     tz_time lt;
@@ -424,6 +433,7 @@ bool schedule_item_open(const schedule *s, const feed_item *item, int64_t now)
 
 bool schedule_current_open(const schedule *s, int64_t now)
 {
+    now = clamp_now(now);
     if (s->current < 0) return false;
     tz_time lt;
     tz_local(s->p.zone, now, &lt);
@@ -440,6 +450,7 @@ static bool class_open(const schedule *s, int c, const tz_time *lt, int64_t now)
 
 bool schedule_urgent_open(const schedule *s, int64_t now)
 {
+    now = clamp_now(now);
     if (s->count[CLS_URGENT] == 0) return false;
     tz_time lt;
     tz_local(s->p.zone, now, &lt);
@@ -448,6 +459,7 @@ bool schedule_urgent_open(const schedule *s, int64_t now)
 
 bool schedule_should_interrupt(const schedule *s, int64_t now)
 {
+    now = clamp_now(now);
     if (s->n == 0) return false;
     tz_time lt;
     tz_local(s->p.zone, now, &lt);
@@ -473,6 +485,7 @@ static bool screen_wall(const schedule *s, int wd, int m)
 
 bool schedule_screen_on(const schedule *s, int64_t now)
 {
+    now = clamp_now(now);
     if (!s->p.screen_hours_set) return true;
     tz_time lt;
     tz_local(s->p.zone, now, &lt);
