@@ -2,6 +2,7 @@
  * paragraphs at four screen sizes, with a deterministic measurer (CJK = px,
  * ASCII = px/2), checked for kinsoku, widths, no text lost or duplicated,
  * protected tokens, pagination rules and page times. */
+#include "fonts.h"
 #include "layout.h"
 #include "linebreak.h"
 #include "test.h"
@@ -11,6 +12,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <SDL_ttf.h>
 
 #define MAX_TEXT (256 * 1024)
 
@@ -749,6 +752,65 @@ static void test_efficiency(const char *article)
     layout_item_destroy(it);
 }
 
+/* Code points of s that no face has. */
+static int missing_glyphs(fonts *f, const char *s)
+{
+    int missing = 0;
+    while (*s) {
+        uint32_t c = first_cp(s);
+        if (!fonts_has_glyph(f, c)) {
+            if (missing++ == 0) fprintf(stderr, "no glyph for U+%04X\n", (unsigned)c);
+        }
+        s++;
+        while (((unsigned char)*s & 0xC0) == 0x80)
+            s++;
+    }
+    return missing;
+}
+
+/* The article with the bundled fonts (fonts.c) at two sizes. */
+static void test_real_fonts(const char *article)
+{
+    if (TTF_Init() != 0) {
+        CHECKF(0, "TTF_Init: %s", TTF_GetError());
+        return;
+    }
+    fonts *f = fonts_create(NULL, NULL, "zh-CN");
+    CHECKF(f != NULL, "bundled fonts did not open");
+    if (!f) {
+        TTF_Quit();
+        return;
+    }
+    layout_measure m = fonts_measure(f);
+    const char *title = "园岭街道 聚焦“百千万工程” 塑造全新美好园岭";
+    static const int sizes[][2] = {{1920, 1080}, {1080, 1920}};
+    for (int s = 0; s < 2; s++) {
+        layout_params p = default_params(sizes[s][0], sizes[s][1]);
+        layout_item *it = layout_item_create(&p, &m, title, article);
+        check_result r = check_item(it, &p, &m, title, article);
+        int missing = 0;
+        for (int i = 0; i < it->n_lines; i++)
+            missing += missing_glyphs(f, it->lines[i].text);
+        for (int i = 0; i < it->n_title_lines; i++)
+            missing += missing_glyphs(f, it->title_lines[i].text);
+        int widest = 0;
+        for (int i = 0; i < it->n_lines; i++)
+            if (it->lines[i].width + it->lines[i].indent > widest)
+                widest = it->lines[i].width + it->lines[i].indent;
+        printf(
+            "real fonts %dx%d: %d lines, %d pages, body %d px, widest line %d of %d px, "
+            "%ld emergency breaks, %d missing glyphs, %ld problems%s%s\n",
+            p.screen_w, p.screen_h, it->n_lines, it->n_pages, it->body_px, widest,
+            it->frame.body.w, r.emergency_breaks, missing, r.problems,
+            r.problems ? ": " : "", r.problems ? r.first : "");
+        CHECK(r.problems == 0 && r.emergency_breaks == 0 && missing == 0);
+        CHECK(widest <= it->frame.body.w && widest > it->frame.body.w * 9 / 10);
+        layout_item_destroy(it);
+    }
+    fonts_destroy(f);
+    TTF_Quit();
+}
+
 int main(void)
 {
     test_kinsoku_and_units_at_line_end();
@@ -768,7 +830,10 @@ int main(void)
     while (paras.n < n_article + 11 + 220)
         add(&paras, generate_paragraph());
     test_corpus(&paras, n_article);
-    if (article) test_efficiency(article);
+    if (article) {
+        test_efficiency(article);
+        test_real_fonts(article);
+    }
     for (int i = 0; i < paras.n; i++)
         free(paras.v[i]);
     free(paras.v);
