@@ -17,6 +17,7 @@ typedef struct {
     int64_t start, end; /* effective, max age included */
     bool never;
     bool wall_always; /* every day, all day */
+    uint8_t quiet;    /* weekdays closed all day (bits 1..7) */
     uint8_t days;     /* bits 1..7 */
     uint8_t n_hours;
     feed_window hours[FEED_MAX_HOURS];
@@ -120,6 +121,8 @@ static bool rule_open(const rule *r, int64_t t, const tz_time *lt)
     return r->wall_always || wall_open(r, lt->weekday, lt->minute_of_day);
 }
 
+static uint8_t rule_quiet(const rule *r);
+
 static bool is_scheduled(const feed_signage *sg)
 {
     return sg->has_start || sg->has_end || (sg->days & ALL_DAYS) || sg->n_hours > 0;
@@ -149,6 +152,7 @@ static void rule_build(rule *r, const schedule *s, const feed_item *it)
     }
     if (r->end <= r->start) r->never = true;
     r->wall_always = r->days == ALL_DAYS && r->n_hours == 0;
+    r->quiet = rule_quiet(r);
 }
 
 static int item_class(const feed_item *it)
@@ -507,13 +511,18 @@ static bool screen_wall_fn(const void *ctx, int wd, int m)
 
 /* Minutes from today's local midnight to the first candidate minute after m
  * at which fn differs from its value now; NO_WALL if none before bound. The
- * state can only change at a candidate: every window edge and midnight. */
-static int wall_next(wall_fn fn, const void *ctx, const int *cand, int nc, int wd, int m,
-                     int bound)
+ * state can only change at a candidate: every window edge and midnight.
+ * quiet: weekdays (bits 1..7) known to be closed all day, skipped cheaply. */
+static int wall_next(wall_fn fn, const void *ctx, uint8_t quiet, const int *cand, int nc,
+                     int wd, int m, int bound)
 {
     bool state = fn(ctx, wd, m);
     for (int d = 0; d <= 7 && d * 1440 < bound; d++) {
         int wdd = (wd - 1 + d) % 7 + 1;
+        if (day_ok(quiet, wdd)) {
+            if (state && d > 0) return d * 1440;
+            continue;
+        }
         int best = NO_WALL;
         for (int k = 0; k < nc; k++) {
             int b = cand[k];
@@ -522,6 +531,21 @@ static int wall_next(wall_fn fn, const void *ctx, const int *cand, int nc, int w
         if (best != NO_WALL) return d * 1440 + best;
     }
     return NO_WALL;
+}
+
+/* Weekdays on which a rule is closed all day: not one of its days, and no
+ * window of the day before reaches past midnight. */
+static uint8_t rule_quiet(const rule *r)
+{
+    bool crossing = false;
+    for (int i = 0; i < r->n_hours; i++)
+        crossing |= r->hours[i].to <= r->hours[i].from;
+    uint8_t quiet = 0;
+    for (int wd = 1; wd <= 7; wd++) {
+        if (!day_ok(r->days, wd) && !(crossing && day_ok(r->days, prev_day(wd))))
+            quiet |= (uint8_t)(1u << wd);
+    }
+    return quiet;
 }
 
 static int rule_candidates(const rule *r, int *cand)
@@ -543,7 +567,8 @@ static int screen_next(const schedule *s, const tz_time *lt, int bound)
         cand[n++] = s->p.screen_hours[d].from;
         cand[n++] = s->p.screen_hours[d].to % 1440;
     }
-    return wall_next(screen_wall_fn, s, cand, n, lt->weekday, lt->minute_of_day, bound);
+    return wall_next(screen_wall_fn, s, 0, cand, n, lt->weekday, lt->minute_of_day,
+                     bound);
 }
 
 /* Unix time of wall minute wm counted from today's local midnight, after
@@ -564,6 +589,7 @@ int64_t schedule_next_change(const schedule *s, int64_t now)
     tz_time lt;
     tz_local(s->p.zone, now, &lt);
     int wall = NO_WALL, cand[1 + 2 * FEED_MAX_HOURS];
+    if (s->p.screen_hours_set) wall = screen_next(s, &lt, wall); /* an early bound */
     for (int i = 0; i < s->n; i++) {
         const rule *r = &s->rules[i];
         if (r->never || now >= r->end) continue;
@@ -574,11 +600,8 @@ int64_t schedule_next_change(const schedule *s, int64_t now)
         best = r->end < best ? r->end : best;
         if (r->wall_always) continue;
         int nc = rule_candidates(r, cand);
-        int w = wall_next(rule_wall, r, cand, nc, lt.weekday, lt.minute_of_day, wall);
-        wall = w < wall ? w : wall;
-    }
-    if (s->p.screen_hours_set) {
-        int w = screen_next(s, &lt, wall);
+        int w = wall_next(rule_wall, r, r->quiet, cand, nc, lt.weekday, lt.minute_of_day,
+                          wall);
         wall = w < wall ? w : wall;
     }
     if (wall != NO_WALL) {
