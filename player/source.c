@@ -145,10 +145,12 @@ static void set_status(source *s, source_result r, int http, int code, const cha
     pthread_cond_broadcast(&s->cond);
     pthread_mutex_unlock(&s->mu);
     if (changed) {
+        char code_text[32] = "";
+        if (http) snprintf(code_text, sizeof code_text, " (HTTP %d)", http);
         if (r == SOURCE_ERROR)
-            LOG_WARN("%s: %s (HTTP %d)", s->cfg.feed, msg, http);
+            LOG_WARN("%s: %s%s", s->cfg.feed, msg, code_text);
         else
-            LOG_INFO("%s: %s (HTTP %d)", s->cfg.feed, msg, http);
+            LOG_INFO("%s: %s%s", s->cfg.feed, msg, code_text);
         if (s->wake) s->wake(s->ctx);
     }
 }

@@ -1,0 +1,300 @@
+#!/usr/bin/env python3
+"""A feed server for tests that misbehaves on demand.
+
+Listens on 127.0.0.1 (port 0 = a free one unless --port) and prints
+"PORT <n>" as its first line on stdout. Stops after --lifetime seconds
+(default 300) or when its stdin closes (--stdin-stop), so it never outlives
+a test that crashed.
+
+/feed.json behaves as the current mode says (default "ok"); the control
+endpoint changes the mode and the feed's version:
+  /control?mode=<mode>     set the mode of /feed.json
+  /control?bump=1          new version: new body, new ETag and Last-Modified
+  /control?images=<a,b>    image paths the feed's items use (default good)
+  /control/stats           JSON: requests per path, 304s and gzipped bodies
+                           sent, version, mode
+/mode/<mode>.json serves one mode whatever the current one is.
+
+Modes:
+  ok         200 + ETag + Last-Modified, 304 when If-None-Match or
+             If-Modified-Since matches; gzip when the client accepts it
+  novalid    200 without validators (identical bytes each time)
+  500, 404   that status with an HTML body
+  stall      headers and half the body, then nothing for 20 s
+  truncated  Content-Length says more than is sent, then the close
+  huge       100 MiB body with Content-Length (streamed, never held)
+  hugestream 100 MiB body without Content-Length (close-delimited)
+  invalid    200 with a body that is not JSON
+  notfeed    200 with valid JSON that is not a JSON Feed
+  redirect   302 to file:///etc/passwd
+  html       the good feed served as text/html
+  slowok     the good feed, after a 3 s delay before the headers
+
+Images (under /img/):
+  good.png         a real 64x48 PNG
+  good2.png        a real 32x32 PNG
+  notimage.png     HTML served as image/png
+  bomb.png         a valid-looking 30000x30000 PNG of a few hundred bytes
+  htmltype.png     the good PNG served as text/html
+  missing.png      404
+"""
+
+import argparse
+import gzip
+import json
+import os
+import struct
+import sys
+import threading
+import time
+import zlib
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+STATE = {
+    "mode": "ok",
+    "version": 1,
+    "images": ["good.png"],
+    "counts": {},
+    "not_modified": 0,
+    "gzipped": 0,
+    "lock": threading.Lock(),
+    "stopping": threading.Event(),
+}
+
+
+def png_chunk(kind, data):
+    body = kind + data
+    return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+
+def make_png(w, h, rgb):
+    raw = b"".join(b"\x00" + bytes(rgb) * w for _ in range(h))
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) +
+            png_chunk(b"IDAT", zlib.compress(raw)) + png_chunk(b"IEND", b""))
+
+
+def make_bomb_png(w, h):
+    # The header claims w x h; the IDAT holds only a few rows' worth.
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 4096)
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) +
+            png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b""))
+
+
+GOOD_PNG = make_png(64, 48, (200, 40, 40))
+GOOD2_PNG = make_png(32, 32, (40, 200, 40))
+BOMB_PNG = make_bomb_png(30000, 30000)
+
+
+def feed_body(version, base, images):
+    items = []
+    for i in range(3):
+        item = {
+            "id": "v%d-item%d" % (version, i + 1),
+            "title": "第%d版 消息%d" % (version, i + 1),
+            "content_text": "社区中心通知：第%d版第%d条。" % (version, i + 1),
+        }
+        if i < len(images) and images[i]:
+            item["image"] = base + "/img/" + images[i]
+        items.append(item)
+    doc = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Test feed v%d" % version,
+        "items": items,
+    }
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
+def last_modified(version):
+    # One fixed second per version, so If-Modified-Since can match exactly.
+    return formatdate(1700000000 + version * 3600, usegmt=True)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "test-feed-server"
+
+    def log_message(self, fmt, *args):
+        if os.environ.get("HTTP_SERVER_VERBOSE"):
+            sys.stderr.write("http_server: " + fmt % args + "\n")
+
+    def count(self, path):
+        with STATE["lock"]:
+            STATE["counts"][path] = STATE["counts"].get(path, 0) + 1
+
+    def send(self, status, body, ctype="application/feed+json", headers=None):
+        self.send_response(status)
+        if ctype:
+            self.send_header("Content-Type", ctype)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_GET(self):
+        url = urlparse(self.path)
+        self.count(url.path)
+        try:
+            if url.path == "/control":
+                return self.control(parse_qs(url.query))
+            if url.path == "/control/stats":
+                with STATE["lock"]:
+                    stats = {k: STATE[k] for k in
+                             ("counts", "not_modified", "gzipped", "version", "mode")}
+                return self.send(200, json.dumps(stats).encode(), "application/json")
+            if url.path == "/feed.json":
+                return self.serve_mode(STATE["mode"])
+            if url.path.startswith("/mode/") and url.path.endswith(".json"):
+                return self.serve_mode(url.path[6:-5])
+            if url.path.startswith("/img/"):
+                return self.serve_image(url.path[5:])
+            self.send(404, b"<html>not found</html>", "text/html")
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def control(self, q):
+        with STATE["lock"]:
+            if "mode" in q:
+                STATE["mode"] = q["mode"][0]
+            if "bump" in q:
+                STATE["version"] += 1
+            if "images" in q:
+                STATE["images"] = q["images"][0].split(",")
+        self.send(200, b"ok\n", "text/plain")
+
+    def base(self):
+        return "http://%s:%d" % self.server.server_address[:2]
+
+    def serve_ok(self, validators=True):
+        with STATE["lock"]:
+            version, images = STATE["version"], list(STATE["images"])
+        body = feed_body(version, self.base(), images)
+        etag = '"v%d"' % version
+        lm = last_modified(version)
+        inm = self.headers.get("If-None-Match")
+        ims = self.headers.get("If-Modified-Since")
+        if validators and (inm == etag or (inm is None and ims == lm)):
+            with STATE["lock"]:
+                STATE["not_modified"] += 1
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        headers = {"ETag": etag, "Last-Modified": lm} if validators else {}
+        if "gzip" in (self.headers.get("Accept-Encoding") or ""):
+            body = gzip.compress(body)
+            headers["Content-Encoding"] = "gzip"
+            with STATE["lock"]:
+                STATE["gzipped"] += 1
+        self.send(200, body, headers=headers)
+
+    def serve_mode(self, mode):
+        if mode == "ok":
+            return self.serve_ok()
+        if mode == "novalid":
+            return self.serve_ok(validators=False)
+        if mode in ("500", "404"):
+            return self.send(int(mode), b"<html><body>error</body></html>", "text/html")
+        if mode == "invalid":
+            return self.send(200, b'{"version": "https://jsonfeed.org/version/1.1", "ti')
+        if mode == "notfeed":
+            return self.send(200, b'{"hello": "world", "items": 3}', "application/json")
+        if mode == "redirect":
+            self.send_response(302)
+            self.send_header("Location", "file:///etc/passwd")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        if mode == "html":
+            body = feed_body(STATE["version"], self.base(), STATE["images"])
+            return self.send(200, body, "text/html; charset=utf-8")
+        if mode == "slowok":
+            time.sleep(3)
+            return self.serve_ok()
+        if mode in ("stall", "truncated"):
+            return self.serve_partial(mode == "stall")
+        if mode in ("huge", "hugestream"):
+            return self.serve_huge(mode == "huge")
+        return self.send(404, b"<html>no such mode</html>", "text/html")
+
+    def serve_partial(self, stall):
+        body = feed_body(STATE["version"], self.base(), STATE["images"])
+        self.send_response(200)
+        self.send_header("Content-Type", "application/feed+json")
+        self.send_header("Content-Length", str(len(body) + (0 if stall else 1000)))
+        self.send_header("ETag", '"partial"')
+        self.end_headers()
+        self.wfile.write(body[: len(body) // 2] if stall else body)
+        self.wfile.flush()
+        if stall:
+            STATE["stopping"].wait(20)
+        self.close_connection = True
+
+    def serve_huge(self, with_length):
+        total = 100 * 1024 * 1024
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        if with_length:
+            self.send_header("Content-Length", str(total))
+        else:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        chunk = b" " * 65536
+        sent = 0
+        while sent < total and not STATE["stopping"].is_set():
+            self.wfile.write(chunk)
+            sent += len(chunk)
+        self.close_connection = True
+
+    def serve_image(self, name):
+        if name == "good.png":
+            return self.send(200, GOOD_PNG, "image/png")
+        if name == "good2.png":
+            return self.send(200, GOOD2_PNG, "image/png")
+        if name == "notimage.png":
+            return self.send(200, b"<html><body>not an image</body></html>", "image/png")
+        if name == "bomb.png":
+            return self.send(200, BOMB_PNG, "image/png")
+        if name == "htmltype.png":
+            return self.send(200, GOOD_PNG, "text/html")
+        return self.send(404, b"<html>no image</html>", "text/html")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--lifetime", type=float, default=300)
+    ap.add_argument("--stdin-stop", action="store_true",
+                    help="exit when standard input reaches end of file")
+    ap.add_argument("--write-bomb", metavar="FILE",
+                    help="write the 30000x30000 PNG to FILE and exit")
+    args = ap.parse_args()
+    if args.write_bomb:
+        with open(args.write_bomb, "wb") as f:
+            f.write(BOMB_PNG)
+        return
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.daemon_threads = True
+    print("PORT %d" % server.server_address[1], flush=True)
+
+    def stop():
+        STATE["stopping"].set()
+        server.shutdown()
+
+    threading.Timer(args.lifetime, stop).start()
+    if args.stdin_stop:
+        def watch():
+            sys.stdin.read()
+            stop()
+        threading.Thread(target=watch, daemon=True).start()
+    server.serve_forever(poll_interval=0.1)
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,568 @@
+/* fetch and source against a real HTTP server on 127.0.0.1
+ * (tests/http_server.py), with short timeouts. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <spawn.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "config.h"
+#include "fetch.h"
+#include "image.h"
+#include "log.h"
+#include "source.h"
+#include "test.h"
+
+extern char **environ;
+
+static pid_t server_pid;
+static int server_stdin = -1;
+static int port;
+
+/* Starts the server (on `want_port`, 0 = any) and reads its port. */
+static bool server_start(int want_port)
+{
+    int out[2], in[2];
+    if (pipe(out) != 0 || pipe(in) != 0) return false;
+    char port_arg[16];
+    snprintf(port_arg, sizeof port_arg, "%d", want_port);
+    char *argv[] = {"python3",      TEST_SOURCE_DIR "/tests/http_server.py",
+                    "--stdin-stop", "--lifetime",
+                    "120",          "--port",
+                    port_arg,       NULL};
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+    posix_spawn_file_actions_addclose(&fa, out[0]);
+    posix_spawn_file_actions_addclose(&fa, in[1]);
+    int rc = posix_spawnp(&server_pid, "python3", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(out[1]);
+    close(in[0]);
+    if (rc != 0) {
+        close(out[0]);
+        close(in[1]);
+        return false;
+    }
+    server_stdin = in[1];
+    FILE *fp = fdopen(out[0], "r");
+    char line[64] = "";
+    bool ok = fp && fgets(line, sizeof line, fp) && sscanf(line, "PORT %d", &port) == 1;
+    if (fp) fclose(fp);
+    return ok;
+}
+
+static void server_stop(void)
+{
+    if (server_stdin < 0) return;
+    close(server_stdin); /* the server exits when its stdin closes */
+    server_stdin = -1;
+    waitpid(server_pid, NULL, 0);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void url_for(char *out, size_t n, const char *path)
+{
+    snprintf(out, n, "http://127.0.0.1:%d%.200s", port, path);
+}
+
+static fetch_result get(fetch *f, const char *path, fetch_kind kind, const char *etag,
+                        const char *lm, fetch_response *r)
+{
+    char url[256];
+    url_for(url, sizeof url, path);
+    fetch_request req = {.url = url,
+                         .etag = etag,
+                         .last_modified = lm,
+                         .kind = kind,
+                         .connect_timeout_ms = 1000,
+                         .total_timeout_ms = 1500};
+    return fetch_get(f, &req, r);
+}
+
+static void control(fetch *f, const char *query)
+{
+    char path[200];
+    fetch_response r;
+    snprintf(path, sizeof path, "/control?%.180s", query);
+    CHECKF(get(f, path, FETCH_KIND_ANY, NULL, NULL, &r) == FETCH_OK, "control %s", query);
+    fetch_response_free(&r);
+}
+
+/* A number from /control/stats: a top-level key, or counts[path]. */
+static int stat_of(fetch *f, const char *key, const char *path)
+{
+    fetch_response r;
+    int v = -1;
+    if (get(f, "/control/stats", FETCH_KIND_JSON, NULL, NULL, &r) == FETCH_OK) {
+        cJSON *j = cJSON_Parse(r.body);
+        cJSON *o = cJSON_GetObjectItem(j, key);
+        if (path) o = cJSON_GetObjectItem(o, path);
+        v = cJSON_IsNumber(o) ? o->valueint : 0;
+        cJSON_Delete(j);
+    }
+    fetch_response_free(&r);
+    return v;
+}
+
+/* A port with nothing listening. */
+static int dead_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    bind(fd, (struct sockaddr *)&a, sizeof a);
+    getsockname(fd, (struct sockaddr *)&a, &len);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+/* ---- fetch on its own ---- */
+
+static void test_fetch_basics(fetch *f)
+{
+    fetch_response r;
+    CHECK(get(f, "/mode/ok.json", FETCH_KIND_JSON, NULL, NULL, &r) == FETCH_OK);
+    CHECK(r.http_status == 200);
+    CHECK(strcmp(r.etag, "\"v1\"") == 0);
+    CHECK(r.last_modified[0] != '\0');
+    CHECKF(r.body && r.body[0] == '{' && strstr(r.body, "Test feed v1"), "body: %.40s",
+           r.body ? r.body : "(null)");
+    CHECK(r.len == strlen(r.body));
+    char lm[128];
+    snprintf(lm, sizeof lm, "%s", r.last_modified);
+    fetch_response_free(&r);
+    CHECK(stat_of(f, "gzipped", NULL) >= 1); /* the body above came gzipped */
+
+    CHECK(get(f, "/mode/ok.json", FETCH_KIND_JSON, "\"v1\"", NULL, &r) ==
+          FETCH_NOT_MODIFIED);
+    CHECK(r.http_status == 304 && r.body == NULL);
+    fetch_response_free(&r);
+    CHECK(get(f, "/mode/ok.json", FETCH_KIND_JSON, NULL, lm, &r) == FETCH_NOT_MODIFIED);
+    fetch_response_free(&r);
+    CHECK(get(f, "/mode/ok.json", FETCH_KIND_JSON, "\"old\"", NULL, &r) == FETCH_OK);
+    fetch_response_free(&r);
+}
+
+static void test_fetch_failures(fetch *f)
+{
+    fetch_response r;
+    CHECK(get(f, "/mode/500.json", FETCH_KIND_JSON, NULL, NULL, &r) == FETCH_HTTP_ERROR);
+    CHECK(r.http_status == 500 && r.body == NULL);
+    CHECK(get(f, "/mode/404.json", FETCH_KIND_JSON, NULL, NULL, &r) == FETCH_HTTP_ERROR);
+    CHECK(r.http_status == 404);
+
+    double t0 = now_s();
+    CHECK(get(f, "/mode/stall.json", FETCH_KIND_JSON, NULL, NULL, &r) == FETCH_TIMEOUT);
+    CHECKF(now_s() - t0 < 3.0, "stall took %.1f s", now_s() - t0);
+    CHECK(r.body == NULL);
+
+    CHECKF(get(f, "/mode/truncated.json", FETCH_KIND_JSON, NULL, NULL, &r) ==
+               FETCH_NETWORK,
+           "truncated: %s", r.error);
+
+    t0 = now_s();
+    CHECK(get(f, "/mode/huge.json", FETCH_KIND_JSON, NULL, NULL, &r) == FETCH_TOO_BIG);
+    CHECK(get(f, "/mode/hugestream.json", FETCH_KIND_JSON, NULL, NULL, &r) ==
+          FETCH_TOO_BIG);
+    CHECKF(now_s() - t0 < 2.0, "100 MiB bodies took %.1f s to refuse", now_s() - t0);
+    CHECK(r.body == NULL && r.len == 0);
+
+    CHECKF(get(f, "/mode/redirect.json", FETCH_KIND_JSON, NULL, NULL, &r) ==
+               FETCH_BAD_URL,
+           "redirect to file://: %s", r.error);
+    CHECK(r.body == NULL);
+    fetch_request req = {.url = "file:///etc/passwd"};
+    CHECK(fetch_get(f, &req, &r) == FETCH_BAD_URL);
+    req.url = "ftp://127.0.0.1/feed.json";
+    CHECK(fetch_get(f, &req, &r) == FETCH_BAD_URL);
+
+    CHECK(get(f, "/mode/html.json", FETCH_KIND_JSON, NULL, NULL, &r) == FETCH_BAD_TYPE);
+    CHECK(get(f, "/img/htmltype.png", FETCH_KIND_IMAGE, NULL, NULL, &r) ==
+          FETCH_BAD_TYPE);
+    CHECK(get(f, "/img/good.png", FETCH_KIND_IMAGE, NULL, NULL, &r) == FETCH_OK);
+    CHECK(r.len > 50 && memcmp(r.body, "\x89PNG", 4) == 0);
+    fetch_response_free(&r);
+
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/feed.json", dead_port());
+    req.url = url;
+    CHECK(fetch_get(f, &req, &r) == FETCH_NETWORK);
+    CHECK(r.http_status == 0 && r.error[0]);
+}
+
+static void test_fetch_helpers(void)
+{
+    CHECK(fetch_type_ok(FETCH_KIND_JSON, NULL));
+    CHECK(fetch_type_ok(FETCH_KIND_JSON, "application/feed+json; charset=utf-8"));
+    CHECK(fetch_type_ok(FETCH_KIND_JSON, "Application/JSON"));
+    CHECK(fetch_type_ok(FETCH_KIND_JSON, "text/plain"));
+    CHECK(!fetch_type_ok(FETCH_KIND_JSON, "text/html; charset=utf-8"));
+    CHECK(!fetch_type_ok(FETCH_KIND_JSON, "image/png"));
+    CHECK(fetch_type_ok(FETCH_KIND_IMAGE, "image/webp"));
+    CHECK(!fetch_type_ok(FETCH_KIND_IMAGE, "text/html"));
+    char out[256];
+    CHECK(fetch_resolve_url("http://h:1/a/feed.json", "img/x.png", out, sizeof out) &&
+          strcmp(out, "http://h:1/a/img/x.png") == 0);
+    CHECK(fetch_resolve_url("http://h/a/feed.json", "/x.png", out, sizeof out) &&
+          strcmp(out, "http://h/x.png") == 0);
+    CHECK(!fetch_resolve_url("http://h/a/feed.json", "file:///etc/passwd", out,
+                             sizeof out));
+    CHECK(fetch_is_remote_url("HTTPS://x") && !fetch_is_remote_url("file:///x"));
+}
+
+/* ---- source ---- */
+
+static atomic_int wakes;
+static int good_png_before; /* requests for good.png before the source ran */
+
+static void on_wake(void *ctx)
+{
+    (void)ctx;
+    atomic_fetch_add(&wakes, 1);
+}
+
+static const source_timing quick = {
+    .poll_ms = 60000, /* polls are driven with source_poll_now */
+    .backoff_base_ms = 60000,
+    .backoff_max_ms = 60000,
+    .connect_timeout_ms = 1000,
+    .total_timeout_ms = 1500,
+    .low_speed_time_s = 1,
+    .no_jitter = true,
+};
+
+static void make_config(config *cfg, const char *cache_dir, int feed_port)
+{
+    config_defaults(cfg);
+    snprintf(cfg->feed, sizeof cfg->feed, "http://127.0.0.1:%d/feed.json", feed_port);
+    snprintf(cfg->cache_dir, sizeof cfg->cache_dir, "%s", cache_dir);
+    cfg->logo[0] = '\0';
+}
+
+/* Polls once more and waits for it; returns the status. */
+static source_status poll_once(source *s)
+{
+    source_status st;
+    source_get_status(s, &st);
+    source_poll_now(s);
+    CHECK(source_wait_attempts(s, st.attempts + 1, 10000));
+    source_get_status(s, &st);
+    return st;
+}
+
+static bool title_is(const feed *f, const char *title)
+{
+    return f && f->title && strcmp(f->title, title) == 0;
+}
+
+static bool file_exists(const char *dir, const char *name)
+{
+    char path[1200];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return stat(path, &st) == 0;
+}
+
+/* 200, then 304, then a new ETag; images fetched once and checked. */
+static void test_source_updates(fetch *f, source *s, const char *dir)
+{
+    CHECK(source_take_feed(s) == NULL); /* empty cache: nothing at once */
+    CHECK(source_wait_attempts(s, 1, 10000));
+    source_status st;
+    source_get_status(s, &st);
+    CHECKF(st.result == SOURCE_OK && st.http_status == 200, "%d %d %s", st.result,
+           st.http_status, st.message);
+    CHECK(!st.from_cache && st.last_success > 0);
+    feed *fd = source_take_feed(s);
+    CHECK(title_is(fd, "Test feed v1"));
+    CHECK(source_take_feed(s) == NULL);
+    CHECK(atomic_load(&wakes) >= 1);
+    const char *img = fd && fd->n_items ? source_image_path(s, fd->items[0].image) : NULL;
+    CHECKF(img && strncmp(img, dir, strlen(dir)) == 0, "image path %s", img ? img : "-");
+    SDL_Surface *surf = img ? image_load(img, 0, 640, 640) : NULL;
+    CHECK(surf && surf->w == 640 && surf->h == 480);
+    SDL_FreeSurface(surf);
+    feed_destroy(fd);
+    CHECK(file_exists(dir, "feed"));
+
+    int nm = stat_of(f, "not_modified", NULL);
+    st = poll_once(s);
+    CHECKF(st.result == SOURCE_UNCHANGED && st.http_status == 304, "%d %d", st.result,
+           st.http_status);
+    CHECK(stat_of(f, "not_modified", NULL) == nm + 1);
+    CHECK(source_take_feed(s) == NULL);
+
+    control(f, "bump=1");
+    st = poll_once(s);
+    CHECK(st.result == SOURCE_OK && st.http_status == 200);
+    fd = source_take_feed(s);
+    CHECK(title_is(fd, "Test feed v2"));
+    CHECK(fd && source_image_path(s, fd->items[0].image) != NULL);
+    feed_destroy(fd);
+    int got = stat_of(f, "counts", "/img/good.png") - good_png_before;
+    CHECKF(got == 1, "good.png fetched %d times", got);
+}
+
+/* Every kind of bad answer: an error status, no new feed, the last good one
+ * still valid afterwards (the next good poll is a 304). */
+static void test_source_failures(fetch *f, source *s)
+{
+    static const struct {
+        const char *mode;
+        int http;
+    } cases[] = {{"500", 500},       {"404", 404},     {"stall", 200},
+                 {"truncated", 200}, {"huge", 200},    {"hugestream", 200},
+                 {"invalid", 200},   {"notfeed", 200}, {"redirect", 302},
+                 {"html", 200}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char q[64];
+        snprintf(q, sizeof q, "mode=%s", cases[i].mode);
+        control(f, q);
+        control(f, "bump=1"); /* a changed feed would be taken if it were good */
+        double t0 = now_s();
+        source_status st = poll_once(s);
+        CHECKF(st.result == SOURCE_ERROR, "%s: result %d", cases[i].mode, st.result);
+        CHECKF(st.http_status == cases[i].http, "%s: HTTP %d", cases[i].mode,
+               st.http_status);
+        CHECKF(now_s() - t0 < 4.0, "%s took %.1f s", cases[i].mode, now_s() - t0);
+        CHECKF(st.message[0], "%s: no message", cases[i].mode);
+        feed *fd = source_take_feed(s);
+        CHECKF(fd == NULL, "%s published a feed", cases[i].mode);
+        feed_destroy(fd);
+    }
+    control(f, "mode=ok");
+    source_status st = poll_once(s);
+    CHECK(st.result == SOURCE_OK); /* the version moved on meanwhile */
+    feed *fd = source_take_feed(s);
+    CHECK(fd && fd->title && strstr(fd->title, "Test feed v"));
+    feed_destroy(fd);
+    st = poll_once(s);
+    CHECK(st.result == SOURCE_UNCHANGED && st.http_status == 304);
+}
+
+/* A feed whose images are bad: the items stay, without images. */
+static void test_source_bad_images(fetch *f, source *s)
+{
+    control(f, "images=notimage.png,bomb.png,htmltype.png");
+    control(f, "bump=1");
+    source_status st = poll_once(s);
+    CHECK(st.result == SOURCE_OK);
+    feed *fd = source_take_feed(s);
+    CHECK(fd && fd->n_items == 3);
+    for (size_t i = 0; fd && i < fd->n_items; i++) {
+        CHECK(fd->items[i].image != NULL);
+        CHECKF(source_image_path(s, fd->items[i].image) == NULL, "%s has a path",
+               fd->items[i].image);
+    }
+    feed_destroy(fd);
+    control(f, "images=good.png,missing.png,good2.png");
+    control(f, "bump=1");
+    poll_once(s);
+    fd = source_take_feed(s);
+    CHECK(fd && source_image_path(s, fd->items[0].image) != NULL);
+    CHECK(fd && source_image_path(s, fd->items[1].image) == NULL);
+    CHECK(fd && source_image_path(s, fd->items[2].image) != NULL);
+    feed_destroy(fd);
+}
+
+/* The server is gone: the cached feed comes at once, polls fail, and when
+ * the cache file is damaged it is moved aside. */
+static void test_source_offline(const char *dir, int old_port)
+{
+    config cfg;
+    make_config(&cfg, dir, old_port);
+    source *s = source_create_timed(&cfg, &quick, NULL, NULL);
+    CHECK(s != NULL);
+    feed *fd = source_take_feed(s); /* before any attempt */
+    CHECKF(fd && fd->title && strstr(fd->title, "Test feed v"), "cached feed missing");
+    CHECK(fd && fd->n_items == 3 && source_image_path(s, fd->items[0].image) != NULL);
+    source_status st;
+    source_get_status(s, &st);
+    CHECK(st.from_cache && st.attempts == 0);
+    CHECK(source_wait_attempts(s, 1, 10000));
+    source_get_status(s, &st);
+    CHECKF(st.result == SOURCE_ERROR && st.http_status == 0, "offline: %d %s", st.result,
+           st.message);
+    CHECK(st.from_cache);
+    CHECK(source_take_feed(s) == NULL);
+    feed_destroy(fd);
+    source_destroy(s);
+
+    /* Cut the cache file in half. */
+    char path[1200];
+    snprintf(path, sizeof path, "%s/feed", dir);
+    struct stat sb;
+    CHECK(stat(path, &sb) == 0 && truncate(path, sb.st_size / 2) == 0);
+    unsigned problems = log_problem_count();
+    s = source_create_timed(&cfg, &quick, NULL, NULL);
+    CHECK(source_take_feed(s) == NULL);
+    CHECK(file_exists(dir, "feed.bad") && !file_exists(dir, "feed"));
+    CHECK(log_problem_count() > problems);
+    source_destroy(s);
+}
+
+static void test_source_no_cache_offline(const char *dir)
+{
+    config cfg;
+    make_config(&cfg, dir, dead_port());
+    source *s = source_create_timed(&cfg, &quick, NULL, NULL);
+    CHECK(s && source_take_feed(s) == NULL);
+    CHECK(s && source_wait_attempts(s, 1, 10000));
+    source_status st;
+    source_get_status(s, &st);
+    CHECK(st.result == SOURCE_ERROR && !st.from_cache && st.last_success == 0);
+    CHECK(source_take_feed(s) == NULL);
+    source_destroy(s);
+}
+
+/* Backoff with the server down: waits grow 200, 400, 800, 800 ms. */
+static void test_source_backoff(const char *dir)
+{
+    config cfg;
+    make_config(&cfg, dir, dead_port());
+    source_timing t = quick;
+    t.poll_ms = 200;
+    t.backoff_base_ms = 200;
+    t.backoff_max_ms = 800;
+    source *s = source_create_timed(&cfg, &t, NULL, NULL);
+    double at[6];
+    for (unsigned i = 1; i <= 5; i++) {
+        CHECK(source_wait_attempts(s, i, 5000));
+        at[i] = now_s();
+    }
+    source_destroy(s);
+    double d2 = at[2] - at[1], d3 = at[3] - at[2], d4 = at[4] - at[3], d5 = at[5] - at[4];
+    CHECKF(d2 > 0.15 && d2 < 0.35, "first wait %.3f", d2);
+    CHECKF(d3 > 0.35 && d3 < 0.6, "second wait %.3f", d3);
+    CHECKF(d4 > 0.7 && d4 < 1.1, "third wait %.3f", d4);
+    CHECKF(d5 > 0.7 && d5 < 1.1, "capped wait %.3f", d5);
+}
+
+/* Destroying a source while a fetch hangs returns quickly. */
+static void test_source_cancel(fetch *f, const char *dir)
+{
+    control(f, "mode=stall");
+    config cfg;
+    make_config(&cfg, dir, port);
+    source_timing t = quick;
+    t.total_timeout_ms = 20000;
+    t.low_speed_time_s = 20;
+    source *s = source_create_timed(&cfg, &t, NULL, NULL);
+    struct timespec ts = {0, 300 * 1000000L};
+    nanosleep(&ts, NULL);
+    double t0 = now_s();
+    source_destroy(s);
+    CHECKF(now_s() - t0 < 2.5, "destroy took %.1f s", now_s() - t0);
+    control(f, "mode=ok");
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    fputs(text, fp);
+    fclose(fp);
+}
+
+static void test_source_local(const char *dir)
+{
+    char path[1200], url[1300];
+    snprintf(path, sizeof path, "%s/local.json", dir);
+#define LOCAL_DOC                                                                        \
+    "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"L%d\","               \
+    "\"items\":[{\"id\":\"1\",\"content_text\":\"x\"}]}"
+    char text[256];
+    snprintf(text, sizeof text, LOCAL_DOC, 1);
+    write_text(path, text);
+    config cfg;
+    make_config(&cfg, dir, 1);
+    snprintf(url, sizeof url, "file://%s", path);
+    for (int pass = 0; pass < 2; pass++) {
+        snprintf(cfg.feed, sizeof cfg.feed, "%s", pass ? url : path);
+        source *s = source_create_timed(&cfg, &quick, NULL, NULL);
+        feed *fd = source_take_feed(s); /* read synchronously */
+        CHECK(title_is(fd, pass ? "L2" : "L1"));
+        feed_destroy(fd);
+        source_status st;
+        source_get_status(s, &st);
+        CHECK(st.result == SOURCE_OK && st.attempts == 1);
+        st = poll_once(s);
+        CHECK(st.result == SOURCE_UNCHANGED && source_take_feed(s) == NULL);
+        snprintf(text, sizeof text, LOCAL_DOC, 22);
+        write_text(path, text);
+        st = poll_once(s);
+        fd = source_take_feed(s);
+        CHECK(st.result == SOURCE_OK && title_is(fd, "L22"));
+        feed_destroy(fd);
+        write_text(path, "{not json");
+        st = poll_once(s);
+        CHECK(st.result == SOURCE_ERROR && source_take_feed(s) == NULL);
+        st = poll_once(s); /* the same bad file: still an error, not re-read */
+        CHECK(st.result == SOURCE_ERROR);
+        snprintf(text, sizeof text, LOCAL_DOC, 2);
+        write_text(path, text);
+        source_destroy(s);
+    }
+    snprintf(cfg.feed, sizeof cfg.feed, "ftp://127.0.0.1/feed.json");
+    CHECK(source_create_timed(&cfg, &quick, NULL, NULL) == NULL);
+}
+
+int main(void)
+{
+    char base[] = "/tmp/test_fetch.XXXXXX";
+    if (!mkdtemp(base)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    char dir1[128], dir2[128], dir3[128];
+    snprintf(dir1, sizeof dir1, "%s/cache1", base);
+    snprintf(dir2, sizeof dir2, "%s/cache2", base);
+    snprintf(dir3, sizeof dir3, "%s/cache3", base);
+    if (!server_start(0)) {
+        fprintf(stderr, "cannot start tests/http_server.py\n");
+        return 1;
+    }
+    fetch *f = fetch_create();
+    test_fetch_helpers();
+    test_fetch_basics(f);
+    test_fetch_failures(f);
+
+    config cfg;
+    make_config(&cfg, dir1, port);
+    good_png_before = stat_of(f, "counts", "/img/good.png");
+    source *s = source_create_timed(&cfg, &quick, on_wake, NULL);
+    test_source_updates(f, s, dir1);
+    test_source_failures(f, s);
+    test_source_bad_images(f, s);
+    source_destroy(s);
+    test_source_cancel(f, dir3);
+
+    int old_port = port;
+    fetch_destroy(f);
+    server_stop();
+    test_source_offline(dir1, old_port);
+    test_source_no_cache_offline(dir2);
+    test_source_backoff(dir3);
+    test_source_local(dir3);
+
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", base);
+    if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", base);
+    return test_done("test_fetch");
+}
