@@ -120,9 +120,9 @@ bool schedule_screen_on(const schedule *s, int64_t now);
 /* The earliest wall time after now at which the set of open items or the
  * screen state may change (item start/end/max age, window edges, screen
  * hours, offset transitions); at most now + SCHEDULE_LOOKAHEAD, always >
- * now. It is a wall-clock time: convert to a sleep as
- * schedule_sleep(change, now), which clamps to 0..SCHEDULE_MAX_SLEEP so a
- * stepped clock is noticed within a minute. O(items). */
+ * now (every function here first clamps now to TZ_MIN_UNIX..TZ_MAX_UNIX). It is a
+ * wall-clock time: convert to a sleep as schedule_sleep(change, now), which clamps to
+ * 0..SCHEDULE_MAX_SLEEP so a stepped clock is noticed within a minute. O(items). */
 int64_t schedule_next_change(const schedule *s, int64_t now);
 
 /* Seconds to sleep until wall time `until`, clamped to

@@ -198,11 +198,12 @@ static void test_transitions(void)
     tz_destroy(u);
 }
 
-/* Calendar arithmetic against glibc over 1600..2400 and the weekday. */
+/* Calendar arithmetic against glibc over 1000..2400 and the weekday; ICU's
+ * calendar must be proleptic Gregorian too (no Julian dates before 1582). */
 static void test_calendar(void)
 {
     int bad = 0;
-    for (int64_t days = -135000; days < 157000; days += 13) {
+    for (int64_t days = -354000; days < 157000; days += 13) { /* 1000..2399 */
         time_t t = (time_t)(days * 86400);
         struct tm tm;
         gmtime_r(&t, &tm);
@@ -213,6 +214,10 @@ static void test_calendar(void)
         if (tz_weekday(days) != (tm.tm_wday == 0 ? 7 : tm.tm_wday)) bad++;
     }
     CHECKF(bad == 0, "%d calendar mismatches", bad);
+    tz *u = tz_create("UTC");
+    CHECK(tz_make(u, 1200, 3, 1, 12, 0, 0, TZ_EARLIER) == utc(1200, 3, 1, 12, 0, 0));
+    CHECK(tz_make(u, 1582, 10, 10, 0, 0, 0, TZ_EARLIER) == utc(1582, 10, 10, 0, 0, 0));
+    tz_destroy(u);
 }
 
 /* ICU's zone data against glibc's for random times 1990..2037. */
