@@ -736,6 +736,60 @@ static void test_age_and_disabled(void)
     freefeed(f);
 }
 
+/* ---- the example feed in the README section, through feed_parse ---- */
+
+static void test_readme_example(void)
+{
+    char *doc = test_read_file(TEST_DATA_DIR "/schedule/README-section.md", NULL);
+    CHECK(doc != NULL);
+    if (!doc) return;
+    char *json = strstr(doc, "```json\n");
+    char *stop = json ? strstr(json + 8, "```") : NULL;
+    CHECK(json && stop);
+    if (!json || !stop) {
+        free(doc);
+        return;
+    }
+    json += 8;
+    feed *f = feed_parse(json, (size_t)(stop - json), "README-section.md");
+    CHECK(f && f->n_items == 3);
+    if (!f || f->n_items != 3) {
+        feed_destroy(f);
+        free(doc);
+        return;
+    }
+    int yoga = (int)feed_find(f, "yoga-2026-12"),
+        typhoon = (int)feed_find(f, "typhoon-warning");
+    int old = (int)feed_find(f, "old-notice");
+    CHECK(yoga >= 0 && typhoon >= 0 && old >= 0);
+    CHECK(f->items[yoga].signage.duration == 20 && f->items[old].signage.duration == 15);
+    schedule *s = mksched(zone_sh, 2, false, 0);
+    schedule_set_feed(s, f);
+    const struct {
+        int item, mo, d, h, mi;
+        bool open;
+    } rows[] = {
+        {yoga, 12, 4, 23, 0, true}, /* Friday night */
+        {yoga, 12, 5, 1, 59, true}, /* Saturday 01:59 belongs to Friday */
+        {yoga, 12, 5, 2, 0, false},     {yoga, 12, 4, 1, 0, false}, /* Thursday's night */
+        {yoga, 11, 27, 23, 0, false}, /* a Friday before start */
+        {typhoon, 11, 27, 12, 0, true}, {typhoon, 11, 28, 5, 59, true},
+        {typhoon, 11, 28, 6, 0, false}, {old, 11, 27, 12, 0, false},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        int64_t t = sh(2026, rows[i].mo, rows[i].d, rows[i].h, rows[i].mi);
+        CHECKF(schedule_item_open(s, &f->items[rows[i].item], t) == rows[i].open,
+               "row %zu", i);
+    }
+    CHECK(schedule_urgent_open(s, sh(2026, 11, 27, 12, 0)));
+    CHECK(schedule_next(s, sh(2026, 11, 27, 12, 0)) == typhoon);
+    CHECK(schedule_next(s, sh(2026, 12, 4, 23, 0)) == yoga);
+    CHECK(schedule_next(s, sh(2026, 12, 4, 12, 0)) == -1);
+    schedule_destroy(s);
+    feed_destroy(f);
+    free(doc);
+}
+
 /* ---- 10,000 items ---- */
 
 static void test_many(void)
@@ -816,6 +870,7 @@ int main(void)
     test_keep_place();
     test_clock_jump();
     test_age_and_disabled();
+    test_readme_example();
     test_many();
     tz_destroy(zone_sh);
     tz_destroy(zone_be);
