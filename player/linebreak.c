@@ -18,14 +18,20 @@
 #define LANG_MAX 64
 
 /* Characters that stay with a number before them: magnitudes, money,
- * measures, time and the common counters. Chosen to keep "7.5万平方米",
- * "17亿元", "2024年", "28日", "96个", "8名" whole; gluing a few more characters
- * than needed only ends a line a little earlier, splitting a number from
- * its unit misreads it. */
-static const char LINEBREAK_UNIT_CHARS[] =
-    "十百千万亿兆元角分块毛米厘毫公克斤两吨升里亩顷平方立寸尺"
-    "年月日号时秒周天个只名位人次户家件项座栋层楼岁倍条所间台辆届期批度"
-    "%％‰‱℃℉°";
+ * measures, time and the common counters (sorted, for bsearch):
+ * % ° ‰ ‱ ℃ ℉ 万两个亩人亿件位倍元兆克公分十千升厘只台号名吨周块天家寸尺层届岁
+ * 平年度座户所批斤方日时月期条栋楼次毛毫百秒立米角辆里间顷项％.
+ * Chosen to keep "7.5万平方米", "17亿元", "2024年", "28日", "96个", "8名"
+ * whole; gluing a few more characters than needed only ends a line a
+ * little earlier, while splitting a number from its unit misreads it. */
+static const uint32_t unit_chars[] = {
+    0x0025, 0x00B0, 0x2030, 0x2031, 0x2103, 0x2109, 0x4E07, 0x4E24, 0x4E2A, 0x4EA9,
+    0x4EBA, 0x4EBF, 0x4EF6, 0x4F4D, 0x500D, 0x5143, 0x5146, 0x514B, 0x516C, 0x5206,
+    0x5341, 0x5343, 0x5347, 0x5398, 0x53EA, 0x53F0, 0x53F7, 0x540D, 0x5428, 0x5468,
+    0x5757, 0x5929, 0x5BB6, 0x5BF8, 0x5C3A, 0x5C42, 0x5C4A, 0x5C81, 0x5E73, 0x5E74,
+    0x5EA6, 0x5EA7, 0x6237, 0x6240, 0x6279, 0x65A4, 0x65B9, 0x65E5, 0x65F6, 0x6708,
+    0x671F, 0x6761, 0x680B, 0x697C, 0x6B21, 0x6BDB, 0x6BEB, 0x767E, 0x79D2, 0x7ACB,
+    0x7C73, 0x89D2, 0x8F86, 0x91CC, 0x95F4, 0x9877, 0x9879, 0xFF05};
 
 struct linebreak {
     UBreakIterator *line; /* NULL: ICU failed, fallback rules */
@@ -171,13 +177,16 @@ bool linebreak_no_end(uint32_t cp)
     }
 }
 
+static int cmp_cp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 bool linebreak_is_unit(uint32_t cp)
 {
-    if (cp < 0x25) return false;
-    size_t i = 0, len = sizeof LINEBREAK_UNIT_CHARS - 1;
-    while (i < len)
-        if (next_cp(LINEBREAK_UNIT_CHARS, len, &i) == cp) return true;
-    return false;
+    return bsearch(&cp, unit_chars, sizeof unit_chars / sizeof *unit_chars,
+                   sizeof *unit_chars, cmp_cp) != NULL;
 }
 
 /* Rule 1: the line before p would end with a no-end character, or the

@@ -9,7 +9,7 @@
  *      character (kinsoku, see linebreak_no_start/linebreak_no_end);
  *   2. separate a number from its unit: no break between a decimal digit and
  *      a following unit character (万亿元米平方年月日个... see
- *      LINEBREAK_UNIT_CHARS in linebreak.c), nor inside a chain of up to
+ *      unit_chars in linebreak.c), nor inside a chain of up to
  *      LINEBREAK_UNIT_CHAIN unit characters after a digit, so "7.5万平方米",
  *      "17亿元" and "2024年" stay whole (ICU alone breaks "7.5|万|平|方|米");
  *   3. split a URL or e-mail address: no break inside a run of printable

@@ -178,6 +178,15 @@ static void test_kinsoku_classes(void)
     CHECK(linebreak_is_unit(0x4E07) && linebreak_is_unit(0x7C73) &&
           !linebreak_is_unit('a'));
     CHECK(!linebreak_is_unit(0x4E2D) && linebreak_is_unit(0x2030));
+    const char *units =
+        "%°‰‱℃℉万两个亩人亿件位倍元兆克公分十千升厘只台号名吨周块天家寸尺"
+        "层届岁平年度座户所批斤方日时月期条栋楼次毛毫百秒立米角辆里间顷项％";
+    int n_units = 0;
+    for (const char *p = units; *p; n_units++) {
+        uint32_t c = decode(&p);
+        CHECKF(linebreak_is_unit(c), "U+%04X is a unit", (unsigned)c);
+    }
+    CHECK(n_units == 68);
 }
 
 /* Random mixes of the characters that matter, checked for the invariants
