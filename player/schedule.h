@@ -85,8 +85,10 @@ schedule *schedule_create(const schedule_params *p);
 void schedule_destroy(schedule *s);
 
 /* Swaps in a new feed (NULL = no feed). The schedule borrows f until the
- * next set_feed or destroy. The item on screen keeps its place by id: the
- * rotation continues after it; if it is gone, after where it would sort. */
+ * next set_feed or destroy; it never reads the previous feed here, so that
+ * one may already be freed (call nothing else in between). The item on
+ * screen keeps its place by id: the rotation continues after it; if it is
+ * gone, after where it would sort. O(items log items). */
 void schedule_set_feed(schedule *s, const feed *f);
 
 /* Picks the item to show now and advances the rotation: index into the
