@@ -18,7 +18,9 @@ typedef struct {
     bool never;
     bool wall_always; /* every day, all day */
     uint8_t quiet;    /* weekdays closed all day (bits 1..7) */
-    uint8_t days;     /* bits 1..7 */
+    uint8_t n_cand;
+    int16_t cand[1 + 2 * FEED_MAX_HOURS]; /* window edges and 0, ascending */
+    uint8_t days;                         /* bits 1..7 */
     uint8_t n_hours;
     feed_window hours[FEED_MAX_HOURS];
 } rule;
@@ -122,6 +124,7 @@ static bool rule_open(const rule *r, int64_t t, const tz_time *lt)
 }
 
 static uint8_t rule_quiet(const rule *r);
+static int sorted_candidates(int16_t *cand, const feed_window *w, int nw);
 
 static bool is_scheduled(const feed_signage *sg)
 {
@@ -153,6 +156,7 @@ static void rule_build(rule *r, const schedule *s, const feed_item *it)
     if (r->end <= r->start) r->never = true;
     r->wall_always = r->days == ALL_DAYS && r->n_hours == 0;
     r->quiet = rule_quiet(r);
+    r->n_cand = (uint8_t)sorted_candidates(r->cand, r->hours, r->n_hours);
 }
 
 static int item_class(const feed_item *it)
@@ -511,10 +515,11 @@ static bool screen_wall_fn(const void *ctx, int wd, int m)
 
 /* Minutes from today's local midnight to the first candidate minute after m
  * at which fn differs from its value now; NO_WALL if none before bound. The
- * state can only change at a candidate: every window edge and midnight.
- * quiet: weekdays (bits 1..7) known to be closed all day, skipped cheaply. */
-static int wall_next(wall_fn fn, const void *ctx, uint8_t quiet, const int *cand, int nc,
-                     int wd, int m, int bound)
+ * state can only change at a candidate (cand: ascending, every window edge
+ * and midnight). quiet: weekdays (bits 1..7) known to be closed all day,
+ * skipped cheaply. */
+static int wall_next(wall_fn fn, const void *ctx, uint8_t quiet, const int16_t *cand,
+                     int nc, int wd, int m, int bound)
 {
     bool state = fn(ctx, wd, m);
     for (int d = 0; d <= 7 && d * 1440 < bound; d++) {
@@ -523,14 +528,31 @@ static int wall_next(wall_fn fn, const void *ctx, uint8_t quiet, const int *cand
             if (state && d > 0) return d * 1440;
             continue;
         }
-        int best = NO_WALL;
         for (int k = 0; k < nc; k++) {
-            int b = cand[k];
-            if ((d > 0 || b > m) && b < best && fn(ctx, wdd, b) != state) best = b;
+            if ((d > 0 || cand[k] > m) && fn(ctx, wdd, cand[k]) != state)
+                return d * 1440 + cand[k];
         }
-        if (best != NO_WALL) return d * 1440 + best;
     }
     return NO_WALL;
+}
+
+/* 0 and the edges of the windows, ascending, without repeats (1440 is the
+ * next day's 0). Returns the count, at most 1 + 2 * nw. */
+static int sorted_candidates(int16_t *cand, const feed_window *w, int nw)
+{
+    int n = 0;
+    cand[n++] = 0;
+    for (int i = 0; i < 2 * nw; i++) {
+        int16_t v = (int16_t)((i % 2 ? w[i / 2].to : w[i / 2].from) % 1440);
+        int k = n;
+        while (k > 0 && cand[k - 1] > v)
+            k--;
+        if (k > 0 && cand[k - 1] == v) continue;
+        memmove(cand + k + 1, cand + k, (size_t)(n - k) * sizeof *cand);
+        cand[k] = v;
+        n++;
+    }
+    return n;
 }
 
 /* Weekdays on which a rule is closed all day: not one of its days, and no
@@ -548,25 +570,10 @@ static uint8_t rule_quiet(const rule *r)
     return quiet;
 }
 
-static int rule_candidates(const rule *r, int *cand)
-{
-    int n = 0;
-    cand[n++] = 0;
-    for (int i = 0; i < r->n_hours; i++) {
-        cand[n++] = r->hours[i].from;
-        if (r->hours[i].to < 1440) cand[n++] = r->hours[i].to;
-    }
-    return n;
-}
-
 static int screen_next(const schedule *s, const tz_time *lt, int bound)
 {
-    int cand[15], n = 0;
-    cand[n++] = 0;
-    for (int d = 0; d < 7; d++) {
-        cand[n++] = s->p.screen_hours[d].from;
-        cand[n++] = s->p.screen_hours[d].to % 1440;
-    }
+    int16_t cand[1 + 2 * 7];
+    int n = sorted_candidates(cand, s->p.screen_hours, 7);
     return wall_next(screen_wall_fn, s, 0, cand, n, lt->weekday, lt->minute_of_day,
                      bound);
 }
@@ -588,7 +595,7 @@ int64_t schedule_next_change(const schedule *s, int64_t now)
     int64_t best = now + SCHEDULE_LOOKAHEAD;
     tz_time lt;
     tz_local(s->p.zone, now, &lt);
-    int wall = NO_WALL, cand[1 + 2 * FEED_MAX_HOURS];
+    int wall = NO_WALL;
     if (s->p.screen_hours_set) wall = screen_next(s, &lt, wall); /* an early bound */
     for (int i = 0; i < s->n; i++) {
         const rule *r = &s->rules[i];
@@ -599,9 +606,8 @@ int64_t schedule_next_change(const schedule *s, int64_t now)
         }
         best = r->end < best ? r->end : best;
         if (r->wall_always) continue;
-        int nc = rule_candidates(r, cand);
-        int w = wall_next(rule_wall, r, r->quiet, cand, nc, lt.weekday, lt.minute_of_day,
-                          wall);
+        int w = wall_next(rule_wall, r, r->quiet, r->cand, r->n_cand, lt.weekday,
+                          lt.minute_of_day, wall);
         wall = w < wall ? w : wall;
     }
     if (wall != NO_WALL) {
