@@ -90,7 +90,8 @@ bool tz_valid_name(const char *name)
     return U_SUCCESS(st) && system;
 }
 
-/* The system's zone name, or "UTC" when ICU cannot tell. */
+/* The system's zone name as ICU reports it ("Asia/Shanghai", or a custom
+ * "GMT+08:00" for a POSIX TZ string), or "system". */
 static void default_name(char *out, size_t cap)
 {
     UChar id[TZ_MAX_NAME];
@@ -99,27 +100,31 @@ static void default_name(char *out, size_t cap)
     if (U_SUCCESS(st) && n > 0 && n < TZ_MAX_NAME) {
         u_austrncpy(out, id, (int32_t)cap - 1);
         out[cap - 1] = '\0';
-        if (tz_valid_name(out)) return;
+    } else {
+        snprintf(out, cap, "system");
     }
-    LOG_WARN("cannot tell the system's time zone; using UTC");
-    snprintf(out, cap, "UTC");
 }
 
 tz *tz_create(const char *iana_or_null)
 {
     char name[TZ_MAX_NAME];
-    if (!iana_or_null || !iana_or_null[0]) {
+    UChar id[TZ_MAX_NAME];
+    bool system = !iana_or_null || !iana_or_null[0];
+    if (system) {
         default_name(name, sizeof name);
+        if (strcmp(name, "Etc/Unknown") == 0)
+            LOG_WARN("the system's time zone is unknown to ICU; using UTC");
     } else if (!tz_valid_name(iana_or_null)) {
         LOG_ERR("unknown time zone \"%.*s\"", TZ_MAX_NAME, iana_or_null);
         return NULL;
     } else {
         snprintf(name, sizeof name, "%s", iana_or_null);
+        to_uchars(name, id, TZ_MAX_NAME);
     }
-    UChar id[TZ_MAX_NAME];
-    to_uchars(name, id, TZ_MAX_NAME);
     UErrorCode st = U_ZERO_ERROR;
-    UCalendar *cal = ucal_open(id, -1, "en_US_POSIX", UCAL_GREGORIAN, &st);
+    /* A NULL zone ID is ICU's default zone, whatever form TZ took. */
+    UCalendar *cal = ucal_open(system ? NULL : id, system ? 0 : -1, "en_US_POSIX",
+                               UCAL_GREGORIAN, &st);
     if (U_FAILURE(st)) {
         LOG_ERR("cannot open time zone %s: %s", name, u_errorName(st));
         return NULL;
