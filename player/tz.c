@@ -112,8 +112,10 @@ tz *tz_create(const char *iana_or_null)
     bool system = !iana_or_null || !iana_or_null[0];
     if (system) {
         default_name(name, sizeof name);
-        if (strcmp(name, "Etc/Unknown") == 0)
-            LOG_WARN("the system's time zone is unknown to ICU; using UTC");
+        if (!tz_valid_name(name))
+            LOG_WARN("the system's time zone \"%s\" is not an IANA zone name; ICU may "
+                     "take it as UTC: set time_zone in the config",
+                     name);
     } else if (!tz_valid_name(iana_or_null)) {
         LOG_ERR("unknown time zone \"%.*s\"", TZ_MAX_NAME, iana_or_null);
         return NULL;
