@@ -426,11 +426,17 @@ static size_t html_entity(const char *h, size_t n, size_t i, sbuf *b)
            (is_alpha((unsigned char)h[j]) || is_digit((unsigned char)h[j])))
         name[k++] = h[j++];
     name[k] = '\0';
-    if (k > 0 && j < n && h[j] == ';') {
+    bool semicolon = j < n && h[j] == ';';
+    /* Browsers also take a few old names without ';' ("&nbsp 9:00"). */
+    static const char *const legacy[] = {"amp",  "lt",   "gt",  "quot",
+                                         "nbsp", "copy", "reg", NULL};
+    bool ended =
+        j >= n || !(is_alpha((unsigned char)h[j]) || is_digit((unsigned char)h[j]));
+    if (k > 0 && (semicolon || (ended && name_in(name, legacy)))) {
         for (size_t e = 0; e < sizeof entities / sizeof entities[0]; e++) {
             if (strcmp(name, entities[e].name) == 0) {
                 sb_cp(b, entities[e].cp);
-                return j + 1;
+                return j + semicolon;
             }
         }
     }

@@ -43,7 +43,8 @@ char *text_normalise_line(const char *in, size_t len, size_t max_out);
  * Windows-1252 (as browsers do); ';' is optional after them. Named: amp lt
  * gt quot apos nbsp mdash ndash hellip ldquo rdquo lsquo rsquo middot bull
  * laquo raquo copy reg trade deg times divide yen euro ensp emsp thinsp
- * (';' required); an unknown one is kept literally. */
+ * (';' required except after amp lt gt quot nbsp copy reg, as browsers do);
+ * an unknown one is kept literally. */
 char *text_from_html(const char *html, size_t len, size_t max_out);
 
 /* Number of code points in a UTF-8 string (for reading time). For

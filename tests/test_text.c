@@ -195,7 +195,8 @@ static void test_html(void)
     HTML("a&nbsp;b", "a b");
     HTML("&#20013;&#x6587;&#X6587", "中文文");
     HTML("&mdash;&hellip;&ldquo;x&rdquo;&lsquo;&rsquo;&middot;", "—…“x”‘’·");
-    HTML("&foo; &amp x &#; &", "&foo; &amp x &#; &");
+    HTML("&foo; &amp x &#; &", "&foo; & x &#; &");
+    HTML("9&nbsp&lt;10 &ampx &mdash x&copy", "9 <10 &ampx &mdash x©");
     HTML("&#0;&#x110000;&#xD800;", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
     HTML("&#150;&#151;", "–—");
     HTML("a&#10;b", "a b");
