@@ -24,6 +24,8 @@ enum {
     MEASURE_MAX_TEXT = 4096, /* longer texts are measured but not cached */
     CP_SLOTS = 8192,         /* fallback choice per code point, power of two */
     CP_MAX = 4096,
+    ADV_SLOTS = 65536, /* glyph advances per (face, px, code point) */
+    ADV_MAX = 32768,
 };
 
 #define BUNDLED_REGULAR "NotoSansCJKsc-Subset-Regular.otf"
@@ -36,12 +38,14 @@ typedef struct {
     char *path;
     int index;       /* face in a collection */
     bool synth_bold; /* no bold file: embolden the regular outlines */
+    bool shared;     /* fallback: one open font, resized on demand */
     bool broken;     /* failed to open: never tried again */
 } source;
 
 typedef struct {
-    TTF_Font *font; /* NULL: this source cannot be used at this size */
-    int src, px;
+    TTF_Font *font;
+    int src, px; /* px: the size the font is set to */
+    bool usable; /* false: the face cannot draw at px */
     unsigned long used;
 } open_font;
 
@@ -52,6 +56,11 @@ typedef struct {
     int px, width;
     bool bold;
 } measure_entry;
+
+typedef struct {
+    uint64_t key; /* face + 1, px, code point; 0 = empty slot */
+    int adv;
+} adv_entry;
 
 typedef struct {
     uint32_t key; /* cp * 2 + bold, plus one so that 0 marks an empty slot */
@@ -77,6 +86,8 @@ struct fonts {
     int n_cps;
     measure_entry *measure;
     int n_measure;
+    adv_entry *adv;
+    int n_adv;
     unsigned long hits, misses;
     bool warned_long, warned_no_fc;
 
@@ -103,7 +114,7 @@ static char *xstrdup(const char *s)
 
 /* ---- sources and open fonts ---- */
 
-static int source_add(fonts *f, const char *path, int index, bool synth_bold)
+static int source_add(fonts *f, const char *path, int index, bool synth_bold, bool shared)
 {
     for (int i = 0; i < f->n_src; i++) {
         const source *s = &f->src[i];
@@ -112,7 +123,7 @@ static int source_add(fonts *f, const char *path, int index, bool synth_bold)
             return i;
     }
     if (f->n_src == MAX_SOURCES) return FACE_NONE;
-    f->src[f->n_src] = (source){xstrdup(path), index, synth_bold, false};
+    f->src[f->n_src] = (source){xstrdup(path), index, synth_bold, shared, false};
     return f->n_src++;
 }
 
@@ -133,8 +144,7 @@ static open_font *open_slot(fonts *f)
     return lru;
 }
 
-/* Opens source s at px. A bitmap-only face (colour emoji) that SDL_ttf can
- * only draw at a fixed strike far from px counts as unusable at this size. */
+/* Opens source s at px; NULL (and never tried again) if the file fails. */
 static TTF_Font *open_font_file(fonts *f, int s, int px)
 {
     source *src = &f->src[s];
@@ -145,40 +155,63 @@ static TTF_Font *open_font_file(fonts *f, int s, int px)
         src->broken = true;
         return NULL;
     }
-    int h = TTF_FontHeight(font);
-    if (h <= 0 || h > 3 * px + 8) {
-        LOG_DBG("%s: line height %d at %d px, not usable at this size", src->path, h, px);
-        TTF_CloseFont(font);
-        return NULL;
-    }
     if (src->synth_bold) TTF_SetFontStyle(font, TTF_STYLE_BOLD);
     return font;
+}
+
+/* A bitmap-only face (colour emoji) that SDL_ttf can only draw at a fixed
+ * strike far from px is not usable at this size. */
+static bool usable_at(const source *src, TTF_Font *font, int px)
+{
+    int h = TTF_FontHeight(font);
+    if (h > 0 && h <= 3 * px + 8) return true;
+    LOG_DBG("%s: line height %d at %d px, not usable at this size", src->path, h, px);
+    return false;
+}
+
+/* Sets a shared (fallback) font to px: one open face per fallback file
+ * instead of one per size, as each open copy of a large collection costs
+ * megabytes. */
+static TTF_Font *font_resize(fonts *f, open_font *o, int px)
+{
+    o->px = px;
+    o->used = f->tick;
+    o->usable =
+        TTF_SetFontSize(o->font, px) == 0 && usable_at(&f->src[o->src], o->font, px);
+    return o->usable ? o->font : NULL;
 }
 
 /* The font for source s at px, opened on first use; NULL if unusable. */
 static TTF_Font *font_get(fonts *f, int s, int px)
 {
     f->tick++;
+    open_font *same = NULL;
     for (int i = 0; i < f->n_open; i++) {
         open_font *o = &f->open[i];
-        if (o->src == s && o->px == px) {
+        if (o->src != s) continue;
+        if (o->px == px) {
             o->used = f->tick;
-            return o->font;
+            return o->usable ? o->font : NULL;
         }
+        if (f->src[s].shared) same = o;
     }
+    if (same) return font_resize(f, same, px);
     TTF_Font *font = open_font_file(f, s, px);
-    if (!font && f->src[s].broken) return NULL;
+    if (!font) return NULL;
     open_font *o = open_slot(f);
-    *o = (open_font){font, s, px, f->tick};
-    return font;
+    *o = (open_font){font, s, px, usable_at(&f->src[s], font, px), f->tick};
+    return o->usable ? font : NULL;
 }
 
-/* Any usable open font of source s (coverage does not depend on size). */
+/* Any open font of source s, whatever its size (for coverage queries). */
 static TTF_Font *font_any(fonts *f, int s, int px_hint)
 {
-    for (int i = 0; i < f->n_open; i++)
-        if (f->open[i].src == s && f->open[i].font) return f->open[i].font;
-    return font_get(f, s, px_hint);
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < f->n_open; i++)
+            if (f->open[i].src == s) return f->open[i].font;
+        if (pass == 0 && !font_get(f, s, px_hint) && f->src[s].broken) return NULL;
+    }
+    return NULL;
 }
 
 static bool source_has(fonts *f, int s, uint32_t cp)
@@ -253,12 +286,12 @@ static int primary_add(fonts *f, const char *configured, const char *bundled)
     int index = 0;
     if (configured && configured[0]) {
         split_index(configured, path, sizeof path, &index);
-        int s = source_add(f, path, index, false);
+        int s = source_add(f, path, index, false, false);
         if (s >= 0 && font_get(f, s, 32)) return s;
         LOG_WARN("font %s unusable, using the bundled font", configured);
     }
     if (find_bundled(bundled, path, sizeof path)) {
-        int s = source_add(f, path, 0, false);
+        int s = source_add(f, path, 0, false, false);
         if (s >= 0 && font_get(f, s, 32)) return s;
     } else {
         LOG_WARN("bundled font %s not found", bundled);
@@ -340,7 +373,7 @@ static int fc_candidate(fonts *f, FcPattern *pat, uint32_t cp, bool bold)
     FcPatternGetInteger(pat, FC_INDEX, 0, &index);
     FcPatternGetInteger(pat, FC_WEIGHT, 0, &weight);
     bool synth = bold && weight < FC_WEIGHT_DEMIBOLD;
-    int s = source_add(f, (const char *)file, index & 0xffff, synth);
+    int s = source_add(f, (const char *)file, index & 0xffff, synth, true);
     if (s < 0 || s == f->primary[bold] || !source_has(f, s, cp)) return FACE_NONE;
     return s;
 }
@@ -489,17 +522,23 @@ static void line_prepare(fonts *f, const char *utf8, size_t len, bool bold)
     f->line_n = n;
 }
 
-/* End of the run that starts at index start; its text goes to run_buf. */
-static int run_end(fonts *f, int start)
+/* End of the run of one face that starts at index start. */
+static int run_end(const fonts *f, int start)
 {
-    int face = f->line_face[start], i = start;
-    size_t o = 0;
-    while (i < f->line_n && f->line_face[i] == face) {
-        o += utf8_put(f->line_cp[i], f->run_buf + o);
+    int i = start;
+    while (i < f->line_n && f->line_face[i] == f->line_face[start])
         i++;
-    }
-    f->run_buf[o] = '\0';
     return i;
+}
+
+/* Code points [start, end) as UTF-8 in run_buf. */
+static const char *run_text(fonts *f, int start, int end)
+{
+    size_t o = 0;
+    for (int i = start; i < end; i++)
+        o += utf8_put(f->line_cp[i], f->run_buf + o);
+    f->run_buf[o] = '\0';
+    return f->run_buf;
 }
 
 /* Reports each missing code point once (per cache lifetime). */
@@ -522,12 +561,75 @@ static int box_advance(int px)
     return px;
 }
 
+/* Ideographs, kana, Hangul syllables, CJK punctuation and full-width
+ * forms: characters that no default OpenType feature moves, so a run of
+ * them is as wide as the sum of their advances. (Combining kana marks and
+ * ideographic tone marks are left out.) */
+static bool is_fixed(uint32_t cp)
+{
+    return (cp >= 0x2e80 && cp <= 0x2fdf) || (cp >= 0x3000 && cp <= 0x3029) ||
+           (cp >= 0x3030 && cp <= 0x3096) || (cp >= 0x309b && cp <= 0x30ff) ||
+           (cp >= 0x3105 && cp <= 0x312f) || (cp >= 0x3190 && cp <= 0x9fff) ||
+           (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+           (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff01 && cp <= 0xff60) ||
+           (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3ffff);
+}
+
+static adv_entry *adv_lookup(fonts *f, uint64_t key)
+{
+    size_t i = (size_t)((key * 0x9e3779b97f4a7c15ull) >> 40) & (ADV_SLOTS - 1);
+    while (f->adv[i].key && f->adv[i].key != key)
+        i = (i + 1) & (ADV_SLOTS - 1);
+    return &f->adv[i];
+}
+
+/* Advance of one glyph, remembered per (face, px, code point): shaping a
+ * CJK line through SDL_ttf costs microseconds per glyph on every call. */
+static int glyph_advance(fonts *f, int face, int px, TTF_Font *font, uint32_t cp)
+{
+    uint64_t key = ((uint64_t)(face + 1) << 40) | ((uint64_t)px << 21) | cp;
+    adv_entry *e = adv_lookup(f, key);
+    if (e->key) return e->adv;
+    int adv = 0;
+    if (TTF_GlyphMetrics32(font, cp, NULL, NULL, NULL, NULL, &adv) != 0) adv = 0;
+    if (f->n_adv >= ADV_MAX) {
+        memset(f->adv, 0, ADV_SLOTS * sizeof *f->adv);
+        f->n_adv = 0;
+        e = adv_lookup(f, key);
+    }
+    *e = (adv_entry){key, adv};
+    f->n_adv++;
+    return adv;
+}
+
+/* Width of [start, end) drawn with font: fixed-advance characters summed,
+ * everything else measured by SDL_ttf (HarfBuzz) a segment at a time. An
+ * emboldened face is always measured whole (its advances grow). */
+static int shaped_width(fonts *f, int face, TTF_Font *font, int start, int end, int px)
+{
+    bool sum_ok = !f->src[face].synth_bold;
+    int w = 0;
+    for (int i = start; i < end;) {
+        if (sum_ok && is_fixed(f->line_cp[i])) {
+            w += glyph_advance(f, face, px, font, f->line_cp[i]);
+            i++;
+            continue;
+        }
+        int j = i + 1;
+        while (j < end && !(sum_ok && is_fixed(f->line_cp[j])))
+            j++;
+        int sw = 0;
+        if (TTF_SizeUTF8(font, run_text(f, i, j), &sw, NULL) == 0) w += sw;
+        i = j;
+    }
+    return w;
+}
+
 static int run_width(fonts *f, int start, int end, int px, bool bold)
 {
     int face = f->line_face[start];
     TTF_Font *font = face >= 0 ? font_get(f, face, px) : NULL;
-    int w = 0;
-    if (font && TTF_SizeUTF8(font, f->run_buf, &w, NULL) == 0) return w;
+    if (font) return shaped_width(f, face, font, start, end, px);
     if (face == FACE_NONE) report_missing(f, start, end, bold);
     return (end - start) * box_advance(px);
 }
@@ -599,6 +701,7 @@ fonts *fonts_create(const char *regular, const char *bold, const char *language)
     fonts *f = xcalloc(1, sizeof *f);
     f->cps = xcalloc(CP_SLOTS, sizeof *f->cps);
     f->measure = xcalloc(MEASURE_SLOTS, sizeof *f->measure);
+    f->adv = xcalloc(ADV_SLOTS, sizeof *f->adv);
     fc_lang_from(language, f->fc_lang, sizeof f->fc_lang);
     f->primary[0] = primary_add(f, regular, BUNDLED_REGULAR);
     f->primary[1] = primary_add(f, bold, BUNDLED_BOLD);
@@ -608,8 +711,8 @@ fonts *fonts_create(const char *regular, const char *bold, const char *language)
         return NULL;
     }
     if (f->primary[1] < 0) /* regular outlines, emboldened */
-        f->primary[1] =
-            source_add(f, f->src[f->primary[0]].path, f->src[f->primary[0]].index, true);
+        f->primary[1] = source_add(f, f->src[f->primary[0]].path,
+                                   f->src[f->primary[0]].index, true, false);
     if (f->primary[0] < 0) f->primary[0] = f->primary[1];
     LOG_INFO("primary faces %s and %s", f->src[f->primary[0]].path,
              f->src[f->primary[1]].path);
@@ -629,6 +732,7 @@ void fonts_destroy(fonts *f)
     if (f->measure) measure_clear(f);
     free(f->measure);
     free(f->cps);
+    free(f->adv);
     free(f);
 }
 
@@ -709,17 +813,15 @@ static int draw_run(fonts *f, SDL_Surface *dst, int start, int end, int x, int b
                     int px, bool bold, SDL_Color color)
 {
     int face = f->line_face[start];
+    int w = run_width(f, start, end, px, bold); /* reports missing characters */
     TTF_Font *font = face >= 0 ? font_get(f, face, px) : NULL;
-    int w = 0;
-    SDL_Surface *s = NULL;
-    if (font && TTF_SizeUTF8(font, f->run_buf, &w, NULL) == 0)
-        s = TTF_RenderUTF8_Blended(font, f->run_buf, color);
-    if (!s) {
-        if (face == FACE_NONE) report_missing(f, start, end, bold);
+    if (!font) {
         draw_boxes(dst, end - start, x, baseline, px, color.a);
-        return (end - start) * box_advance(px);
+        return w;
     }
-    merge_alpha(dst, s, x, baseline - TTF_FontAscent(font));
+    /* NULL also for a run of only invisible characters: nothing to draw. */
+    SDL_Surface *s = TTF_RenderUTF8_Blended(font, run_text(f, start, end), color);
+    if (s) merge_alpha(dst, s, x, baseline - TTF_FontAscent(font));
     SDL_FreeSurface(s);
     return w;
 }
@@ -797,7 +899,7 @@ fonts_stats fonts_get_stats(const fonts *f)
     st.measure_entries = f->n_measure;
     st.sources = f->n_src;
     for (int i = 0; i < f->n_open; i++)
-        st.open_fonts += f->open[i].font != NULL;
+        st.open_fonts++;
     return st;
 }
 

@@ -74,6 +74,25 @@ static uint32_t *read_tgh(int *count)
     return cps;
 }
 
+/* Appends cp as UTF-8 and a NUL. */
+static void put_utf8(uint32_t cp, char *o)
+{
+    if (cp < 0x10000) {
+        o[0] = (char)(0xe0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        o[2] = (char)(0x80 | (cp & 0x3f));
+        o[3] = '\0';
+        return;
+    }
+    o[0] = (char)(0xf0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    o[3] = (char)(0x80 | (cp & 0x3f));
+    o[4] = '\0';
+}
+
+static void test_against_sdl_ttf(fonts *f, const uint32_t *tgh, int n_tgh);
+
 static void test_coverage(fonts *f)
 {
     int n;
@@ -96,6 +115,7 @@ static void test_coverage(fonts *f)
     CHECKF(not_has == 0, "%d without a glyph", not_has);
     printf("kTGH: %d characters, all in the bundled regular and bold faces: %s\n", n,
            missing + missing_bold == 0 ? "yes" : "no");
+    test_against_sdl_ttf(f, cps, n);
     free(cps);
 }
 
@@ -149,6 +169,69 @@ static void test_widths(fonts *f)
     CHECK(fonts_width(f, "中文", 3, 40, false) == width_of(f, "中", 40));
     int asc = fonts_ascent(f, 48, false), h = fonts_height(f, 48, false);
     CHECKF(asc > 30 && asc < h && h < 100, "ascent %d height %d", asc, h);
+}
+
+/* fonts_width sums cached advances for CJK characters instead of shaping
+ * every call: it must agree with SDL_ttf's own shaped width, and a line of
+ * the primary face must render exactly as SDL_ttf renders it. */
+static void test_against_sdl_ttf(fonts *f, const uint32_t *tgh, int n_tgh)
+{
+    const char *path = NULL;
+    fonts_face_for(f, 0x4e2d, false, &path);
+    if (!path || n_tgh == 0) return;
+    static const int sizes[] = {17, 32, 48, 75};
+    int differ = 0, far = 0, total = 0;
+    srand(7);
+    for (int si = 0; si < 4; si++) {
+        TTF_Font *font = TTF_OpenFont(path, sizes[si]);
+        CHECK(font != NULL);
+        if (!font) continue;
+        for (int rep = 0; rep < 50; rep++, total++) {
+            char buf[512] = "";
+            for (int k = 0; k < 30; k++) {
+                static const char *const extra[] = {"，", "。",   "（", "）", "“",  "”",
+                                                    "AV", "2024", "：", "《", "》", "℃"};
+                uint32_t cp = tgh[rand() % n_tgh];
+                if (rand() % 4 == 0) {
+                    strcat(buf, extra[rand() % 12]);
+                    continue;
+                }
+                put_utf8(cp, buf + strlen(buf));
+            }
+            int w = 0;
+            TTF_SizeUTF8(font, buf, &w, NULL);
+            int ours = fonts_width(f, buf, strlen(buf), sizes[si], false);
+            differ += ours != w;
+            far += abs(ours - w) > 1;
+        }
+        TTF_CloseFont(font);
+    }
+    /* Latin and symbol segments are shaped apart from the CJK around them, so
+     * sub-pixel positions round once per segment: 1 px at most. */
+    CHECKF(far == 0, "%d of %d random lines off by more than 1 px", far, total);
+    printf("fonts_width vs TTF_SizeUTF8 on %d random lines: %d exact, %d off by 1 px\n",
+           total, total - differ, differ - far);
+
+    const char *line = "园岭街道社区通知：2024年6月28日（周五）Wi-Fi，请留意。";
+    TTF_Font *font = TTF_OpenFont(path, 40);
+    SDL_Surface *ours = fonts_render(f, line, strlen(line), 40, false, red);
+    SDL_Surface *theirs = font ? TTF_RenderUTF8_Blended(font, line, red) : NULL;
+    CHECK(ours && theirs);
+    if (ours && theirs) {
+        CHECKF(ours->w == theirs->w && ours->h == theirs->h, "%dx%d vs %dx%d", ours->w,
+               ours->h, theirs->w, theirs->h);
+        int bad = 0;
+        for (int y = 0; y < ours->h && y < theirs->h; y++)
+            for (int x = 0; x < ours->w && x < theirs->w; x++) {
+                Uint32 a = ((Uint32 *)((Uint8 *)ours->pixels + y * ours->pitch))[x];
+                Uint32 b = ((Uint32 *)((Uint8 *)theirs->pixels + y * theirs->pitch))[x];
+                bad += abs((int)(a >> 24) - (int)(b >> 24)) > 1;
+            }
+        CHECKF(bad == 0, "%d pixels differ from SDL_ttf's rendering", bad);
+    }
+    SDL_FreeSurface(ours);
+    SDL_FreeSurface(theirs);
+    if (font) TTF_CloseFont(font);
 }
 
 /* True when some font fontconfig lists has cp. */
