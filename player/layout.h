@@ -37,16 +37,16 @@ typedef struct {
     layout_rect header; /* centre name, clock */
     layout_rect title;
     layout_rect body;
-    layout_rect image; /* w == 0 when has_image was false */
+    layout_rect image;  /* w == 0 when has_image was false */
     layout_rect footer; /* page mark, progress */
 } layout_frame;
 
 typedef struct {
-    char *text;     /* the line's text, NUL-terminated, no trailing space */
-    int width;      /* measured pixel width (without indent) */
-    int indent;     /* pixels before the text (first line of a paragraph) */
-    bool para_end;  /* last line of its paragraph (never justified) */
-    bool justify;   /* spread to the box width when drawn */
+    char *text;    /* the line's text, NUL-terminated, no trailing space */
+    int width;     /* measured pixel width (without indent) */
+    int indent;    /* pixels before the text (first line of a paragraph) */
+    bool para_end; /* last line of its paragraph (never justified) */
+    bool justify;  /* spread to the box width when drawn */
     /* Added by layout; they make "no text lost or duplicated" checkable. */
     size_t offset;    /* byte offset of the line's start in the body (title) */
     bool para_start;  /* first line of its paragraph */
@@ -65,7 +65,7 @@ typedef struct {
     layout_frame frame;
     int title_px, body_px;
     int title_line_h, body_line_h, para_gap; /* pixels */
-    int n_title_lines;  /* 0..2 */
+    int n_title_lines;                       /* 0..2 */
     layout_line title_lines[2];
     int n_lines;
     layout_line *lines;

@@ -101,23 +101,6 @@ static char *article_body(void)
     return body;
 }
 
-static const char *const written[] = {
-    "该项目拟拆除建筑面积达7.5万平方米，涉及租户387户，现场多为建材展厅、办公仓库。",
-    "详情请访问https://example.org/a/b，或拨打热线0755-96337（工作时间9:00—18:00）。",
-    "开放日期：2024-06-28（周五）至2024-07-05（周五），每日“早场”与“晚场”各一次……",
-    "《园岭街道社区服务指南》第3版已于2024年6月28日发布，共收录服务项目100余项。",
-    "Open data: see https://example.org/a/b and the SOP (standard operating procedure) "
-    "for O2O services, version 2.1.",
-    "“一户一策”解决企业搬迁难点，最终17家“四上”企业中有16家继续扎根福田发展，总产值超过17"
-    "亿元。",
-    "问：可以带宠物吗？答：不可以！请勿携带宠物进入服务中心；导盲犬除外。",
-    "气温最高达36℃，湿度85%，请注意防暑——多喝水、少外出、勤休息。",
-    "【通知】「青年夜校」『书法入门』课程每周二19:30开课，每班限20人，额满即止。",
-    "预计7个社区党群服务中心每年将节省60%的管养运维成本，惠及居民约5.2万人。",
-    "Supercalifragilisticexpialidocious is a long word; "
-    "pneumonoultramicroscopicsilicovolcanoconiosis is longer.",
-};
-
 static unsigned rng_state = 20240628;
 
 static unsigned rnd(unsigned n)
@@ -825,9 +808,13 @@ int main(void)
     if (article) add_paragraphs(&paras, article);
     int n_article = paras.n;
     CHECKF(n_article >= 20, "%d article paragraphs", n_article);
-    for (size_t i = 0; i < sizeof written / sizeof *written; i++)
-        add_paragraphs(&paras, written[i]);
-    while (paras.n < n_article + 11 + 220)
+    char *written = test_read_file(TEST_DATA_DIR "/layout/paragraphs.txt", NULL);
+    CHECKF(written != NULL, "tests/data/layout/paragraphs.txt missing");
+    if (written) add_paragraphs(&paras, written);
+    free(written);
+    int n_real = paras.n;
+    CHECKF(n_real >= n_article + 20, "%d written paragraphs", n_real - n_article);
+    while (paras.n < n_real + 220)
         add(&paras, generate_paragraph());
     test_corpus(&paras, n_article);
     if (article) {
