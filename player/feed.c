@@ -376,6 +376,25 @@ static char *opt_string(const cJSON *obj, const char *key, size_t max, pctx *c,
     return *v->valuestring ? xstrdup(v->valuestring) : NULL;
 }
 
+/* A language tag (BCP 47 shape: letters, digits, '-'), or NULL after a log
+ * line: it goes to ICU and font selection as it is. */
+static char *opt_language(const cJSON *obj, pctx *c, const char *label)
+{
+    char *lang = opt_string(obj, "language", 64, c, label);
+    for (const char *p = lang; p && *p; p++) {
+        bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                  (*p >= '0' && *p <= '9') || *p == '-' || *p == '_';
+        if (!ok) {
+            char shown[80];
+            printable(shown, sizeof shown, lang);
+            warn(c, "%s: language \"%s\" is not a language tag, ignored", label, shown);
+            free(lang);
+            return NULL;
+        }
+    }
+    return lang;
+}
+
 /* ---- _signage ---- */
 
 typedef bool (*sig_fn)(const cJSON *v, feed_signage *s, const char **why);
@@ -674,7 +693,7 @@ static void item_fill(const cJSON *it, const feed *f, feed_item *out, pctx *c,
     }
     out->image = opt_string(it, "image", FEED_MAX_URL, c, label);
     out->banner_image = opt_string(it, "banner_image", FEED_MAX_URL, c, label);
-    out->language = opt_string(it, "language", 64, c, label);
+    out->language = opt_language(it, c, label);
     item_date(it, "date_published", &out->has_date_published, &out->date_published, c,
               label);
     item_date(it, "date_modified", &out->has_date_modified, &out->date_modified, c,
@@ -789,7 +808,7 @@ static feed *build_feed(const cJSON *root, const char *src)
     feed *f = xcalloc(1, sizeof *f);
     const char *title = str_field(root, "title");
     f->title = text_normalise_line(title, strlen(title), FEED_MAX_TITLE);
-    f->language = opt_string(root, "language", 64, c, "feed");
+    f->language = opt_language(root, c, "feed");
     f->home_page_url = opt_string(root, "home_page_url", FEED_MAX_URL, c, "feed");
     const cJSON *expired = field(root, "expired");
     if (expired && !cJSON_IsBool(expired))

@@ -86,7 +86,9 @@ typedef struct feed {
  * A known item field of the wrong type (title, summary, content_*, url,
  * external_url, image, banner_image, language, date_*: strings; tags: array)
  * skips the item; null counts as absent. Invalid date_* values are dropped
- * alone. An item with neither title nor body text left is skipped. The
+ * alone, and so is a language that is not a tag (letters, digits, '-', '_',
+ * at most 64 bytes) or an image URL longer than FEED_MAX_URL. An item with
+ * neither title nor body text left is skipped. The
  * first of two items with the same id is kept. Only the first FEED_MAX_ITEMS
  * usable items are kept (one log line). Past FEED_MAX_LOG_LINES problem lines
  * in one document, the rest are counted in one closing line.

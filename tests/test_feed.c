@@ -173,6 +173,14 @@ static void test_item_types(void)
                    1, __LINE__);
     CHECK(f && f->expired && f->n_items == 1);
     feed_destroy(f);
+    f = parse_logs(HEAD
+                   "\"language\":\"zh\\nCN\",\"items\":[{\"id\":\"a\",\"content_text\":"
+                   "\"x\",\"language\":\"zh Hans\"},{\"id\":\"b\",\"content_text\":\"x\","
+                   "\"language\":\"zh-Hant-TW\"}]}",
+                   2, __LINE__);
+    CHECK(f && !f->language && f->n_items == 2 && !f->items[0].language);
+    CHECK(f && f->items[1].language && strcmp(f->items[1].language, "zh-Hant-TW") == 0);
+    feed_destroy(f);
 }
 
 static void test_bad_items(void)
