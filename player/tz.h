@@ -36,8 +36,10 @@ typedef struct {
 typedef enum { TZ_EARLIER, TZ_LATER } tz_pick;
 
 /* Opens a zone by IANA name ("Asia/Shanghai"). NULL or "" opens the
- * system's zone (ICU's default: the TZ environment variable, else
- * /etc/localtime). An unknown name returns NULL after one log line. */
+ * system's zone: ICU's default, from the TZ environment variable (an IANA
+ * name or a POSIX rule such as "CST-8") else /etc/localtime; ICU reads TZ
+ * once per process, at its first use. One warning if that is not an IANA
+ * name. An unknown name returns NULL after one log line. */
 tz *tz_create(const char *iana_or_null);
 void tz_destroy(tz *z);
 
