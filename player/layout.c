@@ -249,6 +249,45 @@ static layout_line *push_line(line_vec *out)
     return l;
 }
 
+/* Sets l to segments i..j-1 of the paragraph, of measured width w. */
+static void set_line(const composer *c, const char *s, layout_line *l, size_t i, size_t j,
+                     int w)
+{
+    const seg *last = &c->segs[j - 1];
+    free(l->text);
+    l->text = xstrndup(s + c->segs[i].start, last->trim - c->segs[i].start);
+    l->width = w;
+    l->offset = c->segs[i].start;
+    l->para_end = j == c->n_segs;
+    l->space_after = !l->para_end && last->end > last->trim;
+}
+
+static int count_chars(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* A paragraph's last line of one or two characters ("局。", a lone 字) takes
+ * the last segment of the line before, if that line stays half full.
+ * prev_i, last_i: first segments of the two lines; prev_avail: its width. */
+static void balance_last_line(const composer *c, const char *s, line_vec *out,
+                              size_t prev_i, size_t last_i, int prev_avail, int box_w)
+{
+    layout_line *prev = &out->v[out->n - 2], *last = &out->v[out->n - 1];
+    if (count_chars(last->text) > 2 || last_i - prev_i < 2) return;
+    const seg *g = c->segs;
+    int prev_w = measure(c, s + g[prev_i].start, g[last_i - 2].trim - g[prev_i].start);
+    if (prev_w < prev_avail / 2) return;
+    int last_w =
+        measure(c, s + g[last_i - 1].start, g[c->n_segs - 1].trim - g[last_i - 1].start);
+    if (last_w > box_w) return;
+    set_line(c, s, prev, prev_i, last_i - 1, prev_w);
+    set_line(c, s, last, last_i - 1, c->n_segs, last_w);
+}
+
 /* Lines of the paragraph s[a..b) into out. */
 static void paragraph_lines(composer *c, const char *s, size_t a, size_t b, int box_w,
                             int indent, bool justify, line_vec *out)
@@ -258,24 +297,26 @@ static void paragraph_lines(composer *c, const char *s, size_t a, size_t b, int 
     b = trim_spaces(s, a, b);
     if (a == b) return;
     build_segments(c, s, a, b);
-    for (size_t i = 0; i < c->n_segs;) {
+    size_t prev_i = 0, last_i = 0;
+    int n = 0;
+    for (size_t i = 0; i < c->n_segs; n++) {
         bool first = i == 0;
         int avail = box_w - (first ? indent : 0);
         if (c->segs[i].w > avail) split_graphemes(c, s, i);
         int w;
         size_t j = take_line(c, s, i, avail, &w);
-        const seg *last = &c->segs[j - 1];
         layout_line *l = push_line(out);
-        l->text = xstrndup(s + c->segs[i].start, last->trim - c->segs[i].start);
-        l->width = w;
+        set_line(c, s, l, i, j, w);
         l->indent = first ? indent : 0;
-        l->offset = c->segs[i].start;
         l->para_start = first;
-        l->para_end = j == c->n_segs;
-        l->space_after = !l->para_end && last->end > last->trim;
         l->justify = justify && !l->para_end;
+        prev_i = last_i;
+        last_i = i;
         i = j;
     }
+    if (n >= 2)
+        balance_last_line(c, s, out, prev_i, last_i, box_w - (n == 2 ? indent : 0),
+                          box_w);
 }
 
 /* Lines of every '\n'-separated paragraph of s[0..len). */
@@ -377,14 +418,6 @@ static void shrink_title_box(layout_item *it)
         f->image.y -= spare;
         f->image.h += spare;
     }
-}
-
-static int count_chars(const char *s)
-{
-    int n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
 }
 
 /* Height of line k on a page that starts at line first. */

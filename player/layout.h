@@ -89,7 +89,9 @@ layout_frame layout_frame_compute(const layout_params *p);
  *   actually used and the body (and a side image) grown by the same amount.
  * - Body: '\n' separates paragraphs (empty ones are skipped); lines follow
  *   linebreak.h (ICU + kinsoku + numbers with units + URLs), greedily; a
- *   unit wider than the line it starts is broken at grapheme boundaries.
+ *   unit wider than the line it starts is broken at grapheme boundaries. A
+ *   paragraph's last line of one or two characters takes the last segment of
+ *   the line before along (no lone character), if that line stays half full.
  *   Every line's width <= body.w - indent, unless a single grapheme is wider.
  *   Spaces at the ends of lines are dropped; joining a paragraph's lines with
  *   one space after each space_after line gives the paragraph back.

@@ -526,6 +526,14 @@ static void test_kinsoku_and_units_at_line_end(void)
     CHECK(it->n_lines == 2 && strcmp(it->lines[1].text, "7.5万平方米") == 0);
     layout_item_destroy(it);
     free(body);
+
+    /* One character left for the last line: it takes one more along. */
+    body = concat3(han, "字", "");
+    it = layout_item_create(&p, &m, "", body);
+    CHECK(it->n_lines == 2 && strcmp(it->lines[1].text, "中字") == 0 &&
+          it->lines[0].width == (cpl - 1) * it->body_px);
+    layout_item_destroy(it);
+    free(body);
     free(han);
     free(han1);
     free(han3);
