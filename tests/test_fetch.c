@@ -395,7 +395,7 @@ static void test_source_offline(const char *dir, int old_port)
     CHECK(fd && fd->n_items == 3 && source_image_path(s, fd->items[0].image) != NULL);
     source_status st;
     source_get_status(s, &st);
-    CHECK(st.from_cache && st.attempts == 0);
+    CHECK(st.from_cache); /* the first poll may have failed already: still true */
     CHECK(source_wait_attempts(s, 1, 10000));
     source_get_status(s, &st);
     CHECKF(st.result == SOURCE_ERROR && st.http_status == 0, "offline: %d %s", st.result,
@@ -449,10 +449,12 @@ static void test_source_backoff(const char *dir)
     }
     source_destroy(s);
     double d2 = at[2] - at[1], d3 = at[3] - at[2], d4 = at[4] - at[3], d5 = at[5] - at[4];
-    CHECKF(d2 > 0.15 && d2 < 0.35, "first wait %.3f", d2);
-    CHECKF(d3 > 0.35 && d3 < 0.6, "second wait %.3f", d3);
-    CHECKF(d4 > 0.7 && d4 < 1.1, "third wait %.3f", d4);
-    CHECKF(d5 > 0.7 && d5 < 1.1, "capped wait %.3f", d5);
+    /* Lower bounds are exact (the waits are deadlines); upper bounds leave
+     * room for a loaded machine. */
+    CHECKF(d2 > 0.18 && d2 < 0.6, "first wait %.3f", d2);
+    CHECKF(d3 > 0.38 && d3 < 0.9, "second wait %.3f", d3);
+    CHECKF(d4 > 0.78 && d4 < 1.5, "third wait %.3f", d4);
+    CHECKF(d5 > 0.78 && d5 < 1.5, "capped wait %.3f", d5);
 }
 
 /* Destroying a source while a fetch hangs returns quickly. */
