@@ -244,7 +244,8 @@ static void exe_dir(char *out, size_t cap)
         out[0] = '\0';
 }
 
-/* Writes the path of a bundled font file into out; false if none found. */
+/* Writes the path of a bundled font file into out (PATH_MAX bytes); false
+ * if none found. */
 static bool find_bundled(const char *name, char *out, size_t cap)
 {
     char exe[PATH_MAX];
@@ -260,8 +261,11 @@ static bool find_bundled(const char *name, char *out, size_t cap)
     }
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
         if (!dirs[i][0]) continue;
-        int n = snprintf(out, cap, "%s/%s", dirs[i], name);
-        if (n > 0 && (size_t)n < cap && file_readable(out)) return true;
+        char path[PATH_MAX + 64];
+        int n = snprintf(path, sizeof path, "%s/%s", dirs[i], name);
+        if (n <= 0 || (size_t)n >= sizeof path || !file_readable(path)) continue;
+        if (!realpath(path, out) && snprintf(out, cap, "%s", path) >= (int)cap) continue;
+        return true;
     }
     return false;
 }
@@ -522,12 +526,19 @@ static void line_prepare(fonts *f, const char *utf8, size_t len, bool bold)
     f->line_n = n;
 }
 
-/* End of the run of one face that starts at index start. */
+static const char *rtl_script(const fonts *f, int start, int end);
+
+/* End of the run of one face that starts at index start. Spaces and ASCII
+ * punctuation at the end of a right-to-left run make a run of their own,
+ * so that they stay after it in the left-to-right line. */
 static int run_end(const fonts *f, int start)
 {
     int i = start;
     while (i < f->line_n && f->line_face[i] == f->line_face[start])
         i++;
+    if (!rtl_script(f, start, i)) return i;
+    while (i - 1 > start && f->line_cp[i - 1] < 0x80 && !isalnum((int)f->line_cp[i - 1]))
+        i--;
     return i;
 }
 
@@ -602,6 +613,30 @@ static int glyph_advance(fonts *f, int face, int px, TTF_Font *font, uint32_t cp
     return adv;
 }
 
+/* Script (ISO 15924) of a right-to-left run, or NULL: the first Hebrew or
+ * Arabic letter decides. There is no bidi reordering between runs: a run
+ * of such letters (with the spaces and punctuation inside it) is shaped and
+ * drawn right to left as a whole, which is enough for a name or a phrase. */
+static const char *rtl_script(const fonts *f, int start, int end)
+{
+    for (int i = start; i < end; i++) {
+        uint32_t cp = f->line_cp[i];
+        if ((cp >= 0x590 && cp <= 0x5ff) || (cp >= 0xfb1d && cp <= 0xfb4f)) return "Hebr";
+        if ((cp >= 0x600 && cp <= 0x8ff) || (cp >= 0xfb50 && cp <= 0xfdff) ||
+            (cp >= 0xfe70 && cp <= 0xfefe))
+            return "Arab";
+    }
+    return NULL;
+}
+
+/* Sets (script) or resets (NULL) right-to-left shaping; SDL_ttf's default
+ * is left to right with an unknown script. */
+static void set_rtl(TTF_Font *font, const char *script)
+{
+    TTF_SetFontDirection(font, script ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
+    TTF_SetFontScriptName(font, script ? script : "Zzzz");
+}
+
 /* Width of [start, end) drawn with font: fixed-advance characters summed,
  * everything else measured by SDL_ttf (HarfBuzz) a segment at a time. An
  * emboldened face is always measured whole (its advances grow). */
@@ -619,7 +654,10 @@ static int shaped_width(fonts *f, int face, TTF_Font *font, int start, int end, 
         while (j < end && !(sum_ok && is_fixed(f->line_cp[j])))
             j++;
         int sw = 0;
+        const char *rtl = rtl_script(f, i, j);
+        if (rtl) set_rtl(font, rtl);
         if (TTF_SizeUTF8(font, run_text(f, i, j), &sw, NULL) == 0) w += sw;
+        if (rtl) set_rtl(font, NULL);
         i = j;
     }
     return w;
@@ -820,7 +858,10 @@ static int draw_run(fonts *f, SDL_Surface *dst, int start, int end, int x, int b
         return w;
     }
     /* NULL also for a run of only invisible characters: nothing to draw. */
+    const char *rtl = rtl_script(f, start, end);
+    if (rtl) set_rtl(font, rtl);
     SDL_Surface *s = TTF_RenderUTF8_Blended(font, run_text(f, start, end), color);
+    if (rtl) set_rtl(font, NULL);
     if (s) merge_alpha(dst, s, x, baseline - TTF_FontAscent(font));
     SDL_FreeSurface(s);
     return w;

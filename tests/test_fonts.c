@@ -288,11 +288,60 @@ static void test_fallback_char(fonts *f, uint32_t cp, const char *utf8, const ch
     CHECK(fonts_has_glyph(f, cp));
 }
 
+static int alpha_diff(SDL_Surface *a, SDL_Surface *b)
+{
+    if (a->w != b->w || a->h != b->h) return -1;
+    int bad = 0;
+    for (int y = 0; y < a->h; y++)
+        for (int x = 0; x < a->w; x++) {
+            Uint32 pa = ((Uint32 *)((Uint8 *)a->pixels + y * a->pitch))[x];
+            Uint32 pb = ((Uint32 *)((Uint8 *)b->pixels + y * b->pitch))[x];
+            bad += abs((int)(pa >> 24) - (int)(pb >> 24)) > 1;
+        }
+    return bad;
+}
+
+/* An Arabic word is shaped right to left with joined letters: the same
+ * pixels as SDL_ttf gives with RTL and the Arabic script set by hand, and
+ * not those of its left-to-right default. */
+static void test_rtl(fonts *f)
+{
+    const char *word = "مرحبا", *path = NULL;
+    if (fonts_face_for(f, 0x645, false, &path) != FONTS_FACE_FALLBACK) return;
+    TTF_Font *font = TTF_OpenFont(path, 48); /* fontconfig gave face 0 here */
+    SDL_Surface *ours = fonts_render(f, word, strlen(word), 48, false, red);
+    SDL_Surface *ltr = font ? TTF_RenderUTF8_Blended(font, word, red) : NULL;
+    if (font) {
+        TTF_SetFontDirection(font, TTF_DIRECTION_RTL);
+        TTF_SetFontScriptName(font, "Arab");
+    }
+    SDL_Surface *rtl = font ? TTF_RenderUTF8_Blended(font, word, red) : NULL;
+    CHECK(ours && ltr && rtl);
+    if (ours && ltr && rtl) {
+        /* ours is as high as the primary face's line; compare ink widths. */
+        SDL_Surface *o = SDL_CreateRGBSurfaceWithFormat(0, rtl->w, rtl->h, 32,
+                                                        SDL_PIXELFORMAT_ARGB8888);
+        int asc = fonts_ascent(f, 48, false) - TTF_FontAscent(font);
+        SDL_Rect src = {0, asc, rtl->w, rtl->h};
+        SDL_SetSurfaceBlendMode(ours, SDL_BLENDMODE_NONE);
+        SDL_BlitSurface(ours, &src, o, NULL);
+        CHECKF(ours->w == rtl->w && alpha_diff(o, rtl) == 0,
+               "width %d vs %d, %d px differ", ours->w, rtl->w, alpha_diff(o, rtl));
+        CHECK(alpha_diff(o, ltr) != 0);
+        SDL_FreeSurface(o);
+    }
+    SDL_FreeSurface(ours);
+    SDL_FreeSurface(ltr);
+    SDL_FreeSurface(rtl);
+    if (font) TTF_CloseFont(font);
+}
+
 static void test_fallback(fonts *f)
 {
     test_fallback_char(f, 0xac00, "가", "Hangul");
     test_fallback_char(f, 0x20bb7, "\xf0\xa0\xae\xb7", "Extension B");
     test_fallback_char(f, 0x628, "ب", "Arabic");
+    test_rtl(f);
     /* Bold fallback finds a face too, and a mixed line renders run by run. */
     if (system_has(0xac00)) {
         CHECK(fonts_face_for(f, 0xac00, true, NULL) == FONTS_FACE_FALLBACK);
