@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feed.h"
 #include "log.h"
 
 typedef enum { T_STR, T_INT, T_DBL, T_BOOL, T_COLOR, T_WINDOW, T_LEVEL } key_type;
@@ -61,7 +62,7 @@ static const key_spec keys[] = {
     NUM("fetch", "backoff_max", T_INT, backoff_max, 5, 86400),
     NUM("fetch", "connect_timeout", T_INT, connect_timeout, 1, 600),
     NUM("fetch", "total_timeout", T_INT, total_timeout, 1, 3600),
-    NUM("fetch", "max_feed_bytes", T_INT, max_feed_bytes, 1024, 64 * 1024 * 1024),
+    NUM("fetch", "max_feed_bytes", T_INT, max_feed_bytes, 1024, FEED_MAX_BYTES),
     NUM("fetch", "max_image_bytes", T_INT, max_image_bytes, 1024, 64 * 1024 * 1024),
     NUM("fetch", "max_image_pixels", T_INT, max_image_pixels, 1024, 100 * 1000 * 1000),
     STR("fetch", "ca_file", ca_file),
