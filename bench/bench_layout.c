@@ -1,6 +1,7 @@
 /* bench_layout: lays out and paginates the 3,231-character sample article at
  * 1920x1080 with the bundled fonts. Prints milliseconds for
  *   cold:  fonts_create + the first layout (faces opened, nothing cached),
+ *          first in the process, then four times more with the faces reopened,
  *   warm:  a second and a third layout of the same item (faces open, the
  *          fonts measure cache holding the segments), then the median of 21,
  *   parts: ICU line breaking alone, and layout with a fixed-width measurer
@@ -26,6 +27,13 @@ static double now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static double cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
@@ -117,6 +125,26 @@ static double linebreak_ms(const char *body)
     return ms;
 }
 
+/* fonts_create + one layout with fresh faces (SDL_ttf's glyph caches are
+ * per open font, so every run loads its glyphs again; the OS file cache is
+ * warm after the first). Returns ms; *out gets the fonts for more runs. */
+static double cold_run(const layout_params *p, const char *title, const char *body,
+                       fonts **out, double *t_fonts)
+{
+    double t0 = now_ms();
+    fonts *f = fonts_create(NULL, NULL, "zh-CN");
+    if (!f) return -1;
+    *t_fonts = now_ms() - t0;
+    layout_measure m = fonts_measure(f);
+    layout_item_destroy(layout_item_create(p, &m, title, body));
+    double ms = now_ms() - t0;
+    if (out)
+        *out = f;
+    else
+        fonts_destroy(f);
+    return ms;
+}
+
 int main(int argc, char **argv)
 {
     const char *path = argc > 1 ? argv[1] : DEFAULT_ARTICLE;
@@ -134,24 +162,33 @@ int main(int argc, char **argv)
         fprintf(stderr, "TTF_Init: %s\n", TTF_GetError());
         return 1;
     }
-    double t0 = now_ms();
-    fonts *f = fonts_create(NULL, NULL, "zh-CN");
-    if (!f) {
-        fprintf(stderr, "bench_layout: no font\n");
-        return 1;
+    double colds[5], t_fonts, cpu0 = cpu_ms();
+    for (int i = 0; i < 5; i++) {
+        colds[i] = cold_run(&p, title, body, NULL, &t_fonts);
+        if (i == 0)
+            printf("cold run 1 used %.2f ms of CPU (the rest of the wall time is "
+                   "waiting for a core or the disk)\n",
+                   cpu_ms() - cpu0);
+        if (colds[i] < 0) {
+            fprintf(stderr, "bench_layout: no font\n");
+            return 1;
+        }
+        printf("cold run %d (fonts_create + layout): %.2f ms (fonts_create %.2f ms)\n",
+               i + 1, colds[i], t_fonts);
     }
-    double t_fonts = now_ms() - t0;
+    double cold = colds[0]; /* the first in the process: ICU, FreeType all new */
+    qsort(colds + 1, 4, sizeof *colds, cmp_double);
+    printf("cold: first %.2f ms; faces reopened in the same process: median %.2f ms\n",
+           cold, (colds[2] + colds[3]) / 2);
+
+    fonts *f = NULL;
+    cold_run(&p, title, body, &f, &t_fonts);
     layout_measure m = fonts_measure(f);
-    layout_item *it = layout_item_create(&p, &m, title, body);
-    double cold = now_ms() - t0;
-    printf("cold (fonts_create + layout): %.2f ms (fonts_create %.2f ms) -> %d lines, "
-           "%d pages\n",
-           cold, t_fonts, it->n_lines, it->n_pages);
-    layout_item_destroy(it);
     for (int run = 2; run <= 3; run++) {
-        t0 = now_ms();
-        it = layout_item_create(&p, &m, title, body);
-        printf("warm layout #%d: %.2f ms\n", run, now_ms() - t0);
+        double t0 = now_ms();
+        layout_item *it = layout_item_create(&p, &m, title, body);
+        printf("warm layout #%d: %.2f ms -> %d lines, %d pages\n", run, now_ms() - t0,
+               it->n_lines, it->n_pages);
         layout_item_destroy(it);
     }
     double warm = median_layout_ms(&p, &m, title, body);
@@ -163,7 +200,7 @@ int main(int argc, char **argv)
     printf("layout with a fixed-width measurer, median of %d: %.2f ms\n", RUNS,
            median_layout_ms(&p, &fixed, title, body));
     linebreak_ms(body);
-    printf("goals: cold %.2f <= 50 ms: %s, warm %.2f <= 5 ms: %s\n", cold,
+    printf("goals: cold (first) %.2f <= 50 ms: %s, warm %.2f <= 5 ms: %s\n", cold,
            cold <= 50 ? "met" : "MISSED", warm, warm <= 5 ? "met" : "MISSED");
     fonts_destroy(f);
     TTF_Quit();
