@@ -72,6 +72,7 @@ struct fonts {
     source src[MAX_SOURCES];
     int n_src;
     int primary[2]; /* source index for regular, bold */
+    int bundled[2]; /* the bundled files: first fallback for a configured font */
     open_font open[MAX_OPEN];
     int n_open;
     unsigned long tick;
@@ -282,24 +283,28 @@ static void split_index(const char *spec, char *path, size_t cap, int *index)
     *hash = '\0';
 }
 
-/* Adds the primary source for one weight: the configured file if it opens,
- * else the bundled one. -1 when neither is usable. */
-static int primary_add(fonts *f, const char *configured, const char *bundled)
+/* The bundled font file as a source (not opened yet), or FACE_NONE. */
+static int bundled_add(fonts *f, const char *name)
 {
     char path[PATH_MAX];
-    int index = 0;
+    if (!find_bundled(name, path, sizeof path)) return FACE_NONE;
+    return source_add(f, path, 0, false, false);
+}
+
+/* The primary source for one weight: the configured file if it opens,
+ * else the bundled one. FACE_NONE when neither is usable. */
+static int primary_add(fonts *f, const char *configured, int bundled, const char *name)
+{
     if (configured && configured[0]) {
+        char path[PATH_MAX];
+        int index = 0;
         split_index(configured, path, sizeof path, &index);
         int s = source_add(f, path, index, false, false);
         if (s >= 0 && font_get(f, s, 32)) return s;
         LOG_WARN("font %s unusable, using the bundled font", configured);
     }
-    if (find_bundled(bundled, path, sizeof path)) {
-        int s = source_add(f, path, 0, false, false);
-        if (s >= 0 && font_get(f, s, 32)) return s;
-    } else {
-        LOG_WARN("bundled font %s not found", bundled);
-    }
+    if (bundled >= 0 && font_get(f, bundled, 32)) return bundled;
+    LOG_WARN("bundled font %s not found or unusable", name);
     return FACE_NONE;
 }
 
@@ -382,8 +387,13 @@ static int fc_candidate(fonts *f, FcPattern *pat, uint32_t cp, bool bold)
     return s;
 }
 
-static int fc_search(fonts *f, uint32_t cp, bool bold)
+/* A face for a code point the primary face lacks: the bundled font when a
+ * configured one is primary (so Chinese never depends on fontconfig), then
+ * fontconfig's candidates in order. */
+static int fallback_search(fonts *f, uint32_t cp, bool bold)
 {
+    int b = f->bundled[bold];
+    if (b >= 0 && b != f->primary[bold] && source_has(f, b, cp)) return b;
     FcFontSet *set = fc_set(f, bold);
     for (int i = 0; set && i < set->nfont; i++) {
         int s = fc_candidate(f, set->fonts[i], cp, bold);
@@ -406,7 +416,7 @@ static cp_entry *fallback_for(fonts *f, uint32_t cp, bool bold)
     uint32_t key = cp * 2 + (bold ? 1 : 0) + 1;
     cp_entry *e = cp_lookup(f, key);
     if (e->key) return e;
-    int s = fc_search(f, cp, bold);
+    int s = fallback_search(f, cp, bold);
     if (f->n_cps >= CP_MAX) {
         memset(f->cps, 0, CP_SLOTS * sizeof *f->cps);
         f->n_cps = 0;
@@ -741,8 +751,10 @@ fonts *fonts_create(const char *regular, const char *bold, const char *language)
     f->measure = xcalloc(MEASURE_SLOTS, sizeof *f->measure);
     f->adv = xcalloc(ADV_SLOTS, sizeof *f->adv);
     fc_lang_from(language, f->fc_lang, sizeof f->fc_lang);
-    f->primary[0] = primary_add(f, regular, BUNDLED_REGULAR);
-    f->primary[1] = primary_add(f, bold, BUNDLED_BOLD);
+    f->bundled[0] = bundled_add(f, BUNDLED_REGULAR);
+    f->bundled[1] = bundled_add(f, BUNDLED_BOLD);
+    f->primary[0] = primary_add(f, regular, f->bundled[0], BUNDLED_REGULAR);
+    f->primary[1] = primary_add(f, bold, f->bundled[1], BUNDLED_BOLD);
     if (f->primary[0] < 0 && f->primary[1] < 0) {
         LOG_ERR("no usable font: neither the configured nor the bundled one opens");
         fonts_destroy(f);

@@ -534,6 +534,21 @@ static void test_empty_fontconfig(void)
         CHECK(width_of(f, "街가", 48) == width_of(f, "街", 48) + 48);
     }
     fonts_destroy(f);
+    /* A configured font without Chinese: the bundled one still draws it. */
+    const char *dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+    f = access(dejavu, R_OK) == 0 ? fonts_create(dejavu, dejavu, "zh-CN") : NULL;
+    if (f) {
+        const char *path = NULL;
+        CHECK(fonts_face_for(f, 'A', false, &path) == FONTS_FACE_PRIMARY);
+        CHECK(fonts_face_for(f, 0x56ed, false, &path) == FONTS_FACE_FALLBACK);
+        CHECKF(path && strstr(path, "Subset-Regular"), "园 from %s", path ? path : "-");
+        CHECK(fonts_face_for(f, 0x56ed, true, &path) == FONTS_FACE_FALLBACK);
+        CHECKF(path && strstr(path, "Subset-Bold"), "bold 园 from %s", path ? path : "-");
+        CHECK(ink_of(f, "Hello 园岭街道", 48, false) > 4 * 200);
+    } else {
+        printf("SKIP configured Latin font: %s missing (fonts-dejavu-core)\n", dejavu);
+    }
+    fonts_destroy(f);
     unsetenv("FONTCONFIG_FILE");
     remove(conf);
     rmdir(dir);
