@@ -377,7 +377,12 @@ static int fc_candidate(fonts *f, FcPattern *pat, uint32_t cp, bool bold)
         !FcCharSetHasChar(cs, cp))
         return FACE_NONE;
     if (FcPatternGetString(pat, FC_FILE, 0, &file) != FcResultMatch) return FACE_NONE;
+    /* Bitmap-only faces (colour emoji in CBDT, PCF): SDL_ttf 2 draws them
+     * only at their fixed strike, not at px. The next candidate or the box
+     * is better than a glyph twice the line height. */
     if (FcPatternGetBool(pat, FC_SCALABLE, 0, &scalable) == FcResultMatch && !scalable)
+        return FACE_NONE;
+    if (FcPatternGetBool(pat, FC_OUTLINE, 0, &scalable) == FcResultMatch && !scalable)
         return FACE_NONE;
     FcPatternGetInteger(pat, FC_INDEX, 0, &index);
     FcPatternGetInteger(pat, FC_WEIGHT, 0, &weight);
