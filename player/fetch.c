@@ -49,14 +49,16 @@ fetch *fetch_create(void)
         return NULL;
     }
     fetch *f = malloc(sizeof *f);
-    if (!f) abort();
+    if (!f)
+        abort();
     f->curl = curl;
     return f;
 }
 
 void fetch_destroy(fetch *f)
 {
-    if (!f) return;
+    if (!f)
+        return;
     curl_easy_cleanup(f->curl);
     free(f);
 }
@@ -118,7 +120,8 @@ static bool ends_with(const char *s, const char *suffix)
 bool fetch_type_ok(fetch_kind kind, const char *content_type)
 {
     char t[128];
-    if (!content_type || !*content_type || kind == FETCH_KIND_ANY) return true;
+    if (!content_type || !*content_type || kind == FETCH_KIND_ANY)
+        return true;
     media_type(content_type, t, sizeof t);
     if (!*t || strcmp(t, "application/octet-stream") == 0 ||
         strcmp(t, "binary/octet-stream") == 0)
@@ -138,7 +141,8 @@ static void header_value(const char *v, size_t n, char *out, size_t out_size)
     }
     while (n > 0 && (v[n - 1] == '\r' || v[n - 1] == '\n' || v[n - 1] == ' '))
         n--;
-    if (n >= out_size) n = 0; /* an oversized validator is dropped, never cut */
+    if (n >= out_size)
+        n = 0; /* an oversized validator is dropped, never cut */
     memcpy(out, v, n);
     out[n] = '\0';
 }
@@ -147,7 +151,8 @@ static bool header_is(const char *line, size_t n, const char *name, const char *
                       size_t *vlen)
 {
     size_t k = strlen(name);
-    if (n <= k || strncasecmp(line, name, k) != 0 || line[k] != ':') return false;
+    if (n <= k || strncasecmp(line, name, k) != 0 || line[k] != ':')
+        return false;
     *value = line + k + 1;
     *vlen = n - k - 1;
     return true;
@@ -201,7 +206,8 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
         t->error_body = true;
         return 0; /* an error page is not read */
     }
-    if (!t->body_seen && !body_start_ok(t)) return 0;
+    if (!t->body_seen && !body_start_ok(t))
+        return 0;
     if (n > t->cap - r->len) {
         t->too_big = true;
         return 0;
@@ -210,9 +216,11 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
         size_t want = t->buf_size ? t->buf_size : 16384;
         while (want < r->len + n + 1)
             want *= 2;
-        if (want > t->cap + 1) want = t->cap + 1;
+        if (want > t->cap + 1)
+            want = t->cap + 1;
         r->body = realloc(r->body, want);
-        if (!r->body) abort();
+        if (!r->body)
+            abort();
         t->buf_size = want;
     }
     memcpy(r->body + r->len, data, n);
@@ -258,13 +266,15 @@ bool fetch_resolve_url(const char *base, const char *ref, char *out, size_t out_
 {
     pthread_once(&global_once, global_init);
     CURLU *u = curl_url();
-    if (!u) abort();
+    if (!u)
+        abort();
     char *full = NULL;
     bool ok = curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
               curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK &&
               curl_url_get(u, CURLUPART_URL, &full, 0) == CURLUE_OK;
     ok = ok && fetch_is_remote_url(full) && strlen(full) < out_size;
-    if (ok) memcpy(out, full, strlen(full) + 1);
+    if (ok)
+        memcpy(out, full, strlen(full) + 1);
     curl_free(full);
     curl_url_cleanup(u);
     return ok;
@@ -275,7 +285,8 @@ static void set_options(CURL *c, const fetch_request *req, transfer *t, char *er
 {
     long total = positive_or(req->total_timeout_ms, 30000);
     long low = positive_or(req->low_speed_time_s, 20);
-    if (low * 1000 > total) low = total / 1000 > 0 ? total / 1000 : 1;
+    if (low * 1000 > total)
+        low = total / 1000 > 0 ? total / 1000 : 1;
     curl_easy_setopt(c, CURLOPT_URL, req->url);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -283,7 +294,8 @@ static void set_options(CURL *c, const fetch_request *req, transfer *t, char *er
     curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)FETCH_MAX_REDIRECTS);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (req->ca_file && *req->ca_file) curl_easy_setopt(c, CURLOPT_CAINFO, req->ca_file);
+    if (req->ca_file && *req->ca_file)
+        curl_easy_setopt(c, CURLOPT_CAINFO, req->ca_file);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
                      positive_or(req->connect_timeout_ms, 10000));
@@ -326,7 +338,8 @@ static fetch_result classify(CURLcode rc, const transfer *t, const char *errbuf)
         snprintf(r->error, sizeof r->error, "cancelled");
         return FETCH_CANCELLED;
     }
-    if (rc == CURLE_OK) return t->status == 304 ? FETCH_NOT_MODIFIED : FETCH_OK;
+    if (rc == CURLE_OK)
+        return t->status == 304 ? FETCH_NOT_MODIFIED : FETCH_OK;
     snprintf(r->error, sizeof r->error, "%s", detail);
     switch (rc) {
     case CURLE_UNSUPPORTED_PROTOCOL:
@@ -359,12 +372,20 @@ fetch_result fetch_get(fetch *f, const fetch_request *req, fetch_response *resp)
     long code = 0;
     curl_easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &code);
     resp->http_status = (int)code;
+    long header_bytes = 0, request_bytes = 0;
+    curl_off_t body_bytes = 0;
+    curl_easy_getinfo(f->curl, CURLINFO_HEADER_SIZE, &header_bytes);
+    curl_easy_getinfo(f->curl, CURLINFO_REQUEST_SIZE, &request_bytes);
+    curl_easy_getinfo(f->curl, CURLINFO_SIZE_DOWNLOAD_T, &body_bytes);
+    resp->bytes_sent = request_bytes;
+    resp->bytes_received = header_bytes + (long)body_bytes;
     resp->result = classify(rc, &t, errbuf);
     if (resp->result != FETCH_OK) {
         fetch_response_free(resp);
     } else if (!resp->body) {
         resp->body = malloc(1);
-        if (!resp->body) abort();
+        if (!resp->body)
+            abort();
         resp->body[0] = '\0';
     }
     return resp->result;

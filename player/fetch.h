@@ -67,7 +67,9 @@ typedef struct {
     char etag[256];  /* validators from the response, "" if none */
     char last_modified[128];
     char content_type[128];
-    char error[256]; /* one line saying what went wrong, "" if OK */
+    char error[256];     /* one line saying what went wrong, "" if OK */
+    long bytes_sent;     /* request headers on the wire (last request) */
+    long bytes_received; /* response headers + body bytes as received */
 } fetch_response;
 
 typedef struct fetch fetch;

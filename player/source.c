@@ -24,6 +24,7 @@
 #define IMAGE_PREFIX "img-"
 #define LOCAL_CHECK_MS 2000
 #define BACKOFF_BASE_MS 10000
+#define SOURCE_MAX_IMAGES 256 /* distinct image URLs per feed; more go without */
 
 /* URL as written in the feed (or config) -> file to load. */
 typedef struct {
@@ -72,7 +73,8 @@ struct source {
 static char *xstrdup(const char *s)
 {
     char *d = strdup(s);
-    if (!d) abort();
+    if (!d)
+        abort();
     return d;
 }
 
@@ -95,7 +97,8 @@ static uint64_t hash_bytes(const char *p, size_t n)
 
 static void map_free(image_map *m)
 {
-    if (!m) return;
+    if (!m)
+        return;
     for (size_t i = 0; i < m->n; i++) {
         free(m->e[i].url);
         free(m->e[i].path);
@@ -107,7 +110,8 @@ static void map_free(image_map *m)
 static const image_entry *map_find(const image_map *m, const char *url)
 {
     for (size_t i = 0; m && i < m->n; i++)
-        if (strcmp(m->e[i].url, url) == 0) return &m->e[i];
+        if (strcmp(m->e[i].url, url) == 0)
+            return &m->e[i];
     return NULL;
 }
 
@@ -116,7 +120,8 @@ static void map_add(image_map *m, const char *url, const char *path)
     if (m->n == m->cap) {
         m->cap = m->cap ? 2 * m->cap : 16;
         m->e = realloc(m->e, m->cap * sizeof *m->e);
-        if (!m->e) abort();
+        if (!m->e)
+            abort();
     }
     m->e[m->n].url = xstrdup(url);
     m->e[m->n].path = path ? xstrdup(path) : NULL;
@@ -146,12 +151,14 @@ static void set_status(source *s, source_result r, int http, int code, const cha
     pthread_mutex_unlock(&s->mu);
     if (changed) {
         char code_text[32] = "";
-        if (http) snprintf(code_text, sizeof code_text, " (HTTP %d)", http);
+        if (http)
+            snprintf(code_text, sizeof code_text, " (HTTP %d)", http);
         if (r == SOURCE_ERROR)
             LOG_WARN("%s: %s%s", s->cfg.feed, msg, code_text);
         else
             LOG_INFO("%s: %s%s", s->cfg.feed, msg, code_text);
-        if (s->wake) s->wake(s->ctx);
+        if (s->wake)
+            s->wake(s->ctx);
     }
 }
 
@@ -159,13 +166,15 @@ static void set_status(source *s, source_result r, int http, int code, const cha
 static void publish(source *s, feed *f, image_map *map, bool from_cache)
 {
     pthread_mutex_lock(&s->mu);
-    if (s->pending) feed_destroy(s->pending);
+    if (s->pending)
+        feed_destroy(s->pending);
     map_free(s->pending_map);
     s->pending = f;
     s->pending_map = map;
     s->status.from_cache = from_cache;
     pthread_mutex_unlock(&s->mu);
-    if (s->wake) s->wake(s->ctx);
+    if (s->wake)
+        s->wake(s->ctx);
 }
 
 /* ---- images ---- */
@@ -212,7 +221,8 @@ static bool remote_image_path(source *s, const char *url, bool download, char *o
                               size_t out_size)
 {
     char name[64];
-    if (!s->cache) return false;
+    if (!s->cache)
+        return false;
     cache_name_for_url(url, IMAGE_PREFIX, name, sizeof name);
     if (!cache_check(s->cache, name) && !(download && download_image(s, url, name)))
         return false;
@@ -248,7 +258,8 @@ static void add_image(source *s, image_map *m, const char *ref, bool trusted,
 {
     char url[4096], path[1400];
     bool found = false;
-    if (!ref || !*ref || map_find(m, ref)) return;
+    if (!ref || !*ref || map_find(m, ref))
+        return;
     if (fetch_is_remote_url(ref)) {
         found = remote_image_path(s, ref, download, path, sizeof path);
     } else if (s->remote && !trusted) {
@@ -269,7 +280,8 @@ static void add_image(source *s, image_map *m, const char *ref, bool trusted,
 static image_map *collect_images(source *s, const feed *f, bool download)
 {
     image_map *m = calloc(1, sizeof *m);
-    if (!m) abort();
+    if (!m)
+        abort();
     add_image(s, m, s->cfg.logo, true, download);
     for (size_t i = 0; f && i < f->n_items && !atomic_load(&s->cancel); i++) {
         add_image(s, m, f->items[i].image, false, download);
@@ -281,7 +293,8 @@ static image_map *collect_images(source *s, const feed *f, bool download)
 static bool map_has_path(const image_map *m, const char *path)
 {
     for (size_t i = 0; m && i < m->n; i++)
-        if (m->e[i].path && strcmp(m->e[i].path, path) == 0) return true;
+        if (m->e[i].path && strcmp(m->e[i].path, path) == 0)
+            return true;
     return false;
 }
 
@@ -292,7 +305,8 @@ static void prune_images(source *s, const image_map *fresh)
     char path[1400];
     pthread_mutex_lock(&s->mu);
     image_map *keep = calloc(1, sizeof *keep);
-    if (!keep) abort();
+    if (!keep)
+        abort();
     for (size_t i = 0; s->current && i < s->current->n; i++)
         if (s->current->e[i].path)
             map_add(keep, s->current->e[i].url, s->current->e[i].path);
@@ -307,7 +321,8 @@ static void prune_images(source *s, const image_map *fresh)
         if (!map_has_path(fresh, path) && !map_has_path(keep, path))
             cache_remove(s->cache, de->d_name);
     }
-    if (d) closedir(d);
+    if (d)
+        closedir(d);
     map_free(keep);
 }
 
@@ -315,10 +330,12 @@ static void prune_images(source *s, const image_map *fresh)
 
 static void save_feed(source *s, const char *body, size_t len)
 {
-    if (!s->cache) return;
+    if (!s->cache)
+        return;
     size_t head_max = strlen(s->cfg.feed) + sizeof s->etag + sizeof s->last_modified + 64;
     char *buf = malloc(head_max + len);
-    if (!buf) abort();
+    if (!buf)
+        abort();
     int n =
         snprintf(buf, head_max, FEED_CACHE_MAGIC "url %s\netag %s\nlast-modified %s\n\n",
                  s->cfg.feed, s->etag, s->last_modified);
@@ -393,7 +410,8 @@ static bool accept_body(source *s, const char *body, size_t len, int http)
     }
     if (s->remote) {
         save_feed(s, body, len);
-        if (s->cache) prune_images(s, map);
+        if (s->cache)
+            prune_images(s, map);
     }
     s->have_body = true;
     s->body_hash = hash_bytes(body, len);
@@ -425,6 +443,10 @@ static bool poll_remote(source *s)
         .cancel = &s->cancel,
     };
     fetch_response r;
+    if (!s->fetch) {
+        set_status(s, SOURCE_ERROR, 0, 99, "no HTTP client (libcurl failed to start)");
+        return false;
+    }
     fetch_get(s->fetch, &req, &r);
     bool ok = true;
     if (r.result == FETCH_NOT_MODIFIED) {
@@ -464,9 +486,11 @@ static bool poll_remote(source *s)
 static char *read_local(const char *path, size_t max, size_t *len)
 {
     FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
+    if (!fp)
+        return NULL;
     char *buf = malloc(max + 2);
-    if (!buf) abort();
+    if (!buf)
+        abort();
     size_t n = fread(buf, 1, max + 1, fp);
     fclose(fp);
     if (n > max) {
@@ -528,9 +552,11 @@ static long next_delay_ms(source *s, bool ok)
         delay = base;
         for (int i = 1; i < s->failures && delay < s->timing.backoff_max_ms; i++)
             delay *= 2;
-        if (delay > s->timing.backoff_max_ms) delay = s->timing.backoff_max_ms;
+        if (delay > s->timing.backoff_max_ms)
+            delay = s->timing.backoff_max_ms;
     }
-    if (!s->timing.no_jitter) delay = delay * (900 + rand_r(&s->seed) % 201) / 1000;
+    if (!s->timing.no_jitter)
+        delay = delay * (900 + rand_r(&s->seed) % 201) / 1000;
     return delay > 1 ? delay : 1;
 }
 
@@ -546,7 +572,8 @@ static void sleep_ms(source *s, long ms)
         ts.tv_nsec -= 1000000000L;
     }
     while (!s->stop && !s->poll_now)
-        if (pthread_cond_timedwait(&s->cond, &s->mu, &ts) == ETIMEDOUT) break;
+        if (pthread_cond_timedwait(&s->cond, &s->mu, &ts) == ETIMEDOUT)
+            break;
 }
 
 static void *worker(void *arg)
@@ -554,7 +581,8 @@ static void *worker(void *arg)
     source *s = arg;
     pthread_mutex_lock(&s->mu);
     /* A local feed was read once already by source_create. */
-    if (!s->remote) sleep_ms(s, next_delay_ms(s, true));
+    if (!s->remote)
+        sleep_ms(s, next_delay_ms(s, true));
     while (!s->stop) {
         s->poll_now = false;
         pthread_mutex_unlock(&s->mu);
@@ -576,13 +604,18 @@ static void fill_timing(source_timing *t, const config *cfg, const source_timing
         *t = *in;
     else
         memset(t, 0, sizeof *t);
-    if (t->poll_ms <= 0) t->poll_ms = cfg->poll_interval * 1000;
-    if (t->backoff_max_ms <= 0) t->backoff_max_ms = cfg->backoff_max * 1000;
+    if (t->poll_ms <= 0)
+        t->poll_ms = cfg->poll_interval * 1000;
+    if (t->backoff_max_ms <= 0)
+        t->backoff_max_ms = cfg->backoff_max * 1000;
     if (t->backoff_base_ms <= 0)
         t->backoff_base_ms = t->poll_ms < BACKOFF_BASE_MS ? t->poll_ms : BACKOFF_BASE_MS;
-    if (t->backoff_max_ms < t->backoff_base_ms) t->backoff_max_ms = t->backoff_base_ms;
-    if (t->connect_timeout_ms <= 0) t->connect_timeout_ms = cfg->connect_timeout * 1000;
-    if (t->total_timeout_ms <= 0) t->total_timeout_ms = cfg->total_timeout * 1000;
+    if (t->backoff_max_ms < t->backoff_base_ms)
+        t->backoff_max_ms = t->backoff_base_ms;
+    if (t->connect_timeout_ms <= 0)
+        t->connect_timeout_ms = cfg->connect_timeout * 1000;
+    if (t->total_timeout_ms <= 0)
+        t->total_timeout_ms = cfg->total_timeout * 1000;
 }
 
 static bool feed_setting_ok(const char *feed_setting, bool *remote)
@@ -616,9 +649,11 @@ source *source_create_timed(const config *cfg, const source_timing *timing,
                             source_wake_fn wake, void *ctx)
 {
     bool remote;
-    if (!feed_setting_ok(cfg->feed, &remote)) return NULL;
+    if (!feed_setting_ok(cfg->feed, &remote))
+        return NULL;
     source *s = calloc(1, sizeof *s);
-    if (!s) abort();
+    if (!s)
+        abort();
     s->cfg = *cfg;
     fill_timing(&s->timing, cfg, timing);
     s->wake = wake;
@@ -653,14 +688,17 @@ source *source_create(const config *cfg, source_wake_fn wake, void *ctx)
 
 void source_destroy(source *s)
 {
-    if (!s) return;
+    if (!s)
+        return;
     pthread_mutex_lock(&s->mu);
     s->stop = true;
     atomic_store(&s->cancel, true);
     pthread_cond_broadcast(&s->cond);
     pthread_mutex_unlock(&s->mu);
-    if (s->thread_started) pthread_join(s->thread, NULL);
-    if (s->pending) feed_destroy(s->pending);
+    if (s->thread_started)
+        pthread_join(s->thread, NULL);
+    if (s->pending)
+        feed_destroy(s->pending);
     map_free(s->pending_map);
     map_free(s->current);
     fetch_destroy(s->fetch);
@@ -696,7 +734,8 @@ bool source_wait_attempts(source *s, unsigned n, int timeout_ms)
     }
     pthread_mutex_lock(&s->mu);
     while (s->status.attempts < n)
-        if (pthread_cond_timedwait(&s->cond, &s->mu, &ts) == ETIMEDOUT) break;
+        if (pthread_cond_timedwait(&s->cond, &s->mu, &ts) == ETIMEDOUT)
+            break;
     bool done = s->status.attempts >= n;
     pthread_mutex_unlock(&s->mu);
     return done;
@@ -717,7 +756,8 @@ void source_poll_now(source *s)
 
 const char *source_image_path(source *s, const char *url)
 {
-    if (!url || !*url) return NULL;
+    if (!url || !*url)
+        return NULL;
     const image_entry *e = map_find(s->current, url);
     return e ? e->path : NULL;
 }
