@@ -14,9 +14,12 @@
 #include "deck.h"
 #include "log.h"
 #include "media.h"
+#include "power.h"
 #include "render.h"
+#include "schedule.h"
 #include "source.h"
 #include "timefmt.h"
+#include "tz.h"
 
 typedef struct {
     const config *cfg;
@@ -26,6 +29,8 @@ typedef struct {
     source *src;
     media *media;
     render *rd;
+    tz *zone;
+    schedule *sched;
     deck *deck;
     feed *pending; /* a new feed, swapped in at the next page boundary */
     int w, h;
@@ -35,6 +40,7 @@ typedef struct {
     int64_t shown_minute;
     int64_t wall_offset; /* --now minus the real clock at start */
     Uint32 wake_event;
+    bool screen_on; /* inside screen hours, or an urgent item is open */
     bool dirty, quit;
 } app;
 
@@ -90,54 +96,43 @@ static void start_page(app *a)
 }
 
 /* Replaces the deck with the pending feed; the item on screen keeps its
- * place when the new feed still has it. */
+ * place in the rotation when the new feed still has it. */
 static void swap_in_pending(app *a)
 {
-    char *current = NULL;
-    if (a->deck && a->item >= 0) current = strdup(deck_feed(a->deck)->items[a->item].id);
     deck_destroy(a->deck);
     media_forget_images(a->media);
     render_flush(a->rd);
     a->deck = deck_create(a->pending, a->cfg, a->w, a->h, media_measure(a->media),
                           media_has_image, a->media);
     a->pending = NULL;
-    a->item = current ? feed_find(deck_feed(a->deck), current) : -1;
-    free(current);
+    schedule_set_feed(a->sched, deck_feed(a->deck));
+    a->item = schedule_current(a->sched);
     LOG_INFO("showing a feed of %zu items", deck_count(a->deck));
 }
 
-/* Moves to the next page, or the next item's first page. */
+/* The next item from the schedule, first page; or the idle slide. */
+static void next_item(app *a)
+{
+    a->item = a->deck ? schedule_next(a->sched, wall_now(a)) : -1;
+    a->page = 0;
+    if (a->item >= 0)
+        start_page(a);
+    a->dirty = true;
+}
+
+/* At a page boundary: a pending feed comes in, then the next page of the
+ * same item while it is still open, or the next item. */
 static void advance(app *a)
 {
-    if (a->pending) {
-        int page = a->page;
+    if (a->pending)
         swap_in_pending(a);
-        if (a->item >= 0 && page + 1 < deck_layout(a->deck, (size_t)a->item)->n_pages) {
-            a->page = page + 1;
-            start_page(a);
-            return;
-        }
-        a->page = 0;
-        if (a->item < 0 && deck_count(a->deck) > 0) {
-            a->item = 0;
-            start_page(a);
-            return;
-        }
-    } else if (a->item >= 0 &&
-               a->page + 1 < deck_layout(a->deck, (size_t)a->item)->n_pages) {
+    if (a->item >= 0 && schedule_current_open(a->sched, wall_now(a)) &&
+        a->page + 1 < deck_layout(a->deck, (size_t)a->item)->n_pages) {
         a->page++;
         start_page(a);
         return;
     }
-    size_t n = a->deck ? deck_count(a->deck) : 0;
-    if (n == 0) {
-        a->item = -1;
-        a->dirty = true;
-        return;
-    }
-    a->item = (long)(((size_t)(a->item + 1)) % n);
-    a->page = 0;
-    start_page(a);
+    next_item(a);
 }
 
 static void handle_event(app *a, const SDL_Event *ev)
@@ -171,25 +166,58 @@ static void handle_event(app *a, const SDL_Event *ev)
     }
 }
 
+static bool has_open_urgent(const app *a, const feed *f)
+{
+    int64_t now = wall_now(a);
+    for (size_t i = 0; i < f->n_items; i++)
+        if (f->items[i].signage.priority == FEED_PRIORITY_URGENT &&
+            schedule_item_open(a->sched, &f->items[i], now))
+            return true;
+    return false;
+}
+
 static void handle_source(app *a)
 {
     feed *f = source_take_feed(a->src);
-    if (!f) return;
+    if (!f)
+        return;
     feed_destroy(a->pending);
     a->pending = f;
-    /* Nothing on screen yet: show it now rather than at a page boundary. */
-    if (a->item < 0) advance(a);
+    /* Nothing on screen: show it now rather than at a page boundary. An
+     * open urgent item in it interrupts at once. */
+    if (a->item < 0 || has_open_urgent(a, f)) {
+        swap_in_pending(a);
+        next_item(a);
+    }
+}
+
+static void handle_schedule(app *a)
+{
+    int64_t now = wall_now(a);
+    power_reap();
+    bool on = schedule_screen_on(a->sched, now);
+    if (on != a->screen_on) {
+        a->screen_on = on;
+        power_run(on ? a->cfg->display_on_cmd : a->cfg->display_off_cmd, on);
+        LOG_INFO("screen %s", on ? "on" : "off (outside screen hours)");
+        a->dirty = true;
+        if (on)
+            next_item(a);
+    }
+    if (a->screen_on && a->deck && schedule_should_interrupt(a->sched, now))
+        next_item(a);
 }
 
 static void handle_slide(app *a)
 {
-    if (a->item >= 0 && SDL_GetTicks64() >= a->deadline) advance(a);
+    if (a->screen_on && a->item >= 0 && SDL_GetTicks64() >= a->deadline)
+        advance(a);
 }
 
 static void handle_clock(app *a)
 {
     int64_t minute = timefmt_minute(wall_now(a));
-    if (minute != a->shown_minute) {
+    if (a->screen_on && minute != a->shown_minute) {
         a->shown_minute = minute;
         a->dirty = true;
     }
@@ -201,8 +229,11 @@ static void draw(app *a)
     int64_t now = wall_now(a);
     timefmt_clock(now, clock, sizeof clock);
     timefmt_day(now, day, sizeof day);
-    if (a->item < 0) {
-        render_draw_waiting(a->rd, a->w, a->h, clock, day, "正在获取最新信息……");
+    if (!a->screen_on) {
+        render_draw_off(a->rd);
+    } else if (a->item < 0) {
+        render_draw_waiting(a->rd, a->w, a->h, clock, day,
+                            a->deck ? NULL : "正在获取最新信息……");
     } else {
         const feed_item *item = &deck_feed(a->deck)->items[a->item];
         const layout_item *it = deck_layout(a->deck, (size_t)a->item);
@@ -225,13 +256,18 @@ static void draw(app *a)
     a->dirty = false;
 }
 
-/* Milliseconds until the earliest deadline: page end or next minute. */
+/* Milliseconds until the earliest deadline: page end, next minute, or the
+ * next schedule change (clamped so that a stepped wall clock is noticed). */
 static int wait_ms(const app *a)
 {
     uint64_t now = SDL_GetTicks64();
-    int64_t to_minute = (60 - wall_now(a) % 60) * 1000;
-    int64_t ms = to_minute;
-    if (a->item >= 0) {
+    int64_t wall = wall_now(a);
+    int64_t ms = schedule_sleep(schedule_next_change(a->sched, wall), wall) * 1000;
+    if (a->screen_on) {
+        int64_t to_minute = (60 - wall % 60) * 1000;
+        ms = to_minute < ms ? to_minute : ms;
+    }
+    if (a->screen_on && a->item >= 0) {
         int64_t to_page = a->deadline > now ? (int64_t)(a->deadline - now) : 0;
         ms = to_page < ms ? to_page : ms;
     }
@@ -247,6 +283,20 @@ static bool app_open(app *a)
     }
     IMG_Init(IMG_INIT_PNG | IMG_INIT_JPG);
     a->wake_event = SDL_RegisterEvents(1);
+    a->zone = tz_create(a->cfg->time_zone);
+    if (!a->zone)
+        return false;
+    schedule_params sp = {
+        .zone = a->zone,
+        .high_ratio = a->cfg->high_ratio,
+        .urgent_alternate = a->cfg->urgent_alternate,
+        .max_age_days = a->cfg->max_age_days,
+        .screen_hours_set = a->cfg->hours_set,
+    };
+    for (int d = 0; d < 7; d++)
+        sp.screen_hours[d] = (feed_window){a->cfg->hours[d].from, a->cfg->hours[d].to};
+    a->sched = schedule_create(&sp);
+    a->screen_on = schedule_screen_on(a->sched, wall_now(a));
     if (!open_window(a)) return false;
     a->src = source_create(a->cfg, wake_loop, a);
     if (!a->src) return false;
@@ -258,6 +308,8 @@ static bool app_open(app *a)
 
 static void app_close(app *a)
 {
+    schedule_destroy(a->sched);
+    tz_destroy(a->zone);
     deck_destroy(a->deck);
     feed_destroy(a->pending);
     render_destroy(a->rd);
@@ -277,6 +329,7 @@ int app_run(const config *cfg, const app_options *opt)
     bool ok = app_open(&a);
     while (ok && !a.quit) {
         handle_source(&a);
+        handle_schedule(&a);
         handle_slide(&a);
         handle_clock(&a);
         if (a.dirty) draw(&a);

@@ -657,10 +657,10 @@ static char *item_body(const cJSON *it)
     const char *html = str_field(it, "content_html");
     if (text) {
         char *body = text_normalise(text, strlen(text), FEED_MAX_TEXT);
-        if (*body || !html) return body;
+        if (*body || !html) return text_cjk_punct(body);
         free(body);
     }
-    return text_from_html(html, strlen(html), FEED_MAX_TEXT);
+    return text_cjk_punct(text_from_html(html, strlen(html), FEED_MAX_TEXT));
 }
 
 static void item_date(const cJSON *it, const char *key, bool *has, int64_t *t, pctx *c,
@@ -682,8 +682,8 @@ static void item_fill(const cJSON *it, const feed *f, feed_item *out, pctx *c,
 {
     const char *title = str_field(it, "title");
     const char *summary = str_field(it, "summary");
-    out->title = text_normalise_line(title ? title : "", title ? strlen(title) : 0,
-                                     FEED_MAX_TITLE);
+    out->title = text_cjk_punct(text_normalise_line(title ? title : "",
+                                                    title ? strlen(title) : 0, FEED_MAX_TITLE));
     if (summary) {
         out->summary = text_normalise(summary, strlen(summary), FEED_MAX_TEXT);
         if (!*out->summary) {

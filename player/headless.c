@@ -19,7 +19,9 @@
 #include "media.h"
 #include "render.h"
 #include "source.h"
+#include "schedule.h"
 #include "timefmt.h"
+#include "tz.h"
 
 typedef struct {
     source *src;
@@ -178,10 +180,13 @@ static cJSON *dump_line(const layout_line *ln)
     return o;
 }
 
-static cJSON *dump_item(const feed_item *item, const layout_item *it)
+static cJSON *dump_item(const feed_item *item, const layout_item *it, bool open)
 {
+    static const char *const prio[] = {"normal", "high", "urgent"};
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", item->id);
+    cJSON_AddBoolToObject(o, "open", open);
+    cJSON_AddStringToObject(o, "priority", prio[item->signage.priority]);
     cJSON_AddNumberToObject(o, "title_px", it->title_px);
     cJSON_AddNumberToObject(o, "font_px", it->body_px);
     cJSON_AddNumberToObject(o, "box_width", it->frame.body.w);
@@ -203,6 +208,42 @@ static cJSON *dump_item(const feed_item *item, const layout_item *it)
     return o;
 }
 
+/* What the schedule would show from the given time: screen state and the
+ * next rounds of the rotation (ids), so admins and tests can check a feed's
+ * _signage fields without waiting. */
+static void dump_schedule(cJSON *root, const config *cfg, const feed *f, int64_t now,
+                          bool *open)
+{
+    tz *zone = tz_create(cfg->time_zone);
+    if (!zone)
+        return;
+    schedule_params sp = {
+        .zone = zone,
+        .high_ratio = cfg->high_ratio,
+        .urgent_alternate = cfg->urgent_alternate,
+        .max_age_days = cfg->max_age_days,
+        .screen_hours_set = cfg->hours_set,
+    };
+    for (int d = 0; d < 7; d++)
+        sp.screen_hours[d] = (feed_window){cfg->hours[d].from, cfg->hours[d].to};
+    schedule *s = schedule_create(&sp);
+    schedule_set_feed(s, f);
+    cJSON_AddNumberToObject(root, "now", (double)now);
+    cJSON_AddBoolToObject(root, "screen_on", schedule_screen_on(s, now));
+    for (size_t i = 0; i < f->n_items; i++)
+        open[i] = schedule_item_open(s, &f->items[i], now);
+    cJSON *rot = cJSON_AddArrayToObject(root, "rotation");
+    size_t picks = f->n_items * (size_t)(cfg->high_ratio + 1);
+    for (size_t k = 0; k < picks && k < 64; k++) {
+        int i = schedule_next(s, now);
+        if (i < 0)
+            break;
+        cJSON_AddItemToArray(rot, cJSON_CreateString(f->items[i].id));
+    }
+    schedule_destroy(s);
+    tz_destroy(zone);
+}
+
 int app_layout_dump(const config *cfg, const app_options *opt, FILE *out)
 {
     stage st;
@@ -216,8 +257,14 @@ int app_layout_dump(const config *cfg, const app_options *opt, FILE *out)
     cJSON *items = cJSON_AddArrayToObject(root, "items");
     if (st.deck) {
         const feed *f = deck_feed(st.deck);
+        bool *open = calloc(f->n_items + 1, sizeof *open);
+        if (!open)
+            abort();
+        dump_schedule(root, cfg, f, wall_now(opt), open);
         for (size_t i = 0; i < deck_count(st.deck); i++)
-            cJSON_AddItemToArray(items, dump_item(&f->items[i], deck_layout(st.deck, i)));
+            cJSON_AddItemToArray(items,
+                                 dump_item(&f->items[i], deck_layout(st.deck, i), open[i]));
+        free(open);
     }
     char *text = cJSON_Print(root);
     fputs(text, out);

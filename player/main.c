@@ -10,6 +10,7 @@
 #include "config.h"
 #include "feed.h"
 #include "log.h"
+#include "tz.h"
 
 static const char usage[] =
     "usage: signage-player [--config FILE] [--window WxH]\n"
@@ -103,6 +104,11 @@ static bool load_config(const char *path, config *cfg)
     enum log_level lv;
     if (log_level_from_name(cfg->log_level, &lv)) log_set_level(lv);
     /* The clock on screen and every local time follow the configured zone. */
+    if (cfg->time_zone[0] && !tz_valid_name(cfg->time_zone)) {
+        fprintf(stderr, "signage-player: %s: player.time_zone: unknown zone '%s'\n",
+                path ? path : "defaults", cfg->time_zone);
+        return false;
+    }
     if (cfg->time_zone[0]) {
         setenv("TZ", cfg->time_zone, 1);
         tzset();

@@ -351,7 +351,9 @@ static size_t html_tag(const char *h, size_t n, size_t i, sbuf *b)
         if (k < sizeof name - 1) name[k++] = (char)(h[j] | 0x20);
     name[k] = '\0';
     size_t end = tag_end(h, n, j);
-    if (name_in(name, block_tags))
+    if (!closing && strcmp(name, "li") == 0)
+        sb_put(b, "\n\xe2\x80\xa2 ", 5); /* "• ": a list item reads as one */
+    else if (name_in(name, block_tags))
         sb_put(b, "\n", 1);
     else if (name_in(name, cell_tags))
         sb_put(b, " ", 1);
@@ -469,5 +471,37 @@ char *text_from_html(const char *html, size_t len, size_t max_out)
     }
     char *out = text_normalise(b.p, b.len, max_out);
     free(b.p);
+    return out;
+}
+
+static bool is_cjk(uint32_t c)
+{
+    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) || c >= 0x20000;
+}
+
+char *text_cjk_punct(char *s)
+{
+    static const char marks[] = ",;:!?";
+    static const uint32_t wide[] = {0xFF0C, 0xFF1B, 0xFF1A, 0xFF01, 0xFF1F};
+    size_t len = strlen(s);
+    char *out = xmalloc(len * 3 + 1);
+    size_t o = 0, i = 0;
+    uint32_t prev = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t k = text_utf8_next(s + i, len - i, &cp);
+        const char *m = cp && cp < 0x80 ? strchr(marks, (int)cp) : NULL;
+        if (m && is_cjk(prev) && s[i + 1] != ' ') {
+            o += utf8_put(wide[m - marks], out + o);
+        } else {
+            memcpy(out + o, s + i, k);
+            o += k;
+        }
+        prev = cp;
+        i += k;
+    }
+    out[o] = '\0';
+    free(s);
     return out;
 }

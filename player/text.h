@@ -44,7 +44,8 @@ char *text_normalise_line(const char *in, size_t len, size_t max_out);
  * gt quot apos nbsp mdash ndash hellip ldquo rdquo lsquo rsquo middot bull
  * laquo raquo copy reg trade deg times divide yen euro ensp emsp thinsp
  * (';' required except after amp lt gt quot nbsp copy reg, as browsers do);
- * an unknown one is kept literally. */
+ * an unknown one is kept literally. A list item (<li>) starts its paragraph
+ * with "• " so that it reads as a list on screen. */
 char *text_from_html(const char *html, size_t len, size_t max_out);
 
 /* Number of code points in a UTF-8 string (for reading time). For
@@ -62,3 +63,11 @@ size_t text_utf8_next(const char *s, size_t len, uint32_t *cp);
 
 /* True when all len bytes are well-formed UTF-8. */
 bool text_utf8_valid(const char *s, size_t len);
+
+/* Scraped Chinese pages often carry ASCII ,;:!? between Chinese characters
+ * ("街道,已初步"). Each such mark that follows a CJK character (Han, kana,
+ * CJK or full-width punctuation) and is not followed by a space becomes its
+ * full-width form, as a printed notice sets it; "1,000", "Hello, world" and
+ * "9:00" stay as they are. Takes ownership of s (frees it) and returns the
+ * result, at most three times as long. */
+char *text_cjk_punct(char *s);

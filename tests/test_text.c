@@ -186,7 +186,7 @@ static void test_html(void)
 {
     HTML("<p>One</p><p>Two</p>", "One\nTwo");
     HTML("a<br>b<br/>c<BR />d", "a\nb\nc\nd");
-    HTML("<div><h1>T</h1><ul><li>x</li><li>y</li></ul></div>", "T\nx\ny");
+    HTML("<div><h1>T</h1><ul><li>x</li><li>y</li></ul></div>", "T\n\xe2\x80\xa2 x\n\xe2\x80\xa2 y");
     HTML("<script>alert('<p>')</script>ok<style>p{color:red}</style>", "ok");
     HTML("<SCRIPT type=x>bad()</SCRIPT >ok", "ok");
     HTML("a<!-- <p>hidden</p> -->b", "ab");
@@ -262,6 +262,35 @@ static void test_article(void)
     free(out);
 }
 
+static void check_punct(const char *in, const char *want)
+{
+    char *copy = strdup(in);
+    char *got = text_cjk_punct(copy);
+    CHECKF(strcmp(got, want) == 0, "'%s' gave '%s', want '%s'", in, got, want);
+    free(got);
+}
+
+/* ASCII marks between Chinese characters become full-width; others stay. */
+#define LI_HTML "<p>项目：</p><ul><li>测血压</li><li>测血糖</li></ul>"
+static void test_cjk_punct(void)
+{
+    check_punct("街道,已初步构建", "街道，已初步构建");
+    check_punct("40年,园岭", "40年，园岭");
+    check_punct("真的吗?是的!", "真的吗？是的！");
+    check_punct("时间:9:00", "时间：9:00");
+    check_punct("甲;乙", "甲；乙");
+    check_punct("1,000 people", "1,000 people");
+    check_punct("Hello, world", "Hello, world");
+    check_punct("9:00-11:30", "9:00-11:30");
+    check_punct("中文, English", "中文, English");
+    check_punct("SOP,标准", "SOP,标准");
+    check_punct("", "");
+    char *html = text_from_html(LI_HTML, strlen(LI_HTML), 4096);
+    CHECKF(strcmp(html, "项目：\n\xe2\x80\xa2 测血压\n\xe2\x80\xa2 测血糖") == 0, "li: '%s'",
+           html);
+    free(html);
+}
+
 int main(void)
 {
     test_lines_and_spaces();
@@ -270,6 +299,7 @@ int main(void)
     test_caps();
     test_html();
     test_article();
+    test_cjk_punct();
     test_random();
     return test_done("text");
 }
