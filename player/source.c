@@ -224,6 +224,7 @@ static bool remote_image_path(source *s, const char *url, bool download, char *o
     if (!s->cache)
         return false;
     cache_name_for_url(url, IMAGE_PREFIX, name, sizeof name);
+    download = download && s->fetch;
     if (!cache_check(s->cache, name) && !(download && download_image(s, url, name)))
         return false;
     return cache_path(s->cache, name, out, out_size);
@@ -260,6 +261,13 @@ static void add_image(source *s, image_map *m, const char *ref, bool trusted,
     bool found = false;
     if (!ref || !*ref || map_find(m, ref))
         return;
+    if (m->n >= SOURCE_MAX_IMAGES) {
+        if (m->n == SOURCE_MAX_IMAGES)
+            LOG_WARN("more than %d images in the feed: the rest are shown without",
+                     SOURCE_MAX_IMAGES);
+        map_add(m, ref, NULL);
+        return;
+    }
     if (fetch_is_remote_url(ref)) {
         found = remote_image_path(s, ref, download, path, sizeof path);
     } else if (s->remote && !trusted) {
