@@ -40,6 +40,7 @@ typedef struct {
     int64_t shown_minute;
     int64_t wall_offset; /* --now minus the real clock at start */
     Uint32 wake_event;
+    FILE *play_log; /* --play-log, or NULL */
     bool screen_on; /* inside screen hours, or an urgent item is open */
     bool dirty, quit;
 } app;
@@ -88,11 +89,23 @@ static bool open_window(app *a)
     return true;
 }
 
+/* One line per slide shown: wall time, monotonic ms, item id, page. The
+ * seam for proof of play; tests read it to see the loop at work. */
+static void play_log(app *a, const char *id, int page, int pages)
+{
+    if (!a->play_log)
+        return;
+    fprintf(a->play_log, "%lld %llu %s %d/%d\n", (long long)wall_now(a),
+            (unsigned long long)SDL_GetTicks64(), id, page, pages);
+    fflush(a->play_log);
+}
+
 static void start_page(app *a)
 {
     const layout_item *it = deck_layout(a->deck, (size_t)a->item);
     a->deadline = SDL_GetTicks64() + (uint64_t)it->pages[a->page].seconds * 1000u;
     a->dirty = true;
+    play_log(a, deck_feed(a->deck)->items[a->item].id, a->page + 1, it->n_pages);
 }
 
 /* Replaces the deck with the pending feed; the item on screen keeps its
@@ -117,6 +130,8 @@ static void next_item(app *a)
     a->page = 0;
     if (a->item >= 0)
         start_page(a);
+    else
+        play_log(a, a->screen_on ? "-" : "off", 0, 0);
     a->dirty = true;
 }
 
@@ -203,6 +218,8 @@ static void handle_schedule(app *a)
         a->dirty = true;
         if (on)
             next_item(a);
+        else
+            play_log(a, "off", 0, 0);
     }
     if (a->screen_on && a->deck && schedule_should_interrupt(a->sched, now))
         next_item(a);
@@ -283,6 +300,10 @@ static bool app_open(app *a)
     }
     IMG_Init(IMG_INIT_PNG | IMG_INIT_JPG);
     a->wake_event = SDL_RegisterEvents(1);
+    if (a->opt.play_log && !(a->play_log = fopen(a->opt.play_log, "a"))) {
+        LOG_ERR("cannot open %s", a->opt.play_log);
+        return false;
+    }
     a->zone = tz_create(a->cfg->time_zone);
     if (!a->zone)
         return false;

@@ -13,6 +13,7 @@ typedef struct {
     bool has_now;
     int64_t now; /* --now: the wall clock at start, Unix seconds */
     int wait_ms; /* headless: how long to wait for the first fetch */
+    const char *play_log; /* append a line per slide shown, or NULL */
 } app_options;
 
 int app_run(const config *cfg, const app_options *opt);

@@ -24,6 +24,7 @@ static const char usage[] =
     "  --size WxH      screen size for the headless modes (default 1920x1080)\n"
     "  --now TIME      the wall clock at start, RFC 3339 (for tests and previews)\n"
     "  --wait SECONDS  headless: how long to wait for the first fetch (default 15)\n"
+    "  --play-log FILE append a line per slide shown (time, item id, page)\n"
     "  --version       print the version\n";
 
 typedef struct {
@@ -46,7 +47,8 @@ static bool parse_args(int argc, char **argv, args *a)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes = strcmp(o, "--config") == 0 || strcmp(o, "--window") == 0 ||
                      strcmp(o, "--snapshot") == 0 || strcmp(o, "--size") == 0 ||
-                     strcmp(o, "--now") == 0 || strcmp(o, "--wait") == 0;
+                     strcmp(o, "--now") == 0 || strcmp(o, "--wait") == 0 ||
+                     strcmp(o, "--play-log") == 0;
         if (takes && !v) {
             fprintf(stderr, "signage-player: %s needs a value\n", o);
             return false;
@@ -74,6 +76,8 @@ static bool parse_args(int argc, char **argv, args *a)
                 return false;
             }
             a->app.wait_ms = (int)s * 1000;
+        } else if (strcmp(o, "--play-log") == 0) {
+            a->app.play_log = v;
         } else if (strcmp(o, "--layout-dump") == 0) {
             a->dump = true;
         } else if (strcmp(o, "--version") == 0) {
