@@ -24,6 +24,7 @@
 #define IMAGE_PREFIX "img-"
 #define LOCAL_CHECK_MS 2000
 #define BACKOFF_BASE_MS 10000
+#define TAKEN_MAPS 3
 #define SOURCE_MAX_IMAGES 256 /* distinct image URLs per feed; more go without */
 
 /* URL as written in the feed (or config) -> file to load. */
@@ -56,8 +57,10 @@ struct source {
     unsigned seed;
     int last_code; /* what went wrong last, to log changes only */
 
-    /* App thread only (written under mu, so the worker may read it). */
-    image_map *current;
+    /* Image maps of the last TAKEN_MAPS feeds taken, newest first: the app
+     * may keep showing an older feed while it holds a newer one for the
+     * next slide boundary. Written by the app thread under mu. */
+    image_map *taken[TAKEN_MAPS];
 
     pthread_t thread;
     bool thread_started;
@@ -306,8 +309,8 @@ static bool map_has_path(const image_map *m, const char *path)
     return false;
 }
 
-/* Deletes cached images that neither the new feed nor the one on screen
- * uses, so the cache does not grow without bound. */
+/* Deletes cached images that neither the new feed nor the feeds the app
+ * took lately use, so the cache does not grow without bound. */
 static void prune_images(source *s, const image_map *fresh)
 {
     char path[1400];
@@ -315,9 +318,10 @@ static void prune_images(source *s, const image_map *fresh)
     image_map *keep = calloc(1, sizeof *keep);
     if (!keep)
         abort();
-    for (size_t i = 0; s->current && i < s->current->n; i++)
-        if (s->current->e[i].path)
-            map_add(keep, s->current->e[i].url, s->current->e[i].path);
+    for (int k = 0; k < TAKEN_MAPS; k++)
+        for (size_t i = 0; s->taken[k] && i < s->taken[k]->n; i++)
+            if (s->taken[k]->e[i].path)
+                map_add(keep, s->taken[k]->e[i].url, s->taken[k]->e[i].path);
     pthread_mutex_unlock(&s->mu);
     DIR *d = opendir(cache_dir(s->cache));
     struct dirent *de;
@@ -677,7 +681,7 @@ source *source_create_timed(const config *cfg, const source_timing *timing,
     pthread_condattr_destroy(&ca);
     open_cache(s);
     s->fetch = fetch_create();
-    s->current = collect_images(s, NULL, false); /* the logo, before any feed */
+    s->taken[0] = collect_images(s, NULL, false); /* the logo, before any feed */
     if (remote)
         load_cached_feed(s);
     else
@@ -708,7 +712,8 @@ void source_destroy(source *s)
     if (s->pending)
         feed_destroy(s->pending);
     map_free(s->pending_map);
-    map_free(s->current);
+    for (int k = 0; k < TAKEN_MAPS; k++)
+        map_free(s->taken[k]);
     fetch_destroy(s->fetch);
     cache_destroy(s->cache);
     pthread_cond_destroy(&s->cond);
@@ -721,8 +726,9 @@ feed *source_take_feed(source *s)
     pthread_mutex_lock(&s->mu);
     feed *f = s->pending;
     if (f) {
-        map_free(s->current);
-        s->current = s->pending_map;
+        map_free(s->taken[TAKEN_MAPS - 1]);
+        memmove(&s->taken[1], &s->taken[0], (TAKEN_MAPS - 1) * sizeof s->taken[0]);
+        s->taken[0] = s->pending_map;
         s->pending = NULL;
         s->pending_map = NULL;
     }
@@ -766,8 +772,12 @@ const char *source_image_path(source *s, const char *url)
 {
     if (!url || !*url)
         return NULL;
-    const image_entry *e = map_find(s->current, url);
-    return e ? e->path : NULL;
+    for (int k = 0; k < TAKEN_MAPS; k++) {
+        const image_entry *e = map_find(s->taken[k], url);
+        if (e)
+            return e->path;
+    }
+    return NULL;
 }
 
 void source_get_status(source *s, source_status *out)

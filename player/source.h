@@ -50,8 +50,10 @@ feed *source_take_feed(source *s);
 void source_wait_first(source *s, int timeout_ms);
 
 /* Path of the cached file for an image URL (item image, banner, logo) if
- * it has been downloaded, else NULL. The string lives until the next feed
- * is taken. Local paths are returned as they are. */
+ * it has been downloaded, else NULL. Answers for the images of the last
+ * three feeds taken (so the feed still on screen keeps its images while a
+ * newer one waits for a slide boundary); the string lives until the third
+ * next feed is taken. Local paths are returned as they are. */
 const char *source_image_path(source *s, const char *url);
 
 void source_get_status(source *s, source_status *out);

@@ -31,7 +31,8 @@ static int port;
 static bool server_start(int want_port)
 {
     int out[2], in[2];
-    if (pipe(out) != 0 || pipe(in) != 0) return false;
+    if (pipe(out) != 0 || pipe(in) != 0)
+        return false;
     char port_arg[16];
     snprintf(port_arg, sizeof port_arg, "%d", want_port);
     char *argv[] = {"python3",      TEST_SOURCE_DIR "/tests/http_server.py",
@@ -57,13 +58,15 @@ static bool server_start(int want_port)
     FILE *fp = fdopen(out[0], "r");
     char line[64] = "";
     bool ok = fp && fgets(line, sizeof line, fp) && sscanf(line, "PORT %d", &port) == 1;
-    if (fp) fclose(fp);
+    if (fp)
+        fclose(fp);
     return ok;
 }
 
 static void server_stop(void)
 {
-    if (server_stdin < 0) return;
+    if (server_stdin < 0)
+        return;
     close(server_stdin); /* the server exits when its stdin closes */
     server_stdin = -1;
     waitpid(server_pid, NULL, 0);
@@ -112,7 +115,8 @@ static int stat_of(fetch *f, const char *key, const char *path)
     if (get(f, "/control/stats", FETCH_KIND_JSON, NULL, NULL, &r) == FETCH_OK) {
         cJSON *j = cJSON_Parse(r.body);
         cJSON *o = cJSON_GetObjectItem(j, key);
-        if (path) o = cJSON_GetObjectItem(o, path);
+        if (path)
+            o = cJSON_GetObjectItem(o, path);
         v = cJSON_IsNumber(o) ? o->valueint : 0;
         cJSON_Delete(j);
     }
@@ -372,6 +376,12 @@ static void test_source_bad_images(fetch *f, source *s)
                fd->items[i].image);
     }
     feed_destroy(fd);
+    /* The feed taken before (still on screen in the app) keeps its image. */
+    char good[128];
+    url_for(good, sizeof good, "/img/good.png");
+    const char *kept = source_image_path(s, good);
+    struct stat sb;
+    CHECK(kept && stat(kept, &sb) == 0);
     control(f, "images=good.png,missing.png,good2.png");
     control(f, "bump=1");
     poll_once(s);
@@ -380,6 +390,20 @@ static void test_source_bad_images(fetch *f, source *s)
     CHECK(fd && source_image_path(s, fd->items[1].image) == NULL);
     CHECK(fd && source_image_path(s, fd->items[2].image) != NULL);
     feed_destroy(fd);
+
+    /* Once no recent feed uses good.png, its file is pruned. */
+    char good_path[1400];
+    const char *p = source_image_path(s, good);
+    snprintf(good_path, sizeof good_path, "%s", p ? p : "");
+    control(f, "images=good2.png");
+    for (int i = 0; i < 4; i++) {
+        control(f, "bump=1");
+        poll_once(s);
+        feed_destroy(source_take_feed(s));
+    }
+    CHECK(good_path[0] && stat(good_path, &sb) != 0);
+    CHECK(source_image_path(s, good) == NULL);
+    control(f, "images=good.png");
 }
 
 /* The server is gone: the cached feed comes at once, polls fail, and when
@@ -565,6 +589,7 @@ int main(void)
 
     char cmd[200];
     snprintf(cmd, sizeof cmd, "rm -rf %s", base);
-    if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", base);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", base);
     return test_done("test_fetch");
 }
