@@ -18,11 +18,14 @@ typedef struct fonts fonts;
  * install prefix, /usr/share/signage-player/fonts). "file.ttc#2" selects
  * face 2 of a collection. A file that does not open is logged and the
  * bundled font used instead; a missing bold face is emboldened from the
- * regular one. language (BCP 47, NULL = "zh-CN") steers the fontconfig
- * fallback. Returns NULL only when no face at all could be opened (logged).
- * Requires TTF_Init() done. fontconfig is started only when a character
- * needs a fallback; when it fails or lists no fonts, such characters are
- * drawn as boxes. Main thread only. */
+ * regular one. A character the primary face lacks is drawn with the
+ * bundled font (when a configured font is primary), else with the first
+ * font of fontconfig's sort for "sans-serif:lang=<language>" that has it
+ * (bitmap-only faces such as CBDT colour emoji skipped); the choice is
+ * cached per code point. language is BCP 47, NULL = "zh-CN". fontconfig is
+ * started only when a character needs it; when it fails or lists no fonts,
+ * such characters are boxes. Returns NULL only when no face at all could be
+ * opened (logged). Requires TTF_Init() done. Main thread only. */
 fonts *fonts_create(const char *regular, const char *bold, const char *language);
 void fonts_destroy(fonts *f);
 
@@ -37,7 +40,9 @@ int fonts_width(fonts *f, const char *utf8, size_t len, int px, bool bold);
  * a visible replacement box (a hollow square one em wide) and are logged
  * once. The surface is fonts_width() wide and fonts_height() high, with the
  * baseline fonts_ascent() from its top; every pixel has the RGB of color,
- * coverage is in alpha. NULL for empty text (or text of zero width). */
+ * coverage is in alpha. A run of Arabic or Hebrew is shaped right to left
+ * as a whole (no bidi reordering between runs). NULL for empty text (or
+ * text of zero width). */
 SDL_Surface *fonts_render(fonts *f, const char *utf8, size_t len, int px, bool bold,
                           SDL_Color color);
 
