@@ -40,11 +40,13 @@ static double cpu_ms(void)
 static char *read_file(const char *path)
 {
     FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
+    if (!fp)
+        return NULL;
     char *buf = malloc(1 << 20);
     size_t n = buf ? fread(buf, 1, (1 << 20) - 1, fp) : 0;
     fclose(fp);
-    if (buf) buf[n] = '\0';
+    if (buf)
+        buf[n] = '\0';
     return buf;
 }
 
@@ -133,7 +135,8 @@ static double cold_run(const layout_params *p, const char *title, const char *bo
 {
     double t0 = now_ms();
     fonts *f = fonts_create(NULL, NULL, "zh-CN");
-    if (!f) return -1;
+    if (!f)
+        return -1;
     *t_fonts = now_ms() - t0;
     layout_measure m = fonts_measure(f);
     layout_item_destroy(layout_item_create(p, &m, title, body));

@@ -40,6 +40,7 @@ typedef struct {
     int px;
     bool bold;
     int space_w;
+    bool split; /* split_graphemes broke a unit since this was last cleared */
     seg *segs;
     size_t n_segs, cap_segs;
 } composer;
@@ -47,7 +48,8 @@ typedef struct {
 static void *xrealloc(void *p, size_t n)
 {
     p = realloc(p, n ? n : 1);
-    if (!p) abort();
+    if (!p)
+        abort();
     return p;
 }
 
@@ -82,7 +84,8 @@ static layout_params sane(const layout_params *p)
     q.line_spacing = clampd(q.line_spacing, 1.0, 3.0, 1.5);
     q.paragraph_spacing = clampd(q.paragraph_spacing, 0.0, 3.0, 0.5);
     q.margin = clampd(q.margin, 0.0, 0.2, 0.05);
-    if (q.reading_speed <= 0) q.reading_speed = 300;
+    if (q.reading_speed <= 0)
+        q.reading_speed = 300;
     q.page_min = clampi(q.page_min, 1, 86400);
     q.page_max = clampi(q.page_max, q.page_min, 86400);
     q.duration = clampi(q.duration, 0, 86400);
@@ -136,14 +139,17 @@ layout_frame layout_frame_compute(const layout_params *p)
         f.body.h -= f.image.h + m;
         f.image.y = f.body.y + f.body.h + m;
     }
-    if (f.body.w < 1) f.body.w = 1;
-    if (f.body.h < 0) f.body.h = 0;
+    if (f.body.w < 1)
+        f.body.w = 1;
+    if (f.body.h < 0)
+        f.body.h = 0;
     return f;
 }
 
 static int measure(const composer *c, const char *s, size_t len)
 {
-    if (len == 0) return 0;
+    if (len == 0)
+        return 0;
     int w = c->m->width(c->m->ctx, s, len, c->px, c->bold);
     return w < 0 ? 0 : w;
 }
@@ -193,7 +199,9 @@ static void split_graphemes(composer *c, const char *s, size_t i)
     seg g = c->segs[i];
     size_t n;
     const size_t *gb = linebreak_graphemes(c->lb, s + g.start, g.trim - g.start, &n);
-    if (n <= 1) return;
+    if (n <= 1)
+        return;
+    c->split = true;
     size_t tail = c->n_segs - i - 1;
     for (size_t k = 1; k < n; k++)
         push_seg(c, g); /* grow by n - 1 */
@@ -223,7 +231,8 @@ static size_t take_line(const composer *c, const char *s, size_t i, int avail, i
     size_t j = i + 1;
     while (j < c->n_segs) {
         int cand = sum + spaces_w(c, &g[j - 1]) + g[j].w;
-        if (cand > avail) break;
+        if (cand > avail)
+            break;
         sum = cand;
         j++;
     }
@@ -277,13 +286,16 @@ static void balance_last_line(const composer *c, const char *s, line_vec *out,
                               size_t prev_i, size_t last_i, int prev_avail, int box_w)
 {
     layout_line *prev = &out->v[out->n - 2], *last = &out->v[out->n - 1];
-    if (count_chars(last->text) > 2 || last_i - prev_i < 2) return;
+    if (count_chars(last->text) > 2 || last_i - prev_i < 2)
+        return;
     const seg *g = c->segs;
     int prev_w = measure(c, s + g[prev_i].start, g[last_i - 2].trim - g[prev_i].start);
-    if (prev_w < prev_avail / 2) return;
+    if (prev_w < prev_avail / 2)
+        return;
     int last_w =
         measure(c, s + g[last_i - 1].start, g[c->n_segs - 1].trim - g[last_i - 1].start);
-    if (last_w > box_w) return;
+    if (last_w > box_w)
+        return;
     set_line(c, s, prev, prev_i, last_i - 1, prev_w);
     set_line(c, s, last, last_i - 1, c->n_segs, last_w);
 }
@@ -295,14 +307,16 @@ static void paragraph_lines(composer *c, const char *s, size_t a, size_t b, int 
     while (a < b && s[a] == ' ')
         a++;
     b = trim_spaces(s, a, b);
-    if (a == b) return;
+    if (a == b)
+        return;
     build_segments(c, s, a, b);
     size_t prev_i = 0, last_i = 0;
     int n = 0;
     for (size_t i = 0; i < c->n_segs; n++) {
         bool first = i == 0;
         int avail = box_w - (first ? indent : 0);
-        if (c->segs[i].w > avail) split_graphemes(c, s, i);
+        if (c->segs[i].w > avail)
+            split_graphemes(c, s, i);
         int w;
         size_t j = take_line(c, s, i, avail, &w);
         layout_line *l = push_line(out);
@@ -345,9 +359,11 @@ static size_t trim_before_ellipsis(const char *s, size_t cut)
         cut = trim_spaces(s, 0, cut);
         int32_t k = (int32_t)cut;
         UChar32 cp;
-        if (k == 0) return 0;
+        if (k == 0)
+            return 0;
         U8_PREV((const uint8_t *)s, 0, k, cp);
-        if (cp < 0 || !linebreak_no_end((uint32_t)cp)) return cut;
+        if (cp < 0 || !linebreak_no_end((uint32_t)cp))
+            return cut;
         cut = (size_t)k;
     }
 }
@@ -377,6 +393,82 @@ static void ellipsize(composer *c, layout_line *l, int box_w)
     l->justify = false;
 }
 
+/* A two-line title with lines of even length: the narrowest width that
+ * still gives two lines without breaking a unit, found by bisection (a
+ * title is short: about ten layouts of a few segments, cached widths). */
+static void balance_title(composer *c, const char *title, line_vec *v, int box_w)
+{
+    size_t len = strlen(title);
+    int lo = box_w / 2, hi = box_w;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        line_vec t = {0};
+        c->split = false;
+        text_lines(c, title, len, mid, 0, false, &t);
+        bool fits = t.n <= 2 && !c->split;
+        free_lines(t.v, t.n);
+        free(t.v);
+        if (fits)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    if (hi == box_w)
+        return;
+    free_lines(v->v, v->n);
+    v->n = 0;
+    text_lines(c, title, len, hi, 0, false, v);
+}
+
+/* Sets v to two title lines: title[0..end1) and title[start2..len). */
+static void set_two_lines(const char *title, line_vec *v, size_t end1, size_t start2,
+                          int w1, int w2)
+{
+    size_t len = strlen(title);
+    free_lines(v->v, v->n);
+    v->n = 0;
+    layout_line *l = push_line(v);
+    l->text = xstrndup(title, end1);
+    l->width = w1;
+    l->para_start = true;
+    l->space_after = true;
+    l = push_line(v);
+    l->text = xstrndup(title + start2, len - start2);
+    l->width = w2;
+    l->offset = start2;
+    l->para_end = true;
+}
+
+/* Titles put spaces between phrases ("园岭街道 聚焦… 塑造…"): a break at one
+ * reads better than the most even break inside a word, when both lines fit
+ * and the shorter is at least a third of the longer. */
+static bool title_space_break(composer *c, const char *title, line_vec *v, int box_w)
+{
+    size_t len = strlen(title), n, best_at = 0, best_end = 0;
+    if (memchr(title, '\n', len))
+        return false;
+    const size_t *opp = linebreak_find(c->lb, title, len, LINEBREAK_TAILORED, &n);
+    int best = box_w + 1, w1 = 0, w2 = 0;
+    for (size_t k = 0; k + 1 < n; k++) {
+        size_t p = opp[k], end = trim_spaces(title, 0, p);
+        if (end == p || end == 0)
+            continue;
+        int a = measure(c, title, end), b = measure(c, title + p, len - p);
+        int lo = a < b ? a : b, hi = a < b ? b : a;
+        if (hi < best && lo * 3 >= hi) {
+            best = hi;
+            best_at = p;
+            best_end = end;
+            w1 = a;
+            w2 = b;
+        }
+    }
+    if (best > box_w)
+        return false;
+    set_two_lines(title, v, best_end, best_at, w1, w2);
+    return true;
+}
+
 /* Title lines at the largest size from start down to 70% that needs at most
  * two lines; at 70% a longer title is cut after line 2 with "…". */
 static void layout_title(layout_item *it, composer *c, const char *title, int start_px)
@@ -384,16 +476,22 @@ static void layout_title(layout_item *it, composer *c, const char *title, int st
     size_t len = strlen(title);
     int step = (int)lround(start_px * TITLE_SHRINK_STEP), floor_px;
     floor_px = (int)ceil(start_px * TITLE_FLOOR);
-    if (step < 1) step = 1;
+    if (step < 1)
+        step = 1;
     line_vec v = {0};
     for (int px = start_px;; px = px - step < floor_px ? floor_px : px - step) {
         set_size(c, px, true);
         free_lines(v.v, v.n);
         v.n = 0;
+        c->split = false;
         text_lines(c, title, len, it->frame.title.w, 0, false, &v);
-        if (v.n <= 2 || px == floor_px) break;
+        if (v.n <= 2 || px == floor_px)
+            break;
     }
-    if (v.n > 2) ellipsize(c, &v.v[1], it->frame.title.w);
+    if (v.n == 2 && !c->split && !title_space_break(c, title, &v, it->frame.title.w))
+        balance_title(c, title, &v, it->frame.title.w);
+    if (v.n > 2)
+        ellipsize(c, &v.v[1], it->frame.title.w);
     it->n_title_lines = v.n > 2 ? 2 : v.n;
     for (int i = 0; i < it->n_title_lines; i++)
         it->title_lines[i] = v.v[i];
@@ -409,7 +507,8 @@ static void shrink_title_box(layout_item *it)
     layout_frame *f = &it->frame;
     int used = it->n_title_lines * it->title_line_h;
     int spare = f->title.h - used;
-    if (spare <= 0) return;
+    if (spare <= 0)
+        return;
     bool side_image = f->image.w > 0 && f->image.y == f->body.y;
     f->title.h = used;
     f->body.y -= spare;
@@ -433,15 +532,19 @@ static int line_cost(const layout_item *it, int first, int k)
 static int avoid_widow_orphan(const layout_item *it, int first, int end)
 {
     const layout_line *l = it->lines;
-    if (end >= it->n_lines) return end;
-    if (l[end].para_end && !l[end].para_start && end - 1 > first) end--;
-    if (l[end - 1].para_start && !l[end - 1].para_end && end - 1 > first) end--;
+    if (end >= it->n_lines)
+        return end;
+    if (l[end].para_end && !l[end].para_start && end - 1 > first)
+        end--;
+    if (l[end - 1].para_start && !l[end - 1].para_end && end - 1 > first)
+        end--;
     return end;
 }
 
 static int page_seconds(const layout_params *q, int chars)
 {
-    if (q->duration > 0) return q->duration;
+    if (q->duration > 0)
+        return q->duration;
     long s = ((long)chars * 60 + q->reading_speed - 1) / q->reading_speed;
     return (int)(s < q->page_min ? q->page_min : s > q->page_max ? q->page_max : s);
 }
@@ -456,7 +559,8 @@ static void paginate(layout_item *it, const layout_params *q)
         int end = first, used = 0;
         while (end < it->n_lines) {
             int cost = line_cost(it, first, end);
-            if (end > first && used + cost > it->frame.body.h) break;
+            if (end > first && used + cost > it->frame.body.h)
+                break;
             used += cost;
             end++;
         }
@@ -476,7 +580,8 @@ static void paginate(layout_item *it, const layout_params *q)
 static size_t body_len(const char *body)
 {
     size_t len = strlen(body);
-    if (len <= LAYOUT_MAX_TEXT) return len;
+    if (len <= LAYOUT_MAX_TEXT)
+        return len;
     LOG_WARN("body of %zu bytes cut to %u", len, LAYOUT_MAX_TEXT);
     len = LAYOUT_MAX_TEXT;
     while (len > 0 && ((unsigned char)body[len] & 0xC0) == 0x80)
@@ -489,7 +594,8 @@ layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
 {
     layout_params q = sane(p);
     layout_item *it = calloc(1, sizeof *it);
-    if (!it) abort();
+    if (!it)
+        abort();
     int side = short_side(&q);
     it->frame = layout_frame_compute(&q);
     composer c = {.m = m, .lb = linebreak_create(q.language)};
@@ -516,7 +622,8 @@ layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
 
 void layout_item_destroy(layout_item *it)
 {
-    if (!it) return;
+    if (!it)
+        return;
     free_lines(it->title_lines, it->n_title_lines);
     free_lines(it->lines, it->n_lines);
     free(it->lines);

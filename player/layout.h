@@ -85,6 +85,8 @@ layout_frame layout_frame_compute(const layout_params *p);
  * Invalid UTF-8 gives no crash, only odd breaks.
  * - Title: bold, title_size; if it needs more than two lines the size
  *   shrinks in steps of 5% down to 70%, then line 2 is cut and ends "…".
+ *   Two title lines break at a space between phrases when both fit and the
+ *   shorter is a third of the longer, else they are made of even length.
  *   it->frame is the slide's frame with the title box shrunk to the lines
  *   actually used and the body (and a side image) grown by the same amount.
  * - Body: '\n' separates paragraphs (empty ones are skipped); lines follow

@@ -44,7 +44,8 @@ struct linebreak {
 static void *xrealloc(void *p, size_t n)
 {
     p = realloc(p, n ? n : 1);
-    if (!p) abort();
+    if (!p)
+        abort();
     return p;
 }
 
@@ -59,7 +60,8 @@ static void push(size_t **arr, size_t *n, size_t *cap, size_t v)
 
 static void locale_for(const char *language, char *out, size_t cap)
 {
-    if (!language || !*language || strlen(language) >= LANG_MAX) language = "zh";
+    if (!language || !*language || strlen(language) >= LANG_MAX)
+        language = "zh";
     UErrorCode err = U_ZERO_ERROR;
     int32_t parsed = 0;
     uloc_forLanguageTag(language, out, (int32_t)cap, &parsed, &err);
@@ -70,12 +72,14 @@ static void locale_for(const char *language, char *out, size_t cap)
 linebreak *linebreak_create(const char *language)
 {
     linebreak *lb = calloc(1, sizeof *lb);
-    if (!lb) abort();
+    if (!lb)
+        abort();
     char loc[ULOC_FULLNAME_CAPACITY];
     locale_for(language, loc, sizeof loc);
     UErrorCode err = U_ZERO_ERROR;
     lb->line = ubrk_open(UBRK_LINE, loc, NULL, 0, &err);
-    if (U_SUCCESS(err)) lb->chars = ubrk_open(UBRK_CHARACTER, loc, NULL, 0, &err);
+    if (U_SUCCESS(err))
+        lb->chars = ubrk_open(UBRK_CHARACTER, loc, NULL, 0, &err);
     if (U_FAILURE(err)) {
         LOG_ERR("ICU break iterator for \"%s\": %s; breaking between characters", loc,
                 u_errorName(err));
@@ -88,7 +92,8 @@ linebreak *linebreak_create(const char *language)
 
 void linebreak_destroy(linebreak *lb)
 {
-    if (!lb) return;
+    if (!lb)
+        return;
     ubrk_close(lb->line);
     ubrk_close(lb->chars);
     utext_close(lb->ut);
@@ -124,9 +129,11 @@ static void fallback_breaks(const char *s, size_t len, size_t **arr, size_t *n,
     size_t i = 0;
     while (i < len) {
         next_cp(s, len, &i);
-        if (i < len && (spaces_too || s[i] != ' ')) push(arr, n, cap, i);
+        if (i < len && (spaces_too || s[i] != ' '))
+            push(arr, n, cap, i);
     }
-    if (len) push(arr, n, cap, len);
+    if (len)
+        push(arr, n, cap, len);
 }
 
 /* Runs the iterator over text, collecting boundaries after 0. */
@@ -135,15 +142,18 @@ static bool icu_breaks(linebreak *lb, UBreakIterator *bi, const char *s, size_t 
 {
     UErrorCode err = U_ZERO_ERROR;
     lb->ut = utext_openUTF8(lb->ut, s, (int64_t)len, &err);
-    if (U_SUCCESS(err)) ubrk_setUText(bi, lb->ut, &err);
+    if (U_SUCCESS(err))
+        ubrk_setUText(bi, lb->ut, &err);
     if (U_FAILURE(err)) {
         LOG_ERR("ICU cannot take the text: %s", u_errorName(err));
         return false;
     }
     ubrk_first(bi);
     for (int32_t p = ubrk_next(bi); p != UBRK_DONE; p = ubrk_next(bi))
-        if (p > 0 && (size_t)p <= len) push(arr, n, cap, (size_t)p);
-    if (*n == 0 || (*arr)[*n - 1] != len) push(arr, n, cap, len);
+        if (p > 0 && (size_t)p <= len)
+            push(arr, n, cap, (size_t)p);
+    if (*n == 0 || (*arr)[*n - 1] != len)
+        push(arr, n, cap, len);
     return true;
 }
 
@@ -195,7 +205,8 @@ static bool breaks_kinsoku(const char *s, size_t len, size_t p)
 {
     size_t i = p;
     uint32_t after = next_cp(s, len, &i);
-    if (linebreak_no_start(after)) return true;
+    if (linebreak_no_start(after))
+        return true;
     i = p;
     while (i > 0 && s[i - 1] == ' ')
         i--;
@@ -206,12 +217,15 @@ static bool breaks_kinsoku(const char *s, size_t len, size_t p)
 static bool breaks_unit(const char *s, size_t len, size_t p)
 {
     size_t i = p;
-    if (!linebreak_is_unit(next_cp(s, len, &i))) return false;
+    if (!linebreak_is_unit(next_cp(s, len, &i)))
+        return false;
     i = p;
     for (int k = 1; i > 0; k++) {
         uint32_t c = prev_cp(s, &i);
-        if (u_isdigit((UChar32)c)) return true;
-        if (k >= LINEBREAK_UNIT_CHAIN || !linebreak_is_unit(c)) return false;
+        if (u_isdigit((UChar32)c))
+            return true;
+        if (k >= LINEBREAK_UNIT_CHAIN || !linebreak_is_unit(c))
+            return false;
     }
     return false;
 }
@@ -224,10 +238,13 @@ static bool ascii_graphic(char c)
 static bool is_url_run(const char *s, size_t a, size_t b)
 {
     size_t n = b - a;
-    if (n >= 4 && strncasecmp(s + a, "www.", 4) == 0) return true;
+    if (n >= 4 && strncasecmp(s + a, "www.", 4) == 0)
+        return true;
     for (size_t i = a; i < b; i++) {
-        if (s[i] == '@' && i > a && i + 1 < b) return true;
-        if (s[i] == ':' && i + 2 < b && s[i + 1] == '/' && s[i + 2] == '/') return true;
+        if (s[i] == '@' && i > a && i + 1 < b)
+            return true;
+        if (s[i] == ':' && i + 2 < b && s[i + 1] == '/' && s[i + 2] == '/')
+            return true;
     }
     return false;
 }
@@ -259,7 +276,8 @@ static void tailor(linebreak *lb, const char *s, size_t len)
         size_t p = lb->pos[k];
         bool drop = p < len && (breaks_kinsoku(s, len, p) || breaks_unit(s, len, p) ||
                                 inside_url(s, len, p, &run_a, &run_b, &run_url));
-        if (!drop) lb->pos[kept++] = p;
+        if (!drop)
+            lb->pos[kept++] = p;
     }
     lb->n_pos = kept;
 }
@@ -276,7 +294,8 @@ const size_t *linebreak_find(linebreak *lb, const char *text, size_t len,
             lb->n_pos = 0;
             fallback_breaks(text, len, &lb->pos, &lb->n_pos, &lb->cap_pos, false);
         }
-        if (mode == LINEBREAK_TAILORED) tailor(lb, text, len);
+        if (mode == LINEBREAK_TAILORED)
+            tailor(lb, text, len);
     }
     *n = lb->n_pos;
     return lb->pos;
@@ -285,7 +304,8 @@ const size_t *linebreak_find(linebreak *lb, const char *text, size_t len,
 const size_t *linebreak_graphemes(linebreak *lb, const char *text, size_t len, size_t *n)
 {
     lb->n_gr = 0;
-    if (len > INT32_MAX) len = INT32_MAX;
+    if (len > INT32_MAX)
+        len = INT32_MAX;
     if (len > 0 && (!lb->chars || !icu_breaks(lb, lb->chars, text, len, &lb->gr,
                                               &lb->n_gr, &lb->cap_gr))) {
         lb->n_gr = 0;

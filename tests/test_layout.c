@@ -67,7 +67,8 @@ static void add(strvec *sv, char *s)
     if (sv->n == sv->cap) {
         sv->cap = sv->cap ? sv->cap * 2 : 64;
         sv->v = realloc(sv->v, (size_t)sv->cap * sizeof *sv->v);
-        if (!sv->v) abort();
+        if (!sv->v)
+            abort();
     }
     sv->v[sv->n++] = s;
 }
@@ -90,7 +91,8 @@ static void add_paragraphs(strvec *sv, const char *raw)
 static char *article_body(void)
 {
     char *raw = test_read_file(TEST_SHARED_DIR "/content/yuanling-2024-06-28.txt", NULL);
-    if (!raw) return NULL;
+    if (!raw)
+        return NULL;
     char *p = raw;
     for (int line = 1; line < 5 && p; line++) {
         p = strchr(p, '\n');
@@ -212,7 +214,8 @@ problem(check_result *r, const char *fmt, ...)
 
 static void check_add(check_result *total, const check_result *r)
 {
-    if (r->problems && !total->problems) memcpy(total->first, r->first, sizeof r->first);
+    if (r->problems && !total->problems)
+        memcpy(total->first, r->first, sizeof r->first);
     total->lines += r->lines;
     total->pages += r->pages;
     total->emergency_breaks += r->emergency_breaks;
@@ -224,7 +227,8 @@ static uint32_t first_cp(const char *s)
     const unsigned char *u = (const unsigned char *)s;
     uint32_t c = u[0];
     size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    if (len > 1) c &= 0x3F >> (len - 1);
+    if (len > 1)
+        c &= 0x3F >> (len - 1);
     for (size_t i = 1; i < len && u[i]; i++)
         c = (c << 6) | (u[i] & 0x3F);
     return c;
@@ -258,13 +262,15 @@ static void check_frame(const layout_frame *f, const layout_params *p, check_res
     if (f->image.w > 0 && f->image.x < f->body.x + f->body.w &&
         f->image.y < f->body.y + f->body.h)
         problem(r, "image box overlaps the body");
-    if (f->body.h < 3 * 20) problem(r, "body box only %d high", f->body.h);
+    if (f->body.h < 3 * 20)
+        problem(r, "body box only %d high", f->body.h);
 }
 
 static bool has_opp(const size_t *b, size_t n, size_t p)
 {
     for (size_t i = 0; i < n; i++)
-        if (b[i] == p) return true;
+        if (b[i] == p)
+            return true;
     return false;
 }
 
@@ -310,7 +316,8 @@ static int check_paragraph(const layout_item *it, const layout_params *p,
     for (; k < it->n_lines; k++) {
         const layout_line *l = &it->lines[k];
         size_t tl = strlen(l->text);
-        if (l->para_start != (k == li)) problem(r, "line %d: para_start wrong", k);
+        if (l->para_start != (k == li))
+            problem(r, "line %d: para_start wrong", k);
         if (tl == 0 || l->text[0] == ' ' || l->text[tl - 1] == ' ')
             problem(r, "line %d: empty or space at an end", k);
         if (l->offset < a || l->offset + tl > b || memcmp(body + l->offset, l->text, tl))
@@ -318,7 +325,8 @@ static int check_paragraph(const layout_item *it, const layout_params *p,
         if (jl + tl + l->space_after <= len) {
             memcpy(joined + jl, l->text, tl);
             jl += tl;
-            if (l->space_after) joined[jl++] = ' ';
+            if (l->space_after)
+                joined[jl++] = ' ';
         } else {
             jl = len + 1; /* too long: lost nothing, duplicated something */
         }
@@ -352,7 +360,8 @@ static int check_paragraph(const layout_item *it, const layout_params *p,
                 }
             }
         }
-        if (l->para_end) break;
+        if (l->para_end)
+            break;
     }
     if (jl != len || memcmp(joined, para, len) != 0)
         problem(r, "paragraph at byte %zu: lines joined differ from it", a);
@@ -365,7 +374,8 @@ static int check_paragraph(const layout_item *it, const layout_params *p,
 static void check_pages(const layout_item *it, const layout_params *p, check_result *r)
 {
     int next = 0;
-    if (it->n_pages < 1) problem(r, "no page");
+    if (it->n_pages < 1)
+        problem(r, "no page");
     for (int i = 0; i < it->n_pages; i++) {
         const layout_page *pg = &it->pages[i];
         if (pg->first != next || (pg->count < 1 && it->n_lines > 0))
@@ -399,7 +409,8 @@ static void check_pages(const layout_item *it, const layout_params *p, check_res
         }
         next = pg->first + pg->count;
     }
-    if (next != it->n_lines) problem(r, "pages cover %d of %d lines", next, it->n_lines);
+    if (next != it->n_lines)
+        problem(r, "pages cover %d of %d lines", next, it->n_lines);
     r->pages += it->n_pages;
 }
 
@@ -423,7 +434,8 @@ static void check_title(const layout_item *it, const layout_measure *m, const ch
         if (!l->ellipsis && jl + n + 1 <= tl + 1) {
             memcpy(joined + jl, l->text, n);
             jl += n;
-            if (l->space_after) joined[jl++] = ' ';
+            if (l->space_after)
+                joined[jl++] = ' ';
         }
     }
     if (!cut && (jl != tl || memcmp(joined, title, tl) != 0))
@@ -444,7 +456,8 @@ static check_result check_item(const layout_item *it, const layout_params *p,
     while (a < len) {
         const char *nl = memchr(body + a, '\n', len - a);
         size_t b = nl ? (size_t)(nl - body) : len;
-        if (b > a) li = check_paragraph(it, p, m, lb, body, a, b, li, &r);
+        if (b > a)
+            li = check_paragraph(it, p, m, lb, body, a, b, li, &r);
         a = b + 1;
     }
     if (li != it->n_lines)
@@ -474,7 +487,8 @@ static char *repeat(const char *s, int n)
 {
     size_t len = strlen(s);
     char *out = malloc(len * (size_t)n + 1);
-    if (!out) abort();
+    if (!out)
+        abort();
     for (int i = 0; i < n; i++)
         memcpy(out + len * (size_t)i, s, len);
     out[len * (size_t)n] = '\0';
@@ -485,7 +499,8 @@ static char *concat3(const char *a, const char *b, const char *c)
 {
     size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
     char *out = malloc(la + lb + lc + 1);
-    if (!out) abort();
+    if (!out)
+        abort();
     memcpy(out, a, la);
     memcpy(out + la, b, lb);
     memcpy(out + la + lb, c, lc + 1);
@@ -583,6 +598,28 @@ static void test_title(void)
     CHECK(!it->title_lines[1].ellipsis);
     layout_item_destroy(it);
     free(title);
+
+    /* A little over one line: two lines of even length, not one and a bit. */
+    title = repeat("标", cpl + 3);
+    it = layout_item_create(&p, &m, title, "");
+    CHECKF(it->n_title_lines == 2 && it->title_px == start &&
+               abs(it->title_lines[0].width - it->title_lines[1].width) <= start,
+           "title lines %d and %d px wide", it->title_lines[0].width,
+           it->n_title_lines > 1 ? it->title_lines[1].width : -1);
+    layout_item_destroy(it);
+    free(title);
+
+    /* Phrases separated by spaces: the break goes at a space. */
+    char *part1 = repeat("园", cpl / 2 + 2), *part2 = repeat("岭", cpl / 2 + 4);
+    char *with_space = concat3(part1, " 岭", part2);
+    it = layout_item_create(&p, &m, with_space, "");
+    CHECK(it->n_title_lines == 2 && strcmp(it->title_lines[0].text, part1) == 0 &&
+          it->title_lines[0].space_after &&
+          it->title_lines[1].offset == strlen(part1) + 1);
+    layout_item_destroy(it);
+    free(with_space);
+    free(part1);
+    free(part2);
 
     /* Far too long: 70% and an ellipsis on line 2. */
     title = repeat("长", cpl * 5);
@@ -692,7 +729,8 @@ static void test_corpus(const strvec *paras, int n_article)
             /* Items of 1..6 consecutive paragraphs. */
             for (int i = 0; i < paras->n;) {
                 int take = 1 + (int)rnd(6);
-                if (i + take > paras->n) take = paras->n - i;
+                if (i + take > paras->n)
+                    take = paras->n - i;
                 size_t len = 0;
                 for (int k = 0; k < take; k++)
                     len += strlen(paras->v[i + k]) + 1;
@@ -700,7 +738,8 @@ static void test_corpus(const strvec *paras, int n_article)
                 body[0] = '\0';
                 for (int k = 0; k < take; k++) {
                     strcat(body, paras->v[i + k]);
-                    if (k + 1 < take) strcat(body, "\n");
+                    if (k + 1 < take)
+                        strcat(body, "\n");
                 }
                 const char *title = PICK(titles);
                 layout_item *it = layout_item_create(&p, &m, title, body);
@@ -750,7 +789,8 @@ static int missing_glyphs(fonts *f, const char *s)
     while (*s) {
         uint32_t c = first_cp(s);
         if (!fonts_has_glyph(f, c)) {
-            if (missing++ == 0) fprintf(stderr, "no glyph for U+%04X\n", (unsigned)c);
+            if (missing++ == 0)
+                fprintf(stderr, "no glyph for U+%04X\n", (unsigned)c);
         }
         s++;
         while (((unsigned char)*s & 0xC0) == 0x80)
@@ -813,12 +853,14 @@ int main(void)
     strvec paras = {0};
     char *article = article_body();
     CHECKF(article != NULL, "article missing");
-    if (article) add_paragraphs(&paras, article);
+    if (article)
+        add_paragraphs(&paras, article);
     int n_article = paras.n;
     CHECKF(n_article >= 20, "%d article paragraphs", n_article);
     char *written = test_read_file(TEST_DATA_DIR "/layout/paragraphs.txt", NULL);
     CHECKF(written != NULL, "tests/data/layout/paragraphs.txt missing");
-    if (written) add_paragraphs(&paras, written);
+    if (written)
+        add_paragraphs(&paras, written);
     free(written);
     int n_real = paras.n;
     CHECKF(n_real >= n_article + 20, "%d written paragraphs", n_real - n_article);

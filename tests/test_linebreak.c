@@ -47,7 +47,8 @@ static bool parse_case(const char *line, char *text, size_t *len, size_t *want,
     bool any = false;
     while (*p && *p != '#' && *p != '\n') {
         if (strncmp(p, "\xC3\xB7", 2) == 0) { /* ÷ */
-            if (*len > 0) want[(*n_want)++] = *len;
+            if (*len > 0)
+                want[(*n_want)++] = *len;
             p += 2;
         } else if (strncmp(p, "\xC3\x97", 2) == 0) { /* × */
             p += 2;
@@ -97,7 +98,8 @@ static void test_unicode_file(void)
 static bool has_break(const size_t *b, size_t n, size_t p)
 {
     for (size_t i = 0; i < n; i++)
-        if (b[i] == p) return true;
+        if (b[i] == p)
+            return true;
     return false;
 }
 
@@ -106,11 +108,13 @@ static bool kept_whole(linebreak *lb, linebreak_mode mode, const char *s,
                        const char *word)
 {
     const char *at = strstr(s, word);
-    if (!at) return false;
+    if (!at)
+        return false;
     size_t n, a = (size_t)(at - s), b = a + strlen(word);
     const size_t *br = linebreak_find(lb, s, strlen(s), mode, &n);
     for (size_t i = 0; i < n; i++)
-        if (br[i] > a && br[i] < b) return false;
+        if (br[i] > a && br[i] < b)
+            return false;
     return true;
 }
 
@@ -151,7 +155,8 @@ static uint32_t decode(const char **p)
     const unsigned char *s = (const unsigned char *)*p;
     uint32_t c = s[0];
     size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    if (len > 1) c &= 0x3F >> (len - 1);
+    if (len > 1)
+        c &= 0x3F >> (len - 1);
     for (size_t i = 1; i < len; i++)
         c = (c << 6) | (s[i] & 0x3F);
     *p += len;
@@ -246,7 +251,8 @@ static void test_random_invariants(void)
         bool ok = n >= 1 && br[n - 1] == len;
         for (size_t i = 0; i < n && ok; i++) {
             ok = (i == 0 || br[i] > br[i - 1]) && has_break(icu_copy, n_icu, br[i]);
-            if (!ok || br[i] == len) continue;
+            if (!ok || br[i] == len)
+                continue;
             const char *after = text + br[i];
             ok = !linebreak_no_start(decode(&after));
             size_t e = br[i];
@@ -260,7 +266,8 @@ static void test_random_invariants(void)
                 ok = ok && !linebreak_no_end(decode(&q));
             }
         }
-        if (!ok && bad++ < 5) fprintf(stderr, "bad breaks in: %.*s\n", (int)len, text);
+        if (!ok && bad++ < 5)
+            fprintf(stderr, "bad breaks in: %.*s\n", (int)len, text);
     }
     CHECKF(bad == 0, "%d random strings with bad breaks", bad);
     linebreak_destroy(lb);
