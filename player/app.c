@@ -77,7 +77,8 @@ static bool open_window(app *a)
         return false;
     }
     a->r = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_ACCELERATED);
-    if (!a->r) a->r = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+    if (!a->r)
+        a->r = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
     if (!a->r) {
         LOG_ERR("renderer: %s", SDL_GetError());
         return false;
@@ -126,7 +127,7 @@ static void swap_in_pending(app *a)
 /* The next item from the schedule, first page; or the idle slide. */
 static void next_item(app *a)
 {
-    a->item = a->deck ? schedule_next(a->sched, wall_now(a)) : -1;
+    a->item = a->deck && a->screen_on ? schedule_next(a->sched, wall_now(a)) : -1;
     a->page = 0;
     if (a->item >= 0)
         start_page(a);
@@ -191,11 +192,12 @@ static bool has_open_urgent(const app *a, const feed *f)
     return false;
 }
 
-static void handle_source(app *a)
+/* Takes a new feed from the source; true when there was one. */
+static bool handle_source(app *a)
 {
     feed *f = source_take_feed(a->src);
     if (!f)
-        return;
+        return false;
     feed_destroy(a->pending);
     a->pending = f;
     /* Nothing on screen: show it now rather than at a page boundary. An
@@ -204,6 +206,7 @@ static void handle_source(app *a)
         swap_in_pending(a);
         next_item(a);
     }
+    return true;
 }
 
 static void handle_schedule(app *a)
@@ -215,11 +218,7 @@ static void handle_schedule(app *a)
         a->screen_on = on;
         power_run(on ? a->cfg->display_on_cmd : a->cfg->display_off_cmd, on);
         LOG_INFO("screen %s", on ? "on" : "off (outside screen hours)");
-        a->dirty = true;
-        if (on)
-            next_item(a);
-        else
-            play_log(a, "off", 0, 0);
+        next_item(a); /* off: the idle state, logged as "off" */
     }
     if (a->screen_on && a->deck && schedule_should_interrupt(a->sched, now))
         next_item(a);
@@ -317,12 +316,17 @@ static bool app_open(app *a)
     for (int d = 0; d < 7; d++)
         sp.screen_hours[d] = (feed_window){a->cfg->hours[d].from, a->cfg->hours[d].to};
     a->sched = schedule_create(&sp);
-    a->screen_on = schedule_screen_on(a->sched, wall_now(a));
-    if (!open_window(a)) return false;
+    /* On until the first handle_schedule says otherwise: outside screen
+     * hours at start, the display off command then runs. */
+    a->screen_on = true;
+    if (!open_window(a))
+        return false;
     a->src = source_create(a->cfg, wake_loop, a);
-    if (!a->src) return false;
+    if (!a->src)
+        return false;
     a->media = media_create(a->cfg, a->src);
-    if (!a->media) return false;
+    if (!a->media)
+        return false;
     a->rd = render_create(a->r, media_fonts(a->media), a->cfg);
     return true;
 }
@@ -336,8 +340,10 @@ static void app_close(app *a)
     render_destroy(a->rd);
     media_destroy(a->media);
     source_destroy(a->src);
-    if (a->r) SDL_DestroyRenderer(a->r);
-    if (a->win) SDL_DestroyWindow(a->win);
+    if (a->r)
+        SDL_DestroyRenderer(a->r);
+    if (a->win)
+        SDL_DestroyWindow(a->win);
     IMG_Quit();
     TTF_Quit();
     SDL_Quit();
@@ -346,14 +352,17 @@ static void app_close(app *a)
 int app_run(const config *cfg, const app_options *opt)
 {
     app a = {.cfg = cfg, .opt = *opt, .item = -1, .shown_minute = -1, .dirty = true};
-    if (opt->has_now) a.wall_offset = opt->now - (int64_t)time(NULL);
+    if (opt->has_now)
+        a.wall_offset = opt->now - (int64_t)time(NULL);
     bool ok = app_open(&a);
     while (ok && !a.quit) {
-        handle_source(&a);
         handle_schedule(&a);
+        if (handle_source(&a))
+            handle_schedule(&a); /* an urgent item in it may wake the screen */
         handle_slide(&a);
         handle_clock(&a);
-        if (a.dirty) draw(&a);
+        if (a.dirty)
+            draw(&a);
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, wait_ms(&a))) {
             do

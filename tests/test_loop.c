@@ -1,0 +1,223 @@
+/* The interactive loop, run for real: the player binary with SDL's dummy
+ * video driver, short page times and --play-log, stopped with SIGTERM. The
+ * play log shows what the loop put on screen and when. */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "test.h"
+
+static const char *player;
+static char tmp[256];
+
+typedef struct {
+    long long wall;
+    unsigned long long mono;
+    char id[128];
+    int page, pages;
+} play;
+
+static void write_file(const char *path, const char *text)
+{
+    char part[600];
+    snprintf(part, sizeof part, "%s.part", path);
+    FILE *fp = fopen(part, "w");
+    CHECK(fp != NULL);
+    if (!fp)
+        return;
+    fputs(text, fp);
+    fclose(fp);
+    CHECK(rename(part, path) == 0);
+}
+
+static pid_t start(const char *ini, const char *log)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        setenv("SDL_VIDEODRIVER", "dummy", 1);
+        freopen("/dev/null", "w", stdout);
+        execl(player, player, "--config", ini, "--window", "640x360", "--play-log", log,
+              (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* SIGTERM, then the exit status (must be a clean 0). */
+static int stop(pid_t pid)
+{
+    kill(pid, SIGTERM);
+    int st;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int read_log(const char *path, play *out, int max)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return 0;
+    int n = 0;
+    while (n < max && fscanf(fp, "%lld %llu %127s %d/%d", &out[n].wall, &out[n].mono,
+                             out[n].id, &out[n].page, &out[n].pages) == 5)
+        n++;
+    fclose(fp);
+    return n;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static const char *feed_head = "{\"version\":\"https://jsonfeed.org/version/1.1\","
+                               "\"title\":\"t\",\"items\":[";
+
+/* Items rotate, pages advance on time, SIGTERM quits cleanly. */
+static void test_rotation(void)
+{
+    char ini[512], feedp[512], log[512], text[2048];
+    snprintf(ini, sizeof ini, "%s/rot.ini", tmp);
+    snprintf(feedp, sizeof feedp, "%s/rot.json", tmp);
+    snprintf(log, sizeof log, "%s/rot.log", tmp);
+    snprintf(text, sizeof text,
+             "%s{\"id\":\"a\",\"title\":\"甲\",\"content_text\":\"第一条\"},"
+             "{\"id\":\"b\",\"title\":\"乙\",\"content_text\":\"第二条\"},"
+             "{\"id\":\"c\",\"title\":\"丙\",\"content_text\":\"第三条\"}]}",
+             feed_head);
+    write_file(feedp, text);
+    snprintf(text, sizeof text,
+             "[player]\nfeed = %s\ncache_dir = %s/cache\n[timing]\npage_min = "
+             "1\npage_max = 1\n",
+             feedp, tmp);
+    write_file(ini, text);
+    pid_t pid = start(ini, log);
+    sleep_ms(4500);
+    CHECK(stop(pid) == 0);
+    play p[64];
+    int n = read_log(log, p, 64);
+    CHECKF(n >= 4 && n <= 6, "%d slides in 4.5 s at 1 s a page", n);
+    for (int i = 1; i < n; i++) {
+        CHECKF(strcmp(p[i].id, p[i - 1].id) != 0, "slide %d repeats %s", i, p[i].id);
+        unsigned long long gap = p[i].mono - p[i - 1].mono;
+        CHECKF(gap >= 950 && gap < 2500, "slide %d after %llu ms", i, gap);
+    }
+}
+
+/* A changed local feed with an urgent item: the urgent notice takes the
+ * screen at the next check and holds it. */
+static void test_urgent_reload(void)
+{
+    char ini[512], feedp[512], log[512], text[2048];
+    snprintf(ini, sizeof ini, "%s/urg.ini", tmp);
+    snprintf(feedp, sizeof feedp, "%s/urg.json", tmp);
+    snprintf(log, sizeof log, "%s/urg.log", tmp);
+    snprintf(text, sizeof text,
+             "%s{\"id\":\"a\",\"title\":\"甲\",\"content_text\":\"第一条\"},"
+             "{\"id\":\"b\",\"title\":\"乙\",\"content_text\":\"第二条\"}]}",
+             feed_head);
+    write_file(feedp, text);
+    snprintf(text, sizeof text,
+             "[player]\nfeed = %s\ncache_dir = %s/cache\n[timing]\npage_min = "
+             "3\npage_max = 3\n"
+             "[fetch]\npoll_interval = 5\n",
+             feedp, tmp);
+    write_file(ini, text);
+    pid_t pid = start(ini, log);
+    sleep_ms(1200);
+    snprintf(text, sizeof text,
+             "%s{\"id\":\"a\",\"title\":\"甲\",\"content_text\":\"第一条\"},"
+             "{\"id\":\"b\",\"title\":\"乙\",\"content_text\":\"第二条\"},"
+             "{\"id\":\"water\",\"title\":\"紧急停水通知\",\"content_text\":\"今日停水\","
+             "\"_signage\":{\"priority\":\"urgent\"}}]}",
+             feed_head);
+    write_file(feedp, text);
+    sleep_ms(7000);
+    CHECK(stop(pid) == 0);
+    play p[64];
+    int n = read_log(log, p, 64);
+    int first = -1;
+    for (int i = 0; i < n; i++)
+        if (strcmp(p[i].id, "water") == 0 && first < 0)
+            first = i;
+    CHECKF(first > 0, "the urgent item never showed (%d slides)", n);
+    if (first > 0) {
+        /* It interrupted the 3 s page: shown well before that page's end. */
+        unsigned long long since = p[first].mono - p[first - 1].mono;
+        CHECKF(since < 2900 || strcmp(p[first - 1].id, "water") == 0,
+               "urgent waited for the page end (%llu ms)", since);
+        for (int i = first; i < n; i++)
+            CHECKF(strcmp(p[i].id, "water") == 0, "rotation resumed with %s", p[i].id);
+    }
+}
+
+/* Outside screen hours the screen is off; an urgent item wakes it. */
+static void test_screen_hours(void)
+{
+    char ini[512], feedp[512], log[512], text[2048];
+    snprintf(ini, sizeof ini, "%s/hours.ini", tmp);
+    snprintf(feedp, sizeof feedp, "%s/hours.json", tmp);
+    snprintf(log, sizeof log, "%s/hours.log", tmp);
+    snprintf(text, sizeof text,
+             "%s{\"id\":\"a\",\"title\":\"甲\",\"content_text\":\"第一条\"}]}",
+             feed_head);
+    write_file(feedp, text);
+    snprintf(text, sizeof text,
+             "[player]\nfeed = %s\ncache_dir = %s/cache\n[timing]\npage_min = "
+             "1\npage_max = 1\n"
+             "[fetch]\npoll_interval = 5\n[schedule]\ndisplay_off_cmd = touch %s/off\n"
+             "[hours]\nmon = off\n",
+             feedp, tmp, tmp);
+    write_file(ini, text);
+    pid_t pid = start(ini, log);
+    sleep_ms(2500);
+    char off[600];
+    snprintf(off, sizeof off, "%s/off", tmp);
+    CHECKF(access(off, F_OK) == 0, "display_off_cmd did not run");
+    snprintf(text, sizeof text,
+             "%s{\"id\":\"a\",\"title\":\"甲\",\"content_text\":\"第一条\"},"
+             "{\"id\":\"alarm\",\"title\":\"紧急\",\"content_text\":\"请注意\","
+             "\"_signage\":{\"priority\":\"urgent\"}}]}",
+             feed_head);
+    write_file(feedp, text);
+    sleep_ms(6000);
+    CHECK(stop(pid) == 0);
+    play p[64];
+    int n = read_log(log, p, 64);
+    bool saw_off = false, saw_alarm = false, saw_a = false;
+    for (int i = 0; i < n; i++) {
+        saw_off |= strcmp(p[i].id, "off") == 0;
+        saw_alarm |= strcmp(p[i].id, "alarm") == 0;
+        saw_a |= strcmp(p[i].id, "a") == 0;
+    }
+    CHECK(saw_off);
+    CHECKF(saw_alarm, "the urgent item did not wake the screen");
+    CHECKF(!saw_a, "a normal item showed outside screen hours");
+    if (saw_a)
+        for (int i = 0; i < n; i++)
+            fprintf(stderr, "  %llu %s %d/%d\n", p[i].mono, p[i].id, p[i].page,
+                    p[i].pages);
+}
+
+int main(void)
+{
+    player = getenv("SIGNAGE_PLAYER");
+    if (!player) {
+        fprintf(stderr, "SIGNAGE_PLAYER is not set: run through ctest\n");
+        return 1;
+    }
+    snprintf(tmp, sizeof tmp, "/tmp/signage-loop-XXXXXX");
+    if (!mkdtemp(tmp))
+        return 1;
+    test_rotation();
+    test_urgent_reload();
+    test_screen_hours();
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
+    CHECK(system(cmd) == 0);
+    return test_done("loop");
+}
