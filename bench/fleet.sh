@@ -60,7 +60,7 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
 done
 
 echo "nginx $("$nginx" -v 2>&1 | sed 's/.*\///') on 127.0.0.1:$port, feed $(wc -c <"$tmp/www/feed.json") bytes"
-timeout 300 "$bench" "http://127.0.0.1:$port/feed.json" "$players" "$polls"
+no_proxy=127.0.0.1 NO_PROXY=127.0.0.1 timeout 300 "$bench" "http://127.0.0.1:$port/feed.json" "$players" "$polls"
 rc=$?
 sleep 0.2 # nginx writes its log lines as requests end
 awk '

@@ -140,6 +140,8 @@ static void set_status(source *s, source_result r, int http, int code, const cha
     pthread_mutex_lock(&s->mu);
     source_status *st = &s->status;
     bool changed = st->result != r || st->http_status != http || s->last_code != code;
+    /* "Unchanged" right after a new feed is the normal case: not worth a line. */
+    bool quiet = r == SOURCE_UNCHANGED && st->result == SOURCE_OK;
     st->result = r;
     st->http_status = http;
     st->last_attempt = now_unix();
@@ -158,6 +160,8 @@ static void set_status(source *s, source_result r, int http, int code, const cha
             snprintf(code_text, sizeof code_text, " (HTTP %d)", http);
         if (r == SOURCE_ERROR)
             LOG_WARN("%s: %s%s", s->cfg.feed, msg, code_text);
+        else if (quiet)
+            LOG_DBG("%s: %s%s", s->cfg.feed, msg, code_text);
         else
             LOG_INFO("%s: %s%s", s->cfg.feed, msg, code_text);
         if (s->wake)

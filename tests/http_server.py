@@ -12,7 +12,13 @@ endpoint changes the mode and the feed's version:
   /control?bump=1          new version: new body, new ETag and Last-Modified
   /control?images=<a,b>    image paths the feed's items use (default good)
   /control/stats           JSON: requests per path, 304s and gzipped bodies
-                           sent, version, mode
+                           sent, version, mode, the last User-Agent and Host
+A request in proxy form (GET http://any.host/path) is served as /path, so
+the server doubles as an HTTP proxy for tests of http_proxy.
+
+With --tls DIR it also serves HTTPS on a second port with a self-signed
+certificate for 127.0.0.1 made by openssl in DIR, and prints
+"TLS <port> <cert file>" as its second line ("TLS 0 -" without openssl).
 /mode/<mode>.json serves one mode whatever the current one is.
 
 Modes:
@@ -43,7 +49,9 @@ import argparse
 import gzip
 import json
 import os
+import ssl
 import struct
+import subprocess
 import sys
 import threading
 import time
@@ -59,6 +67,8 @@ STATE = {
     "counts": {},
     "not_modified": 0,
     "gzipped": 0,
+    "user_agent": "",
+    "last_host": "",
     "lock": threading.Lock(),
     "stopping": threading.Event(),
 }
@@ -139,13 +149,18 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         url = urlparse(self.path)
         self.count(url.path)
+        if not url.path.startswith("/control"):
+            with STATE["lock"]:
+                STATE["user_agent"] = self.headers.get("User-Agent") or ""
+                STATE["last_host"] = self.headers.get("Host") or ""
         try:
             if url.path == "/control":
                 return self.control(parse_qs(url.query))
             if url.path == "/control/stats":
                 with STATE["lock"]:
                     stats = {k: STATE[k] for k in
-                             ("counts", "not_modified", "gzipped", "version", "mode")}
+                             ("counts", "not_modified", "gzipped", "version", "mode",
+                              "user_agent", "last_host")}
                 return self.send(200, json.dumps(stats).encode(), "application/json")
             if url.path == "/feed.json":
                 return self.serve_mode(STATE["mode"])
@@ -265,12 +280,35 @@ class Handler(BaseHTTPRequestHandler):
         return self.send(404, b"<html>no image</html>", "text/html")
 
 
+def start_tls(directory):
+    cert = os.path.join(directory, "cert.pem")
+    key = os.path.join(directory, "key.pem")
+    try:
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                        "-keyout", key, "-out", cert, "-days", "2",
+                        "-subj", "/CN=127.0.0.1",
+                        "-addext", "subjectAltName=IP:127.0.0.1"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv.daemon_threads = True
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1},
+                     daemon=True).start()
+    return srv, cert
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--lifetime", type=float, default=300)
     ap.add_argument("--stdin-stop", action="store_true",
                     help="exit when standard input reaches end of file")
+    ap.add_argument("--tls", metavar="DIR",
+                    help="also serve HTTPS with a self-signed certificate made in DIR")
     ap.add_argument("--write-bomb", metavar="FILE",
                     help="write the 30000x30000 PNG to FILE and exit")
     args = ap.parse_args()
@@ -281,10 +319,19 @@ def main():
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     print("PORT %d" % server.server_address[1], flush=True)
+    servers = [server]
+    if args.tls:
+        tls = start_tls(args.tls)
+        if tls:
+            servers.append(tls[0])
+            print("TLS %d %s" % (tls[0].server_address[1], tls[1]), flush=True)
+        else:
+            print("TLS 0 -", flush=True)
 
     def stop():
         STATE["stopping"].set()
-        server.shutdown()
+        for srv in servers:
+            srv.shutdown()
 
     threading.Timer(args.lifetime, stop).start()
     if args.stdin_stop:

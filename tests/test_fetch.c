@@ -26,19 +26,23 @@ extern char **environ;
 static pid_t server_pid;
 static int server_stdin = -1;
 static int port;
+static int tls_port; /* 0: no openssl, TLS tests skipped */
+static char tls_cert[256];
 
-/* Starts the server (on `want_port`, 0 = any) and reads its port. */
-static bool server_start(int want_port)
+/* Starts the server (on `want_port`, 0 = any) and reads its ports; with
+ * tls_dir it serves HTTPS too. */
+static bool server_start(int want_port, const char *tls_dir)
 {
     int out[2], in[2];
     if (pipe(out) != 0 || pipe(in) != 0)
         return false;
     char port_arg[16];
     snprintf(port_arg, sizeof port_arg, "%d", want_port);
-    char *argv[] = {"python3",      TEST_SOURCE_DIR "/tests/http_server.py",
-                    "--stdin-stop", "--lifetime",
-                    "120",          "--port",
-                    port_arg,       NULL};
+    char *argv[] = {"python3",       TEST_SOURCE_DIR "/tests/http_server.py",
+                    "--stdin-stop",  "--lifetime",
+                    "120",           "--port",
+                    port_arg,        tls_dir ? "--tls" : NULL,
+                    (char *)tls_dir, NULL};
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
@@ -58,6 +62,9 @@ static bool server_start(int want_port)
     FILE *fp = fdopen(out[0], "r");
     char line[64] = "";
     bool ok = fp && fgets(line, sizeof line, fp) && sscanf(line, "PORT %d", &port) == 1;
+    char tls_line[400] = "";
+    if (ok && tls_dir && fgets(tls_line, sizeof tls_line, fp))
+        sscanf(tls_line, "TLS %d %255s", &tls_port, tls_cert);
     if (fp)
         fclose(fp);
     return ok;
@@ -124,6 +131,20 @@ static int stat_of(fetch *f, const char *key, const char *path)
     return v;
 }
 
+/* A string from /control/stats into out. */
+static void stat_str(fetch *f, const char *key, char *out, size_t n)
+{
+    fetch_response r;
+    out[0] = '\0';
+    if (get(f, "/control/stats", FETCH_KIND_JSON, NULL, NULL, &r) == FETCH_OK) {
+        cJSON *j = cJSON_Parse(r.body);
+        const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(j, key));
+        snprintf(out, n, "%s", v ? v : "");
+        cJSON_Delete(j);
+    }
+    fetch_response_free(&r);
+}
+
 /* A port with nothing listening. */
 static int dead_port(void)
 {
@@ -153,6 +174,9 @@ static void test_fetch_basics(fetch *f)
     snprintf(lm, sizeof lm, "%s", r.last_modified);
     fetch_response_free(&r);
     CHECK(stat_of(f, "gzipped", NULL) >= 1); /* the body above came gzipped */
+    char ua[128];
+    stat_str(f, "user_agent", ua, sizeof ua);
+    CHECKF(strcmp(ua, "signage-player/" SIGNAGE_VERSION) == 0, "User-Agent %s", ua);
 
     CHECK(get(f, "/mode/ok.json", FETCH_KIND_JSON, "\"v1\"", NULL, &r) ==
           FETCH_NOT_MODIFIED);
@@ -229,6 +253,48 @@ static void test_fetch_helpers(void)
     CHECK(!fetch_resolve_url("http://h/a/feed.json", "file:///etc/passwd", out,
                              sizeof out));
     CHECK(fetch_is_remote_url("HTTPS://x") && !fetch_is_remote_url("file:///x"));
+}
+
+/* TLS is verified: a self-signed server fails, its certificate as the CA
+ * file makes it pass. */
+static void test_fetch_tls(fetch *f)
+{
+    if (!tls_port) {
+        printf("test_fetch: TLS checks skipped: openssl could not make a certificate\n");
+        return;
+    }
+    char url[128];
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/mode/ok.json", tls_port);
+    fetch_request req = {.url = url, .kind = FETCH_KIND_JSON, .total_timeout_ms = 3000};
+    fetch_response r;
+    CHECKF(fetch_get(f, &req, &r) == FETCH_NETWORK, "self-signed accepted: %s", r.error);
+    req.ca_file = tls_cert;
+    CHECKF(fetch_get(f, &req, &r) == FETCH_OK, "with its CA file: %s", r.error);
+    CHECK(r.body && strstr(r.body, "Test feed"));
+    fetch_response_free(&r);
+    req.ca_file = "/nonexistent/ca.pem";
+    CHECK(fetch_get(f, &req, &r) != FETCH_OK);
+}
+
+/* http_proxy is honoured: a host that does not resolve is reached through
+ * the test server acting as the proxy. */
+static void test_fetch_proxy(fetch *f)
+{
+    char proxy[64];
+    snprintf(proxy, sizeof proxy, "http://127.0.0.1:%d", port);
+    setenv("http_proxy", proxy, 1);
+    unsetenv("no_proxy");
+    unsetenv("NO_PROXY");
+    fetch_request req = {.url = "http://feeds.example.invalid/mode/ok.json",
+                         .kind = FETCH_KIND_JSON,
+                         .total_timeout_ms = 3000};
+    fetch_response r;
+    CHECKF(fetch_get(f, &req, &r) == FETCH_OK, "through the proxy: %s", r.error);
+    fetch_response_free(&r);
+    unsetenv("http_proxy");
+    char host[128];
+    stat_str(f, "last_host", host, sizeof host);
+    CHECKF(strcmp(host, "feeds.example.invalid") == 0, "Host %s", host);
 }
 
 /* ---- source ---- */
@@ -560,7 +626,14 @@ int main(void)
     snprintf(dir1, sizeof dir1, "%s/cache1", base);
     snprintf(dir2, sizeof dir2, "%s/cache2", base);
     snprintf(dir3, sizeof dir3, "%s/cache3", base);
-    if (!server_start(0)) {
+    /* The server is on loopback: no proxy from the environment. */
+    static const char *const proxy_vars[] = {"http_proxy", "https_proxy", "HTTPS_PROXY",
+                                             "all_proxy", "ALL_PROXY"};
+    for (size_t i = 0; i < sizeof proxy_vars / sizeof proxy_vars[0]; i++)
+        unsetenv(proxy_vars[i]);
+    char tls_dir[128];
+    snprintf(tls_dir, sizeof tls_dir, "%s", base);
+    if (!server_start(0, tls_dir)) {
         fprintf(stderr, "cannot start tests/http_server.py\n");
         return 1;
     }
@@ -568,6 +641,8 @@ int main(void)
     test_fetch_helpers();
     test_fetch_basics(f);
     test_fetch_failures(f);
+    test_fetch_tls(f);
+    test_fetch_proxy(f);
 
     config cfg;
     make_config(&cfg, dir1, port);
