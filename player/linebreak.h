@@ -35,7 +35,7 @@ typedef struct linebreak linebreak;
 typedef enum { LINEBREAK_ICU, LINEBREAK_TAILORED } linebreak_mode;
 
 /* language: BCP 47 tag ("zh", "zh-CN", "en"); NULL or "" means "zh". Never
- * NULL: if ICU cannot give an iterator (logged once), it falls back to a
+ * NULL: if ICU cannot give an iterator (logged), it falls back to a
  * break between any two characters but before a space, tailored as above. */
 linebreak *linebreak_create(const char *language);
 void linebreak_destroy(linebreak *lb);
