@@ -264,6 +264,8 @@ static void draw(app *a)
             .day = day,
             .image = media_image(a->media, item, &it->frame.image),
             .image_key = item,
+            .logo =
+                media_logo(a->media, it->frame.header.w / 4, it->frame.header.h * 3 / 4),
             .urgent = item->signage.priority == FEED_PRIORITY_URGENT,
         };
         render_draw_slide(a->rd, &s);

@@ -35,7 +35,8 @@ static bool stage_open(stage *st, const config *cfg, const app_options *opt)
     memset(st, 0, sizeof *st);
     st->w = opt->width > 0 ? opt->width : 1920;
     st->h = opt->height > 0 ? opt->height : 1080;
-    if (!getenv("SDL_VIDEODRIVER")) SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);
+    if (!getenv("SDL_VIDEODRIVER"))
+        SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);
     if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0) {
         LOG_ERR("SDL: %s", SDL_GetError());
         return false;
@@ -43,7 +44,8 @@ static bool stage_open(stage *st, const config *cfg, const app_options *opt)
     IMG_Init(IMG_INIT_PNG | IMG_INIT_JPG);
     st->src = source_create(cfg, NULL, NULL);
     st->media = media_create(cfg, st->src);
-    if (!st->media) return false;
+    if (!st->media)
+        return false;
     if (st->src) {
         source_wait_first(st->src, opt->wait_ms > 0 ? opt->wait_ms : 15000);
         feed *f = source_take_feed(st->src);
@@ -117,12 +119,15 @@ static bool snapshot_pages(stage *st, render *rd, SDL_Renderer *r, SDL_Surface *
                 .day = day,
                 .image = media_image(st->media, item, &it->frame.image),
                 .image_key = item,
+                .logo = media_logo(st->media, it->frame.header.w / 4,
+                                   it->frame.header.h * 3 / 4),
                 .urgent = item->signage.priority == FEED_PRIORITY_URGENT,
             };
             render_draw_slide(rd, &s);
             SDL_RenderPresent(r);
             page_file(path, sizeof path, dir, i, item->id, p);
-            if (!save(target, path)) return false;
+            if (!save(target, path))
+                return false;
         }
     }
     return true;
@@ -262,8 +267,8 @@ int app_layout_dump(const config *cfg, const app_options *opt, FILE *out)
             abort();
         dump_schedule(root, cfg, f, wall_now(opt), open);
         for (size_t i = 0; i < deck_count(st.deck); i++)
-            cJSON_AddItemToArray(items,
-                                 dump_item(&f->items[i], deck_layout(st.deck, i), open[i]));
+            cJSON_AddItemToArray(
+                items, dump_item(&f->items[i], deck_layout(st.deck, i), open[i]));
         free(open);
     }
     char *text = cJSON_Print(root);

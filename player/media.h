@@ -29,3 +29,7 @@ bool media_has_image(void *ctx, const feed_item *item);
 SDL_Surface *media_image(media *m, const feed_item *item, const layout_rect *box);
 
 void media_forget_images(media *m);
+
+/* The config's logo scaled to fit box (the header's height), or NULL when
+ * none is configured or it is not available yet. Owned by media. */
+SDL_Surface *media_logo(media *m, int box_w, int box_h);

@@ -29,6 +29,8 @@ struct render {
     uint64_t tick;
     const void *image_key;
     SDL_Texture *image_tex;
+    const void *logo_key;
+    SDL_Texture *logo_tex;
 };
 
 static const SDL_Color urgent_bg = {0x7d, 0x1d, 0x1d, 0xff};
@@ -42,12 +44,14 @@ static SDL_Color rgb(config_color c)
 render *render_create(SDL_Renderer *r, fonts *f, const config *cfg)
 {
     render *rd = calloc(1, sizeof *rd);
-    if (!rd) abort();
+    if (!rd)
+        abort();
     rd->r = r;
     rd->fonts = f;
     rd->cfg = *cfg;
     rd->cache = calloc(CACHE_MAX_ENTRIES, sizeof *rd->cache);
-    if (!rd->cache) abort();
+    if (!rd->cache)
+        abort();
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
     return rd;
 }
@@ -60,14 +64,20 @@ void render_flush(render *rd)
     }
     rd->n_cache = 0;
     rd->cache_bytes = 0;
-    if (rd->image_tex) SDL_DestroyTexture(rd->image_tex);
+    if (rd->image_tex)
+        SDL_DestroyTexture(rd->image_tex);
     rd->image_tex = NULL;
     rd->image_key = NULL;
+    if (rd->logo_tex)
+        SDL_DestroyTexture(rd->logo_tex);
+    rd->logo_tex = NULL;
+    rd->logo_key = NULL;
 }
 
 void render_destroy(render *rd)
 {
-    if (!rd) return;
+    if (!rd)
+        return;
     render_flush(rd);
     free(rd->cache);
     free(rd);
@@ -90,7 +100,8 @@ static void cache_evict_one(render *rd)
 {
     size_t lru = 0;
     for (size_t i = 1; i < rd->n_cache; i++)
-        if (rd->cache[i].used < rd->cache[lru].used) lru = i;
+        if (rd->cache[i].used < rd->cache[lru].used)
+            lru = i;
     cache_entry *e = &rd->cache[lru];
     SDL_DestroyTexture(e->tex);
     free(e->key);
@@ -125,7 +136,8 @@ static cache_entry *cache_put(render *rd, const char *key, size_t n, uint64_t h,
     cache_entry *e = &rd->cache[rd->n_cache++];
     e->hash = h;
     e->key = malloc(n + 1);
-    if (!e->key) abort();
+    if (!e->key)
+        abort();
     memcpy(e->key, key, n + 1);
     e->tex = tex;
     e->w = s->w;
@@ -142,13 +154,15 @@ static size_t next_unit(const char *s, size_t n, bool *is_space)
 {
     const unsigned char *u = (const unsigned char *)s;
     *is_space = u[0] == ' ';
-    if (*is_space) return 1;
+    if (*is_space)
+        return 1;
     size_t i = 0;
     bool wide_run = false;
     while (i < n && u[i] != ' ') {
         size_t len = u[i] < 0x80 ? 1 : u[i] < 0xe0 ? 2 : u[i] < 0xf0 ? 3 : 4;
         bool wide = len >= 3; /* CJK, punctuation and symbols: one unit each */
-        if (i > 0 && (wide || wide_run)) break;
+        if (i > 0 && (wide || wide_run))
+            break;
         wide_run = wide;
         i += len;
     }
@@ -165,10 +179,12 @@ static SDL_Surface *justify_surface(render *rd, SDL_Surface *line, const char *t
     bool sp;
     for (size_t i = 0; i < n; i += next_unit(text + i, n - i, &sp))
         units++;
-    if (extra <= 0 || units < 2 || extra > (int)(units - 1) * px / 2) return NULL;
+    if (extra <= 0 || units < 2 || extra > (int)(units - 1) * px / 2)
+        return NULL;
     SDL_Surface *out =
         SDL_CreateRGBSurfaceWithFormat(0, target, line->h, 32, SDL_PIXELFORMAT_ARGB8888);
-    if (!out) return NULL;
+    if (!out)
+        return NULL;
     SDL_FillRect(out, NULL, SDL_MapRGBA(out->format, 0, 0, 0, 0));
     SDL_SetSurfaceBlendMode(line, SDL_BLENDMODE_NONE);
     size_t gap = 0, i = 0;
@@ -176,11 +192,13 @@ static SDL_Surface *justify_surface(render *rd, SDL_Surface *line, const char *t
     while (i < n) {
         size_t len = next_unit(text + i, n - i, &sp);
         int x_end = fonts_width(rd->fonts, text, i + len, px, bold);
-        if (x_end > line->w) x_end = line->w;
+        if (x_end > line->w)
+            x_end = line->w;
         int shift = (int)((long)extra * (long)gap / (long)(units - 1));
         SDL_Rect src = {prev_x, 0, x_end - prev_x, line->h};
         SDL_Rect dst = {prev_x + shift, 0, src.w, line->h};
-        if (src.w > 0) SDL_BlitSurface(line, &src, out, &dst);
+        if (src.w > 0)
+            SDL_BlitSurface(line, &src, out, &dst);
         prev_x = x_end;
         i += len;
         gap++;
@@ -193,13 +211,15 @@ static cache_entry *text_texture(render *rd, const char *text, int px, bool bold
                                  SDL_Color c, int justify_to)
 {
     size_t tn = strlen(text);
-    if (tn == 0) return NULL;
+    if (tn == 0)
+        return NULL;
     char head[64];
     int hn = snprintf(head, sizeof head, "%d|%d|%02x%02x%02x|%d|", px, bold, c.r, c.g,
                       c.b, justify_to);
     size_t n = (size_t)hn + tn;
     char *key = malloc(n + 1);
-    if (!key) abort();
+    if (!key)
+        abort();
     memcpy(key, head, (size_t)hn);
     memcpy(key + hn, text, tn + 1);
     uint64_t h = hash_bytes(key, n);
@@ -230,7 +250,8 @@ static int draw_text(render *rd, const char *text, int px, bool bold, SDL_Color 
                      int y, int line_h, align a)
 {
     cache_entry *e = text_texture(rd, text, px, bold, c, 0);
-    if (!e) return 0;
+    if (!e)
+        return 0;
     int left = a == ALIGN_LEFT ? x : a == ALIGN_RIGHT ? x - e->w : x - e->w / 2;
     SDL_Rect dst = {left, y + (line_h - e->h) / 2, e->w, e->h};
     SDL_RenderCopy(rd->r, e->tex, NULL, &dst);
@@ -250,12 +271,35 @@ static void clear(render *rd, SDL_Color c)
     SDL_RenderClear(rd->r);
 }
 
+/* Draws a surface at (x, y) through a one-entry texture cache: the texture
+ * is made again only when `key` differs from the one it was made for.
+ * Returns the drawn width. */
+static int draw_surface(render *rd, SDL_Surface *s, SDL_Texture **tex,
+                        const void **made_for, const void *key, int x, int y)
+{
+    if (*made_for != key || !*tex) {
+        if (*tex)
+            SDL_DestroyTexture(*tex);
+        *tex = SDL_CreateTextureFromSurface(rd->r, s);
+        *made_for = key;
+    }
+    if (!*tex)
+        return 0;
+    SDL_Rect dst = {x, y, s->w, s->h};
+    SDL_RenderCopy(rd->r, *tex, NULL, &dst);
+    return s->w;
+}
+
 static void draw_header(render *rd, const layout_rect *hd, const char *clock,
-                        const char *day, bool urgent)
+                        const char *day, SDL_Surface *logo, bool urgent)
 {
     SDL_Color fg = rgb(rd->cfg.foreground), muted = rgb(rd->cfg.muted);
     int px = hd->h * 40 / 100;
     int x = hd->x;
+    if (logo)
+        x += draw_surface(rd, logo, &rd->logo_tex, &rd->logo_key, logo, x,
+                          hd->y + (hd->h - logo->h) / 2) +
+             px / 2;
     if (urgent) {
         int bw = fonts_width(rd->fonts, "紧急通知", strlen("紧急通知"), px, true);
         int pad = px / 2;
@@ -314,16 +358,12 @@ static void draw_body(render *rd, const layout_item *it, int page, SDL_Color fg)
 static void draw_image(render *rd, const render_slide *s)
 {
     const layout_rect *box = &s->layout->frame.image;
-    if (!s->image || box->w == 0) return;
-    if (rd->image_key != s->image_key || !rd->image_tex) {
-        if (rd->image_tex) SDL_DestroyTexture(rd->image_tex);
-        rd->image_tex = SDL_CreateTextureFromSurface(rd->r, s->image);
-        rd->image_key = s->image_key;
-    }
-    if (!rd->image_tex) return;
-    SDL_Rect dst = {box->x + (box->w - s->image->w) / 2, box->y, s->image->w,
-                    s->image->h};
-    SDL_RenderCopy(rd->r, rd->image_tex, NULL, &dst);
+    if (!s->image || box->w == 0)
+        return;
+    /* The item identifies the image: its surface is made once per item and
+     * screen size, and a new feed or size flushes the textures. */
+    draw_surface(rd, s->image, &rd->image_tex, &rd->image_key, s->image_key,
+                 box->x + (box->w - s->image->w) / 2, box->y);
 }
 
 static void draw_footer(render *rd, const render_slide *s, SDL_Color accent,
@@ -332,8 +372,10 @@ static void draw_footer(render *rd, const render_slide *s, SDL_Color accent,
     const layout_item *it = s->layout;
     const layout_rect *f = &it->frame.footer;
     int px = f->h * 36 / 100;
-    if (s->date) draw_text(rd, s->date, px, false, muted, f->x, f->y, f->h, ALIGN_LEFT);
-    if (it->n_pages < 2) return;
+    if (s->date)
+        draw_text(rd, s->date, px, false, muted, f->x, f->y, f->h, ALIGN_LEFT);
+    if (it->n_pages < 2)
+        return;
     char mark[32];
     snprintf(mark, sizeof mark, "%d / %d", s->page + 1, it->n_pages);
     int w = draw_text(rd, mark, px, false, muted, f->x + f->w, f->y, f->h, ALIGN_RIGHT);
@@ -352,9 +394,10 @@ void render_draw_slide(render *rd, const render_slide *s)
     SDL_Color bg = s->urgent ? urgent_bg : rgb(rd->cfg.background);
     SDL_Color fg = rgb(rd->cfg.foreground), muted = rgb(rd->cfg.muted);
     SDL_Color accent = s->urgent ? urgent_badge : rgb(rd->cfg.accent);
-    if (s->urgent) muted = fg;
+    if (s->urgent)
+        muted = fg;
     clear(rd, bg);
-    draw_header(rd, &it->frame.header, s->clock, s->day, s->urgent);
+    draw_header(rd, &it->frame.header, s->clock, s->day, s->logo, s->urgent);
     draw_title(rd, it, fg, accent);
     int page = s->page < 0 ? 0 : s->page >= it->n_pages ? it->n_pages - 1 : s->page;
     draw_body(rd, it, page, fg);

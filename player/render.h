@@ -22,6 +22,7 @@ typedef struct {
     const char *day;       /* "6月28日 星期五" */
     SDL_Surface *image;    /* already scaled to layout->frame.image, may be NULL */
     const void *image_key; /* identity of image for the texture cache */
+    SDL_Surface *logo;     /* the centre logo for the header, may be NULL */
     bool urgent;           /* urgent template */
 } render_slide;
 

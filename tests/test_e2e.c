@@ -82,19 +82,22 @@ static void snapshot_demo(const char *size, int w, int h)
     int pngs = 0;
     struct dirent *e;
     while (d && (e = readdir(d))) {
-        if (!strstr(e->d_name, ".png")) continue;
+        if (!strstr(e->d_name, ".png"))
+            continue;
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         SDL_Surface *s = IMG_Load(path);
         CHECKF(s != NULL, "%s does not load", path);
-        if (!s) continue;
+        if (!s)
+            continue;
         pngs++;
         CHECKF(s->w == w && s->h == h, "%s is %dx%d", path, s->w, s->h);
         double ink = ink_fraction(s);
         CHECKF(ink > 0.01, "%s is nearly empty (%.4f)", path, ink);
         SDL_FreeSurface(s);
     }
-    if (d) closedir(d);
+    if (d)
+        closedir(d);
     CHECKF(expected >= 7 && pngs == expected, "%d PNGs, %d pages in the dump", pngs,
            expected);
 }
@@ -225,6 +228,78 @@ static void bad_item(void)
     cJSON_Delete(j);
 }
 
+static long count_colour(SDL_Surface *s, SDL_Rect r, Uint8 cr, Uint8 cg, Uint8 cb)
+{
+    SDL_Surface *c = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
+    const Uint32 *px = c->pixels;
+    long n = 0;
+    for (int y = r.y; y < r.y + r.h && y < c->h; y++)
+        for (int x = r.x; x < r.x + r.w && x < c->w; x++) {
+            Uint32 p = px[y * (c->pitch / 4) + x];
+            n += abs((int)((p >> 16) & 255) - cr) + abs((int)((p >> 8) & 255) - cg) +
+                     abs((int)(p & 255) - cb) <
+                 30;
+        }
+    SDL_FreeSurface(c);
+    return n;
+}
+
+static void save_png(const char *path, int w, int h, Uint8 r, Uint8 g, Uint8 b)
+{
+    SDL_Surface *s =
+        SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_FillRect(s, NULL, SDL_MapRGB(s->format, r, g, b));
+    CHECK(IMG_SavePNG(s, path) == 0);
+    SDL_FreeSurface(s);
+}
+
+/* An item with a local image and a configured logo: both on the slide. */
+static void images_local(void)
+{
+    char ini[512], feedp[512], img[512], logo[512], dir[512], cmd[2048], text[2048];
+    snprintf(ini, sizeof ini, "%s/img.ini", tmp);
+    snprintf(feedp, sizeof feedp, "%s/img.json", tmp);
+    snprintf(img, sizeof img, "%s/photo.png", tmp);
+    snprintf(logo, sizeof logo, "%s/logo.png", tmp);
+    snprintf(dir, sizeof dir, "%s/img", tmp);
+    save_png(img, 800, 600, 0xc0, 0x30, 0x30);
+    save_png(logo, 120, 120, 0x30, 0xc0, 0x30);
+    snprintf(
+        text, sizeof text,
+        "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\",\"items\":["
+        "{\"id\":\"pic\",\"title\":\"社区花艺课\",\"content_text\":\"周五晚上七点\","
+        "\"image\":\"%s\"},{\"id\":\"bad\",\"title\":\"坏图片\","
+        "\"content_text\":\"图片不存在\",\"image\":\"%s/missing.png\"}]}",
+        img, tmp);
+    write_file(feedp, text);
+    snprintf(text, sizeof text, "[player]\nfeed = %s\nlogo = %s\ncache_dir = %s/cache\n",
+             feedp, logo, tmp);
+    write_file(ini, text);
+    snprintf(cmd, sizeof cmd,
+             "%s --config %s --snapshot %s --size 1280x720 >/dev/null 2>&1", player, ini,
+             dir);
+    CHECKF(system(cmd) == 0, "%s", cmd);
+    snprintf(cmd, sizeof cmd, "%s/001-pic-p01.png", dir);
+    SDL_Surface *s = IMG_Load(cmd);
+    CHECKF(s != NULL, "%s missing", cmd);
+    if (!s)
+        return;
+    long photo = count_colour(s, (SDL_Rect){0, 0, 1280, 720}, 0xc0, 0x30, 0x30);
+    long green = count_colour(s, (SDL_Rect){0, 0, 1280, 120}, 0x30, 0xc0, 0x30);
+    CHECKF(photo > 60000, "photo pixels: %ld", photo);
+    CHECKF(green > 400, "logo pixels in the header: %ld", green);
+    SDL_FreeSurface(s);
+    /* The item whose image is missing is shown without it. */
+    snprintf(cmd, sizeof cmd, "%s/002-bad-p01.png", dir);
+    s = IMG_Load(cmd);
+    CHECKF(s != NULL, "%s missing", cmd);
+    if (s) {
+        CHECK(count_colour(s, (SDL_Rect){0, 0, 1280, 720}, 0xc0, 0x30, 0x30) == 0);
+        CHECK(ink_fraction(s) > 0.005);
+        SDL_FreeSurface(s);
+    }
+}
+
 int main(void)
 {
     player = getenv("SIGNAGE_PLAYER");
@@ -233,7 +308,8 @@ int main(void)
         return 1;
     }
     snprintf(tmp, sizeof tmp, "/tmp/signage-e2e-XXXXXX");
-    if (!mkdtemp(tmp)) return 1;
+    if (!mkdtemp(tmp))
+        return 1;
     SDL_Init(0);
     check_dump();
     snapshot_demo("1920x1080", 1920, 1080);
@@ -241,6 +317,7 @@ int main(void)
     bad_config();
     bad_feed();
     bad_item();
+    images_local();
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
     CHECK(system(cmd) == 0);
