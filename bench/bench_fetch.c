@@ -1,13 +1,15 @@
 /* bench_fetch: a fleet of players polling one feed server with the player's
  * own fetch code (fetch.c), as bench/fleet.sh runs it against nginx.
  *
- *   bench_fetch URL [players=200] [polls=20]
+ *   bench_fetch URL [players=200] [polls=20] [fresh]
  *
  * First one full GET (the feed must parse), then `players` threads, each
  * with its own keep-alive handle, doing `polls` conditional GETs back to
  * back. Prints requests per second over the whole fleet and the bytes one
  * unchanged poll costs on the wire (request + response), next to the cost
- * of a full download. Exits 1 if any poll was not a 304. */
+ * of a full download. With "fresh" every poll opens a new connection (a
+ * player whose server closes idle connections between polls). Exits 1 if
+ * any poll was not a 304. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,7 @@ typedef struct {
     const char *url;
     const char *etag, *last_modified;
     int polls;
+    bool fresh;
     long not_modified, other;
     long bytes_sent, bytes_received;
     double worst_ms;
@@ -47,6 +50,10 @@ static void *run_player(void *arg)
                          .connect_timeout_ms = 5000,
                          .total_timeout_ms = 10000};
     for (int i = 0; i < p->polls; i++) {
+        if (p->fresh && i > 0) {
+            fetch_destroy(f);
+            f = fetch_create();
+        }
         fetch_response r;
         double t0 = now_s();
         if (fetch_get(f, &req, &r) == FETCH_NOT_MODIFIED)
@@ -90,12 +97,13 @@ static bool first_get(const char *url, fetch_response *r)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_fetch URL [players=200] [polls=20]\n");
+        fprintf(stderr, "usage: bench_fetch URL [players=200] [polls=20] [fresh]\n");
         return 2;
     }
     const char *url = argv[1];
     int players = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 200;
     int polls = argc > 3 ? (int)strtol(argv[3], NULL, 10) : 20;
+    bool fresh = argc > 4 && strcmp(argv[4], "fresh") == 0;
     if (players < 1 || players > 2000 || polls < 1 || polls > 100000) {
         fprintf(stderr, "bench_fetch: players 1..2000, polls 1..100000\n");
         return 2;
@@ -113,7 +121,8 @@ int main(int argc, char **argv)
         p[i] = (player){.url = url,
                         .etag = first.etag,
                         .last_modified = first.last_modified,
-                        .polls = polls};
+                        .polls = polls,
+                        .fresh = fresh};
         if (pthread_create(&t[i], NULL, run_player, &p[i]) != 0)
             abort();
     }
@@ -129,8 +138,8 @@ int main(int argc, char **argv)
     }
     double secs = now_s() - t0;
     long total = nm + other;
-    printf("players: %d, polls each: %d, requests: %ld in %.2f s\n", players, polls,
-           total, secs);
+    printf("players: %d, polls each: %d, %s connections, requests: %ld in %.2f s\n",
+           players, polls, fresh ? "fresh" : "kept-alive", total, secs);
     printf("requests per second: %.0f\n", total / secs);
     printf("unchanged (304): %ld, other: %ld, slowest poll: %.1f ms\n", nm, other, worst);
     printf("bytes per unchanged poll: %.0f sent + %.0f received = %.0f (full GET: %ld)\n",

@@ -5,7 +5,7 @@
 # player's own fetch code: PLAYERS threads x POLLS conditional GETs), then
 # reads nginx's access log for what the server saw, and stops nginx.
 #
-#   bench/fleet.sh [BUILD_DIR=build] [PLAYERS=200] [POLLS=20]
+#   bench/fleet.sh [BUILD_DIR=build] [PLAYERS=200] [POLLS=20] [fresh]
 #
 # Needs nginx (Debian's nginx-light) and a built bench_fetch.
 set -eu
@@ -13,6 +13,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
 players=${2:-200}
 polls=${3:-20}
+fresh=${4:-}
 bench="$build/bench_fetch"
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$bench" ] || { echo "fleet.sh: $bench not built" >&2; exit 1; }
@@ -60,7 +61,7 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
 done
 
 echo "nginx $("$nginx" -v 2>&1 | sed 's/.*\///') on 127.0.0.1:$port, feed $(wc -c <"$tmp/www/feed.json") bytes"
-no_proxy=127.0.0.1 NO_PROXY=127.0.0.1 timeout 300 "$bench" "http://127.0.0.1:$port/feed.json" "$players" "$polls"
+no_proxy=127.0.0.1 NO_PROXY=127.0.0.1 timeout 300 "$bench" "http://127.0.0.1:$port/feed.json" "$players" "$polls" $fresh
 rc=$?
 sleep 0.2 # nginx writes its log lines as requests end
 awk '

@@ -242,13 +242,15 @@ static struct curl_slist *request_headers(const fetch_request *req)
         snprintf(line, sizeof line, "If-None-Match: %s", req->etag);
         h = curl_slist_append(h, line);
     }
-    if (req->last_modified && *req->last_modified) {
+    /* A server must ignore If-Modified-Since next to If-None-Match (RFC 9110
+     * 13.1.3): sending it too would only cost bytes on every poll. */
+    if (req->last_modified && *req->last_modified && !(req->etag && *req->etag)) {
         snprintf(line, sizeof line, "If-Modified-Since: %s", req->last_modified);
         h = curl_slist_append(h, line);
     }
     if (req->kind == FETCH_KIND_JSON)
         h = curl_slist_append(
-            h, "Accept: application/feed+json, application/json;q=0.9, */*;q=0.1");
+            h, "Accept: application/feed+json, application/json, */*;q=0.1");
     else if (req->kind == FETCH_KIND_IMAGE)
         h = curl_slist_append(h, "Accept: image/*");
     return h;

@@ -35,7 +35,7 @@ typedef enum {
 typedef struct {
     const char *url;
     const char *etag;          /* sent as If-None-Match; NULL or "" = none */
-    const char *last_modified; /* sent as If-Modified-Since; NULL or "" = none */
+    const char *last_modified; /* If-Modified-Since, only when there is no etag */
     fetch_kind kind;
     size_t max_bytes;        /* response cap; 0 = FETCH_DEFAULT_MAX_BYTES */
     long connect_timeout_ms; /* 0 = 10 s */
