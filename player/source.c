@@ -469,13 +469,10 @@ static bool poll_remote(source *s)
         set_status(s, SOURCE_UNCHANGED, r.http_status, 0, "not modified");
     } else if (r.result == FETCH_OK && s->have_body &&
                hash_bytes(r.body, r.len) == s->body_hash) {
-        /* Same bytes (a server without validators): no parse; the disk is
-         * written only when the validators changed. */
-        if (strcmp(s->etag, r.etag) != 0 ||
-            strcmp(s->last_modified, r.last_modified) != 0) {
-            keep_validators(s, &r);
-            save_feed(s, r.body, r.len);
-        }
+        /* Same bytes (a server without validators, or one whose ETag changes
+         * on every answer): no parse, and no disk write, which would wear an
+         * SD card once a minute. New validators are kept in memory. */
+        keep_validators(s, &r);
         set_status(s, SOURCE_UNCHANGED, r.http_status, 0, "unchanged");
     } else if (r.result == FETCH_OK) {
         char etag[sizeof s->etag], lm[sizeof s->last_modified];

@@ -392,7 +392,7 @@ static void test_source_updates(fetch *f, source *s, const char *dir)
 
 /* Every kind of bad answer: an error status, no new feed, the last good one
  * still valid afterwards (the next good poll is a 304). */
-static void test_source_failures(fetch *f, source *s)
+static void test_source_failures(fetch *f, source *s, const char *dir)
 {
     static const struct {
         const char *mode;
@@ -425,6 +425,20 @@ static void test_source_failures(fetch *f, source *s)
     feed_destroy(fd);
     st = poll_once(s);
     CHECK(st.result == SOURCE_UNCHANGED && st.http_status == 304);
+
+    /* No validators, same bytes: unchanged, not parsed, not written. */
+    char path[1200];
+    struct stat before, after;
+    snprintf(path, sizeof path, "%s/feed", dir);
+    CHECK(stat(path, &before) == 0);
+    control(f, "mode=novalid");
+    st = poll_once(s);
+    CHECKF(st.result == SOURCE_UNCHANGED && st.http_status == 200, "novalid: %d %d",
+           st.result, st.http_status);
+    CHECK(source_take_feed(s) == NULL);
+    CHECK(stat(path, &after) == 0 && after.st_ino == before.st_ino &&
+          after.st_mtim.tv_nsec == before.st_mtim.tv_nsec);
+    control(f, "mode=ok");
 }
 
 /* A feed whose images are bad: the items stay, without images. */
@@ -649,7 +663,7 @@ int main(void)
     good_png_before = stat_of(f, "counts", "/img/good.png");
     source *s = source_create_timed(&cfg, &quick, on_wake, NULL);
     test_source_updates(f, s, dir1);
-    test_source_failures(f, s);
+    test_source_failures(f, s, dir1);
     test_source_bad_images(f, s);
     source_destroy(s);
     test_source_cancel(f, dir3);
