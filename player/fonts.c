@@ -5,6 +5,9 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <SDL_ttf.h>
@@ -40,6 +43,8 @@ typedef struct {
     bool synth_bold; /* no bold file: embolden the regular outlines */
     bool shared;     /* fallback: one open font, resized on demand */
     bool broken;     /* failed to open: never tried again */
+    void *map;       /* the file, mapped once for every size of it */
+    size_t map_len;
 } source;
 
 typedef struct {
@@ -102,14 +107,16 @@ struct fonts {
 static void *xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n, size);
-    if (!p) abort();
+    if (!p)
+        abort();
     return p;
 }
 
 static char *xstrdup(const char *s)
 {
     char *p = strdup(s);
-    if (!p) abort();
+    if (!p)
+        abort();
     return p;
 }
 
@@ -123,40 +130,77 @@ static int source_add(fonts *f, const char *path, int index, bool synth_bold, bo
             strcmp(s->path, path) == 0)
             return i;
     }
-    if (f->n_src == MAX_SOURCES) return FACE_NONE;
-    f->src[f->n_src] = (source){xstrdup(path), index, synth_bold, shared, false};
+    if (f->n_src == MAX_SOURCES)
+        return FACE_NONE;
+    f->src[f->n_src] = (source){.path = xstrdup(path),
+                                .index = index,
+                                .synth_bold = synth_bold,
+                                .shared = shared};
     return f->n_src++;
 }
 
 static void open_close(open_font *o)
 {
-    if (o->font) TTF_CloseFont(o->font);
+    if (o->font)
+        TTF_CloseFont(o->font);
     o->font = NULL;
 }
 
 /* A slot for a new open font: a free one, else the least recently used. */
 static open_font *open_slot(fonts *f)
 {
-    if (f->n_open < MAX_OPEN) return &f->open[f->n_open++];
+    if (f->n_open < MAX_OPEN)
+        return &f->open[f->n_open++];
     open_font *lru = &f->open[0];
     for (int i = 1; i < MAX_OPEN; i++)
-        if (f->open[i].used < lru->used) lru = &f->open[i];
+        if (f->open[i].used < lru->used)
+            lru = &f->open[i];
     open_close(lru);
     return lru;
+}
+
+/* Maps a font file once: FreeType then reads glyphs from memory instead of
+ * a seek and read per glyph, which halves the first layout's time. */
+static bool source_map(source *src)
+{
+    if (src->map)
+        return true;
+    int fd = open(src->path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || st.st_size <= 0) {
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED)
+        return false;
+    src->map = map;
+    src->map_len = (size_t)st.st_size;
+    return true;
 }
 
 /* Opens source s at px; NULL (and never tried again) if the file fails. */
 static TTF_Font *open_font_file(fonts *f, int s, int px)
 {
     source *src = &f->src[s];
-    if (src->broken) return NULL;
-    TTF_Font *font = TTF_OpenFontIndex(src->path, px, src->index);
+    if (src->broken)
+        return NULL;
+    TTF_Font *font = NULL;
+    if (source_map(src)) {
+        SDL_RWops *rw = SDL_RWFromConstMem(src->map, (int)src->map_len);
+        font = rw ? TTF_OpenFontIndexRW(rw, 1, px, src->index) : NULL;
+    } else {
+        font = TTF_OpenFontIndex(src->path, px, src->index);
+    }
     if (!font) {
         LOG_WARN("cannot open %s (face %d): %s", src->path, src->index, TTF_GetError());
         src->broken = true;
         return NULL;
     }
-    if (src->synth_bold) TTF_SetFontStyle(font, TTF_STYLE_BOLD);
+    if (src->synth_bold)
+        TTF_SetFontStyle(font, TTF_STYLE_BOLD);
     return font;
 }
 
@@ -165,7 +209,8 @@ static TTF_Font *open_font_file(fonts *f, int s, int px)
 static bool usable_at(const source *src, TTF_Font *font, int px)
 {
     int h = TTF_FontHeight(font);
-    if (h > 0 && h <= 3 * px + 8) return true;
+    if (h > 0 && h <= 3 * px + 8)
+        return true;
     LOG_DBG("%s: line height %d at %d px, not usable at this size", src->path, h, px);
     return false;
 }
@@ -189,16 +234,20 @@ static TTF_Font *font_get(fonts *f, int s, int px)
     open_font *same = NULL;
     for (int i = 0; i < f->n_open; i++) {
         open_font *o = &f->open[i];
-        if (o->src != s) continue;
+        if (o->src != s)
+            continue;
         if (o->px == px) {
             o->used = f->tick;
             return o->usable ? o->font : NULL;
         }
-        if (f->src[s].shared) same = o;
+        if (f->src[s].shared)
+            same = o;
     }
-    if (same) return font_resize(f, same, px);
+    if (same)
+        return font_resize(f, same, px);
     TTF_Font *font = open_font_file(f, s, px);
-    if (!font) return NULL;
+    if (!font)
+        return NULL;
     open_font *o = open_slot(f);
     *o = (open_font){font, s, px, usable_at(&f->src[s], font, px), f->tick};
     return o->usable ? font : NULL;
@@ -209,8 +258,10 @@ static TTF_Font *font_any(fonts *f, int s, int px_hint)
 {
     for (int pass = 0; pass < 2; pass++) {
         for (int i = 0; i < f->n_open; i++)
-            if (f->open[i].src == s) return f->open[i].font;
-        if (pass == 0 && !font_get(f, s, px_hint) && f->src[s].broken) return NULL;
+            if (f->open[i].src == s)
+                return f->open[i].font;
+        if (pass == 0 && !font_get(f, s, px_hint) && f->src[s].broken)
+            return NULL;
     }
     return NULL;
 }
@@ -261,11 +312,14 @@ static bool find_bundled(const char *name, char *out, size_t cap)
         dirs[1] = rel2;
     }
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        if (!dirs[i][0]) continue;
+        if (!dirs[i][0])
+            continue;
         char path[PATH_MAX + 64];
         int n = snprintf(path, sizeof path, "%s/%s", dirs[i], name);
-        if (n <= 0 || (size_t)n >= sizeof path || !file_readable(path)) continue;
-        if (!realpath(path, out) && snprintf(out, cap, "%s", path) >= (int)cap) continue;
+        if (n <= 0 || (size_t)n >= sizeof path || !file_readable(path))
+            continue;
+        if (!realpath(path, out) && snprintf(out, cap, "%s", path) >= (int)cap)
+            continue;
         return true;
     }
     return false;
@@ -277,8 +331,10 @@ static void split_index(const char *spec, char *path, size_t cap, int *index)
     snprintf(path, cap, "%s", spec);
     *index = 0;
     char *hash = strrchr(path, '#');
-    if (!hash || !hash[1] || strspn(hash + 1, "0123456789") != strlen(hash + 1)) return;
-    if (strlen(hash + 1) > 4) return;
+    if (!hash || !hash[1] || strspn(hash + 1, "0123456789") != strlen(hash + 1))
+        return;
+    if (strlen(hash + 1) > 4)
+        return;
     *index = (int)strtol(hash + 1, NULL, 10);
     *hash = '\0';
 }
@@ -287,7 +343,8 @@ static void split_index(const char *spec, char *path, size_t cap, int *index)
 static int bundled_add(fonts *f, const char *name)
 {
     char path[PATH_MAX];
-    if (!find_bundled(name, path, sizeof path)) return FACE_NONE;
+    if (!find_bundled(name, path, sizeof path))
+        return FACE_NONE;
     return source_add(f, path, 0, false, false);
 }
 
@@ -300,10 +357,12 @@ static int primary_add(fonts *f, const char *configured, int bundled, const char
         int index = 0;
         split_index(configured, path, sizeof path, &index);
         int s = source_add(f, path, index, false, false);
-        if (s >= 0 && font_get(f, s, 32)) return s;
+        if (s >= 0 && font_get(f, s, 32))
+            return s;
         LOG_WARN("font %s unusable, using the bundled font", configured);
     }
-    if (bundled >= 0 && font_get(f, bundled, 32)) return bundled;
+    if (bundled >= 0 && font_get(f, bundled, 32))
+        return bundled;
     LOG_WARN("bundled font %s not found or unusable", name);
     return FACE_NONE;
 }
@@ -327,7 +386,8 @@ static void fc_lang_from(const char *language, char *out, size_t cap)
 
 static FcConfig *fc_config(fonts *f)
 {
-    if (f->fc_tried) return f->fc;
+    if (f->fc_tried)
+        return f->fc;
     f->fc_tried = true;
     f->fc = FcInitLoadConfigAndFonts();
     if (!f->fc) {
@@ -340,12 +400,15 @@ static FcConfig *fc_config(fonts *f)
 /* Candidate fallback fonts for a weight, best first; NULL if none. */
 static FcFontSet *fc_set(fonts *f, bool bold)
 {
-    if (f->fc_set_tried[bold]) return f->fc_set[bold];
+    if (f->fc_set_tried[bold])
+        return f->fc_set[bold];
     f->fc_set_tried[bold] = true;
     FcConfig *fc = fc_config(f);
-    if (!fc) return NULL;
+    if (!fc)
+        return NULL;
     FcPattern *pat = FcPatternCreate();
-    if (!pat) abort();
+    if (!pat)
+        abort();
     FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)"sans-serif");
     FcPatternAddString(pat, FC_LANG, (const FcChar8 *)f->fc_lang);
     FcPatternAddInteger(pat, FC_WEIGHT, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
@@ -358,7 +421,8 @@ static FcFontSet *fc_set(fonts *f, bool bold)
         f->fc_set[bold] = set;
         return set;
     }
-    if (set) FcFontSetDestroy(set);
+    if (set)
+        FcFontSetDestroy(set);
     if (!f->warned_no_fc)
         LOG_WARN("fontconfig lists no fonts: characters the primary font lacks are "
                  "boxes");
@@ -376,7 +440,8 @@ static int fc_candidate(fonts *f, FcPattern *pat, uint32_t cp, bool bold)
     if (FcPatternGetCharSet(pat, FC_CHARSET, 0, &cs) != FcResultMatch ||
         !FcCharSetHasChar(cs, cp))
         return FACE_NONE;
-    if (FcPatternGetString(pat, FC_FILE, 0, &file) != FcResultMatch) return FACE_NONE;
+    if (FcPatternGetString(pat, FC_FILE, 0, &file) != FcResultMatch)
+        return FACE_NONE;
     /* Bitmap-only faces (colour emoji in CBDT, PCF): SDL_ttf 2 draws them
      * only at their fixed strike, not at px. The next candidate or the box
      * is better than a glyph twice the line height. */
@@ -388,7 +453,8 @@ static int fc_candidate(fonts *f, FcPattern *pat, uint32_t cp, bool bold)
     FcPatternGetInteger(pat, FC_WEIGHT, 0, &weight);
     bool synth = bold && weight < FC_WEIGHT_DEMIBOLD;
     int s = source_add(f, (const char *)file, index & 0xffff, synth, true);
-    if (s < 0 || s == f->primary[bold] || !source_has(f, s, cp)) return FACE_NONE;
+    if (s < 0 || s == f->primary[bold] || !source_has(f, s, cp))
+        return FACE_NONE;
     return s;
 }
 
@@ -398,11 +464,13 @@ static int fc_candidate(fonts *f, FcPattern *pat, uint32_t cp, bool bold)
 static int fallback_search(fonts *f, uint32_t cp, bool bold)
 {
     int b = f->bundled[bold];
-    if (b >= 0 && b != f->primary[bold] && source_has(f, b, cp)) return b;
+    if (b >= 0 && b != f->primary[bold] && source_has(f, b, cp))
+        return b;
     FcFontSet *set = fc_set(f, bold);
     for (int i = 0; set && i < set->nfont; i++) {
         int s = fc_candidate(f, set->fonts[i], cp, bold);
-        if (s >= 0) return s;
+        if (s >= 0)
+            return s;
     }
     return FACE_NONE;
 }
@@ -420,7 +488,8 @@ static cp_entry *fallback_for(fonts *f, uint32_t cp, bool bold)
 {
     uint32_t key = cp * 2 + (bold ? 1 : 0) + 1;
     cp_entry *e = cp_lookup(f, key);
-    if (e->key) return e;
+    if (e->key)
+        return e;
     int s = fallback_search(f, cp, bold);
     if (f->n_cps >= CP_MAX) {
         memset(f->cps, 0, CP_SLOTS * sizeof *f->cps);
@@ -444,15 +513,19 @@ static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *used)
               : c >= 0xf0 && c < 0xf5 ? 4
                                       : 0;
     *used = 1;
-    if (len == 1) return c;
-    if (len == 0 || (size_t)len > n) return 0xfffd;
+    if (len == 1)
+        return c;
+    if (len == 0 || (size_t)len > n)
+        return 0xfffd;
     uint32_t cp = c & (0x7f >> len);
     for (int i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80) return 0xfffd;
+        if ((s[i] & 0xc0) != 0x80)
+            return 0xfffd;
         cp = (cp << 6) | (s[i] & 0x3f);
     }
     static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0xfffd;
+    if (cp < min[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0xfffd;
     *used = (size_t)len;
     return cp;
 }
@@ -507,13 +580,16 @@ static bool is_mark(uint32_t cp)
 static int face_for(fonts *f, uint32_t cp, bool bold, int prev)
 {
     int primary = f->primary[bold];
-    if (is_ignorable(cp)) return prev >= 0 ? prev : primary;
-    if (is_mark(cp) && prev >= 0 && source_has(f, prev, cp)) return prev;
+    if (is_ignorable(cp))
+        return prev >= 0 ? prev : primary;
+    if (is_mark(cp) && prev >= 0 && source_has(f, prev, cp))
+        return prev;
     /* Spaces and ASCII punctuation inside a fallback run stay in it. */
     if (prev >= 0 && prev != primary && cp < 0x80 && !isalnum((int)cp) &&
         source_has(f, prev, cp))
         return prev;
-    if (source_has(f, primary, cp)) return primary;
+    if (source_has(f, primary, cp))
+        return primary;
     return fallback_for(f, cp, bold)->src;
 }
 
@@ -527,7 +603,8 @@ static void line_prepare(fonts *f, const char *utf8, size_t len, bool bold)
         size_t used;
         uint32_t cp = utf8_next(s + i, len - i, &used);
         i += used;
-        if (is_control(cp)) continue;
+        if (is_control(cp))
+            continue;
         int face = face_for(f, cp, bold, prev);
         f->line_cp[n] = cp;
         f->line_face[n] = (int16_t)face;
@@ -551,7 +628,8 @@ static int run_end(const fonts *f, int start)
     int i = start;
     while (i < f->line_n && f->line_face[i] == f->line_face[start])
         i++;
-    if (!rtl_script(f, start, i)) return i;
+    if (!rtl_script(f, start, i))
+        return i;
     while (i - 1 > start && f->line_cp[i - 1] < 0x80 && !isalnum((int)f->line_cp[i - 1]))
         i--;
     return i;
@@ -573,10 +651,12 @@ static void report_missing(fonts *f, int start, int end, bool bold)
     for (int i = start; i < end; i++) {
         uint32_t cp = f->line_cp[i];
         cp_entry *e = fallback_for(f, cp, bold);
-        if (e->logged) continue;
+        if (e->logged)
+            continue;
         e->logged = true;
         cp_entry *other = cp_lookup(f, cp * 2 + (bold ? 0 : 1) + 1);
-        if (other->key && other->logged) continue; /* reported for the other weight */
+        if (other->key && other->logged)
+            continue; /* reported for the other weight */
         LOG_WARN("no font has U+%04X: drawn as a box", (unsigned)cp);
     }
 }
@@ -615,9 +695,11 @@ static int glyph_advance(fonts *f, int face, int px, TTF_Font *font, uint32_t cp
 {
     uint64_t key = ((uint64_t)(face + 1) << 40) | ((uint64_t)px << 21) | cp;
     adv_entry *e = adv_lookup(f, key);
-    if (e->key) return e->adv;
+    if (e->key)
+        return e->adv;
     int adv = 0;
-    if (TTF_GlyphMetrics32(font, cp, NULL, NULL, NULL, NULL, &adv) != 0) adv = 0;
+    if (TTF_GlyphMetrics32(font, cp, NULL, NULL, NULL, NULL, &adv) != 0)
+        adv = 0;
     if (f->n_adv >= ADV_MAX) {
         memset(f->adv, 0, ADV_SLOTS * sizeof *f->adv);
         f->n_adv = 0;
@@ -636,7 +718,8 @@ static const char *rtl_script(const fonts *f, int start, int end)
 {
     for (int i = start; i < end; i++) {
         uint32_t cp = f->line_cp[i];
-        if ((cp >= 0x590 && cp <= 0x5ff) || (cp >= 0xfb1d && cp <= 0xfb4f)) return "Hebr";
+        if ((cp >= 0x590 && cp <= 0x5ff) || (cp >= 0xfb1d && cp <= 0xfb4f))
+            return "Hebr";
         if ((cp >= 0x600 && cp <= 0x8ff) || (cp >= 0xfb50 && cp <= 0xfdff) ||
             (cp >= 0xfe70 && cp <= 0xfefe))
             return "Arab";
@@ -670,9 +753,12 @@ static int shaped_width(fonts *f, int face, TTF_Font *font, int start, int end, 
             j++;
         int sw = 0;
         const char *rtl = rtl_script(f, i, j);
-        if (rtl) set_rtl(font, rtl);
-        if (TTF_SizeUTF8(font, run_text(f, i, j), &sw, NULL) == 0) w += sw;
-        if (rtl) set_rtl(font, NULL);
+        if (rtl)
+            set_rtl(font, rtl);
+        if (TTF_SizeUTF8(font, run_text(f, i, j), &sw, NULL) == 0)
+            w += sw;
+        if (rtl)
+            set_rtl(font, NULL);
         i = j;
     }
     return w;
@@ -682,8 +768,10 @@ static int run_width(fonts *f, int start, int end, int px, bool bold)
 {
     int face = f->line_face[start];
     TTF_Font *font = face >= 0 ? font_get(f, face, px) : NULL;
-    if (font) return shaped_width(f, face, font, start, end, px);
-    if (face == FACE_NONE) report_missing(f, start, end, bold);
+    if (font)
+        return shaped_width(f, face, font, start, end, px);
+    if (face == FACE_NONE)
+        report_missing(f, start, end, bold);
     return (end - start) * box_advance(px);
 }
 
@@ -725,7 +813,8 @@ static measure_entry *measure_slot(fonts *f, const char *s, size_t n, uint64_t h
     size_t i = (size_t)h & (MEASURE_SLOTS - 1);
     for (;;) {
         measure_entry *e = &f->measure[i];
-        if (!e->text) return e;
+        if (!e->text)
+            return e;
         if (e->hash == h && e->len == n && e->px == px && e->bold == bold &&
             memcmp(e->text, s, n) == 0)
             return e;
@@ -736,11 +825,14 @@ static measure_entry *measure_slot(fonts *f, const char *s, size_t n, uint64_t h
 static void measure_put(fonts *f, const char *s, size_t n, uint64_t h, int px, bool bold,
                         int width)
 {
-    if (n > MEASURE_MAX_TEXT) return;
-    if (f->n_measure >= MEASURE_MAX) measure_clear(f);
+    if (n > MEASURE_MAX_TEXT)
+        return;
+    if (f->n_measure >= MEASURE_MAX)
+        measure_clear(f);
     measure_entry *e = measure_slot(f, s, n, h, px, bold);
     char *copy = malloc(n + 1);
-    if (!copy) abort();
+    if (!copy)
+        abort();
     memcpy(copy, s, n);
     copy[n] = '\0';
     *e = (measure_entry){copy, n, h, px, width, bold};
@@ -768,7 +860,8 @@ fonts *fonts_create(const char *regular, const char *bold, const char *language)
     if (f->primary[1] < 0) /* regular outlines, emboldened */
         f->primary[1] = source_add(f, f->src[f->primary[0]].path,
                                    f->src[f->primary[0]].index, true, false);
-    if (f->primary[0] < 0) f->primary[0] = f->primary[1];
+    if (f->primary[0] < 0)
+        f->primary[0] = f->primary[1];
     LOG_INFO("primary faces %s and %s", f->src[f->primary[0]].path,
              f->src[f->primary[1]].path);
     return f;
@@ -776,15 +869,22 @@ fonts *fonts_create(const char *regular, const char *bold, const char *language)
 
 void fonts_destroy(fonts *f)
 {
-    if (!f) return;
+    if (!f)
+        return;
     for (int i = 0; i < f->n_open; i++)
         open_close(&f->open[i]);
-    for (int i = 0; i < f->n_src; i++)
+    for (int i = 0; i < f->n_src; i++) {
         free(f->src[i].path);
+        if (f->src[i].map)
+            munmap(f->src[i].map, f->src[i].map_len);
+    }
     for (int b = 0; b < 2; b++)
-        if (f->fc_set[b]) FcFontSetDestroy(f->fc_set[b]);
-    if (f->fc) FcConfigDestroy(f->fc);
-    if (f->measure) measure_clear(f);
+        if (f->fc_set[b])
+            FcFontSetDestroy(f->fc_set[b]);
+    if (f->fc)
+        FcConfigDestroy(f->fc);
+    if (f->measure)
+        measure_clear(f);
     free(f->measure);
     free(f->cps);
     free(f->adv);
@@ -798,7 +898,8 @@ static int clamp_px(int px)
 
 int fonts_width(fonts *f, const char *utf8, size_t len, int px, bool bold)
 {
-    if (!f || !utf8 || len == 0 || px <= 0) return 0;
+    if (!f || !utf8 || len == 0 || px <= 0)
+        return 0;
     px = clamp_px(px);
     uint64_t h = measure_hash(utf8, len, px, bold);
     measure_entry *e = measure_slot(f, utf8, len, h, px, bold);
@@ -817,15 +918,18 @@ int fonts_width(fonts *f, const char *utf8, size_t len, int px, bool bold)
 static void merge_alpha(SDL_Surface *dst, SDL_Surface *src, int x0, int y0)
 {
     SDL_Surface *s = SDL_ConvertSurfaceFormat(src, SDL_PIXELFORMAT_ARGB8888, 0);
-    if (!s) return;
+    if (!s)
+        return;
     for (int y = 0; y < s->h; y++) {
         int dy = y0 + y;
-        if (dy < 0 || dy >= dst->h) continue;
+        if (dy < 0 || dy >= dst->h)
+            continue;
         const Uint32 *sp = (const Uint32 *)((const Uint8 *)s->pixels + y * s->pitch);
         Uint32 *dp = (Uint32 *)((Uint8 *)dst->pixels + dy * dst->pitch);
         for (int x = 0; x < s->w; x++) {
             int dx = x0 + x;
-            if (dx < 0 || dx >= dst->w) continue;
+            if (dx < 0 || dx >= dst->w)
+                continue;
             Uint32 sa = sp[x] >> 24, da = dp[dx] >> 24;
             Uint32 a = sa + da * (255 - sa) / 255;
             dp[dx] = (a << 24) | (dp[dx] & 0xffffff);
@@ -837,10 +941,12 @@ static void merge_alpha(SDL_Surface *dst, SDL_Surface *src, int x0, int y0)
 static void fill_alpha(SDL_Surface *dst, int x, int y, int w, int h, Uint8 alpha)
 {
     for (int r = y; r < y + h; r++) {
-        if (r < 0 || r >= dst->h) continue;
+        if (r < 0 || r >= dst->h)
+            continue;
         Uint32 *dp = (Uint32 *)((Uint8 *)dst->pixels + r * dst->pitch);
         for (int c = x; c < x + w; c++)
-            if (c >= 0 && c < dst->w) dp[c] = ((Uint32)alpha << 24) | (dp[c] & 0xffffff);
+            if (c >= 0 && c < dst->w)
+                dp[c] = ((Uint32)alpha << 24) | (dp[c] & 0xffffff);
     }
 }
 
@@ -853,7 +959,8 @@ static void draw_boxes(SDL_Surface *dst, int count, int x, int baseline, int px,
     int inset = px / 10;
     int top = baseline - px * 88 / 100 + inset / 2, bottom = baseline + px * 12 / 100;
     int w = px - 2 * inset, h = bottom - top;
-    if (w < 2 * t + 1 || h < 2 * t + 1) return;
+    if (w < 2 * t + 1 || h < 2 * t + 1)
+        return;
     for (int i = 0; i < count; i++) {
         int l = x + i * box_advance(px) + inset;
         fill_alpha(dst, l, top, w, t, alpha);
@@ -876,10 +983,13 @@ static int draw_run(fonts *f, SDL_Surface *dst, int start, int end, int x, int b
     }
     /* NULL also for a run of only invisible characters: nothing to draw. */
     const char *rtl = rtl_script(f, start, end);
-    if (rtl) set_rtl(font, rtl);
+    if (rtl)
+        set_rtl(font, rtl);
     SDL_Surface *s = TTF_RenderUTF8_Blended(font, run_text(f, start, end), color);
-    if (rtl) set_rtl(font, NULL);
-    if (s) merge_alpha(dst, s, x, baseline - TTF_FontAscent(font));
+    if (rtl)
+        set_rtl(font, NULL);
+    if (s)
+        merge_alpha(dst, s, x, baseline - TTF_FontAscent(font));
     SDL_FreeSurface(s);
     return w;
 }
@@ -887,11 +997,13 @@ static int draw_run(fonts *f, SDL_Surface *dst, int start, int end, int x, int b
 SDL_Surface *fonts_render(fonts *f, const char *utf8, size_t len, int px, bool bold,
                           SDL_Color color)
 {
-    if (!f || !utf8 || len == 0 || px <= 0) return NULL;
+    if (!f || !utf8 || len == 0 || px <= 0)
+        return NULL;
     px = clamp_px(px);
     int width = fonts_width(f, utf8, len, px, bold);
     int ascent = fonts_ascent(f, px, bold), height = fonts_height(f, px, bold);
-    if (width <= 0 || height <= 0) return NULL;
+    if (width <= 0 || height <= 0)
+        return NULL;
     SDL_Surface *dst =
         SDL_CreateRGBSurfaceWithFormat(0, width, height, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!dst) {
@@ -912,7 +1024,8 @@ SDL_Surface *fonts_render(fonts *f, const char *utf8, size_t len, int px, bool b
 
 static TTF_Font *primary_font(fonts *f, int px, bool bold)
 {
-    if (!f || px <= 0) return NULL;
+    if (!f || px <= 0)
+        return NULL;
     return font_get(f, f->primary[bold], clamp_px(px));
 }
 
@@ -935,23 +1048,28 @@ bool fonts_has_glyph(fonts *f, uint32_t cp)
 
 enum fonts_face fonts_face_for(fonts *f, uint32_t cp, bool bold, const char **path)
 {
-    if (path) *path = NULL;
-    if (!f || cp > 0x10ffff) return FONTS_FACE_NONE;
+    if (path)
+        *path = NULL;
+    if (!f || cp > 0x10ffff)
+        return FONTS_FACE_NONE;
     int s = f->primary[bold];
     enum fonts_face kind = FONTS_FACE_PRIMARY;
     if (!source_has(f, s, cp)) {
         s = fallback_for(f, cp, bold)->src;
         kind = FONTS_FACE_FALLBACK;
     }
-    if (s < 0) return FONTS_FACE_NONE;
-    if (path) *path = f->src[s].path;
+    if (s < 0)
+        return FONTS_FACE_NONE;
+    if (path)
+        *path = f->src[s].path;
     return kind;
 }
 
 fonts_stats fonts_get_stats(const fonts *f)
 {
     fonts_stats st = {0};
-    if (!f) return st;
+    if (!f)
+        return st;
     st.measure_hits = f->hits;
     st.measure_misses = f->misses;
     st.measure_entries = f->n_measure;
