@@ -30,6 +30,7 @@ Modes:
   truncated  Content-Length says more than is sent, then the close
   huge       100 MiB body with Content-Length (streamed, never held)
   hugestream 100 MiB body without Content-Length (close-delimited)
+  gzipbomb   100 KiB of gzip that inflates to 100 MiB of spaces
   invalid    200 with a body that is not JSON
   notfeed    200 with valid JSON that is not a JSON Feed
   redirect   302 to file:///etc/passwd
@@ -97,6 +98,21 @@ def make_bomb_png(w, h):
 GOOD_PNG = make_png(64, 48, (200, 40, 40))
 GOOD2_PNG = make_png(32, 32, (40, 200, 40))
 BOMB_PNG = make_bomb_png(30000, 30000)
+
+
+_BOMB = []
+
+
+def gzip_bomb():
+    """100 MiB of spaces, gzipped in pieces so it is never held whole."""
+    with STATE["lock"]:
+        if not _BOMB:
+            z = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip wrapper
+            chunk = b" " * (1 << 20)
+            parts = [z.compress(chunk) for _ in range(100)]
+            parts.append(z.flush())
+            _BOMB.append(b"".join(parts))
+        return _BOMB[0]
 
 
 def feed_body(version, base, images):
@@ -233,6 +249,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.serve_ok()
         if mode in ("stall", "truncated"):
             return self.serve_partial(mode == "stall")
+        if mode == "gzipbomb":
+            return self.send(200, gzip_bomb(), "application/json",
+                             {"Content-Encoding": "gzip"})
         if mode in ("huge", "hugestream"):
             return self.serve_huge(mode == "huge")
         return self.send(404, b"<html>no such mode</html>", "text/html")
