@@ -577,6 +577,15 @@ static void paginate(layout_item *it, const layout_params *q)
 }
 
 /* The body, at most LAYOUT_MAX_TEXT bytes (cut at a character boundary). */
+/* True when some paragraph takes more than one line. */
+static bool any_wraps(const line_vec *v)
+{
+    for (int i = 0; i < v->n; i++)
+        if (!v->v[i].para_end)
+            return true;
+    return false;
+}
+
 static size_t body_len(const char *body)
 {
     size_t len = strlen(body);
@@ -612,6 +621,14 @@ layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
     line_vec v = {0};
     if (body)
         text_lines(&c, body, body_len(body), it->frame.body.w, indent, q.justify, &v);
+    if (indent > 0 && !any_wraps(&v)) {
+        /* Lines that never wrap are a list or a timetable, not prose: they
+         * read better flush left than indented. */
+        free_lines(v.v, v.n);
+        free(v.v);
+        v = (line_vec){0};
+        text_lines(&c, body, body_len(body), it->frame.body.w, 0, q.justify, &v);
+    }
     it->lines = v.v;
     it->n_lines = v.n;
     paginate(it, &q);

@@ -23,7 +23,9 @@ typedef struct {
     double line_spacing;      /* line height / font size */
     double paragraph_spacing; /* extra gap between paragraphs, in line heights */
     double margin;            /* outer margin, fraction of screen height */
-    bool indent;              /* two-character first-line indent */
+    bool indent;              /* two-character first-line indent (prose only:
+                                 an item none of whose paragraphs wraps, a
+                                 list or a timetable, is set flush left) */
     bool justify;             /* justify all but paragraph-final lines */
     bool has_image;           /* reserve the right part of the body for an image */
     const char *language;     /* BCP 47, NULL = "zh" */

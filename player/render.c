@@ -371,7 +371,7 @@ static void draw_footer(render *rd, const render_slide *s, SDL_Color accent,
 {
     const layout_item *it = s->layout;
     const layout_rect *f = &it->frame.footer;
-    int px = f->h * 36 / 100;
+    int px = f->h * 44 / 100;
     if (s->date)
         draw_text(rd, s->date, px, false, muted, f->x, f->y, f->h, ALIGN_LEFT);
     if (it->n_pages < 2)

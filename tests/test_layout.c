@@ -300,6 +300,16 @@ static void check_emergency(const layout_item *it, const layout_measure *m,
                 para + lo, w);
 }
 
+/* Indents are for prose: an item none of whose paragraphs wraps (a list, a
+ * timetable) is set flush left. */
+static bool item_wraps(const layout_item *it)
+{
+    for (int i = 0; i < it->n_lines; i++)
+        if (!it->lines[i].para_end)
+            return true;
+    return false;
+}
+
 /* The lines of one paragraph body[a..b): lines[li..] up to para_end. */
 static int check_paragraph(const layout_item *it, const layout_params *p,
                            const layout_measure *m, linebreak *lb, const char *body,
@@ -337,7 +347,7 @@ static int check_paragraph(const layout_item *it, const layout_params *p,
             problem(r, "line %d: %d px wide in %d: %s", k, l->width, avail, l->text);
         if (l->width != m->width(m->ctx, l->text, tl, it->body_px, false))
             problem(r, "line %d: width %d is not its measure", k, l->width);
-        if ((l->indent > 0) != (p->indent && l->para_start))
+        if ((l->indent > 0) != (p->indent && l->para_start && item_wraps(it)))
             problem(r, "line %d: indent %d", k, l->indent);
         if (l->justify != (p->justify && !l->para_end))
             problem(r, "line %d: justify flag", k);
@@ -842,6 +852,27 @@ static void test_real_fonts(const char *article)
     TTF_Quit();
 }
 
+/* A timetable is set flush left; prose keeps its two-character indent. */
+static void test_indent_prose_only(void)
+{
+    fake_stats st = {0};
+    layout_measure m = fake_measure(&st);
+    layout_params p = default_params(1920, 1080);
+    p.indent = true;
+    layout_item *list =
+        layout_item_create(&p, &m, "", "周一至周五 9:00—21:00\n周六 9:00—18:00");
+    CHECK(list->n_lines == 2 && list->lines[0].indent == 0 && list->lines[1].indent == 0);
+    layout_item_destroy(list);
+    char *prose = repeat("中", 80);
+    char *body = concat3(prose, "\n", "短");
+    layout_item *it = layout_item_create(&p, &m, "", body);
+    CHECK(it->n_lines >= 3 && it->lines[0].indent > 0 && it->lines[1].indent == 0);
+    CHECK(it->lines[it->n_lines - 1].indent > 0); /* "短" starts a paragraph of prose */
+    layout_item_destroy(it);
+    free(body);
+    free(prose);
+}
+
 int main(void)
 {
     test_kinsoku_and_units_at_line_end();
@@ -849,6 +880,7 @@ int main(void)
     test_title();
     test_widow_orphan();
     test_page_time();
+    test_indent_prose_only();
 
     strvec paras = {0};
     char *article = article_body();
