@@ -21,7 +21,8 @@ struct cache {
 static void *xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
-    if (!p) abort();
+    if (!p)
+        abort();
     return p;
 }
 
@@ -56,11 +57,14 @@ void cache_name_for_url(const char *url, const char *prefix, char *out, size_t o
 static bool mkdir_p(const char *dir)
 {
     char tmp[1024];
-    if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp) return false;
+    if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp)
+        return false;
     for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/') continue;
+        if (*p != '/')
+            continue;
         *p = '\0';
-        if (mkdir(tmp, 0755) != 0 && errno != EEXIST) return false;
+        if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+            return false;
         *p = '/';
     }
     return mkdir(tmp, 0755) == 0 || errno == EEXIST;
@@ -121,7 +125,8 @@ static bool name_ok(const char *name)
 
 bool cache_path(const cache *c, const char *name, char *out, size_t out_size)
 {
-    if (!name_ok(name)) return false;
+    if (!name_ok(name))
+        return false;
     int n = snprintf(out, out_size, "%s/%s", c->dir, name);
     return n > 0 && (size_t)n < out_size;
 }
@@ -154,9 +159,11 @@ bool cache_unwrap(const void *buf, size_t len, const void **payload, size_t *pay
 {
     const unsigned char *p = buf;
     *ok = false;
-    if (len < CACHE_HEADER_SIZE || memcmp(p, cache_magic, 8) != 0) return false;
+    if (len < CACHE_HEADER_SIZE || memcmp(p, cache_magic, 8) != 0)
+        return false;
     uint64_t n = get_le(p + 12, 8);
-    if (get_le(p + 8, 4) != CACHE_VERSION || n != len - CACHE_HEADER_SIZE) return true;
+    if (get_le(p + 8, 4) != CACHE_VERSION || n != len - CACHE_HEADER_SIZE)
+        return true;
     if (cache_crc32(0, p + CACHE_HEADER_SIZE, (size_t)n) != (uint32_t)get_le(p + 20, 4))
         return true;
     *payload = p + CACHE_HEADER_SIZE;
@@ -170,8 +177,10 @@ static bool write_all(int fd, const void *data, size_t len)
     const char *p = data;
     while (len > 0) {
         ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return false;
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
         p += w;
         len -= (size_t)w;
     }
@@ -239,7 +248,8 @@ static void move_aside(cache *c, const char *name, const char *why)
 static int read_file(const char *path, size_t max, char **out, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return errno == ENOENT ? 1 : 2;
+    if (fd < 0)
+        return errno == ENOENT ? 1 : 2;
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
         close(fd);
@@ -249,8 +259,10 @@ static int read_file(const char *path, size_t max, char **out, size_t *len)
     char *buf = xmalloc(size + 1);
     while (got < size) {
         ssize_t r = read(fd, buf + got, size - got);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
         got += (size_t)r;
     }
     close(fd);
@@ -263,11 +275,13 @@ static int read_file(const char *path, size_t max, char **out, size_t *len)
 bool cache_read(cache *c, const char *name, size_t max_len, char **data, size_t *len)
 {
     char path[1200];
-    if (!cache_path(c, name, path, sizeof path)) return false;
+    if (!cache_path(c, name, path, sizeof path))
+        return false;
     char *buf;
     size_t n;
     int r = read_file(path, max_len + CACHE_HEADER_SIZE, &buf, &n);
-    if (r == 1) return false;
+    if (r == 1)
+        return false;
     if (r == 2) {
         move_aside(c, name, "too large or unreadable");
         return false;
@@ -291,7 +305,8 @@ bool cache_check(cache *c, const char *name)
 {
     char *data;
     size_t len;
-    if (!cache_read(c, name, (size_t)1 << 30, &data, &len)) return false;
+    if (!cache_read(c, name, (size_t)1 << 30, &data, &len))
+        return false;
     free(data);
     return true;
 }
@@ -299,5 +314,6 @@ bool cache_check(cache *c, const char *name)
 void cache_remove(cache *c, const char *name)
 {
     char path[1200];
-    if (cache_path(c, name, path, sizeof path)) unlink(path);
+    if (cache_path(c, name, path, sizeof path))
+        unlink(path);
 }

@@ -54,10 +54,12 @@ static bool is_sof(unsigned m)
 
 static bool probe_jpeg(const unsigned char *p, size_t len, uint32_t *w, uint32_t *h)
 {
-    if (len < 4 || p[0] != 0xff || p[1] != 0xd8) return false;
+    if (len < 4 || p[0] != 0xff || p[1] != 0xd8)
+        return false;
     size_t i = 2;
     while (i + 4 <= len) {
-        if (p[i] != 0xff) return false;
+        if (p[i] != 0xff)
+            return false;
         unsigned m = p[i + 1];
         if (m == 0xff) { /* fill byte */
             i++;
@@ -71,7 +73,8 @@ static bool probe_jpeg(const unsigned char *p, size_t len, uint32_t *w, uint32_t
             return false;
         uint32_t seg = be16(p + i + 2);
         if (is_sof(m)) {
-            if (i + 9 > len || seg < 7) return false;
+            if (i + 9 > len || seg < 7)
+                return false;
             *h = be16(p + i + 5);
             *w = be16(p + i + 7);
             return true;
@@ -85,7 +88,8 @@ static bool probe_jpeg(const unsigned char *p, size_t len, uint32_t *w, uint32_t
 static size_t gif_skip_blocks(const unsigned char *p, size_t len, size_t i)
 {
     while (i < len) {
-        if (p[i] == 0) return i + 1;
+        if (p[i] == 0)
+            return i + 1;
         i += 1 + (size_t)p[i];
     }
     return 0;
@@ -100,18 +104,22 @@ static bool probe_gif(const unsigned char *p, size_t len, uint32_t *w, uint32_t 
     *w = le16(p + 6);
     *h = le16(p + 8);
     size_t i = 13;
-    if (p[10] & 0x80) i += 3u * (1u << ((p[10] & 7) + 1));
+    if (p[10] & 0x80)
+        i += 3u * (1u << ((p[10] & 7) + 1));
     while (i < len) {
         if (p[i] == 0x2c) {
-            if (i + 9 > len) return false;
+            if (i + 9 > len)
+                return false;
             uint32_t fw = le16(p + i + 5), fh = le16(p + i + 7);
             *w = fw > *w ? fw : *w;
             *h = fh > *h ? fh : *h;
             return true;
         }
-        if (p[i] != 0x21 || i + 2 >= len) return false;
+        if (p[i] != 0x21 || i + 2 >= len)
+            return false;
         i = gif_skip_blocks(p, len, i + 2);
-        if (i == 0) return false;
+        if (i == 0)
+            return false;
     }
     return false;
 }
@@ -127,14 +135,16 @@ static bool probe_webp(const unsigned char *p, size_t len, uint32_t *w, uint32_t
         return true;
     }
     if (memcmp(c, "VP8L", 4) == 0) {
-        if (p[20] != 0x2f) return false;
+        if (p[20] != 0x2f)
+            return false;
         uint32_t bits = le32(p + 21);
         *w = (bits & 0x3fff) + 1;
         *h = ((bits >> 14) & 0x3fff) + 1;
         return true;
     }
     if (memcmp(c, "VP8 ", 4) == 0) {
-        if (p[23] != 0x9d || p[24] != 0x01 || p[25] != 0x2a) return false;
+        if (p[23] != 0x9d || p[24] != 0x01 || p[25] != 0x2a)
+            return false;
         *w = le16(p + 26) & 0x3fff;
         *h = le16(p + 28) & 0x3fff;
         return true;
@@ -144,16 +154,19 @@ static bool probe_webp(const unsigned char *p, size_t len, uint32_t *w, uint32_t
 
 static bool probe_bmp(const unsigned char *p, size_t len, uint32_t *w, uint32_t *h)
 {
-    if (len < 26 || p[0] != 'B' || p[1] != 'M') return false;
+    if (len < 26 || p[0] != 'B' || p[1] != 'M')
+        return false;
     uint32_t dib = le32(p + 14);
     if (dib == 12) {
         *w = le16(p + 18);
         *h = le16(p + 20);
         return true;
     }
-    if (dib < 40) return false;
+    if (dib < 40)
+        return false;
     int32_t sw = (int32_t)le32(p + 18), sh = (int32_t)le32(p + 22);
-    if (sw <= 0 || sh == INT32_MIN) return false;
+    if (sw <= 0 || sh == INT32_MIN)
+        return false;
     *w = (uint32_t)sw;
     *h = (uint32_t)(sh < 0 ? -sh : sh);
     return true;
@@ -192,7 +205,8 @@ static unsigned char *read_whole(const char *path, size_t *len, const char **why
     }
     size_t cap = 65536, n = 0, got;
     unsigned char *buf = malloc(cap);
-    if (!buf) abort();
+    if (!buf)
+        abort();
     while ((got = fread(buf + n, 1, cap - n, fp)) > 0) {
         n += got;
         if (n == cap) {
@@ -204,7 +218,8 @@ static unsigned char *read_whole(const char *path, size_t *len, const char **why
             }
             cap *= 2;
             buf = realloc(buf, cap);
-            if (!buf) abort();
+            if (!buf)
+                abort();
         }
     }
     fclose(fp);
@@ -255,7 +270,8 @@ static SDL_Surface *halve(SDL_Surface *src)
     int w = src->w / 2, h = src->h / 2;
     SDL_Surface *dst =
         SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-    if (!dst) return NULL;
+    if (!dst)
+        return NULL;
     for (int y = 0; y < h; y++) {
         const Uint32 *r0 =
             (const Uint32 *)((const Uint8 *)src->pixels + 2 * y * src->pitch);
@@ -287,7 +303,8 @@ static SDL_Surface *scale_to(SDL_Surface *s, int tw, int th)
         SDL_FreeSurface(s);
         s = half;
     }
-    if (!s || (s->w == tw && s->h == th)) return s;
+    if (!s || (s->w == tw && s->h == th))
+        return s;
     SDL_Surface *dst =
         SDL_CreateRGBSurfaceWithFormat(0, tw, th, 32, SDL_PIXELFORMAT_ARGB8888);
     if (dst && SDL_SoftStretchLinear(s, NULL, dst, NULL) != 0) {
@@ -300,7 +317,8 @@ static SDL_Surface *scale_to(SDL_Surface *s, int tw, int th)
 
 SDL_Surface *image_load(const char *path, int max_pixels, int box_w, int box_h)
 {
-    if (max_pixels <= 0) max_pixels = IMAGE_DEFAULT_MAX_PIXELS;
+    if (max_pixels <= 0)
+        max_pixels = IMAGE_DEFAULT_MAX_PIXELS;
     if (!path || box_w <= 0 || box_h <= 0) {
         LOG_WARN("%s: no path or an empty box", path ? path : "(null)");
         return NULL;
@@ -322,13 +340,15 @@ SDL_Surface *image_load(const char *path, int max_pixels, int box_w, int box_h)
     }
     SDL_Surface *s = decode(path, payload, plen, max_pixels);
     free(buf);
-    if (!s) return NULL;
+    if (!s)
+        return NULL;
     double scale = (double)box_w / s->w < (double)box_h / s->h ? (double)box_w / s->w
                                                                : (double)box_h / s->h;
     int tw = (int)(s->w * scale + 0.5), th = (int)(s->h * scale + 0.5);
     tw = tw < 1 ? 1 : (tw > box_w ? box_w : tw);
     th = th < 1 ? 1 : (th > box_h ? box_h : th);
     s = scale_to(s, tw, th);
-    if (!s) LOG_WARN("%s: cannot scale to %dx%d: %s", path, tw, th, SDL_GetError());
+    if (!s)
+        LOG_WARN("%s: cannot scale to %dx%d: %s", path, tw, th, SDL_GetError());
     return s;
 }

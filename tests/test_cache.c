@@ -26,7 +26,8 @@ static int temp_files(const char *dir)
     while (d && (de = readdir(d)))
         if (de->d_name[0] == '.' && strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
             n++;
-    if (d) closedir(d);
+    if (d)
+        closedir(d);
     return n;
 }
 
@@ -147,7 +148,8 @@ static void test_default_dir(void)
 int main(void)
 {
     char base[] = "/tmp/test_cache.XXXXXX";
-    if (!mkdtemp(base)) return 1;
+    if (!mkdtemp(base))
+        return 1;
     char dir[256], file[256], under_file[300];
     snprintf(dir, sizeof dir, "%s/a/b/cache", base);
     snprintf(file, sizeof file, "%s/plain", base);
@@ -168,13 +170,15 @@ int main(void)
     cache_destroy(NULL);
 
     FILE *fp = fopen(file, "w");
-    if (fp) fclose(fp);
+    if (fp)
+        fclose(fp);
     CHECK(cache_create(under_file) == NULL); /* a file is in the way */
     CHECK(cache_create("") == NULL);
 
     test_default_dir();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", base);
-    if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", base);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", base);
     return test_done("test_cache");
 }

@@ -213,7 +213,8 @@ static void test_bad_files(void)
     size_t len;
     char *data = test_read_file(png, &len);
     path_of(path, sizeof path, "cut.png");
-    if (data) write_bytes(path, data, len / 2);
+    if (data)
+        write_bytes(path, data, len / 2);
     SDL_Surface *s = image_load(path, 0, 100, 100);
     SDL_FreeSurface(s); /* libpng may give a partial image or none: no crash */
     free(data);
@@ -246,7 +247,8 @@ static void test_cache_format(void)
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/test_image.XXXXXX");
-    if (!mkdtemp(dir)) return 1;
+    if (!mkdtemp(dir))
+        return 1;
     test_probes();
     test_real_files();
     test_bomb();
@@ -255,6 +257,7 @@ int main(void)
     IMG_Quit();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", dir);
     return test_done("test_image");
 }
