@@ -13,7 +13,9 @@
 typedef struct source source;
 
 /* Called from the worker thread when a new feed or status is ready; the app
- * uses it to wake its loop (SDL_PushEvent). May be NULL. */
+ * uses it to wake its loop (SDL_PushEvent). May be NULL. It is also called
+ * once from inside source_create when a cached or local feed is ready at
+ * once, so it must not need the source pointer to be returned yet. */
 typedef void (*source_wake_fn)(void *ctx);
 
 typedef enum {
