@@ -54,7 +54,8 @@ bool text_utf8_valid(const char *s, size_t len)
     while (i < len) {
         uint32_t cp;
         i += text_utf8_next(s + i, len - i, &cp);
-        if (cp == TEXT_UTF8_INVALID) return false;
+        if (cp == TEXT_UTF8_INVALID)
+            return false;
     }
     return true;
 }
@@ -87,14 +88,16 @@ size_t text_count_chars(const char *s, size_t len)
 {
     size_t n = 0;
     for (size_t i = 0; i < len; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80) n++;
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            n++;
     return n;
 }
 
 static void *xmalloc(size_t n)
 {
     void *p = malloc(n);
-    if (!p) abort();
+    if (!p)
+        abort();
     return p;
 }
 
@@ -115,7 +118,8 @@ static bool is_break(uint32_t c)
  * overrides, zero-width junk, noncharacters. */
 static bool is_junk(uint32_t c)
 {
-    if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) return true;
+    if (c < 0x20 || (c >= 0x7F && c <= 0x9F))
+        return true;
     if (c == 0xAD || c == 0x061C || c == 0x180E || c == 0x200B || c == 0x200E ||
         c == 0x200F || c == 0xFEFF)
         return true;
@@ -159,10 +163,12 @@ static void norm_content(norm *n, uint32_t cp)
 static void norm_cp(norm *n, uint32_t cp)
 {
     if (is_break(cp) && !n->one_line) {
-        if (n->any) n->pending = PEND_BREAK;
+        if (n->any)
+            n->pending = PEND_BREAK;
         n->in_para = false;
     } else if (is_space(cp) || is_break(cp)) {
-        if (n->in_para && n->pending == PEND_NONE) n->pending = PEND_SPACE;
+        if (n->in_para && n->pending == PEND_NONE)
+            n->pending = PEND_SPACE;
     } else if (cp == TEXT_UTF8_INVALID) {
         norm_content(n, 0xFFFD);
     } else if (!is_junk(cp)) {
@@ -175,27 +181,33 @@ static void norm_cp(norm *n, uint32_t cp)
 static size_t skip_escape(const unsigned char *s, size_t n, size_t i)
 {
     i++;
-    if (i >= n) return i;
+    if (i >= n)
+        return i;
     unsigned char c = s[i];
     if (c == '[') {
         i++;
         while (i < n && s[i] >= 0x20 && s[i] <= 0x3F)
             i++;
-        if (i < n && s[i] >= 0x40 && s[i] <= 0x7E) i++;
+        if (i < n && s[i] >= 0x40 && s[i] <= 0x7E)
+            i++;
         return i;
     }
     if (c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_') {
         for (i++; i < n; i++) {
-            if (s[i] == 0x07) return i + 1;
-            if (s[i] == 0x1B && i + 1 < n && s[i + 1] == '\\') return i + 2;
-            if (s[i] == 0x1B || s[i] == '\n' || s[i] == '\r') return i;
+            if (s[i] == 0x07)
+                return i + 1;
+            if (s[i] == 0x1B && i + 1 < n && s[i + 1] == '\\')
+                return i + 2;
+            if (s[i] == 0x1B || s[i] == '\n' || s[i] == '\r')
+                return i;
         }
         return i;
     }
     if (c >= 0x20 && c <= 0x7E) {
         while (i < n && s[i] >= 0x20 && s[i] <= 0x2F)
             i++;
-        if (i < n && s[i] >= 0x30 && s[i] <= 0x7E) i++;
+        if (i < n && s[i] >= 0x30 && s[i] <= 0x7E)
+            i++;
     }
     return i;
 }
@@ -248,7 +260,8 @@ static void sb_put(sbuf *b, const char *s, size_t n)
         while (b->len + n + 1 > b->cap)
             b->cap = b->cap ? b->cap * 2 : 256;
         b->p = realloc(b->p, b->cap);
-        if (!b->p) abort();
+        if (!b->p)
+            abort();
     }
     memcpy(b->p + b->len, s, n);
     b->len += n;
@@ -272,9 +285,12 @@ static bool is_digit(unsigned char c)
 
 static int hex_value(unsigned char c)
 {
-    if (is_digit(c)) return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (is_digit(c))
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 
@@ -287,7 +303,8 @@ static size_t find_ci(const char *h, size_t n, size_t i, const char *needle)
         size_t j = 0;
         while (j < k && (h[i + j] | 0x20) == (needle[j] | 0x20))
             j++;
-        if (j == k) return i;
+        if (j == k)
+            return i;
     }
     return n;
 }
@@ -301,7 +318,8 @@ static size_t skip_past(const char *h, size_t n, size_t i, const char *needle)
 static bool name_in(const char *name, const char *const *list)
 {
     for (; *list; list++)
-        if (strcmp(name, *list) == 0) return true;
+        if (strcmp(name, *list) == 0)
+            return true;
     return false;
 }
 
@@ -337,10 +355,13 @@ static size_t tag_end(const char *h, size_t n, size_t i)
 static size_t html_tag(const char *h, size_t n, size_t i, sbuf *b)
 {
     size_t j = i + 1;
-    if (n - i >= 4 && memcmp(h + i, "<!--", 4) == 0) return skip_past(h, n, i + 4, "-->");
-    if (j < n && (h[j] == '!' || h[j] == '?')) return skip_past(h, n, j, ">");
+    if (n - i >= 4 && memcmp(h + i, "<!--", 4) == 0)
+        return skip_past(h, n, i + 4, "-->");
+    if (j < n && (h[j] == '!' || h[j] == '?'))
+        return skip_past(h, n, j, ">");
     bool closing = j < n && h[j] == '/';
-    if (closing) j++;
+    if (closing)
+        j++;
     if (j >= n || !is_alpha((unsigned char)h[j])) {
         sb_put(b, "<", 1);
         return i + 1;
@@ -348,7 +369,8 @@ static size_t html_tag(const char *h, size_t n, size_t i, sbuf *b)
     char name[16];
     size_t k = 0;
     for (; j < n && (is_alpha((unsigned char)h[j]) || is_digit((unsigned char)h[j])); j++)
-        if (k < sizeof name - 1) name[k++] = (char)(h[j] | 0x20);
+        if (k < sizeof name - 1)
+            name[k++] = (char)(h[j] | 0x20);
     name[k] = '\0';
     size_t end = tag_end(h, n, j);
     if (!closing && strcmp(name, "li") == 0)
@@ -399,14 +421,17 @@ static size_t html_numeric(const char *h, size_t n, size_t i, sbuf *b)
     size_t digits = 0;
     for (; j < n; j++, digits++) {
         int d = hex_value((unsigned char)h[j]);
-        if (d < 0 || d >= base) break;
-        if (v <= 0x10FFFF) v = v * (uint32_t)base + (uint32_t)d;
+        if (d < 0 || d >= base)
+            break;
+        if (v <= 0x10FFFF)
+            v = v * (uint32_t)base + (uint32_t)d;
     }
     if (digits == 0) {
         sb_put(b, "&", 1);
         return i + 1;
     }
-    if (j < n && h[j] == ';') j++;
+    if (j < n && h[j] == ';')
+        j++;
     if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
         v = 0xFFFD;
     else if (v >= 0x80 && v <= 0x9F)
@@ -420,7 +445,8 @@ static size_t html_numeric(const char *h, size_t n, size_t i, sbuf *b)
 /* h[i] is '&'. Emits the decoded character, or '&' itself. */
 static size_t html_entity(const char *h, size_t n, size_t i, sbuf *b)
 {
-    if (i + 1 < n && h[i + 1] == '#') return html_numeric(h, n, i, b);
+    if (i + 1 < n && h[i + 1] == '#')
+        return html_numeric(h, n, i, b);
     size_t j = i + 1;
     char name[12];
     size_t k = 0;
@@ -492,7 +518,12 @@ char *text_cjk_punct(char *s)
         uint32_t cp;
         size_t k = text_utf8_next(s + i, len - i, &cp);
         const char *m = cp && cp < 0x80 ? strchr(marks, (int)cp) : NULL;
-        if (m && is_cjk(prev) && s[i + 1] != ' ') {
+        uint32_t next = 0;
+        if (m && i + 1 < len)
+            text_utf8_next(s + i + 1, len - i - 1, &next);
+        /* After a closing quote it is Chinese when Chinese follows. */
+        bool quote = prev == 0x201D || prev == 0x2019;
+        if (m && (is_cjk(prev) || (quote && is_cjk(next))) && next != ' ') {
             o += utf8_put(wide[m - marks], out + o);
         } else {
             memcpy(out + o, s + i, k);

@@ -66,7 +66,8 @@ bool text_utf8_valid(const char *s, size_t len);
 
 /* Scraped Chinese pages often carry ASCII ,;:!? between Chinese characters
  * ("街道,已初步"). Each such mark that follows a CJK character (Han, kana,
- * CJK or full-width punctuation) and is not followed by a space becomes its
+ * CJK or full-width punctuation), or a closing quote when Chinese follows
+ * the mark, and is not followed by a space becomes its
  * full-width form, as a printed notice sets it; "1,000", "Hello, world" and
  * "9:00" stay as they are. Takes ownership of s (frees it) and returns the
  * result, at most three times as long. */

@@ -27,12 +27,14 @@ static void html_is(const char *s, const char *want, int line)
 static bool clean(const char *s)
 {
     size_t n = strlen(s);
-    if (!text_utf8_valid(s, n)) return false;
+    if (!text_utf8_valid(s, n))
+        return false;
     if (n && (s[0] == ' ' || s[0] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\n'))
         return false;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if ((c < 0x20 && c != '\n') || c == 0x7F) return false;
+        if ((c < 0x20 && c != '\n') || c == 0x7F)
+            return false;
         if (i + 1 < n && (c == ' ' || c == '\n') && (s[i + 1] == ' ' || s[i + 1] == '\n'))
             return false;
     }
@@ -186,7 +188,8 @@ static void test_html(void)
 {
     HTML("<p>One</p><p>Two</p>", "One\nTwo");
     HTML("a<br>b<br/>c<BR />d", "a\nb\nc\nd");
-    HTML("<div><h1>T</h1><ul><li>x</li><li>y</li></ul></div>", "T\n\xe2\x80\xa2 x\n\xe2\x80\xa2 y");
+    HTML("<div><h1>T</h1><ul><li>x</li><li>y</li></ul></div>",
+         "T\n\xe2\x80\xa2 x\n\xe2\x80\xa2 y");
     HTML("<script>alert('<p>')</script>ok<style>p{color:red}</style>", "ok");
     HTML("<SCRIPT type=x>bad()</SCRIPT >ok", "ok");
     HTML("a<!-- <p>hidden</p> -->b", "ab");
@@ -228,21 +231,25 @@ static void test_article(void)
     size_t len;
     char *in = test_read_file(path, &len);
     CHECKF(in != NULL, "cannot read %s", path);
-    if (!in) return;
+    if (!in)
+        return;
     char *out = text_normalise(in, len, 1 << 20);
     CHECK(clean(out));
     size_t paras = 0, indented = 0, matched = 0;
     const char *o = out;
     for (char *line = in, *next; line; line = next) {
         next = strchr(line, '\n');
-        if (next) *next++ = '\0';
+        if (next)
+            *next++ = '\0';
         size_t n = strlen(line);
         while (n && (line[n - 1] == ' ' || line[n - 1] == '\r'))
             line[--n] = '\0';
-        if (strncmp(line, "  ", 2) == 0) indented++;
+        if (strncmp(line, "  ", 2) == 0)
+            indented++;
         while (*line == ' ')
             line++;
-        if (!*line) continue;
+        if (!*line)
+            continue;
         paras++;
         size_t k = strlen(line);
         if (strncmp(o, line, k) == 0 && (o[k] == '\n' || o[k] == '\0')) {
@@ -284,10 +291,12 @@ static void test_cjk_punct(void)
     check_punct("9:00-11:30", "9:00-11:30");
     check_punct("中文, English", "中文, English");
     check_punct("SOP,标准", "SOP,标准");
+    check_punct("“加速度”,致力", "“加速度”，致力");
+    check_punct("“quoted”, he", "“quoted”, he");
     check_punct("", "");
     char *html = text_from_html(LI_HTML, strlen(LI_HTML), 4096);
-    CHECKF(strcmp(html, "项目：\n\xe2\x80\xa2 测血压\n\xe2\x80\xa2 测血糖") == 0, "li: '%s'",
-           html);
+    CHECKF(strcmp(html, "项目：\n\xe2\x80\xa2 测血压\n\xe2\x80\xa2 测血糖") == 0,
+           "li: '%s'", html);
     free(html);
 }
 
