@@ -10,7 +10,8 @@ a test that crashed.
 endpoint changes the mode and the feed's version:
   /control?mode=<mode>     set the mode of /feed.json
   /control?bump=1          new version: new body, new ETag and Last-Modified
-  /control?images=<a,b>    image paths the feed's items use (default good)
+  /control?images=<a,b>    images of the feed's first items (default good.png):
+                           a name under /img/, or raw:<string> used as is
   /control/stats           JSON: requests per path, 304s and gzipped bodies
                            sent, version, mode, the last User-Agent and Host
 A request in proxy form (GET http://any.host/path) is served as /path, so
@@ -123,7 +124,9 @@ def feed_body(version, base, images):
             "title": "第%d版 消息%d" % (version, i + 1),
             "content_text": "社区中心通知：第%d版第%d条。" % (version, i + 1),
         }
-        if i < len(images) and images[i]:
+        if i < len(images) and images[i].startswith("raw:"):
+            item["image"] = images[i][4:]
+        elif i < len(images) and images[i]:
             item["image"] = base + "/img/" + images[i]
         items.append(item)
     doc = {

@@ -485,6 +485,21 @@ static void test_source_bad_images(fetch *f, source *s)
     }
     CHECK(good_path[0] && stat(good_path, &sb) != 0);
     CHECK(source_image_path(s, good) == NULL);
+
+    /* A remote feed: a relative URL is resolved against the feed URL; local
+     * files are never read, whatever the spelling. */
+    control(f, "images=raw:img/good2.png,raw:file:///etc/passwd,raw:/etc/passwd");
+    control(f, "bump=1");
+    poll_once(s);
+    fd = source_take_feed(s);
+    CHECK(fd && fd->n_items == 3);
+    if (fd && fd->n_items == 3) {
+        const char *rel = source_image_path(s, fd->items[0].image);
+        CHECKF(rel && strstr(rel, "/img-"), "relative image: %s", rel ? rel : "-");
+        CHECK(source_image_path(s, fd->items[1].image) == NULL);
+        CHECK(source_image_path(s, fd->items[2].image) == NULL);
+    }
+    feed_destroy(fd);
     control(f, "images=good.png");
 }
 
@@ -594,8 +609,11 @@ static void test_source_local(const char *dir)
     snprintf(path, sizeof path, "%s/local.json", dir);
 #define LOCAL_DOC                                                                        \
     "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"L%d\","               \
-    "\"items\":[{\"id\":\"1\",\"content_text\":\"x\"}]}"
-    char text[256];
+    "\"items\":[{\"id\":\"1\",\"content_text\":\"x\",\"image\":\"pic.png\"},"            \
+    "{\"id\":\"2\",\"content_text\":\"y\",\"image\":\"file:///nonexistent/x.png\"}]}"
+    char text[512], pic[1300];
+    snprintf(pic, sizeof pic, "%s/pic.png", dir);
+    write_text(pic, "any bytes: only image_load looks inside");
     snprintf(text, sizeof text, LOCAL_DOC, 1);
     write_text(path, text);
     config cfg;
@@ -606,6 +624,10 @@ static void test_source_local(const char *dir)
         source *s = source_create_timed(&cfg, &quick, NULL, NULL);
         feed *fd = source_take_feed(s); /* read synchronously */
         CHECK(title_is(fd, pass ? "L2" : "L1"));
+        /* Local images: relative to the feed file's folder, as they are. */
+        const char *img = source_image_path(s, "pic.png");
+        CHECKF(img && strcmp(img, pic) == 0, "local image %s", img ? img : "-");
+        CHECK(source_image_path(s, "file:///nonexistent/x.png") == NULL);
         feed_destroy(fd);
         source_status st;
         source_get_status(s, &st);
