@@ -207,7 +207,8 @@ static bool download_image(source *s, const char *url, const char *name)
     };
     fetch_response r;
     if (fetch_get(s->fetch, &req, &r) != FETCH_OK) {
-        LOG_WARN("image %s: %s: %s", url, fetch_result_name(r.result), r.error);
+        if (r.result != FETCH_CANCELLED)
+            LOG_WARN("image %s: %s: %s", url, fetch_result_name(r.result), r.error);
         return false;
     }
     image_format fmt;
@@ -401,6 +402,10 @@ static void load_cached_feed(source *s)
         LOG_INFO("showing the cached feed (%zu items) until %s answers", f->n_items,
                  s->cfg.feed);
         publish(s, f, collect_images(s, f, false), true);
+        pthread_mutex_lock(&s->mu);
+        snprintf(s->status.message, sizeof s->status.message,
+                 "showing the cached feed until the server answers");
+        pthread_mutex_unlock(&s->mu);
     } else {
         s->etag[0] = s->last_modified[0] = '\0';
     }
