@@ -233,7 +233,7 @@ static const char *format_type(image_format f)
     return types[f];
 }
 
-/* Decodes after the header check; the result is ARGB8888. */
+/* Decodes after the header check, in whatever format SDL_image gives. */
 static SDL_Surface *decode(const char *path, const unsigned char *data, size_t len,
                            int max_pixels)
 {
@@ -253,56 +253,92 @@ static SDL_Surface *decode(const char *path, const unsigned char *data, size_t l
         LOG_WARN("%s: cannot decode: %s", path, IMG_GetError());
         return NULL;
     }
-    SDL_Surface *s = NULL;
-    if ((int64_t)raw->w * raw->h <= max_pixels)
-        s = SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0);
-    if (!s)
-        LOG_WARN("%s: decoded image refused or not convertible (%dx%d)", path, raw->w,
-                 raw->h);
-    SDL_FreeSurface(raw);
-    return s;
+    if ((int64_t)raw->w * raw->h > max_pixels) {
+        LOG_WARN("%s: decoded to %dx%d, over the limit", path, raw->w, raw->h);
+        SDL_FreeSurface(raw);
+        return NULL;
+    }
+    return raw;
 }
 
-/* Halves both sides by averaging 2x2 blocks, colour weighted by alpha so
- * transparent pixels do not darken the edges. */
-static SDL_Surface *halve(SDL_Surface *src)
+/* Byte offsets of R, G, B, A (A = -1: opaque) in a pixel of 3 or 4 bytes
+ * with 8-bit channels, so the box filter reads the decoded surface as it
+ * is instead of converting all of it first (that costs as much as the
+ * decoding). False for other layouts (palettes, 16-bit, big-endian). */
+static bool byte_layout(const SDL_PixelFormat *f, int off[4])
 {
-    int w = src->w / 2, h = src->h / 2;
+    const Uint32 masks[4] = {f->Rmask, f->Gmask, f->Bmask, f->Amask};
+    if (SDL_BYTEORDER != SDL_LIL_ENDIAN || f->palette ||
+        (f->BytesPerPixel != 3 && f->BytesPerPixel != 4))
+        return false;
+    for (int c = 0; c < 4; c++) {
+        off[c] = -1;
+        for (int b = 0; b < f->BytesPerPixel; b++)
+            if (masks[c] == (Uint32)0xff << (8 * b))
+                off[c] = b;
+        if (off[c] < 0 && (c < 3 || masks[c] != 0))
+            return false;
+    }
+    return true;
+}
+
+/* One output pixel: the k x k block at (x0, y0), colour weighted by alpha
+ * so transparent pixels do not darken the edges. */
+static Uint32 box_pixel(const SDL_Surface *src, const int off[4], int x0, int y0, int k)
+{
+    uint64_t a = 0, r = 0, g = 0, b = 0;
+    int bpp = src->format->BytesPerPixel;
+    for (int y = y0; y < y0 + k; y++) {
+        const Uint8 *p = (const Uint8 *)src->pixels + (size_t)y * src->pitch + x0 * bpp;
+        for (int x = 0; x < k; x++, p += bpp) {
+            unsigned pa = off[3] < 0 ? 255 : p[off[3]];
+            a += pa;
+            r += (uint64_t)p[off[0]] * pa;
+            g += (uint64_t)p[off[1]] * pa;
+            b += (uint64_t)p[off[2]] * pa;
+        }
+    }
+    if (!a)
+        return 0;
+    return (Uint32)(a / ((uint64_t)k * k)) << 24 | (Uint32)(r / a) << 16 |
+           (Uint32)(g / a) << 8 | (Uint32)(b / a);
+}
+
+/* Shrinks by the whole factor k (averages of k x k blocks) into ARGB8888. */
+static SDL_Surface *box_shrink(const SDL_Surface *src, const int off[4], int k)
+{
+    int w = src->w / k, h = src->h / k;
     SDL_Surface *dst =
         SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!dst)
         return NULL;
     for (int y = 0; y < h; y++) {
-        const Uint32 *r0 =
-            (const Uint32 *)((const Uint8 *)src->pixels + 2 * y * src->pitch);
-        const Uint32 *r1 = (const Uint32 *)((const Uint8 *)r0 + src->pitch);
-        Uint32 *out = (Uint32 *)((Uint8 *)dst->pixels + y * dst->pitch);
-        for (int x = 0; x < w; x++) {
-            Uint32 px[4] = {r0[2 * x], r0[2 * x + 1], r1[2 * x], r1[2 * x + 1]};
-            Uint32 a = 0, r = 0, g = 0, b = 0;
-            for (int i = 0; i < 4; i++) {
-                Uint32 pa = px[i] >> 24;
-                a += pa;
-                r += ((px[i] >> 16) & 0xff) * pa;
-                g += ((px[i] >> 8) & 0xff) * pa;
-                b += (px[i] & 0xff) * pa;
-            }
-            if (a)
-                out[x] = (a / 4) << 24 | (r / a) << 16 | (g / a) << 8 | (b / a);
-            else
-                out[x] = 0;
-        }
+        Uint32 *out = (Uint32 *)((Uint8 *)dst->pixels + (size_t)y * dst->pitch);
+        for (int x = 0; x < w; x++)
+            out[x] = box_pixel(src, off, x * k, y * k, k);
     }
     return dst;
 }
 
-static SDL_Surface *scale_to(SDL_Surface *s, int tw, int th)
+/* Scales raw (freed here) to tw x th ARGB8888: a box filter by the largest
+ * whole factor, then bilinear for the rest (less than 2x either way). */
+static SDL_Surface *scale_to(SDL_Surface *raw, int tw, int th)
 {
-    while (s && s->w >= 2 * tw && s->h >= 2 * th) {
-        SDL_Surface *half = halve(s);
-        SDL_FreeSurface(s);
-        s = half;
+    int k = raw->w / tw < raw->h / th ? raw->w / tw : raw->h / th;
+    int off[4];
+    SDL_Surface *s = NULL;
+    if (k >= 2 && !byte_layout(raw->format, off)) {
+        SDL_Surface *argb = SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0);
+        SDL_FreeSurface(raw);
+        raw = argb;
+        if (!raw || !byte_layout(raw->format, off))
+            k = 1;
     }
+    if (raw && k >= 2)
+        s = box_shrink(raw, off, k);
+    else if (raw)
+        s = SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0);
+    SDL_FreeSurface(raw);
     if (!s || (s->w == tw && s->h == th))
         return s;
     SDL_Surface *dst =

@@ -138,6 +138,45 @@ static void test_real_files(void)
     CHECK(image_load(png, 0, 0, 100) == NULL);
 }
 
+/* Transparent pixels do not darken the average; palette images go
+ * through the conversion path. */
+static void test_alpha_and_palette(void)
+{
+    SDL_Surface *src =
+        SDL_CreateRGBSurfaceWithFormat(0, 400, 200, 32, SDL_PIXELFORMAT_ARGB8888);
+    for (int y = 0; y < 200; y++)
+        for (int x = 0; x < 400; x++)
+            ((Uint32 *)((Uint8 *)src->pixels + y * src->pitch))[x] =
+                (x + y) % 2 ? 0xffff0000u : 0x00000000u;
+    char path[128];
+    path_of(path, sizeof path, "checker.png");
+    CHECK(IMG_SavePNG(src, path) == 0);
+    SDL_FreeSurface(src);
+    SDL_Surface *s = image_load(path, 0, 100, 100);
+    CHECK(s && s->w == 100 && s->h == 50);
+    if (s) {
+        Uint32 px = pixel(s, 50, 25);
+        CHECKF(near(px, 255, 0, 0) && abs((int)(px >> 24) - 128) < 10,
+               "checker average %08x", px);
+    }
+    SDL_FreeSurface(s);
+
+    SDL_Surface *pal =
+        SDL_CreateRGBSurfaceWithFormat(0, 300, 300, 8, SDL_PIXELFORMAT_INDEX8);
+    SDL_Color colours[2] = {{0, 200, 0, 255}, {0, 0, 200, 255}};
+    SDL_SetPaletteColors(pal->format->palette, colours, 0, 2);
+    SDL_Rect bottom = {0, 150, 300, 150};
+    SDL_FillRect(pal, NULL, 0);
+    SDL_FillRect(pal, &bottom, 1);
+    path_of(path, sizeof path, "palette.png");
+    CHECK(IMG_SavePNG(pal, path) == 0);
+    SDL_FreeSurface(pal);
+    s = image_load(path, 0, 100, 100);
+    CHECK(s && s->w == 100 && s->h == 100);
+    CHECK(s && near(pixel(s, 50, 10), 0, 200, 0) && near(pixel(s, 50, 90), 0, 0, 200));
+    SDL_FreeSurface(s);
+}
+
 static void test_bomb(void)
 {
     unsigned char buf[128];
@@ -251,6 +290,7 @@ int main(void)
         return 1;
     test_probes();
     test_real_files();
+    test_alpha_and_palette();
     test_bomb();
     test_bad_files();
     test_cache_format();
