@@ -25,6 +25,7 @@
 #define LOCAL_CHECK_MS 2000
 #define BACKOFF_BASE_MS 10000
 #define TAKEN_MAPS 3
+#define IMAGE_RETRIES 5       /* tries per feed for an image that failed to download */
 #define SOURCE_MAX_IMAGES 256 /* distinct image URLs per feed; more go without */
 
 /* URL as written in the feed (or config) -> file to load. */
@@ -55,7 +56,9 @@ struct source {
     struct stat last_stat;
     int failures;
     unsigned seed;
-    int last_code; /* what went wrong last, to log changes only */
+    int last_code;    /* what went wrong last, to log changes only */
+    image_map *retry; /* images whose download may work later: ref -> URL */
+    int retry_tries;
 
     /* Image maps of the last TAKEN_MAPS feeds taken, newest first: the app
      * may keep showing an older feed while it holds a newer one for the
@@ -70,6 +73,7 @@ struct source {
     atomic_bool cancel;
     feed *pending; /* under mu */
     image_map *pending_map;
+    image_map *fixed; /* under mu: images downloaded on a retry, ref -> path */
     source_status status;
 };
 
@@ -191,9 +195,14 @@ static const char *local_path(const source *s)
     return strncasecmp(s->cfg.feed, "file://", 7) == 0 ? s->cfg.feed + 7 : s->cfg.feed;
 }
 
+enum { IMAGE_FAILED, IMAGE_RETRY, IMAGE_READY };
+
 /* Downloads url into cache file `name`, after checking it is an image
- * within the byte and pixel caps. */
-static bool download_image(source *s, const char *url, const char *name)
+ * within the byte and pixel caps. IMAGE_RETRY when the failure may pass
+ * (network, timeout, HTTP status); IMAGE_FAILED when the answer itself was
+ * refused. Failures are logged at `level`. */
+static int download_image(source *s, const char *url, const char *name,
+                          enum log_level level)
 {
     fetch_request req = {
         .url = url,
@@ -208,34 +217,43 @@ static bool download_image(source *s, const char *url, const char *name)
     fetch_response r;
     if (fetch_get(s->fetch, &req, &r) != FETCH_OK) {
         if (r.result != FETCH_CANCELLED)
-            LOG_WARN("image %s: %s: %s", url, fetch_result_name(r.result), r.error);
-        return false;
+            log_msg(level, LOG_MODULE, "image %s: %s: %s", url,
+                    fetch_result_name(r.result), r.error);
+        bool passing = r.result == FETCH_NETWORK || r.result == FETCH_TIMEOUT ||
+                       r.result == FETCH_HTTP_ERROR;
+        return passing ? IMAGE_RETRY : IMAGE_FAILED;
     }
     image_format fmt;
     int w, h;
-    bool ok = false;
+    int result = IMAGE_FAILED;
     if (!image_probe(r.body, r.len, &fmt, &w, &h))
-        LOG_WARN("image %s: not a PNG, JPEG, GIF, WebP or BMP image", url);
+        log_msg(level, LOG_MODULE, "image %s: not a PNG, JPEG, GIF, WebP or BMP image",
+                url);
     else if ((int64_t)w * h > s->cfg.max_image_pixels)
-        LOG_WARN("image %s: %dx%d pixels is over the limit of %d", url, w, h,
-                 s->cfg.max_image_pixels);
-    else
-        ok = cache_write(s->cache, name, r.body, r.len);
+        log_msg(level, LOG_MODULE, "image %s: %dx%d pixels is over the limit of %d", url,
+                w, h, s->cfg.max_image_pixels);
+    else if (cache_write(s->cache, name, r.body, r.len))
+        result = IMAGE_READY;
     fetch_response_free(&r);
-    return ok;
+    return result;
 }
 
-static bool remote_image_path(source *s, const char *url, bool download, char *out,
-                              size_t out_size)
+/* The cached file for a remote image, downloaded first when `download`.
+ * An image that is missing and may come later is put on the retry list
+ * under `ref` (its name in the feed). */
+static bool remote_image_path(source *s, const char *ref, const char *url, bool download,
+                              char *out, size_t out_size)
 {
     char name[64];
     if (!s->cache)
         return false;
     cache_name_for_url(url, IMAGE_PREFIX, name, sizeof name);
-    download = download && s->fetch;
-    if (!cache_check(s->cache, name) && !(download && download_image(s, url, name)))
-        return false;
-    return cache_path(s->cache, name, out, out_size);
+    int got = cache_check(s->cache, name) ? IMAGE_READY : IMAGE_RETRY;
+    if (got != IMAGE_READY && download && s->fetch)
+        got = download_image(s, url, name, LOG_WARN);
+    if (got == IMAGE_RETRY && s->retry && !map_find(s->retry, ref))
+        map_add(s->retry, ref, url);
+    return got == IMAGE_READY && cache_path(s->cache, name, out, out_size);
 }
 
 /* A local image named by a local feed (or the config's logo): file:// is
@@ -277,12 +295,12 @@ static void add_image(source *s, image_map *m, const char *ref, bool trusted,
         return;
     }
     if (fetch_is_remote_url(ref)) {
-        found = remote_image_path(s, ref, download, path, sizeof path);
+        found = remote_image_path(s, ref, ref, download, path, sizeof path);
     } else if (s->remote && !trusted) {
         if (strstr(ref, "://") || !fetch_resolve_url(s->cfg.feed, ref, url, sizeof url))
             LOG_WARN("image %s: only http(s) images are used with a remote feed", ref);
         else
-            found = remote_image_path(s, url, download, path, sizeof path);
+            found = remote_image_path(s, ref, url, download, path, sizeof path);
     } else if (strstr(ref, "://") && strncasecmp(ref, "file://", 7) != 0) {
         LOG_WARN("image %s: unsupported URL scheme", ref);
     } else {
@@ -298,6 +316,13 @@ static image_map *collect_images(source *s, const feed *f, bool download)
     image_map *m = calloc(1, sizeof *m);
     if (!m)
         abort();
+    if (f) { /* a new feed: a new retry list */
+        map_free(s->retry);
+        s->retry = calloc(1, sizeof *s->retry);
+        if (!s->retry)
+            abort();
+        s->retry_tries = 0;
+    }
     add_image(s, m, s->cfg.logo, true, download);
     for (size_t i = 0; f && i < f->n_items && !atomic_load(&s->cancel); i++) {
         add_image(s, m, f->items[i].image, false, download);
@@ -341,6 +366,58 @@ static void prune_images(source *s, const image_map *fresh)
     if (d)
         closedir(d);
     map_free(keep);
+}
+
+/* After a good poll: tries the images of the current feed that failed
+ * before (at most IMAGE_RETRIES times per feed). Those that arrive are
+ * handed to the app through s->fixed. */
+static void retry_images(source *s)
+{
+    if (!s->retry || !s->retry->n || s->retry_tries >= IMAGE_RETRIES || !s->fetch)
+        return;
+    s->retry_tries++;
+    image_map *left = calloc(1, sizeof *left);
+    if (!left)
+        abort();
+    bool any = false;
+    for (size_t i = 0; i < s->retry->n && !atomic_load(&s->cancel); i++) {
+        const image_entry *e = &s->retry->e[i];
+        char name[64], path[1400];
+        cache_name_for_url(e->path, IMAGE_PREFIX, name, sizeof name);
+        int got = download_image(s, e->path, name, LOG_DEBUG);
+        if (got == IMAGE_RETRY)
+            map_add(left, e->url, e->path);
+        if (got != IMAGE_READY || !cache_path(s->cache, name, path, sizeof path))
+            continue;
+        LOG_INFO("image %s: downloaded on try %d", e->path, s->retry_tries + 1);
+        pthread_mutex_lock(&s->mu);
+        if (!s->fixed && !(s->fixed = calloc(1, sizeof *s->fixed)))
+            abort();
+        map_add(s->fixed, e->url, path);
+        pthread_mutex_unlock(&s->mu);
+        any = true;
+    }
+    map_free(s->retry);
+    s->retry = left;
+    if (any && s->wake)
+        s->wake(s->ctx);
+}
+
+/* App thread, mu held: images that arrived on a retry fill the entries
+ * that had none, in the maps of the feeds taken and the one waiting. */
+static void merge_fixed(source *s)
+{
+    image_map *maps[TAKEN_MAPS + 1];
+    memcpy(maps, s->taken, sizeof s->taken);
+    maps[TAKEN_MAPS] = s->pending_map;
+    for (size_t i = 0; s->fixed && i < s->fixed->n; i++)
+        for (int k = 0; k <= TAKEN_MAPS; k++)
+            for (size_t j = 0; maps[k] && j < maps[k]->n; j++)
+                if (!maps[k]->e[j].path &&
+                    strcmp(maps[k]->e[j].url, s->fixed->e[i].url) == 0)
+                    maps[k]->e[j].path = xstrdup(s->fixed->e[i].path);
+    map_free(s->fixed);
+    s->fixed = NULL;
 }
 
 /* ---- the cached feed ---- */
@@ -471,6 +548,7 @@ static bool poll_remote(source *s)
     fetch_get(s->fetch, &req, &r);
     bool ok = true;
     if (r.result == FETCH_NOT_MODIFIED) {
+        retry_images(s);
         set_status(s, SOURCE_UNCHANGED, r.http_status, 0, "not modified");
     } else if (r.result == FETCH_OK && s->have_body &&
                hash_bytes(r.body, r.len) == s->body_hash) {
@@ -478,6 +556,7 @@ static bool poll_remote(source *s)
          * on every answer): no parse, and no disk write, which would wear an
          * SD card once a minute. New validators are kept in memory. */
         keep_validators(s, &r);
+        retry_images(s);
         set_status(s, SOURCE_UNCHANGED, r.http_status, 0, "unchanged");
     } else if (r.result == FETCH_OK) {
         char etag[sizeof s->etag], lm[sizeof s->last_modified];
@@ -537,6 +616,8 @@ static bool poll_local(source *s)
         st.st_size == s->last_stat.st_size && st.st_ino == s->last_stat.st_ino) {
         /* Same file: a parse error found before stays the status. */
         bool bad = s->status.result == SOURCE_ERROR;
+        if (!bad)
+            retry_images(s);
         snprintf(msg, sizeof msg, "%s", bad ? s->status.message : "unchanged");
         set_status(s, bad ? SOURCE_ERROR : SOURCE_UNCHANGED, 0, s->last_code, msg);
         return !bad;
@@ -720,6 +801,8 @@ void source_destroy(source *s)
     map_free(s->pending_map);
     for (int k = 0; k < TAKEN_MAPS; k++)
         map_free(s->taken[k]);
+    map_free(s->retry);
+    map_free(s->fixed);
     fetch_destroy(s->fetch);
     cache_destroy(s->cache);
     pthread_cond_destroy(&s->cond);
@@ -730,6 +813,7 @@ void source_destroy(source *s)
 feed *source_take_feed(source *s)
 {
     pthread_mutex_lock(&s->mu);
+    merge_fixed(s);
     feed *f = s->pending;
     if (f) {
         map_free(s->taken[TAKEN_MAPS - 1]);
@@ -778,6 +862,10 @@ const char *source_image_path(source *s, const char *url)
 {
     if (!url || !*url)
         return NULL;
+    pthread_mutex_lock(&s->mu);
+    if (s->fixed)
+        merge_fixed(s);
+    pthread_mutex_unlock(&s->mu);
     for (int k = 0; k < TAKEN_MAPS; k++) {
         const image_entry *e = map_find(s->taken[k], url);
         if (e)

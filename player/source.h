@@ -55,7 +55,11 @@ void source_wait_first(source *s, int timeout_ms);
  * it has been downloaded, else NULL. Answers for the images of the last
  * three feeds taken (so the feed still on screen keeps its images while a
  * newer one waits for a slide boundary); the string lives until the third
- * next feed is taken. Local paths are returned as they are. */
+ * next feed is taken. Local paths are returned as they are.
+ * An image whose download failed in a way that may pass (network, timeout,
+ * HTTP status) is tried again at each later poll that finds the feed
+ * unchanged, at most 5 tries per feed; when it arrives the wake function is
+ * called and this starts returning it. Main thread only. */
 const char *source_image_path(source *s, const char *url);
 
 void source_get_status(source *s, source_status *out);

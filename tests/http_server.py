@@ -45,6 +45,7 @@ Images (under /img/):
   bomb.png         a valid-looking 30000x30000 PNG of a few hundred bytes
   htmltype.png     the good PNG served as text/html
   missing.png      404
+  flaky.png        503 for the first two requests, then a real PNG
 """
 
 import argparse
@@ -69,6 +70,7 @@ STATE = {
     "counts": {},
     "not_modified": 0,
     "gzipped": 0,
+    "flaky": 0,
     "user_agent": "",
     "last_host": "",
     "lock": threading.Lock(),
@@ -295,6 +297,13 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, GOOD2_PNG, "image/png")
         if name == "notimage.png":
             return self.send(200, b"<html><body>not an image</body></html>", "image/png")
+        if name == "flaky.png":
+            with STATE["lock"]:
+                STATE["flaky"] += 1
+                fail = STATE["flaky"] <= 2
+            if fail:
+                return self.send(503, b"<html>busy</html>", "text/html")
+            return self.send(200, GOOD2_PNG, "image/png")
         if name == "bomb.png":
             return self.send(200, BOMB_PNG, "image/png")
         if name == "htmltype.png":

@@ -486,6 +486,26 @@ static void test_source_bad_images(fetch *f, source *s)
     CHECK(good_path[0] && stat(good_path, &sb) != 0);
     CHECK(source_image_path(s, good) == NULL);
 
+    /* An image that fails (503) is tried again at the next good polls and
+     * appears without a new feed. */
+    control(f, "images=flaky.png");
+    control(f, "bump=1");
+    poll_once(s);
+    fd = source_take_feed(s);
+    CHECK(fd && fd->n_items == 3);
+    char flaky[128];
+    url_for(flaky, sizeof flaky, "/img/flaky.png");
+    CHECK(source_image_path(s, flaky) == NULL);
+    source_status fst = poll_once(s); /* 304, the retry gets 503 again */
+    CHECK(fst.result == SOURCE_UNCHANGED && source_image_path(s, flaky) == NULL);
+    int before_wakes = atomic_load(&wakes);
+    poll_once(s); /* 304, the retry works */
+    const char *fixed = source_image_path(s, flaky);
+    CHECKF(fixed && stat(fixed, &sb) == 0, "flaky image %s", fixed ? fixed : "-");
+    CHECK(atomic_load(&wakes) > before_wakes);
+    CHECK(stat_of(f, "counts", "/img/flaky.png") == 3);
+    feed_destroy(fd);
+
     /* A remote feed: a relative URL is resolved against the feed URL; local
      * files are never read, whatever the spelling. */
     control(f, "images=raw:img/good2.png,raw:file:///etc/passwd,raw:/etc/passwd");
