@@ -192,6 +192,7 @@ static cJSON *dump_item(const feed_item *item, const layout_item *it, bool open)
     cJSON_AddStringToObject(o, "id", item->id);
     cJSON_AddBoolToObject(o, "open", open);
     cJSON_AddStringToObject(o, "priority", prio[item->signage.priority]);
+    cJSON_AddBoolToObject(o, "image", it->frame.image.w > 0);
     cJSON_AddNumberToObject(o, "title_px", it->title_px);
     cJSON_AddNumberToObject(o, "font_px", it->body_px);
     cJSON_AddNumberToObject(o, "box_width", it->frame.body.w);

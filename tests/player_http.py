@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""The player binary against a real HTTP server on 127.0.0.1.
+
+Starts tests/http_server.py (which misbehaves on demand), runs the built
+player headless (--layout-dump, --snapshot) and in its loop (--play-log),
+and checks what it shows afterwards: the last good feed, the waiting slide,
+items without their broken images, and a rotation that never stops while a
+request hangs."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+PLAYER = os.environ["SIGNAGE_PLAYER"]
+HERE = os.path.dirname(os.path.abspath(__file__))
+ENV = dict(os.environ, SDL_VIDEODRIVER="dummy")
+checks = failures = 0
+
+
+def check(cond, what):
+    global checks, failures
+    checks += 1
+    if not cond:
+        failures += 1
+        print(f"check failed: {what}", file=sys.stderr)
+
+
+class Server:
+    def __init__(self):
+        self.proc = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, "http_server.py"), "--stdin-stop"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.port = int(self.proc.stdout.readline().split()[1])
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def control(self, query):
+        urllib.request.urlopen(f"{self.base}/control?{query}", timeout=5).read()
+
+    def stop(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+
+class Player:
+    def __init__(self, tmp, name, feed, extra=""):
+        self.dir = os.path.join(tmp, name)
+        os.makedirs(self.dir, exist_ok=True)
+        self.ini = os.path.join(self.dir, "player.ini")
+        self.cache = os.path.join(tmp, "cache-" + name)
+        with open(self.ini, "w") as f:
+            f.write(f"[player]\nfeed = {feed}\ncache_dir = {self.cache}\n"
+                    f"[fetch]\nconnect_timeout = 2\ntotal_timeout = 3\n{extra}")
+
+    def run(self, *args, wait=8):
+        p = subprocess.run([PLAYER, "--config", self.ini, "--wait", str(wait), *args],
+                           capture_output=True, text=True, env=ENV, timeout=60)
+        return p
+
+    def dump(self):
+        p = self.run("--layout-dump", "--size", "1280x720")
+        check(p.returncode == 0, f"layout dump exit {p.returncode}: {p.stderr[-400:]}")
+        try:
+            return json.loads(p.stdout), p.stderr
+        except ValueError:
+            return {"items": []}, p.stderr
+
+    def ids(self):
+        d, log = self.dump()
+        return [i["id"] for i in d["items"]], d, log
+
+    def snapshot(self):
+        out = os.path.join(self.dir, "snap")
+        shutil.rmtree(out, ignore_errors=True)
+        p = self.run("--snapshot", out, "--size", "640x360")
+        check(p.returncode == 0, f"snapshot exit {p.returncode}")
+        return sorted(os.listdir(out)) if os.path.isdir(out) else []
+
+
+V1 = ["v1-item1", "v1-item2", "v1-item3"]
+
+
+def test_fetch_and_cache(srv, tmp):
+    pl = Player(tmp, "basic", srv.base + "/feed.json")
+    ids, d, log = pl.ids()
+    check(ids == V1, f"200: {ids}")
+    check(d["items"][0]["image"] is True, "the first item's image is shown")
+    # A changed ETag is picked up.
+    srv.control("bump=1")
+    ids, _, _ = pl.ids()
+    check(ids == ["v2-item1", "v2-item2", "v2-item3"], f"after bump: {ids}")
+    return pl
+
+
+def test_bad_responses(srv, tmp):
+    """Each bad answer leaves the cached (last good) feed on screen."""
+    pl = Player(tmp, "bad", srv.base + "/feed.json")
+    srv.control("mode=ok")
+    good, _, _ = pl.ids()
+    check(len(good) == 3, f"seeded cache: {good}")
+    for mode in ["500", "404", "stall", "truncated", "huge", "hugestream", "gzipbomb",
+                 "invalid", "notfeed", "redirect", "html"]:
+        srv.control(f"mode={mode}")
+        srv.control("bump=1")
+        ids, _, log = pl.ids()
+        check(ids == good, f"{mode}: showed {ids}, want the cached {good}")
+        check("feed.json" in log, f"{mode}: no log line naming the source")
+    srv.control("mode=ok")
+    # The same bad answers with no cache: the calm waiting slide.
+    nocache = Player(tmp, "nocache", srv.base + "/feed.json")
+    for mode in ["500", "invalid", "redirect"]:
+        srv.control(f"mode={mode}")
+        shutil.rmtree(nocache.cache, ignore_errors=True)
+        pngs = nocache.snapshot()
+        check(pngs == ["000-waiting.png"], f"{mode} without cache: {pngs}")
+    srv.control("mode=ok")
+
+
+def test_images(srv, tmp):
+    srv.control("images=notimage.png,bomb.png,missing.png")
+    srv.control("bump=1")
+    pl = Player(tmp, "images", srv.base + "/feed.json")
+    d, log = pl.dump()
+    check(len(d["items"]) == 3, "items with broken images are still shown")
+    check(all(not i["image"] for i in d["items"]), "no broken image is drawn")
+    check("30000" in log or "pixels" in log, "the 30000x30000 image is refused by size")
+    check(len(pl.snapshot()) == 3, "snapshots of items with broken images")
+    srv.control("images=good.png")
+    srv.control("bump=1")
+
+
+def test_offline(url, tmp, seeded):
+    """Server down (stopped): with a cache the cached feed, without one the
+    waiting slide; a cache file cut in half is moved aside."""
+    pl = Player(tmp, "offline", url)
+    shutil.copytree(seeded.cache, pl.cache)
+    ids, _, log = pl.ids()
+    check(len(ids) == 3 and ids[0].endswith("-item1"), f"offline with cache: {ids}")
+    check(pl.snapshot() != ["000-waiting.png"], "offline with cache shows items")
+    empty = Player(tmp, "offline-empty", url)
+    check(empty.snapshot() == ["000-waiting.png"], "offline without cache: waiting slide")
+    feed = os.path.join(pl.cache, "feed")
+    with open(feed, "rb") as f:
+        data = f.read()
+    with open(feed, "wb") as f:
+        f.write(data[: len(data) // 2])
+    ids, _, log = pl.ids()
+    check(ids == [], f"a half cache file is not shown: {ids}")
+    check(any(n.endswith(".bad") for n in os.listdir(pl.cache)), "damaged file moved aside")
+    check("damaged" in log or "bad" in log, "damaged cache logged")
+
+
+def play_log(path):
+    try:
+        with open(path) as f:
+            return [line.split() for line in f if line.strip()]
+    except OSError:
+        return []
+
+
+def test_loop_during_stall(srv, tmp, seeded):
+    """Slides keep rotating while the request hangs; a new version arrives
+    within one poll interval once the server answers again."""
+    pl = Player(tmp, "loop", srv.base + "/feed.json",
+                "poll_interval = 5\n[timing]\npage_min = 1\npage_max = 1\n")
+    shutil.copytree(seeded.cache, pl.cache)
+    srv.control("mode=stall")
+    log = os.path.join(pl.dir, "play.log")
+    p = subprocess.Popen([PLAYER, "--config", pl.ini, "--window", "640x360",
+                          "--play-log", log], env=ENV,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(4)
+    during = play_log(log)
+    check(len(during) >= 3, f"{len(during)} slides in 4 s while the fetch stalls")
+    srv.control("mode=ok")
+    srv.control("bump=1")
+    version = json.loads(urllib.request.urlopen(srv.base + "/control/stats").read())["version"]
+    time.sleep(9)
+    p.send_signal(signal.SIGTERM)
+    check(p.wait(timeout=10) == 0, "clean exit on SIGTERM")
+    after = play_log(log)
+    check(any(r[2].startswith(f"v{version}-") for r in after),
+          f"version {version} never shown: {[r[2] for r in after][-5:]}")
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="signage-http-")
+    srv = Server()
+    try:
+        seeded = test_fetch_and_cache(srv, tmp)
+        seeded_url = srv.base + "/feed.json"
+        test_bad_responses(srv, tmp)
+        test_images(srv, tmp)
+        srv.control("mode=ok")
+        seeded.ids()
+        test_loop_during_stall(srv, tmp, seeded)
+        srv.stop()
+        srv = None
+        test_offline(seeded_url, tmp, seeded)
+    finally:
+        if srv:
+            srv.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"player_http: {checks - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
