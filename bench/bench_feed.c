@@ -27,20 +27,24 @@ static long status_kb(const char *key)
     long kb = -1;
     size_t k = strlen(key);
     while (fp && fgets(line, sizeof line, fp))
-        if (strncmp(line, key, k) == 0) kb = strtol(line + k, NULL, 10);
-    if (fp) fclose(fp);
+        if (strncmp(line, key, k) == 0)
+            kb = strtol(line + k, NULL, 10);
+    if (fp)
+        fclose(fp);
     return kb;
 }
 
 static char *read_all(const char *path, size_t *len)
 {
     FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
+    if (!fp)
+        return NULL;
     fseek(fp, 0, SEEK_END);
     long n = ftell(fp);
     rewind(fp);
     char *buf = malloc((size_t)n + 1);
-    if (!buf || fread(buf, 1, (size_t)n, fp) != (size_t)n) abort();
+    if (!buf || fread(buf, 1, (size_t)n, fp) != (size_t)n)
+        abort();
     fclose(fp);
     buf[n] = '\0';
     *len = (size_t)n;
@@ -52,7 +56,8 @@ static char *json_escape(const char *s, size_t len, size_t *out_len)
 {
     char *out = malloc(len * 2 + 1);
     size_t k = 0;
-    if (!out) abort();
+    if (!out)
+        abort();
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '"' || s[i] == '\\') {
             out[k++] = '\\';
@@ -73,7 +78,8 @@ static char *build_feed(const char *body, size_t body_len, size_t *len, int *ite
 {
     size_t cap = FEED_MAX_BYTES, k = 0;
     char *buf = malloc(cap);
-    if (!buf) abort();
+    if (!buf)
+        abort();
     k += (size_t)snprintf(buf, cap,
                           "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":"
                           "\"bench\",\"items\":[");
@@ -125,7 +131,8 @@ int main(int argc, char **argv)
     t1 = now_ms();
     size_t hlen = alen + 64;
     char *html = malloc(hlen);
-    if (!html) abort();
+    if (!html)
+        abort();
     hlen = (size_t)snprintf(html, hlen, "<div><p>%s</p></div>", article);
     for (int i = 0; i < rounds; i++)
         free(text_from_html(html, hlen, FEED_MAX_TEXT));

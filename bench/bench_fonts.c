@@ -25,8 +25,10 @@ static long rss_kb(void)
     char line[256];
     long kb = -1;
     while (fp && fgets(line, sizeof line, fp))
-        if (strncmp(line, "VmRSS:", 6) == 0) kb = strtol(line + 6, NULL, 10);
-    if (fp) fclose(fp);
+        if (strncmp(line, "VmRSS:", 6) == 0)
+            kb = strtol(line + 6, NULL, 10);
+    if (fp)
+        fclose(fp);
     return kb;
 }
 
@@ -51,7 +53,8 @@ static int measure_prefixes(fonts *f, int px, size_t skip)
             while (next < n && ((unsigned char)text[next] & 0xc0) == 0x80)
                 next++;
             calls++;
-            if (fonts_width(f, text + start, next - start, px, false) > 20 * px) break;
+            if (fonts_width(f, text + start, next - start, px, false) > 20 * px)
+                break;
             end = next;
         }
         start = end > start ? end : n;
@@ -62,12 +65,15 @@ static int measure_prefixes(fonts *f, int px, size_t skip)
 int main(int argc, char **argv)
 {
     int px = argc > 1 ? atoi(argv[1]) : 48;
-    if (px <= 0 || px > 1024) px = 48;
-    if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0) return 1;
+    if (px <= 0 || px > 1024)
+        px = 48;
+    if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0)
+        return 1;
     long rss0 = rss_kb();
     double t0 = now_ms();
     fonts *f = fonts_create(NULL, NULL, "zh-CN");
-    if (!f) return 1;
+    if (!f)
+        return 1;
     double t1 = now_ms();
     printf("fonts_create: %.1f ms, RSS +%ld kB\n", t1 - t0, rss_kb() - rss0);
 

@@ -308,15 +308,7 @@ static bool app_open(app *a)
     a->zone = tz_create(a->cfg->time_zone);
     if (!a->zone)
         return false;
-    schedule_params sp = {
-        .zone = a->zone,
-        .high_ratio = a->cfg->high_ratio,
-        .urgent_alternate = a->cfg->urgent_alternate,
-        .max_age_days = a->cfg->max_age_days,
-        .screen_hours_set = a->cfg->hours_set,
-    };
-    for (int d = 0; d < 7; d++)
-        sp.screen_hours[d] = (feed_window){a->cfg->hours[d].from, a->cfg->hours[d].to};
+    schedule_params sp = schedule_params_from_config(a->cfg, a->zone);
     a->sched = schedule_create(&sp);
     /* On until the first handle_schedule says otherwise: outside screen
      * hours at start, the display off command then runs. */

@@ -87,7 +87,8 @@ static const key_spec keys[] = {
 static void copy_str(char *dst, size_t size, const char *src)
 {
     size_t n = strlen(src);
-    if (n >= size) n = size - 1;
+    if (n >= size)
+        n = size - 1;
     memcpy(dst, src, n);
     dst[n] = '\0';
 }
@@ -142,7 +143,8 @@ static bool parse_int(const char *v, long *out)
     char *end;
     errno = 0;
     long x = strtol(v, &end, 10);
-    if (errno || end == v || *end) return false;
+    if (errno || end == v || *end)
+        return false;
     *out = x;
     return true;
 }
@@ -162,9 +164,11 @@ static bool parse_bool(const char *v, bool *out)
 
 static bool parse_color(const char *v, config_color *out)
 {
-    if (v[0] != '#' || strlen(v) != 7) return false;
+    if (v[0] != '#' || strlen(v) != 7)
+        return false;
     for (int i = 1; i < 7; i++)
-        if (!isxdigit((unsigned char)v[i])) return false;
+        if (!isxdigit((unsigned char)v[i]))
+            return false;
     unsigned long x = strtoul(v + 1, NULL, 16);
     *out = (config_color){(uint8_t)(x >> 16), (uint8_t)(x >> 8), (uint8_t)x};
     return true;
@@ -194,12 +198,14 @@ static bool parse_window(const char *v, config_window *out)
     }
     char a[8], b[8];
     const char *dash = strchr(v, '-');
-    if (!dash || dash - v > 5 || strlen(dash + 1) > 5) return false;
+    if (!dash || dash - v > 5 || strlen(dash + 1) > 5)
+        return false;
     memcpy(a, v, (size_t)(dash - v));
     a[dash - v] = '\0';
     copy_str(b, sizeof b, dash + 1);
     int from, to;
-    if (!parse_hhmm(a, &from) || !parse_hhmm(b, &to) || from == to) return false;
+    if (!parse_hhmm(a, &from) || !parse_hhmm(b, &to) || from == to)
+        return false;
     *out = (config_window){(int16_t)from, (int16_t)to};
     return true;
 }
@@ -214,23 +220,29 @@ static const char *set_value(config *cfg, const key_spec *k, const char *v)
     enum log_level lv;
     switch (k->type) {
     case T_STR:
-        if (strlen(v) >= k->size) return "value too long";
+        if (strlen(v) >= k->size)
+            return "value too long";
         copy_str(field, k->size, v);
         return NULL;
     case T_LEVEL:
-        if (!log_level_from_name(v, &lv)) return "expected error, warn, info or debug";
+        if (!log_level_from_name(v, &lv))
+            return "expected error, warn, info or debug";
         copy_str(field, k->size, v);
         return NULL;
     case T_INT:
-        if (!parse_int(v, &n)) return "expected a whole number";
-        if (n < k->min || n > k->max) return "number out of range";
+        if (!parse_int(v, &n))
+            return "expected a whole number";
+        if (n < k->min || n > k->max)
+            return "number out of range";
         *(int *)field = (int)n;
         return NULL;
     case T_DBL:
         errno = 0;
         d = strtod(v, &end);
-        if (errno || end == v || *end) return "expected a number";
-        if (!(d >= k->min && d <= k->max)) return "number out of range";
+        if (errno || end == v || *end)
+            return "expected a number";
+        if (!(d >= k->min && d <= k->max))
+            return "number out of range";
         *(double *)field = d;
         return NULL;
     case T_BOOL:
@@ -251,9 +263,11 @@ static const key_spec *find_key(const char *section, const char *key, bool *sect
 {
     *section_known = false;
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        if (strcmp(keys[i].section, section) != 0) continue;
+        if (strcmp(keys[i].section, section) != 0)
+            continue;
         *section_known = true;
-        if (strcmp(keys[i].key, key) == 0) return &keys[i];
+        if (strcmp(keys[i].key, key) == 0)
+            return &keys[i];
     }
     return NULL;
 }
@@ -263,10 +277,12 @@ static const char *parse_line(config *cfg, char *line, char *section, size_t sec
                               char *buf, size_t buf_size)
 {
     char *s = trim(line);
-    if (*s == '\0' || *s == '#' || *s == ';') return NULL;
+    if (*s == '\0' || *s == '#' || *s == ';')
+        return NULL;
     if (*s == '[') {
         char *close = strchr(s, ']');
-        if (!close || *trim(close + 1) != '\0') return "malformed section header";
+        if (!close || *trim(close + 1) != '\0')
+            return "malformed section header";
         *close = '\0';
         s = trim(s + 1);
         bool known;
@@ -279,7 +295,8 @@ static const char *parse_line(config *cfg, char *line, char *section, size_t sec
         return NULL;
     }
     char *eq = strchr(s, '=');
-    if (!eq) return "expected key = value";
+    if (!eq)
+        return "expected key = value";
     *eq = '\0';
     char *key = trim(s), *value = trim(eq + 1);
     size_t vn = strlen(value);
@@ -287,7 +304,8 @@ static const char *parse_line(config *cfg, char *line, char *section, size_t sec
         value[vn - 1] = '\0';
         value++;
     }
-    if (*section == '\0') return "key outside of any section";
+    if (*section == '\0')
+        return "key outside of any section";
     bool known;
     const key_spec *k = find_key(section, key, &known);
     if (!k) {
@@ -353,13 +371,16 @@ bool config_parse(config *cfg, const char *text, size_t len, const char *filenam
 /* A relative feed or logo path is relative to the config file's folder. */
 static void resolve_relative(char *value, size_t size, const char *config_path)
 {
-    if (value[0] == '\0' || value[0] == '/' || strstr(value, "://")) return;
+    if (value[0] == '\0' || value[0] == '/' || strstr(value, "://"))
+        return;
     const char *slash = strrchr(config_path, '/');
-    if (!slash) return;
+    if (!slash)
+        return;
     char joined[4096];
     int n = snprintf(joined, sizeof joined, "%.*s/%s", (int)(slash - config_path),
                      config_path, value);
-    if (n > 0 && (size_t)n < size) copy_str(value, size, joined);
+    if (n > 0 && (size_t)n < size)
+        copy_str(value, size, joined);
 }
 
 bool config_load(config *cfg, const char *path, char *err, size_t err_size)
@@ -370,7 +391,8 @@ bool config_load(config *cfg, const char *path, char *err, size_t err_size)
         return false;
     }
     char *buf = malloc(CONFIG_MAX_FILE + 1);
-    if (!buf) abort();
+    if (!buf)
+        abort();
     size_t n = fread(buf, 1, CONFIG_MAX_FILE + 1, fp);
     fclose(fp);
     bool ok;

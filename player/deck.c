@@ -17,7 +17,8 @@ deck *deck_create(feed *f, const config *cfg, int screen_w, int screen_h,
                   const layout_measure *m, deck_image_fn image, void *image_ctx)
 {
     deck *d = calloc(1, sizeof *d);
-    if (!d) abort();
+    if (!d)
+        abort();
     d->feed = f;
     d->cfg = cfg;
     d->w = screen_w;
@@ -26,13 +27,15 @@ deck *deck_create(feed *f, const config *cfg, int screen_w, int screen_h,
     d->image = image;
     d->image_ctx = image_ctx;
     d->layouts = calloc(f->n_items ? f->n_items : 1, sizeof *d->layouts);
-    if (!d->layouts) abort();
+    if (!d->layouts)
+        abort();
     return d;
 }
 
 void deck_destroy(deck *d)
 {
-    if (!d) return;
+    if (!d)
+        return;
     for (size_t i = 0; i < d->feed->n_items; i++)
         layout_item_destroy(d->layouts[i]);
     free(d->layouts);
@@ -68,10 +71,12 @@ layout_params deck_params(const deck *d, size_t i)
         .page_min = c->page_min,
         .page_max = c->page_max,
     };
-    if (d->feed->language) p.language = d->feed->language;
+    if (d->feed->language)
+        p.language = d->feed->language;
     if (i < d->feed->n_items) {
         const feed_item *it = &d->feed->items[i];
-        if (it->language) p.language = it->language;
+        if (it->language)
+            p.language = it->language;
         int dur = it->signage.duration;
         p.duration = dur > c->duration_cap ? c->duration_cap : dur;
         p.has_image = d->image && d->image(d->image_ctx, it);
@@ -81,7 +86,8 @@ layout_params deck_params(const deck *d, size_t i)
 
 const layout_item *deck_layout(deck *d, size_t i)
 {
-    if (i >= d->feed->n_items) return NULL;
+    if (i >= d->feed->n_items)
+        return NULL;
     if (!d->layouts[i]) {
         layout_params p = deck_params(d, i);
         const feed_item *it = &d->feed->items[i];

@@ -18,7 +18,8 @@
 static void *xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n, size);
-    if (!p) abort();
+    if (!p)
+        abort();
     return p;
 }
 
@@ -26,7 +27,8 @@ static char *xstrdup(const char *s)
 {
     size_t n = strlen(s) + 1;
     char *p = malloc(n);
-    if (!p) abort();
+    if (!p)
+        abort();
     return memcpy(p, s, n);
 }
 
@@ -61,19 +63,23 @@ static bool jv_digits(jv *v)
 
 static bool jv_number(jv *v)
 {
-    if (jv_at(v, '-')) v->i++;
+    if (jv_at(v, '-'))
+        v->i++;
     if (jv_at(v, '0'))
         v->i++;
     else if (!jv_digits(v))
         return false;
     if (jv_at(v, '.')) {
         v->i++;
-        if (!jv_digits(v)) return false;
+        if (!jv_digits(v))
+            return false;
     }
     if (jv_at(v, 'e') || jv_at(v, 'E')) {
         v->i++;
-        if (jv_at(v, '+') || jv_at(v, '-')) v->i++;
-        if (!jv_digits(v)) return false;
+        if (jv_at(v, '+') || jv_at(v, '-'))
+            v->i++;
+        if (!jv_digits(v))
+            return false;
     }
     return true;
 }
@@ -81,7 +87,8 @@ static bool jv_number(jv *v)
 static bool jv_literal(jv *v, const char *lit)
 {
     size_t k = strlen(lit);
-    if (v->n - v->i < k || memcmp(v->s + v->i, lit, k) != 0) return false;
+    if (v->n - v->i < k || memcmp(v->s + v->i, lit, k) != 0)
+        return false;
     v->i += k;
     return true;
 }
@@ -89,7 +96,8 @@ static bool jv_literal(jv *v, const char *lit)
 static bool jv_hex4(jv *v, unsigned *out)
 {
     unsigned u = 0;
-    if (v->n - v->i < 4) return false;
+    if (v->n - v->i < 4)
+        return false;
     for (int k = 0; k < 4; k++) {
         unsigned char c = v->s[v->i++];
         unsigned d;
@@ -110,13 +118,18 @@ static bool jv_hex4(jv *v, unsigned *out)
 static bool jv_escape(jv *v)
 {
     v->i++;
-    if (v->i >= v->n) return false;
+    if (v->i >= v->n)
+        return false;
     unsigned char e = v->s[v->i++];
-    if (e != 0 && strchr("\"\\/bfnrt", e)) return true;
+    if (e != 0 && strchr("\"\\/bfnrt", e))
+        return true;
     unsigned u;
-    if (e != 'u' || !jv_hex4(v, &u) || (u >= 0xDC00 && u <= 0xDFFF)) return false;
-    if (u < 0xD800 || u > 0xDBFF) return true;
-    if (!jv_literal(v, "\\u")) return false;
+    if (e != 'u' || !jv_hex4(v, &u) || (u >= 0xDC00 && u <= 0xDFFF))
+        return false;
+    if (u < 0xD800 || u > 0xDBFF)
+        return true;
+    if (!jv_literal(v, "\\u"))
+        return false;
     return jv_hex4(v, &u) && u >= 0xDC00 && u <= 0xDFFF;
 }
 
@@ -129,15 +142,18 @@ static bool jv_string(jv *v)
             v->i++;
             return true;
         }
-        if (c < 0x20) return false;
+        if (c < 0x20)
+            return false;
         if (c == '\\') {
-            if (!jv_escape(v)) return false;
+            if (!jv_escape(v))
+                return false;
         } else if (c < 0x80) {
             v->i++;
         } else {
             uint32_t cp;
             size_t k = text_utf8_next((const char *)v->s + v->i, v->n - v->i, &cp);
-            if (cp == TEXT_UTF8_INVALID) return false;
+            if (cp == TEXT_UTF8_INVALID)
+                return false;
             v->i += k;
         }
     }
@@ -155,26 +171,31 @@ static bool jv_members(jv *v, bool object, char close)
     for (;;) {
         jv_ws(v);
         if (object) {
-            if (!jv_at(v, '"') || !jv_string(v)) return false;
+            if (!jv_at(v, '"') || !jv_string(v))
+                return false;
             jv_ws(v);
-            if (!jv_at(v, ':')) return false;
+            if (!jv_at(v, ':'))
+                return false;
             v->i++;
             jv_ws(v);
         }
-        if (!jv_value(v)) return false;
+        if (!jv_value(v))
+            return false;
         jv_ws(v);
         if (jv_at(v, close)) {
             v->i++;
             return true;
         }
-        if (!jv_at(v, ',')) return false;
+        if (!jv_at(v, ','))
+            return false;
         v->i++;
     }
 }
 
 static bool jv_container(jv *v, bool object)
 {
-    if (++v->depth > FEED_JSON_MAX_DEPTH) return false;
+    if (++v->depth > FEED_JSON_MAX_DEPTH)
+        return false;
     v->i++;
     bool ok = jv_members(v, object, object ? '}' : ']');
     v->depth--;
@@ -183,7 +204,8 @@ static bool jv_container(jv *v, bool object)
 
 static bool jv_value(jv *v)
 {
-    if (v->i >= v->n) return false;
+    if (v->i >= v->n)
+        return false;
     unsigned char c = v->s[v->i];
     switch (c) {
     case '{':
@@ -209,7 +231,8 @@ static bool json_check(const char *buf, size_t len, size_t *err_at)
     jv v = {.s = (const unsigned char *)buf, .n = len};
     jv_ws(&v);
     bool ok = jv_value(&v);
-    if (ok) jv_ws(&v);
+    if (ok)
+        jv_ws(&v);
     ok = ok && v.i == v.n;
     *err_at = v.i;
     return ok;
@@ -227,7 +250,8 @@ static bool digits_n(const char *s, int n, int *out)
 {
     int v = 0;
     for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') return false;
+        if (s[i] < '0' || s[i] > '9')
+            return false;
         v = v * 10 + (s[i] - '0');
     }
     *out = v;
@@ -245,7 +269,8 @@ static int days_in_month(int y, int m)
  * with years starting in March, so the leap day is the last of its year. */
 static int64_t days_from_civil(int y, int m, int d)
 {
-    if (m <= 2) y--;
+    if (m <= 2)
+        y--;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
     int64_t year_of_era = y - era * 400;
     int64_t month_from_march = m > 2 ? m - 3 : m + 9;
@@ -286,11 +311,13 @@ bool feed_parse_time(const char *s, int64_t *out_unix)
     const char *p = s + 19;
     if (*p == '.') {
         p++;
-        if (*p < '0' || *p > '9') return false;
+        if (*p < '0' || *p > '9')
+            return false;
         while (*p >= '0' && *p <= '9')
             p++;
     }
-    if (!parse_offset(&p, &off) || *p != '\0') return false;
+    if (!parse_offset(&p, &off) || *p != '\0')
+        return false;
     if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 ||
         se > 60)
         return false;
@@ -325,7 +352,8 @@ static void printable(char *dst, size_t cap, const char *s)
         if (((unsigned char)*s & 0xC0) == 0x80) {
             while (n > 0 && ((unsigned char)dst[n - 1] & 0xC0) == 0x80)
                 n--;
-            if (n > 0) n--;
+            if (n > 0)
+                n--;
         }
         memcpy(dst + n, "...", 3);
         n += 3;
@@ -364,7 +392,8 @@ static char *opt_string(const cJSON *obj, const char *key, size_t max, pctx *c,
                         const char *label)
 {
     const cJSON *v = field(obj, key);
-    if (!v) return NULL;
+    if (!v)
+        return NULL;
     if (!cJSON_IsString(v)) {
         warn(c, "%s: %s is not a string, ignored", label, key);
         return NULL;
@@ -401,9 +430,11 @@ typedef bool (*sig_fn)(const cJSON *v, feed_signage *s, const char **why);
 
 static bool json_int(const cJSON *v, double lo, double hi, int *out)
 {
-    if (!cJSON_IsNumber(v)) return false;
+    if (!cJSON_IsNumber(v))
+        return false;
     double d = v->valuedouble;
-    if (!(d >= lo && d <= hi) || d != floor(d)) return false;
+    if (!(d >= lo && d <= hi) || d != floor(d))
+        return false;
     *out = (int)d;
     return true;
 }
@@ -432,10 +463,12 @@ static bool sig_days(const cJSON *v, feed_signage *s, const char **why)
 {
     unsigned days = 0;
     *why = "not a non-empty array of ISO weekdays 1-7";
-    if (!cJSON_IsArray(v) || !v->child) return false;
+    if (!cJSON_IsArray(v) || !v->child)
+        return false;
     for (const cJSON *e = v->child; e; e = e->next) {
         int d;
-        if (!json_int(e, 1, 7, &d)) return false;
+        if (!json_int(e, 1, 7, &d))
+            return false;
         days |= 1u << d;
     }
     s->days = (uint8_t)days;
@@ -458,7 +491,8 @@ static bool parse_window(const char *p, feed_window *w)
     int from, to;
     if (strlen(p) != 11 || p[5] != '-' || !hhmm(p, &from) || !hhmm(p + 6, &to))
         return false;
-    if (from >= 24 * 60 || to > 24 * 60) return false;
+    if (from >= 24 * 60 || to > 24 * 60)
+        return false;
     w->from = (int16_t)from;
     w->to = (int16_t)to;
     return true;
@@ -469,13 +503,15 @@ static bool sig_hours(const cJSON *v, feed_signage *s, const char **why)
     feed_window w[FEED_MAX_HOURS];
     int n = 0;
     *why = "not a non-empty array of \"HH:MM-HH:MM\"";
-    if (!cJSON_IsArray(v) || !v->child) return false;
+    if (!cJSON_IsArray(v) || !v->child)
+        return false;
     for (const cJSON *e = v->child; e; e = e->next) {
         if (n == FEED_MAX_HOURS) {
             *why = "more windows than allowed (8)";
             return false;
         }
-        if (!cJSON_IsString(e) || !parse_window(e->valuestring, &w[n])) return false;
+        if (!cJSON_IsString(e) || !parse_window(e->valuestring, &w[n]))
+            return false;
         n++;
     }
     memcpy(s->hours, w, sizeof w[0] * (size_t)n);
@@ -547,7 +583,8 @@ static const struct {
 static void parse_signage(const cJSON *obj, feed_signage *s, pctx *c, const char *label)
 {
     const cJSON *sig = field(obj, "_signage");
-    if (!sig) return;
+    if (!sig)
+        return;
     if (!cJSON_IsObject(sig)) {
         warn(c, "%s: _signage is not an object, ignored", label);
         return;
@@ -555,7 +592,8 @@ static void parse_signage(const cJSON *obj, feed_signage *s, pctx *c, const char
     for (size_t i = 0; i < sizeof sig_fields / sizeof sig_fields[0]; i++) {
         const cJSON *v = field(sig, sig_fields[i].name);
         const char *why = NULL;
-        if (!v) continue;
+        if (!v)
+            continue;
         bool ok = sig_fields[i].parse(v, s, &why);
         if (why)
             warn(c, "%s: _signage.%s: %s%s", label, sig_fields[i].name, why,
@@ -645,7 +683,8 @@ static const char *item_bad_field(const cJSON *it)
         "language", "date_published", "date_modified"};
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
         const cJSON *v = field(it, strings[i]);
-        if (v && !cJSON_IsString(v)) return strings[i];
+        if (v && !cJSON_IsString(v))
+            return strings[i];
     }
     const cJSON *tags = field(it, "tags");
     return tags && !cJSON_IsArray(tags) ? "tags" : NULL;
@@ -657,7 +696,8 @@ static char *item_body(const cJSON *it)
     const char *html = str_field(it, "content_html");
     if (text) {
         char *body = text_normalise(text, strlen(text), FEED_MAX_TEXT);
-        if (*body || !html) return text_cjk_punct(body);
+        if (*body || !html)
+            return text_cjk_punct(body);
         free(body);
     }
     return text_cjk_punct(text_from_html(html, strlen(html), FEED_MAX_TEXT));
@@ -667,7 +707,8 @@ static void item_date(const cJSON *it, const char *key, bool *has, int64_t *t, p
                       const char *label)
 {
     const char *s = str_field(it, key);
-    if (!s) return;
+    if (!s)
+        return;
     *has = feed_parse_time(s, t);
     if (!*has) {
         char shown[48];
@@ -682,8 +723,8 @@ static void item_fill(const cJSON *it, const feed *f, feed_item *out, pctx *c,
 {
     const char *title = str_field(it, "title");
     const char *summary = str_field(it, "summary");
-    out->title = text_cjk_punct(text_normalise_line(title ? title : "",
-                                                    title ? strlen(title) : 0, FEED_MAX_TITLE));
+    out->title = text_cjk_punct(text_normalise_line(
+        title ? title : "", title ? strlen(title) : 0, FEED_MAX_TITLE));
     if (summary) {
         out->summary = text_normalise(summary, strlen(summary), FEED_MAX_TEXT);
         if (!*out->summary) {
@@ -712,7 +753,8 @@ static bool parse_item(const cJSON *it, size_t index, const feed *f, const idset
         return false;
     }
     char *id = item_id(it, c, index);
-    if (!id) return false;
+    if (!id)
+        return false;
     char label[128], shown[96];
     printable(shown, sizeof shown, id);
     snprintf(label, sizeof label, "items[%zu] \"%s\"", index, shown);
@@ -783,17 +825,23 @@ static bool version_ok(const char *v)
 /* Why the top level is not a JSON Feed, or NULL when it is one. */
 static const char *feed_problem(const cJSON *root)
 {
-    if (!cJSON_IsObject(root)) return "the top level is not an object";
+    if (!cJSON_IsObject(root))
+        return "the top level is not an object";
     const cJSON *version = field(root, "version");
-    if (!version) return "no version";
+    if (!version)
+        return "no version";
     if (!cJSON_IsString(version) || !version_ok(version->valuestring))
         return "version is not a JSON Feed version URL";
     const cJSON *title = field(root, "title");
-    if (!title) return "no title";
-    if (!cJSON_IsString(title)) return "title is not a string";
+    if (!title)
+        return "no title";
+    if (!cJSON_IsString(title))
+        return "title is not a string";
     const cJSON *items = field(root, "items");
-    if (!items) return "no items";
-    if (!cJSON_IsArray(items)) return "items is not an array";
+    if (!items)
+        return "no items";
+    if (!cJSON_IsArray(items))
+        return "items is not an array";
     return NULL;
 }
 
@@ -858,7 +906,8 @@ feed *feed_parse(const char *json, size_t len, const char *source)
 
 void feed_destroy(feed *f)
 {
-    if (!f) return;
+    if (!f)
+        return;
     for (size_t i = 0; i < f->n_items; i++)
         item_free(&f->items[i]);
     free(f->items);
@@ -870,8 +919,10 @@ void feed_destroy(feed *f)
 
 long feed_find(const feed *f, const char *id)
 {
-    if (!f || !id) return -1;
+    if (!f || !id)
+        return -1;
     for (size_t i = 0; i < f->n_items; i++)
-        if (strcmp(f->items[i].id, id) == 0) return (long)i;
+        if (strcmp(f->items[i].id, id) == 0)
+            return (long)i;
     return -1;
 }

@@ -14,6 +14,7 @@
 #include <fontconfig/fontconfig.h>
 
 #include "log.h"
+#include "text.h"
 
 /* Caps: every line, size and table has one. */
 enum {
@@ -503,57 +504,6 @@ static cp_entry *fallback_for(fonts *f, uint32_t cp, bool bold)
 
 /* ---- one line: code points, faces, runs ---- */
 
-/* Decodes one UTF-8 sequence; invalid bytes give U+FFFD and advance one. */
-static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *used)
-{
-    uint32_t c = s[0];
-    int len = c < 0x80                ? 1
-              : c >= 0xc2 && c < 0xe0 ? 2
-              : c >= 0xe0 && c < 0xf0 ? 3
-              : c >= 0xf0 && c < 0xf5 ? 4
-                                      : 0;
-    *used = 1;
-    if (len == 1)
-        return c;
-    if (len == 0 || (size_t)len > n)
-        return 0xfffd;
-    uint32_t cp = c & (0x7f >> len);
-    for (int i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0xfffd;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0xfffd;
-    *used = (size_t)len;
-    return cp;
-}
-
-static size_t utf8_put(uint32_t cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xc0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xe0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
 static bool is_control(uint32_t cp)
 {
     return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
@@ -600,9 +550,10 @@ static void line_prepare(fonts *f, const char *utf8, size_t len, bool bold)
     int n = 0, prev = FACE_NONE;
     size_t i = 0;
     while (i < len && s[i] && n < MAX_LINE_CPS) {
-        size_t used;
-        uint32_t cp = utf8_next(s + i, len - i, &used);
-        i += used;
+        uint32_t cp;
+        i += text_utf8_next(utf8 + i, len - i, &cp);
+        if (cp == TEXT_UTF8_INVALID)
+            cp = 0xfffd;
         if (is_control(cp))
             continue;
         int face = face_for(f, cp, bold, prev);
@@ -640,7 +591,7 @@ static const char *run_text(fonts *f, int start, int end)
 {
     size_t o = 0;
     for (int i = start; i < end; i++)
-        o += utf8_put(f->line_cp[i], f->run_buf + o);
+        o += text_utf8_put(f->line_cp[i], f->run_buf + o);
     f->run_buf[o] = '\0';
     return f->run_buf;
 }

@@ -223,15 +223,7 @@ static void dump_schedule(cJSON *root, const config *cfg, const feed *f, int64_t
     tz *zone = tz_create(cfg->time_zone);
     if (!zone)
         return;
-    schedule_params sp = {
-        .zone = zone,
-        .high_ratio = cfg->high_ratio,
-        .urgent_alternate = cfg->urgent_alternate,
-        .max_age_days = cfg->max_age_days,
-        .screen_hours_set = cfg->hours_set,
-    };
-    for (int d = 0; d < 7; d++)
-        sp.screen_hours[d] = (feed_window){cfg->hours[d].from, cfg->hours[d].to};
+    schedule_params sp = schedule_params_from_config(cfg, zone);
     schedule *s = schedule_create(&sp);
     schedule_set_feed(s, f);
     cJSON_AddNumberToObject(root, "now", (double)now);

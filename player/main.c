@@ -106,7 +106,8 @@ static bool load_config(const char *path, config *cfg)
         return false;
     }
     enum log_level lv;
-    if (log_level_from_name(cfg->log_level, &lv)) log_set_level(lv);
+    if (log_level_from_name(cfg->log_level, &lv))
+        log_set_level(lv);
     /* The clock on screen and every local time follow the configured zone. */
     if (cfg->time_zone[0] && !tz_valid_name(cfg->time_zone)) {
         fprintf(stderr, "signage-player: %s: player.time_zone: unknown zone '%s'\n",
@@ -124,8 +125,11 @@ int main(int argc, char **argv)
 {
     args a = {0};
     config cfg;
-    if (!parse_args(argc, argv, &a) || !load_config(a.config, &cfg)) return 2;
-    if (a.snapshot) return app_snapshot(&cfg, &a.app, a.snapshot);
-    if (a.dump) return app_layout_dump(&cfg, &a.app, stdout);
+    if (!parse_args(argc, argv, &a) || !load_config(a.config, &cfg))
+        return 2;
+    if (a.snapshot)
+        return app_snapshot(&cfg, &a.app, a.snapshot);
+    if (a.dump)
+        return app_layout_dump(&cfg, &a.app, stdout);
     return app_run(&cfg, &a.app);
 }

@@ -68,14 +68,16 @@ struct schedule {
 static void *xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size);
-    if (!p) abort();
+    if (!p)
+        abort();
     return p;
 }
 
 static char *xstrdup(const char *s)
 {
     char *d = strdup(s ? s : "");
-    if (!d) abort();
+    if (!d)
+        abort();
     return d;
 }
 
@@ -104,14 +106,18 @@ static bool window_valid(feed_window w)
 /* Whether a rule's days/hours admit local weekday wd, minute m. */
 static bool wall_open(const rule *r, int wd, int m)
 {
-    if (r->n_hours == 0) return day_ok(r->days, wd);
+    if (r->n_hours == 0)
+        return day_ok(r->days, wd);
     for (int i = 0; i < r->n_hours; i++) {
         feed_window w = r->hours[i];
         if (w.from < w.to) {
-            if (m >= w.from && m < w.to && day_ok(r->days, wd)) return true;
+            if (m >= w.from && m < w.to && day_ok(r->days, wd))
+                return true;
         } else { /* crosses midnight: belongs to the day it starts */
-            if (m >= w.from && day_ok(r->days, wd)) return true;
-            if (m < w.to && day_ok(r->days, prev_day(wd))) return true;
+            if (m >= w.from && day_ok(r->days, wd))
+                return true;
+            if (m < w.to && day_ok(r->days, prev_day(wd)))
+                return true;
         }
     }
     return false;
@@ -119,7 +125,8 @@ static bool wall_open(const rule *r, int wd, int m)
 
 static bool rule_open(const rule *r, int64_t t, const tz_time *lt)
 {
-    if (r->never || t < r->start || t >= r->end) return false;
+    if (r->never || t < r->start || t >= r->end)
+        return false;
     return r->wall_always || wall_open(r, lt->weekday, lt->minute_of_day);
 }
 
@@ -143,17 +150,20 @@ static void rule_build(rule *r, const schedule *s, const feed_item *it)
              : sg->n_hours > FEED_MAX_HOURS ? FEED_MAX_HOURS
                                             : sg->n_hours;
     for (int i = 0; i < nh; i++) {
-        if (window_valid(sg->hours[i])) r->hours[r->n_hours++] = sg->hours[i];
+        if (window_valid(sg->hours[i]))
+            r->hours[r->n_hours++] = sg->hours[i];
     }
     if (nh > 0 && r->n_hours == 0)
         r->never = true; /* every window was bad: the feed should have said */
     if (!is_scheduled(sg)) {
-        if (s->f && s->f->expired) r->never = true;
+        if (s->f && s->f->expired)
+            r->never = true;
         if (s->p.max_age_days > 0 && it->has_date_published &&
             it->date_published < TZ_MAX_UNIX && it->date_published > TZ_MIN_UNIX)
             r->end = it->date_published + (int64_t)s->p.max_age_days * 86400;
     }
-    if (r->end <= r->start) r->never = true;
+    if (r->end <= r->start)
+        r->never = true;
     r->wall_always = r->days == ALL_DAYS && r->n_hours == 0;
     r->quiet = rule_quiet(r);
     r->n_cand = (uint8_t)sorted_candidates(r->cand, r->hours, r->n_hours);
@@ -161,7 +171,8 @@ static void rule_build(rule *r, const schedule *s, const feed_item *it)
 
 static int item_class(const feed_item *it)
 {
-    if (!it->signage.has_priority) return CLS_NORMAL;
+    if (!it->signage.has_priority)
+        return CLS_NORMAL;
     switch (it->signage.priority) {
     case FEED_PRIORITY_HIGH:
         return CLS_HIGH;
@@ -182,10 +193,14 @@ static sort_key item_key(const feed_item *it)
 /* Rotation order: with order first (ascending), newest first, undated last. */
 static int key_cmp(const sort_key *a, const sort_key *b)
 {
-    if (a->has_order != b->has_order) return a->has_order ? -1 : 1;
-    if (a->has_order && a->order != b->order) return a->order < b->order ? -1 : 1;
-    if (a->has_date != b->has_date) return a->has_date ? -1 : 1;
-    if (a->has_date && a->date != b->date) return a->date > b->date ? -1 : 1;
+    if (a->has_order != b->has_order)
+        return a->has_order ? -1 : 1;
+    if (a->has_order && a->order != b->order)
+        return a->order < b->order ? -1 : 1;
+    if (a->has_date != b->has_date)
+        return a->has_date ? -1 : 1;
+    if (a->has_date && a->date != b->date)
+        return a->date > b->date ? -1 : 1;
     return 0;
 }
 
@@ -193,7 +208,8 @@ static int entry_cmp(const void *pa, const void *pb)
 {
     const sort_entry *a = pa, *b = pb;
     int c = key_cmp(&a->key, &b->key);
-    if (c) return c;
+    if (c)
+        return c;
     return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
@@ -205,10 +221,12 @@ schedule *schedule_create(const schedule_params *p)
     }
     schedule *s = xcalloc(1, sizeof *s);
     s->p = *p;
-    if (s->p.high_ratio < 1) s->p.high_ratio = 1;
+    if (s->p.high_ratio < 1)
+        s->p.high_ratio = 1;
     if (s->p.high_ratio > SCHEDULE_MAX_HIGH_RATIO)
         s->p.high_ratio = SCHEDULE_MAX_HIGH_RATIO;
-    if (s->p.max_age_days < 0) s->p.max_age_days = 0;
+    if (s->p.max_age_days < 0)
+        s->p.max_age_days = 0;
     if (s->p.max_age_days > SCHEDULE_MAX_AGE_DAYS)
         s->p.max_age_days = SCHEDULE_MAX_AGE_DAYS;
     for (int d = 0; d < 7; d++) {
@@ -246,7 +264,8 @@ static void free_feed_data(schedule *s)
 
 void schedule_destroy(schedule *s)
 {
-    if (!s) return;
+    if (!s)
+        return;
     free_feed_data(s);
     for (int c = 0; c < N_CLS; c++)
         free(s->cur[c].id);
@@ -256,10 +275,12 @@ void schedule_destroy(schedule *s)
 
 static int find_id(const schedule *s, const char *id)
 {
-    if (!id) return -1;
+    if (!id)
+        return -1;
     for (int i = 0; i < s->n; i++) {
         const char *x = s->f->items[i].id;
-        if (x && strcmp(x, id) == 0) return i;
+        if (x && strcmp(x, id) == 0)
+            return i;
     }
     return -1;
 }
@@ -332,7 +353,8 @@ void schedule_set_feed(schedule *s, const feed *f)
     for (int c = 0; c < N_CLS; c++)
         remap_cursor(s, c);
     s->current = find_id(s, s->current_id);
-    if (s->current >= 0) s->current_cls = s->cls[s->current];
+    if (s->current >= 0)
+        s->current_cls = s->cls[s->current];
 }
 
 /* Next open item in class c after the cursor; wraps around if asked.
@@ -369,7 +391,8 @@ static int rotation_step(schedule *s, int n_normal)
     for (int guard = 0; guard < 2 * r + 2; guard++) {
         if (s->in_high_group) {
             int i = step_list(s, CLS_HIGH, false);
-            if (i >= 0) return i;
+            if (i >= 0)
+                return i;
             s->in_high_group = false;
             s->normals_in_pass = 0;
         }
@@ -442,7 +465,8 @@ bool schedule_item_open(const schedule *s, const feed_item *item, int64_t now)
 bool schedule_current_open(const schedule *s, int64_t now)
 {
     now = clamp_now(now);
-    if (s->current < 0) return false;
+    if (s->current < 0)
+        return false;
     tz_time lt;
     tz_local(s->p.zone, now, &lt);
     return rule_open(&s->rules[s->current], now, &lt);
@@ -451,7 +475,8 @@ bool schedule_current_open(const schedule *s, int64_t now)
 static bool class_open(const schedule *s, int c, const tz_time *lt, int64_t now)
 {
     for (int k = 0; k < s->count[c]; k++) {
-        if (rule_open(&s->rules[s->list[c][k]], now, lt)) return true;
+        if (rule_open(&s->rules[s->list[c][k]], now, lt))
+            return true;
     }
     return false;
 }
@@ -459,7 +484,8 @@ static bool class_open(const schedule *s, int c, const tz_time *lt, int64_t now)
 bool schedule_urgent_open(const schedule *s, int64_t now)
 {
     now = clamp_now(now);
-    if (s->count[CLS_URGENT] == 0) return false;
+    if (s->count[CLS_URGENT] == 0)
+        return false;
     tz_time lt;
     tz_local(s->p.zone, now, &lt);
     return class_open(s, CLS_URGENT, &lt, now);
@@ -468,16 +494,19 @@ bool schedule_urgent_open(const schedule *s, int64_t now)
 bool schedule_should_interrupt(const schedule *s, int64_t now)
 {
     now = clamp_now(now);
-    if (s->n == 0) return false;
+    if (s->n == 0)
+        return false;
     tz_time lt;
     tz_local(s->p.zone, now, &lt);
     if (s->current < 0) {
         for (int c = 0; c < N_CLS; c++) {
-            if (class_open(s, c, &lt, now)) return true;
+            if (class_open(s, c, &lt, now))
+                return true;
         }
         return false;
     }
-    if (s->current_cls == CLS_URGENT) return !rule_open(&s->rules[s->current], now, &lt);
+    if (s->current_cls == CLS_URGENT)
+        return !rule_open(&s->rules[s->current], now, &lt);
     return !s->current_alt && class_open(s, CLS_URGENT, &lt, now);
 }
 
@@ -487,17 +516,20 @@ static bool screen_wall(const schedule *s, int wd, int m)
     feed_window w = s->p.screen_hours[wd - 1];
     feed_window y = s->p.screen_hours[prev_day(wd) - 1];
     bool w_off = w.from == 0 && w.to == 0, y_off = y.from == 0 && y.to == 0;
-    if (!w_off && m >= w.from && (w.from >= w.to || m < w.to)) return true;
+    if (!w_off && m >= w.from && (w.from >= w.to || m < w.to))
+        return true;
     return !y_off && y.to <= y.from && m < y.to;
 }
 
 bool schedule_screen_on(const schedule *s, int64_t now)
 {
     now = clamp_now(now);
-    if (!s->p.screen_hours_set) return true;
+    if (!s->p.screen_hours_set)
+        return true;
     tz_time lt;
     tz_local(s->p.zone, now, &lt);
-    if (screen_wall(s, lt.weekday, lt.minute_of_day)) return true;
+    if (screen_wall(s, lt.weekday, lt.minute_of_day))
+        return true;
     return s->count[CLS_URGENT] > 0 && class_open(s, CLS_URGENT, &lt, now);
 }
 
@@ -525,7 +557,8 @@ static int wall_next(wall_fn fn, const void *ctx, uint8_t quiet, const int16_t *
     for (int d = 0; d <= 7 && d * 1440 < bound; d++) {
         int wdd = (wd - 1 + d) % 7 + 1;
         if (day_ok(quiet, wdd)) {
-            if (state && d > 0) return d * 1440;
+            if (state && d > 0)
+                return d * 1440;
             continue;
         }
         for (int k = 0; k < nc; k++) {
@@ -547,7 +580,8 @@ static int sorted_candidates(int16_t *cand, const feed_window *w, int nw)
         int k = n;
         while (k > 0 && cand[k - 1] > v)
             k--;
-        if (k > 0 && cand[k - 1] == v) continue;
+        if (k > 0 && cand[k - 1] == v)
+            continue;
         memmove(cand + k + 1, cand + k, (size_t)(n - k) * sizeof *cand);
         cand[k] = v;
         n++;
@@ -584,28 +618,34 @@ static int64_t wall_to_unix(const schedule *s, const tz_time *lt, int wm, int64_
 {
     int64_t local = lt->days * 86400 + (int64_t)wm * 60;
     int64_t t = tz_make_local(s->p.zone, local, TZ_EARLIER);
-    if (t <= now) t = tz_make_local(s->p.zone, local, TZ_LATER);
+    if (t <= now)
+        t = tz_make_local(s->p.zone, local, TZ_LATER);
     return t > now ? t : INT64_MAX;
 }
 
 int64_t schedule_next_change(const schedule *s, int64_t now)
 {
-    if (now < TZ_MIN_UNIX) now = TZ_MIN_UNIX;
-    if (now > TZ_MAX_UNIX) now = TZ_MAX_UNIX;
+    if (now < TZ_MIN_UNIX)
+        now = TZ_MIN_UNIX;
+    if (now > TZ_MAX_UNIX)
+        now = TZ_MAX_UNIX;
     int64_t best = now + SCHEDULE_LOOKAHEAD;
     tz_time lt;
     tz_local(s->p.zone, now, &lt);
     int wall = NO_WALL;
-    if (s->p.screen_hours_set) wall = screen_next(s, &lt, wall); /* an early bound */
+    if (s->p.screen_hours_set)
+        wall = screen_next(s, &lt, wall); /* an early bound */
     for (int i = 0; i < s->n; i++) {
         const rule *r = &s->rules[i];
-        if (r->never || now >= r->end) continue;
+        if (r->never || now >= r->end)
+            continue;
         if (now < r->start) {
             best = r->start < best ? r->start : best;
             continue;
         }
         best = r->end < best ? r->end : best;
-        if (r->wall_always) continue;
+        if (r->wall_always)
+            continue;
         int w = wall_next(rule_wall, r, r->quiet, r->cand, r->n_cand, lt.weekday,
                           lt.minute_of_day, wall);
         wall = w < wall ? w : wall;
@@ -615,13 +655,30 @@ int64_t schedule_next_change(const schedule *s, int64_t now)
         best = t < best ? t : best;
     }
     int64_t tr = tz_next_transition(s->p.zone, now);
-    if (tr > now && tr < best) best = tr;
+    if (tr > now && tr < best)
+        best = tr;
     return best > now ? best : now + 1;
 }
 
 int64_t schedule_sleep(int64_t until, int64_t now)
 {
-    if (until <= now) return 0;
-    if ((uint64_t)until - (uint64_t)now > SCHEDULE_MAX_SLEEP) return SCHEDULE_MAX_SLEEP;
+    if (until <= now)
+        return 0;
+    if ((uint64_t)until - (uint64_t)now > SCHEDULE_MAX_SLEEP)
+        return SCHEDULE_MAX_SLEEP;
     return until - now;
+}
+
+schedule_params schedule_params_from_config(const config *cfg, tz *zone)
+{
+    schedule_params p = {
+        .zone = zone,
+        .high_ratio = cfg->high_ratio,
+        .urgent_alternate = cfg->urgent_alternate,
+        .max_age_days = cfg->max_age_days,
+        .screen_hours_set = cfg->hours_set,
+    };
+    for (int d = 0; d < 7; d++)
+        p.screen_hours[d] = (feed_window){cfg->hours[d].from, cfg->hours[d].to};
+    return p;
 }

@@ -57,6 +57,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "feed.h"
 #include "tz.h"
 
@@ -77,6 +78,9 @@ typedef struct {
      * config.hours (copy config.hours_set and each from/to). */
     feed_window screen_hours[7];
 } schedule_params;
+
+/* The params from the config's [schedule] and [hours], in zone. */
+schedule_params schedule_params_from_config(const config *cfg, tz *zone);
 
 typedef struct schedule schedule;
 

@@ -60,7 +60,7 @@ bool text_utf8_valid(const char *s, size_t len)
     return true;
 }
 
-static size_t utf8_put(uint32_t cp, char *out)
+size_t text_utf8_put(uint32_t cp, char *out)
 {
     if (cp < 0x80) {
         out[0] = (char)cp;
@@ -149,7 +149,7 @@ static void norm_content(norm *n, uint32_t cp)
         buf[k++] = '\n';
     else if (n->pending == PEND_SPACE)
         buf[k++] = ' ';
-    k += utf8_put(cp, buf + k);
+    k += text_utf8_put(cp, buf + k);
     if (n->len + k > n->limit) {
         n->full = true;
         return;
@@ -270,7 +270,7 @@ static void sb_put(sbuf *b, const char *s, size_t n)
 static void sb_cp(sbuf *b, uint32_t cp)
 {
     char u[4];
-    sb_put(b, u, utf8_put(cp, u));
+    sb_put(b, u, text_utf8_put(cp, u));
 }
 
 static bool is_alpha(unsigned char c)
@@ -524,7 +524,7 @@ char *text_cjk_punct(char *s)
         /* After a closing quote it is Chinese when Chinese follows. */
         bool quote = prev == 0x201D || prev == 0x2019;
         if (m && (is_cjk(prev) || (quote && is_cjk(next))) && next != ' ') {
-            o += utf8_put(wide[m - marks], out + o);
+            o += text_utf8_put(wide[m - marks], out + o);
         } else {
             memcpy(out + o, s + i, k);
             o += k;

@@ -61,6 +61,10 @@ size_t text_count_chars(const char *s, size_t len);
  * then covers its maximal valid prefix. */
 size_t text_utf8_next(const char *s, size_t len, uint32_t *cp);
 
+/* Encodes a code point (<= U+10FFFF) as UTF-8 into out (room for 4
+ * bytes); returns the bytes written. */
+size_t text_utf8_put(uint32_t cp, char *out);
+
 /* True when all len bytes are well-formed UTF-8. */
 bool text_utf8_valid(const char *s, size_t len);
 

@@ -20,8 +20,10 @@ struct tz {
 
 static int64_t clamp_unix(int64_t t)
 {
-    if (t < TZ_MIN_UNIX) return TZ_MIN_UNIX;
-    if (t > TZ_MAX_UNIX) return TZ_MAX_UNIX;
+    if (t < TZ_MIN_UNIX)
+        return TZ_MIN_UNIX;
+    if (t > TZ_MAX_UNIX)
+        return TZ_MAX_UNIX;
     return t;
 }
 
@@ -64,17 +66,20 @@ int tz_weekday(int64_t days)
 {
     /* 1970-01-01 was a Thursday (ISO 4). */
     int64_t w = (days + 3) % 7;
-    if (w < 0) w += 7;
+    if (w < 0)
+        w += 7;
     return (int)w + 1;
 }
 
 static bool to_uchars(const char *s, UChar *out, int32_t cap)
 {
     size_t n = strlen(s);
-    if (n == 0 || n >= (size_t)cap || n >= TZ_MAX_NAME) return false;
+    if (n == 0 || n >= (size_t)cap || n >= TZ_MAX_NAME)
+        return false;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c < 0x21 || c > 0x7e) return false; /* zone names are printable ASCII */
+        if (c < 0x21 || c > 0x7e)
+            return false; /* zone names are printable ASCII */
     }
     u_uastrncpy(out, s, cap);
     return true;
@@ -83,7 +88,8 @@ static bool to_uchars(const char *s, UChar *out, int32_t cap)
 bool tz_valid_name(const char *name)
 {
     UChar id[TZ_MAX_NAME], canon[TZ_MAX_NAME];
-    if (!name || !to_uchars(name, id, TZ_MAX_NAME)) return false;
+    if (!name || !to_uchars(name, id, TZ_MAX_NAME))
+        return false;
     UErrorCode st = U_ZERO_ERROR;
     UBool system = false;
     ucal_getCanonicalTimeZoneID(id, -1, canon, TZ_MAX_NAME, &system, &st);
@@ -134,7 +140,8 @@ tz *tz_create(const char *iana_or_null)
     /* Proleptic Gregorian: no Julian switch in 1582. */
     ucal_setGregorianChange(cal, -1e300, &st);
     tz *z = calloc(1, sizeof *z);
-    if (!z) abort();
+    if (!z)
+        abort();
     z->cal = cal;
     snprintf(z->name, sizeof z->name, "%s", name);
     z->cache_from = 1;
@@ -144,7 +151,8 @@ tz *tz_create(const char *iana_or_null)
 
 void tz_destroy(tz *z)
 {
-    if (!z) return;
+    if (!z)
+        return;
     ucal_close(z->cal);
     free(z);
 }
@@ -159,7 +167,8 @@ static int64_t transition(const UCalendar *cal, UTimeZoneTransitionType type,
 {
     UErrorCode st = U_ZERO_ERROR;
     UDate d;
-    if (!ucal_getTimeZoneTransitionDate(cal, type, &d, &st) || U_FAILURE(st)) return none;
+    if (!ucal_getTimeZoneTransitionDate(cal, type, &d, &st) || U_FAILURE(st))
+        return none;
     return (int64_t)floor(d / 1000.0);
 }
 
@@ -180,14 +189,17 @@ static void lookup(tz *z, int64_t t)
     z->cache_from = transition(z->cal, UCAL_TZ_TRANSITION_PREVIOUS_INCLUSIVE, INT64_MIN);
     z->cache_to = transition(z->cal, UCAL_TZ_TRANSITION_NEXT, INT64_MAX);
     /* Guard against a transition reported on the wrong side of t. */
-    if (z->cache_from > t) z->cache_from = t;
-    if (z->cache_to <= t) z->cache_to = t + 1;
+    if (z->cache_from > t)
+        z->cache_from = t;
+    if (z->cache_to <= t)
+        z->cache_to = t + 1;
 }
 
 int tz_offset(tz *z, int64_t t)
 {
     t = clamp_unix(t);
-    if (t < z->cache_from || t >= z->cache_to) lookup(z, t);
+    if (t < z->cache_from || t >= z->cache_to)
+        lookup(z, t);
     return z->cache_off;
 }
 
@@ -222,8 +234,10 @@ int64_t tz_make_local(tz *z, int64_t local_seconds, tz_pick pick)
     /* Keep the result inside the clamped range, with a day's margin for the
      * offset. */
     int64_t lo = TZ_MIN_UNIX + 86400, hi = TZ_MAX_UNIX - 86400;
-    if (local_seconds < lo) local_seconds = lo;
-    if (local_seconds > hi) local_seconds = hi;
+    if (local_seconds < lo)
+        local_seconds = lo;
+    if (local_seconds > hi)
+        local_seconds = hi;
     int64_t days = floor_div(local_seconds, 86400);
     int sod = (int)(local_seconds - days * 86400);
     int y, m, d;
@@ -251,8 +265,10 @@ int64_t tz_make(tz *z, int year, int month, int day, int hour, int minute, int s
     int64_t mi = (int64_t)month - 1;
     int64_t y = (int64_t)year + floor_div(mi, 12);
     mi -= floor_div(mi, 12) * 12;
-    if (y < 1) y = 1;
-    if (y > 9999) y = 9999;
+    if (y < 1)
+        y = 1;
+    if (y > 9999)
+        y = 9999;
     int64_t days = tz_days_from_civil((int)y, (int)mi + 1, 1) + (int64_t)day - 1;
     int64_t local =
         days * 86400 + (int64_t)hour * 3600 + (int64_t)minute * 60 + (int64_t)second;

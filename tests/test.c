@@ -8,22 +8,26 @@ int test_checks;
 char *test_read_file(const char *path, size_t *len)
 {
     FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
+    if (!fp)
+        return NULL;
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
-    if (!buf) abort();
+    if (!buf)
+        abort();
     size_t got;
     while ((got = fread(buf + n, 1, cap - n - 1, fp)) > 0) {
         n += got;
         if (cap - n < 2) {
             cap *= 2;
             buf = realloc(buf, cap);
-            if (!buf) abort();
+            if (!buf)
+                abort();
         }
     }
     fclose(fp);
     buf[n] = '\0';
-    if (len) *len = n;
+    if (len)
+        *len = n;
     return buf;
 }
 

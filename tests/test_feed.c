@@ -23,7 +23,8 @@ static feed *parse_file(const char *name)
     snprintf(path, sizeof path, "%s/feed/%s", TEST_DATA_DIR, name);
     char *buf = test_read_file(path, &len);
     CHECKF(buf != NULL, "cannot read %s", path);
-    if (!buf) return NULL;
+    if (!buf)
+        return NULL;
     feed *f = feed_parse(buf, len, name);
     free(buf);
     return f;
@@ -44,7 +45,8 @@ static void test_valid(void)
     unsigned before = log_problem_count();
     feed *f = parse_file("valid.json");
     CHECK(f != NULL);
-    if (!f) return;
+    if (!f)
+        return;
     CHECK(log_problem_count() == before);
     CHECK(strcmp(f->title, "沅陵社区 公告") == 0);
     CHECK(f->language && strcmp(f->language, "zh-CN") == 0);
@@ -188,7 +190,8 @@ static void test_bad_items(void)
     unsigned before = log_problem_count();
     feed *f = parse_file("bad-items.json");
     CHECK(f != NULL);
-    if (!f) return;
+    if (!f)
+        return;
     CHECKF(log_problem_count() - before == 10, "%u log lines",
            log_problem_count() - before);
     CHECK(f->n_items == 2);
@@ -236,7 +239,8 @@ static char *many_items(size_t n, size_t *len)
 {
     size_t cap = 128 + n * 64;
     char *buf = malloc(cap);
-    if (!buf) abort();
+    if (!buf)
+        abort();
     size_t k = (size_t)snprintf(buf, cap, HEAD "\"items\":[");
     for (size_t i = 0; i < n; i++)
         k += (size_t)snprintf(buf + k, cap - k,
@@ -272,7 +276,8 @@ static void test_caps(void)
     /* Bigger than FEED_MAX_BYTES: refused before any parsing. */
     size_t big = FEED_MAX_BYTES + 1;
     json = malloc(big);
-    if (!json) abort();
+    if (!json)
+        abort();
     memset(json, ' ', big);
     memcpy(json, "[]", 2);
     before = log_problem_count();
@@ -282,7 +287,8 @@ static void test_caps(void)
     /* Long text is cut at a character boundary within the caps. */
     size_t n = 40000;
     json = malloc(n * 3 + 4096);
-    if (!json) abort();
+    if (!json)
+        abort();
     size_t cap = n * 3 + 4096;
     size_t k =
         (size_t)snprintf(json, cap, HEAD "\"items\":[{\"id\":\"long\",\"title\":\"");
@@ -390,7 +396,8 @@ static void test_signage_fields(void)
         CHECK(s->has_enabled == (strcmp(b, "enabled") != 0));
         if (strcmp(b, "hours") != 0)
             CHECK(s->n_hours == 1 && s->hours[0].from == 0 && s->hours[0].to == 1440);
-        if (strcmp(b, "enabled") != 0) CHECK(!s->enabled);
+        if (strcmp(b, "enabled") != 0)
+            CHECK(!s->enabled);
         feed_destroy(f);
     }
 
@@ -472,9 +479,11 @@ static void test_times(void)
         gmtime_r(&when, &tm);
         char buf[40];
         strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        if (!feed_parse_time(buf, &t) || t != (int64_t)when) mismatches++;
+        if (!feed_parse_time(buf, &t) || t != (int64_t)when)
+            mismatches++;
         strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S-03:30", &tm);
-        if (!feed_parse_time(buf, &t) || t != (int64_t)when + 12600) mismatches++;
+        if (!feed_parse_time(buf, &t) || t != (int64_t)when + 12600)
+            mismatches++;
     }
     CHECKF(mismatches == 0, "%d dates differ from gmtime", mismatches);
 }
@@ -485,7 +494,8 @@ static char *capture_log(const char *json, feed **out)
     fflush(stderr);
     FILE *tmp = tmpfile();
     int saved = dup(2);
-    if (!tmp || saved < 0) abort();
+    if (!tmp || saved < 0)
+        abort();
     dup2(fileno(tmp), 2);
     *out = parse_str(json);
     fflush(stderr);
@@ -493,7 +503,8 @@ static char *capture_log(const char *json, feed **out)
     close(saved);
     rewind(tmp);
     char *buf = calloc(1, 1 << 20);
-    if (!buf) abort();
+    if (!buf)
+        abort();
     size_t n = fread(buf, 1, (1 << 20) - 1, tmp);
     buf[n] = '\0';
     fclose(tmp);
@@ -532,7 +543,8 @@ static void test_log_lines(void)
     /* A thousand bad items: FEED_MAX_LOG_LINES lines and one summary. */
     size_t cap = 64 * 1024, k = 0;
     char *many = malloc(cap);
-    if (!many) abort();
+    if (!many)
+        abort();
     k += (size_t)snprintf(many, cap, HEAD "\"items\":[");
     for (int i = 0; i < 1000; i++)
         k += (size_t)snprintf(many + k, cap - k, "%s{\"id\":\"%d\"}", i ? "," : "", i);

@@ -30,15 +30,18 @@ static int width_of(fonts *f, const char *s, int px)
 static int ink(const SDL_Surface *s, SDL_Color c, int *wrong)
 {
     int n = 0;
-    if (wrong) *wrong = 0;
+    if (wrong)
+        *wrong = 0;
     for (int y = 0; y < s->h; y++) {
         const Uint32 *row = (const Uint32 *)((const Uint8 *)s->pixels + y * s->pitch);
         for (int x = 0; x < s->w; x++) {
             Uint8 r, g, b, a;
             SDL_GetRGBA(row[x], s->format, &r, &g, &b, &a);
-            if (a < 128) continue;
+            if (a < 128)
+                continue;
             n++;
-            if (wrong && (r != c.r || g != c.g || b != c.b)) (*wrong)++;
+            if (wrong && (r != c.r || g != c.g || b != c.b))
+                (*wrong)++;
         }
     }
     return n;
@@ -47,7 +50,8 @@ static int ink(const SDL_Surface *s, SDL_Color c, int *wrong)
 static int ink_of(fonts *f, const char *s, int px, bool bold)
 {
     SDL_Surface *surf = fonts_render(f, s, strlen(s), px, bold, red);
-    if (!surf) return -1;
+    if (!surf)
+        return -1;
     int n = ink(surf, red, NULL);
     SDL_FreeSurface(surf);
     return n;
@@ -58,11 +62,14 @@ static int ink_of(fonts *f, const char *s, int px, bool bold)
 static uint32_t *read_tgh(int *count)
 {
     *count = 0;
-    if (access(UNIHAN, R_OK) != 0) return NULL;
+    if (access(UNIHAN, R_OK) != 0)
+        return NULL;
     FILE *p = popen("bzcat " UNIHAN, "r");
-    if (!p) return NULL;
+    if (!p)
+        return NULL;
     uint32_t *cps = malloc(10000 * sizeof *cps);
-    if (!cps) abort();
+    if (!cps)
+        abort();
     char line[256];
     while (fgets(line, sizeof line, p) && *count < 10000) {
         unsigned cp;
@@ -106,9 +113,12 @@ static void test_coverage(fonts *f)
     CHECKF(n == 8105, "%d kTGH characters", n);
     int missing = 0, missing_bold = 0, not_has = 0;
     for (int i = 0; i < n; i++) {
-        if (fonts_face_for(f, cps[i], false, NULL) != FONTS_FACE_PRIMARY) missing++;
-        if (fonts_face_for(f, cps[i], true, NULL) != FONTS_FACE_PRIMARY) missing_bold++;
-        if (!fonts_has_glyph(f, cps[i])) not_has++;
+        if (fonts_face_for(f, cps[i], false, NULL) != FONTS_FACE_PRIMARY)
+            missing++;
+        if (fonts_face_for(f, cps[i], true, NULL) != FONTS_FACE_PRIMARY)
+            missing_bold++;
+        if (!fonts_has_glyph(f, cps[i]))
+            not_has++;
     }
     CHECKF(missing == 0, "%d of %d not in the regular primary face", missing, n);
     CHECKF(missing_bold == 0, "%d of %d not in the bold primary face", missing_bold, n);
@@ -178,14 +188,16 @@ static void test_against_sdl_ttf(fonts *f, const uint32_t *tgh, int n_tgh)
 {
     const char *path = NULL;
     fonts_face_for(f, 0x4e2d, false, &path);
-    if (!path || n_tgh == 0) return;
+    if (!path || n_tgh == 0)
+        return;
     static const int sizes[] = {17, 32, 48, 75};
     int differ = 0, far = 0, total = 0;
     srand(7);
     for (int si = 0; si < 4; si++) {
         TTF_Font *font = TTF_OpenFont(path, sizes[si]);
         CHECK(font != NULL);
-        if (!font) continue;
+        if (!font)
+            continue;
         for (int rep = 0; rep < 50; rep++, total++) {
             char buf[512] = "";
             for (int k = 0; k < 30; k++) {
@@ -231,7 +243,8 @@ static void test_against_sdl_ttf(fonts *f, const uint32_t *tgh, int n_tgh)
     }
     SDL_FreeSurface(ours);
     SDL_FreeSurface(theirs);
-    if (font) TTF_CloseFont(font);
+    if (font)
+        TTF_CloseFont(font);
 }
 
 /* True when some font fontconfig lists has cp. */
@@ -244,7 +257,8 @@ static bool system_has(uint32_t cp)
     FcObjectSet *os = FcObjectSetBuild(FC_FILE, (char *)NULL);
     FcFontSet *set = FcFontList(NULL, pat, os);
     bool has = set && set->nfont > 0;
-    if (set) FcFontSetDestroy(set);
+    if (set)
+        FcFontSetDestroy(set);
     FcObjectSetDestroy(os);
     FcCharSetDestroy(cs);
     FcPatternDestroy(pat);
@@ -254,7 +268,8 @@ static bool system_has(uint32_t cp)
 /* Alpha masks of two renderings differ in at least some pixels. */
 static bool differs(SDL_Surface *a, SDL_Surface *b)
 {
-    if (a->w != b->w || a->h != b->h) return true;
+    if (a->w != b->w || a->h != b->h)
+        return true;
     int diff = 0;
     for (int y = 0; y < a->h; y++) {
         const Uint32 *ra = (const Uint32 *)((const Uint8 *)a->pixels + y * a->pitch);
@@ -290,7 +305,8 @@ static void test_fallback_char(fonts *f, uint32_t cp, const char *utf8, const ch
 
 static int alpha_diff(SDL_Surface *a, SDL_Surface *b)
 {
-    if (a->w != b->w || a->h != b->h) return -1;
+    if (a->w != b->w || a->h != b->h)
+        return -1;
     int bad = 0;
     for (int y = 0; y < a->h; y++)
         for (int x = 0; x < a->w; x++) {
@@ -307,7 +323,8 @@ static int alpha_diff(SDL_Surface *a, SDL_Surface *b)
 static void test_rtl(fonts *f)
 {
     const char *word = "مرحبا", *path = NULL;
-    if (fonts_face_for(f, 0x645, false, &path) != FONTS_FACE_FALLBACK) return;
+    if (fonts_face_for(f, 0x645, false, &path) != FONTS_FACE_FALLBACK)
+        return;
     TTF_Font *font = TTF_OpenFont(path, 48); /* fontconfig gave face 0 here */
     SDL_Surface *ours = fonts_render(f, word, strlen(word), 48, false, red);
     SDL_Surface *ltr = font ? TTF_RenderUTF8_Blended(font, word, red) : NULL;
@@ -333,7 +350,8 @@ static void test_rtl(fonts *f)
     SDL_FreeSurface(ours);
     SDL_FreeSurface(ltr);
     SDL_FreeSurface(rtl);
-    if (font) TTF_CloseFont(font);
+    if (font)
+        TTF_CloseFont(font);
 }
 
 static void test_fallback(fonts *f)
@@ -415,7 +433,8 @@ static void test_render(fonts *f)
     const char *s = "园岭街道";
     SDL_Surface *line = fonts_render(f, s, strlen(s), 48, false, red);
     CHECK(line != NULL);
-    if (!line) return;
+    if (!line)
+        return;
     CHECK(line->format->format == SDL_PIXELFORMAT_ARGB8888);
     CHECK(line->w == width_of(f, s, 48) && line->h == fonts_height(f, 48, false));
     int wrong, n = ink(line, red, &wrong);
@@ -432,7 +451,8 @@ static void test_render(fonts *f)
     /* A very long line is cut, not refused. */
     size_t len = 3 * 6000;
     char *big = malloc(len + 1);
-    if (!big) abort();
+    if (!big)
+        abort();
     for (size_t i = 0; i < len; i += 3)
         memcpy(big + i, "字", 3);
     big[len] = '\0';
@@ -488,7 +508,8 @@ static void test_configured(void)
     CHECK(f != NULL);
     CHECK(log_problem_count() > before);
     const char *path = NULL;
-    if (f) fonts_face_for(f, 0x4e2d, false, &path);
+    if (f)
+        fonts_face_for(f, 0x4e2d, false, &path);
     CHECKF(path && strstr(path, "Subset-Regular"), "fell back to %s", path ? path : "-");
     fonts_destroy(f);
 
@@ -500,9 +521,11 @@ static void test_configured(void)
     char spec[128];
     snprintf(spec, sizeof spec, "%s#2", ttc);
     f = fonts_create(spec, NULL, "zh");
-    if (f) fonts_face_for(f, 0xac00, false, &path); /* Hangul: in the full face */
+    if (f)
+        fonts_face_for(f, 0xac00, false, &path); /* Hangul: in the full face */
     CHECKF(f && path && strcmp(path, ttc) == 0, "configured face: %s", path ? path : "-");
-    if (f) fonts_face_for(f, 0x4e2d, true, &path);
+    if (f)
+        fonts_face_for(f, 0x4e2d, true, &path);
     CHECKF(path && strstr(path, "Subset-Bold"), "bold: %s", path ? path : "-");
     fonts_destroy(f);
     fonts_destroy(NULL);

@@ -22,13 +22,16 @@ static char **list_dir(const char *dir, size_t *n)
 {
     DIR *d = opendir(dir);
     *n = 0;
-    if (!d) return NULL;
+    if (!d)
+        return NULL;
     size_t cap = 512;
     char **names = malloc(cap * sizeof *names);
     struct dirent *e;
     while (names && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.' || !strstr(e->d_name, ".json")) continue;
-        if (*n == cap) break;
+        if (e->d_name[0] == '.' || !strstr(e->d_name, ".json"))
+            continue;
+        if (*n == cap)
+            break;
         names[(*n)++] = strdup(e->d_name);
     }
     closedir(d);
@@ -52,7 +55,8 @@ static void test_suite(void)
         snprintf(path, sizeof path, "%s/%s", dir, names[k]);
         char *buf = test_read_file(path, &len);
         CHECKF(buf != NULL, "cannot read %s", path);
-        if (!buf) continue;
+        if (!buf)
+            continue;
         bool valid = feed_json_valid(buf, len);
         char kind = names[k][0];
         if (kind == 'y') {
@@ -98,7 +102,8 @@ static void test_depth(void)
 {
     size_t big = 1000000;
     char *buf = malloc(2 * big + 1);
-    if (!buf) abort();
+    if (!buf)
+        abort();
     int depth = FEED_JSON_MAX_DEPTH;
     memset(buf, '[', (size_t)depth);
     memset(buf + depth, ']', (size_t)depth);

@@ -48,7 +48,8 @@ static feed *mkfeed(int n)
 
 static void freefeed(feed *f)
 {
-    if (!f) return;
+    if (!f)
+        return;
     for (size_t i = 0; i < f->n_items; i++)
         free(f->items[i].id);
     free(f->items);
@@ -106,7 +107,8 @@ static schedule *mksched(tz *z, int ratio, bool alt, int max_age)
 static int idx(const feed *f, const char *id)
 {
     for (size_t i = 0; i < f->n_items; i++) {
-        if (strcmp(f->items[i].id, id) == 0) return (int)i;
+        if (strcmp(f->items[i].id, id) == 0)
+            return (int)i;
     }
     return -1;
 }
@@ -120,7 +122,8 @@ static void seq(schedule *s, const feed *f, int64_t now, int n, char *out, size_
         int i = schedule_next(s, now);
         len += (size_t)snprintf(out + len, cap - len, "%s%s", k ? " " : "",
                                 i >= 0 ? f->items[i].id : "-");
-        if (len >= cap) break;
+        if (len >= cap)
+            break;
     }
 }
 
@@ -276,7 +279,8 @@ static void test_dst_windows(void)
         for (int64_t t = t0; t < t0 + 64 * HOUR; t += 60) {
             if (schedule_item_open(s, &f->items[0], t)) {
                 minutes++;
-                if (!first) first = t;
+                if (!first)
+                    first = t;
             }
         }
         CHECKF(minutes == r->minutes && first == r->first_open,
@@ -452,7 +456,8 @@ static void test_high_ratio(void)
         int back_to_back = 0, max_gap = 0, prev = -1;
         for (int k = 0; k < total; k++) {
             int i = schedule_next(s, 5000);
-            if (i < 0 || i >= n) break;
+            if (i < 0 || i >= n)
+                break;
             count[i]++;
             back_to_back += i == prev;
             if (f->items[i].signage.has_priority && last[i] >= 0 && k - last[i] > max_gap)
@@ -707,7 +712,8 @@ static void test_age_and_disabled(void)
     int shown[6] = {0};
     for (int k = 0; k < 40; k++) {
         int i = schedule_next(s, T);
-        if (i >= 0 && i < 6) shown[i]++;
+        if (i >= 0 && i < 6)
+            shown[i]++;
     }
     CHECK(shown[0] == 0 && shown[4] == 0 && shown[1] == 10 && shown[5] == 10);
     schedule_destroy(s);
@@ -742,7 +748,8 @@ static void test_readme_example(void)
 {
     char *doc = test_read_file(TEST_DATA_DIR "/schedule/README-section.md", NULL);
     CHECK(doc != NULL);
-    if (!doc) return;
+    if (!doc)
+        return;
     char *json = strstr(doc, "```json\n");
     char *stop = json ? strstr(json + 8, "```") : NULL;
     CHECK(json && stop);
@@ -848,6 +855,27 @@ static void test_many(void)
     freefeed(f);
 }
 
+/* The config's [hours] and [schedule] reach the schedule as written. */
+static void test_params_from_config(void)
+{
+    config cfg;
+    char err[256] = "";
+    const char *ini = "[schedule]\nhigh_ratio = 3\nurgent_alternate = true\n"
+                      "[hours]\nmon = 08:00-20:00\n";
+    config_defaults(&cfg);
+    CHECKF(config_parse(&cfg, ini, strlen(ini), "t.ini", err, sizeof err), "%s", err);
+    schedule_params p = schedule_params_from_config(&cfg, zone_sh);
+    CHECK(p.zone == zone_sh && p.high_ratio == 3 && p.urgent_alternate);
+    CHECK(p.screen_hours_set && p.screen_hours[0].from == 480 &&
+          p.screen_hours[0].to == 1200);
+    schedule *s = schedule_create(&p);
+    /* 2026-11-30 is a Monday: on at 09:00 and off at 21:00 Shanghai time. */
+    CHECK(schedule_screen_on(s, utc(2026, 11, 30, 1, 0)));
+    CHECK(!schedule_screen_on(s, utc(2026, 11, 30, 13, 0)));
+    CHECK(!schedule_screen_on(s, utc(2026, 12, 1, 1, 0))); /* Tuesday: left out, off */
+    schedule_destroy(s);
+}
+
 int main(void)
 {
     zone_sh = tz_create("Asia/Shanghai");
@@ -857,6 +885,7 @@ int main(void)
         fprintf(stderr, "test_schedule: ICU lacks the test zones\n");
         return 1;
     }
+    test_params_from_config();
     CHECK(mksched(NULL, 1, false, 0) == NULL);
     schedule_destroy(NULL);
     test_bounds();

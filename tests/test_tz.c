@@ -55,7 +55,8 @@ static void test_system_zone(void)
 {
     tz *z = tz_create(NULL);
     CHECK(z != NULL);
-    if (!z) return;
+    if (!z)
+        return;
     CHECKF(strcmp(tz_name(z), "America/New_York") == 0, "system zone %s", tz_name(z));
     tz_time lt;
     tz_local(z, utc(2026, 7, 1, 16, 0, 0), &lt);
@@ -188,8 +189,10 @@ static void test_transitions(void)
                             TZ_EARLIER);
         int64_t l = tz_make(b, lt.year, lt.month, lt.day, lt.hour, lt.minute, lt.second,
                             TZ_LATER);
-        if (e != t && l != t) bad++;
-        if (lt.hour == 2 && e == l) bad++; /* 02:xx is repeated that day */
+        if (e != t && l != t)
+            bad++;
+        if (lt.hour == 2 && e == l)
+            bad++; /* 02:xx is repeated that day */
     }
     CHECKF(bad == 0, "%d round trips failed", bad);
     tz_destroy(b);
@@ -209,9 +212,12 @@ static void test_calendar(void)
         gmtime_r(&t, &tm);
         int y, m, d;
         tz_civil_from_days(days, &y, &m, &d);
-        if (y != tm.tm_year + 1900 || m != tm.tm_mon + 1 || d != tm.tm_mday) bad++;
-        if (tz_days_from_civil(y, m, d) != days) bad++;
-        if (tz_weekday(days) != (tm.tm_wday == 0 ? 7 : tm.tm_wday)) bad++;
+        if (y != tm.tm_year + 1900 || m != tm.tm_mon + 1 || d != tm.tm_mday)
+            bad++;
+        if (tz_days_from_civil(y, m, d) != days)
+            bad++;
+        if (tz_weekday(days) != (tm.tm_wday == 0 ? 7 : tm.tm_wday))
+            bad++;
     }
     CHECKF(bad == 0, "%d calendar mismatches", bad);
     tz *u = tz_create("UTC");
