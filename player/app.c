@@ -63,15 +63,27 @@ static bool open_window(app *a)
     int w = a->opt.width, h = a->opt.height;
     if (w <= 0 || h <= 0) {
         if (a->cfg->fullscreen) {
+            /* The desktop's size, not 0x0: without a window manager (a bare
+             * X session on a kiosk) the fullscreen request is never honoured
+             * and a 0x0 window stays 1x1; a borderless window of the
+             * screen's size at 0,0 covers it either way. */
+            SDL_DisplayMode mode;
             flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
-            w = h = 0;
+            if (SDL_GetDesktopDisplayMode(0, &mode) == 0) {
+                w = mode.w;
+                h = mode.h;
+            } else {
+                w = a->cfg->width;
+                h = a->cfg->height;
+            }
         } else {
             w = a->cfg->width;
             h = a->cfg->height;
         }
     }
-    a->win = SDL_CreateWindow("signage-player", SDL_WINDOWPOS_CENTERED,
-                              SDL_WINDOWPOS_CENTERED, w, h, flags | SDL_WINDOW_RESIZABLE);
+    int pos = flags & SDL_WINDOW_FULLSCREEN_DESKTOP ? 0 : (int)SDL_WINDOWPOS_CENTERED;
+    a->win =
+        SDL_CreateWindow("signage-player", pos, pos, w, h, flags | SDL_WINDOW_RESIZABLE);
     if (!a->win) {
         LOG_ERR("window: %s", SDL_GetError());
         return false;

@@ -53,6 +53,7 @@ static const key_spec keys[] = {
     NUM("text", "paragraph_spacing", T_DBL, paragraph_spacing, 0.0, 3.0),
     NUM("text", "indent", T_BOOL, indent, 0, 1),
     NUM("text", "justify", T_BOOL, justify, 0, 1),
+    NUM("text", "enlarge_short", T_BOOL, enlarge_short, 0, 1),
     NUM("text", "margin", T_DBL, margin, 0.0, 0.25),
     NUM("timing", "reading_speed", T_INT, reading_speed, 30, 3000),
     NUM("timing", "page_min", T_INT, page_min, 1, 3600),
@@ -109,6 +110,7 @@ void config_defaults(config *cfg)
     cfg->paragraph_spacing = 0.45;
     cfg->indent = true;
     cfg->justify = true;
+    cfg->enlarge_short = true;
     cfg->margin = 0.06;
     cfg->reading_speed = 300;
     cfg->page_min = 8;

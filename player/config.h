@@ -40,6 +40,7 @@ typedef struct config {
     double paragraph_spacing; /* extra gap between paragraphs, in lines */
     bool indent;              /* two-character first-line indent */
     bool justify;             /* justify lines to both margins */
+    bool enlarge_short;       /* short items set up to 1.3 times larger */
     double margin;            /* outer margin, fraction of screen height */
 
     /* [timing] */

@@ -66,6 +66,7 @@ layout_params deck_params(const deck *d, size_t i)
         .margin = c->margin,
         .indent = c->indent,
         .justify = c->justify,
+        .enlarge_short = c->enlarge_short,
         .language = c->language,
         .reading_speed = c->reading_speed,
         .page_min = c->page_min,

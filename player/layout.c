@@ -576,7 +576,6 @@ static void paginate(layout_item *it, const layout_params *q)
     } while (first < it->n_lines);
 }
 
-/* The body, at most LAYOUT_MAX_TEXT bytes (cut at a character boundary). */
 /* True when some paragraph takes more than one line. */
 static bool any_wraps(const line_vec *v)
 {
@@ -598,6 +597,47 @@ static size_t body_len(const char *body)
     return len;
 }
 
+/* The body at px: size, line height and paragraph gap. */
+static void set_body_size(layout_item *it, const layout_params *q, int px)
+{
+    it->body_px = px;
+    it->body_line_h = body_line_h(q, px);
+    it->para_gap = (int)lround(q->paragraph_spacing * it->body_line_h);
+}
+
+/* Breaks the body into lines at px. */
+static void body_lines(layout_item *it, composer *c, const layout_params *q,
+                       const char *body, int px)
+{
+    set_body_size(it, q, px);
+    set_size(c, px, false);
+    int indent = q->indent ? measure(c, INDENT_TEXT, sizeof INDENT_TEXT - 1) : 0;
+    if (q->indent && (indent <= 0 || indent > it->frame.body.w / 2))
+        indent = 2 * px;
+    line_vec v = {0};
+    if (body)
+        text_lines(c, body, body_len(body), it->frame.body.w, indent, q->justify, &v);
+    if (indent > 0 && !any_wraps(&v)) {
+        /* Lines that never wrap are a list or a timetable, not prose: they
+         * read better flush left than indented. */
+        free_lines(v.v, v.n);
+        free(v.v);
+        v = (line_vec){0};
+        text_lines(c, body, body_len(body), it->frame.body.w, 0, q->justify, &v);
+    }
+    it->lines = v.v;
+    it->n_lines = v.n;
+}
+
+/* Height of every body line with the paragraph gaps, as on one page. */
+static int body_height(const layout_item *it)
+{
+    int h = 0;
+    for (int k = 0; k < it->n_lines; k++)
+        h += line_cost(it, 0, k);
+    return h;
+}
+
 layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
                                 const char *title, const char *body)
 {
@@ -611,26 +651,27 @@ layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
     layout_title(it, &c, title ? title : "", px_of(q.title_size, side));
     shrink_title_box(it);
 
-    it->body_px = px_of(q.body_size, side);
-    it->body_line_h = body_line_h(&q, it->body_px);
-    it->para_gap = (int)lround(q.paragraph_spacing * it->body_line_h);
-    set_size(&c, it->body_px, false);
-    int indent = q.indent ? measure(&c, INDENT_TEXT, sizeof INDENT_TEXT - 1) : 0;
-    if (q.indent && (indent <= 0 || indent > it->frame.body.w / 2))
-        indent = 2 * it->body_px;
-    line_vec v = {0};
-    if (body)
-        text_lines(&c, body, body_len(body), it->frame.body.w, indent, q.justify, &v);
-    if (indent > 0 && !any_wraps(&v)) {
-        /* Lines that never wrap are a list or a timetable, not prose: they
-         * read better flush left than indented. */
-        free_lines(v.v, v.n);
-        free(v.v);
-        v = (line_vec){0};
-        text_lines(&c, body, body_len(body), it->frame.body.w, 0, q.justify, &v);
+    int base = px_of(q.body_size, side);
+    body_lines(it, &c, &q, body, base);
+    /* A short notice is set larger, for readers further away, as long as
+     * it stays on one page with room to spare: up to 1.3 times the size. */
+    for (int step = 1;
+         q.enlarge_short && step <= 3 && body_height(it) * 2 < it->frame.body.h; step++) {
+        layout_line *keep = it->lines;
+        int keep_n = it->n_lines, keep_px = it->body_px;
+        body_lines(it, &c, &q, body, base * (10 + step) / 10);
+        if (body_height(it) * 4 <= it->frame.body.h * 3) {
+            free_lines(keep, keep_n);
+            free(keep);
+            continue;
+        }
+        free_lines(it->lines, it->n_lines);
+        free(it->lines);
+        it->lines = keep;
+        it->n_lines = keep_n;
+        set_body_size(it, &q, keep_px);
+        break;
     }
-    it->lines = v.v;
-    it->n_lines = v.n;
     paginate(it, &q);
     free(c.segs);
     linebreak_destroy(c.lb);

@@ -27,6 +27,8 @@ typedef struct {
                                  an item none of whose paragraphs wraps, a
                                  list or a timetable, is set flush left) */
     bool justify;             /* justify all but paragraph-final lines */
+    bool enlarge_short;       /* a short item that fits one page with room to
+                                 spare is set up to 1.3 times larger */
     bool has_image;           /* reserve the right part of the body for an image */
     const char *language;     /* BCP 47, NULL = "zh" */
     int reading_speed;        /* characters per minute */

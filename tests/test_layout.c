@@ -873,6 +873,33 @@ static void test_indent_prose_only(void)
     free(prose);
 }
 
+/* A short notice grows (up to 1.3x) while it keeps one page and a quarter of
+ * the body free; long text keeps the configured size. */
+static void test_enlarge_short(void)
+{
+    fake_stats st = {0};
+    layout_measure m = fake_measure(&st);
+    layout_params p = default_params(1920, 1080);
+    layout_item *base = layout_item_create(&p, &m, "停水通知", "今日停水。");
+    p.enlarge_short = true;
+    layout_item *big = layout_item_create(&p, &m, "停水通知", "今日停水。");
+    CHECKF(big->body_px > base->body_px && big->body_px <= base->body_px * 13 / 10,
+           "short: %d px, base %d px", big->body_px, base->body_px);
+    CHECK(big->n_pages == 1 && big->body_line_h > base->body_line_h);
+    char *prose = repeat("中", 3000);
+    layout_item *longer = layout_item_create(&p, &m, "题", prose);
+    CHECKF(longer->body_px == base->body_px, "long: %d px", longer->body_px);
+    int h = 0;
+    for (int i = 0; i < big->n_lines; i++)
+        h += big->body_line_h + (i && big->lines[i].para_start ? big->para_gap : 0);
+    CHECKF(h * 4 <= big->frame.body.h * 3, "grown body %d of %d px", h,
+           big->frame.body.h);
+    layout_item_destroy(base);
+    layout_item_destroy(big);
+    layout_item_destroy(longer);
+    free(prose);
+}
+
 int main(void)
 {
     test_kinsoku_and_units_at_line_end();
@@ -881,6 +908,7 @@ int main(void)
     test_widow_orphan();
     test_page_time();
     test_indent_prose_only();
+    test_enlarge_short();
 
     strvec paras = {0};
     char *article = article_body();
