@@ -45,6 +45,7 @@ static const key_spec keys[] = {
     NUM("display", "fullscreen", T_BOOL, fullscreen, 0, 1),
     NUM("display", "width", T_INT, width, 160, 16384),
     NUM("display", "height", T_INT, height, 120, 16384),
+    NUM("display", "software", T_BOOL, software, 0, 1),
     STR("text", "font_regular", font_regular),
     STR("text", "font_bold", font_bold),
     NUM("text", "body_size", T_DBL, body_size, 0.015, 0.2),

@@ -30,6 +30,8 @@ typedef struct config {
     /* [display] */
     bool fullscreen;
     int width, height; /* window size when not fullscreen */
+    bool software;     /* software renderer: no GL driver mapped (less memory
+                          where there is no GPU); default: accelerated */
 
     /* [text] */
     char font_regular[1024]; /* empty: the bundled font */
