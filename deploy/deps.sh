@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential cmake pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
 libcurl4-openssl-dev libcjson-dev libicu-dev libfontconfig-dev fonts-noto-cjk fonts-dejavu-core
-python3 unicode-data nginx-light"
+fonts-symbola python3 unicode-data nginx-light"
 [ "${1:-}" = "--print" ] && { echo $PKGS; exit 0; }
 missing=""
 for p in $PKGS; do

@@ -359,6 +359,7 @@ static void test_fallback(fonts *f)
     test_fallback_char(f, 0xac00, "가", "Hangul");
     test_fallback_char(f, 0x20bb7, "\xf0\xa0\xae\xb7", "Extension B");
     test_fallback_char(f, 0x628, "ب", "Arabic");
+    test_fallback_char(f, 0x1f389, "\xf0\x9f\x8e\x89", "Emoji"); /* 🎉, Symbola */
     test_rtl(f);
     /* Bold fallback finds a face too, and a mixed line renders run by run. */
     if (system_has(0xac00)) {
