@@ -31,17 +31,21 @@ typedef struct {
     render *rd;
     tz *zone;
     schedule *sched;
-    deck *deck;
-    feed *pending; /* a new feed, swapped in at the next page boundary */
+    deck *deck;  /* the newest feed: what the schedule decides on */
+    deck *shown; /* where the slide on screen comes from: an older deck
+                    until the page on screen ends, then the newest */
     int w, h;
-    long item; /* -1: nothing showing */
+    long item; /* in shown; -1: nothing showing */
     int page;
-    uint64_t deadline; /* monotonic ms when the page ends */
+    unsigned images_seen; /* source_images_arrived() last seen */
+    bool relayout;        /* late images: lay out again at a slide boundary */
+    uint64_t deadline;    /* monotonic ms when the page ends */
     int64_t shown_minute;
     int64_t wall_offset; /* --now minus the real clock at start */
     Uint32 wake_event;
-    FILE *play_log; /* --play-log, or NULL */
-    bool screen_on; /* inside screen hours, or an urgent item is open */
+    FILE *play_log;    /* --play-log, or NULL */
+    bool screen_on;    /* inside screen hours, or an urgent item is open */
+    bool screen_known; /* screen_on has been decided (and its command run) */
     bool dirty, quit;
 } app;
 
@@ -116,31 +120,34 @@ static void play_log(app *a, const char *id, int page, int pages)
 
 static void start_page(app *a)
 {
-    const layout_item *it = deck_layout(a->deck, (size_t)a->item);
+    const layout_item *it = deck_layout(a->shown, (size_t)a->item);
     a->deadline = SDL_GetTicks64() + (uint64_t)it->pages[a->page].seconds * 1000u;
     a->dirty = true;
-    play_log(a, deck_feed(a->deck)->items[a->item].id, a->page + 1, it->n_pages);
+    play_log(a, deck_feed(a->shown)->items[a->item].id, a->page + 1, it->n_pages);
 }
 
-/* Replaces the deck with the pending feed; the item on screen keeps its
- * place in the rotation when the new feed still has it. */
-static void swap_in_pending(app *a)
+/* At a slide boundary: slides come from the newest deck from now on, laid
+ * out again when images arrived late. */
+static void adopt_newest(app *a)
 {
-    deck_destroy(a->deck);
-    media_forget_images(a->media);
-    render_flush(a->rd);
-    a->deck = deck_create(a->pending, a->cfg, a->w, a->h, media_measure(a->media),
-                          media_has_image, a->media);
-    a->pending = NULL;
-    schedule_set_feed(a->sched, deck_feed(a->deck));
-    a->item = schedule_current(a->sched);
-    LOG_INFO("showing a feed of %zu items", deck_count(a->deck));
+    bool changed = a->shown != a->deck || a->relayout;
+    if (a->shown != a->deck)
+        deck_destroy(a->shown);
+    a->shown = a->deck;
+    if (a->relayout && a->deck)
+        deck_resize(a->deck, a->w, a->h);
+    a->relayout = false;
+    if (changed) {
+        media_forget_images(a->media);
+        render_flush(a->rd);
+    }
 }
 
 /* The next item from the schedule, first page; or the idle slide. */
 static void next_item(app *a)
 {
-    a->item = a->deck && a->screen_on ? schedule_next(a->sched, wall_now(a)) : -1;
+    adopt_newest(a);
+    a->item = a->shown && a->screen_on ? schedule_next(a->sched, wall_now(a)) : -1;
     a->page = 0;
     if (a->item >= 0)
         start_page(a);
@@ -149,14 +156,19 @@ static void next_item(app *a)
     a->dirty = true;
 }
 
-/* At a page boundary: a pending feed comes in, then the next page of the
- * same item while it is still open, or the next item. */
+/* At a page boundary: the next page of the same item while it is still
+ * open (in the newest feed, where a new feed keeps its place), or the next
+ * item. */
 static void advance(app *a)
 {
-    if (a->pending)
-        swap_in_pending(a);
-    if (a->item >= 0 && schedule_current_open(a->sched, wall_now(a)) &&
-        a->page + 1 < deck_layout(a->deck, (size_t)a->item)->n_pages) {
+    long item = a->item;
+    if (a->shown != a->deck || a->relayout) {
+        item = feed_find(deck_feed(a->deck), deck_feed(a->shown)->items[a->item].id);
+        adopt_newest(a);
+    }
+    if (item >= 0 && schedule_current_open(a->sched, wall_now(a)) &&
+        a->page + 1 < deck_layout(a->shown, (size_t)item)->n_pages) {
+        a->item = item;
         a->page++;
         start_page(a);
         return;
@@ -180,12 +192,13 @@ static void handle_event(app *a, const SDL_Event *ev)
             SDL_GetRendererOutputSize(a->r, &a->w, &a->h);
             render_flush(a->rd);
             media_forget_images(a->media);
-            if (a->deck) {
+            if (a->deck)
                 deck_resize(a->deck, a->w, a->h);
-                if (a->item >= 0) {
-                    int n = deck_layout(a->deck, (size_t)a->item)->n_pages;
-                    a->page = a->page < n ? a->page : n - 1;
-                }
+            if (a->shown && a->shown != a->deck)
+                deck_resize(a->shown, a->w, a->h);
+            if (a->item >= 0) {
+                int n = deck_layout(a->shown, (size_t)a->item)->n_pages;
+                a->page = a->page < n ? a->page : n - 1;
             }
         }
         a->dirty = true;
@@ -195,30 +208,27 @@ static void handle_event(app *a, const SDL_Event *ev)
     }
 }
 
-static bool has_open_urgent(const app *a, const feed *f)
-{
-    int64_t now = wall_now(a);
-    for (size_t i = 0; i < f->n_items; i++)
-        if (f->items[i].signage.priority == FEED_PRIORITY_URGENT &&
-            schedule_item_open(a->sched, &f->items[i], now))
-            return true;
-    return false;
-}
-
-/* Takes a new feed from the source; true when there was one. */
+/* Takes a new feed from the source; true when there was one. The
+ * schedule decides on it at once (an urgent item in it interrupts); the
+ * slide on screen finishes its page first. */
 static bool handle_source(app *a)
 {
+    unsigned arrived = source_images_arrived(a->src);
+    if (arrived != a->images_seen) {
+        a->images_seen = arrived;
+        a->relayout = true;
+    }
     feed *f = source_take_feed(a->src);
     if (!f)
         return false;
-    feed_destroy(a->pending);
-    a->pending = f;
-    /* Nothing on screen: show it now rather than at a page boundary. An
-     * open urgent item in it interrupts at once. */
-    if (a->item < 0 || has_open_urgent(a, f)) {
-        swap_in_pending(a);
+    if (a->deck != a->shown)
+        deck_destroy(a->deck); /* newer than the shown one, never shown itself */
+    a->deck = deck_create(f, a->cfg, a->w, a->h, media_measure(a->media), media_has_image,
+                          a->media);
+    schedule_set_feed(a->sched, deck_feed(a->deck));
+    LOG_INFO("new feed of %zu items", deck_count(a->deck));
+    if (a->item < 0)
         next_item(a);
-    }
     return true;
 }
 
@@ -227,7 +237,10 @@ static void handle_schedule(app *a)
     int64_t now = wall_now(a);
     power_reap();
     bool on = schedule_screen_on(a->sched, now);
-    if (on != a->screen_on) {
+    if (on != a->screen_on || !a->screen_known) {
+        /* At start too: the display may have been switched off by a run
+         * that ended at night. */
+        a->screen_known = true;
         a->screen_on = on;
         power_run(on ? a->cfg->display_on_cmd : a->cfg->display_off_cmd, on);
         LOG_INFO("screen %s", on ? "on" : "off (outside screen hours)");
@@ -264,8 +277,8 @@ static void draw(app *a)
         render_draw_waiting(a->rd, a->w, a->h, clock, day,
                             a->deck ? NULL : "正在获取最新信息……");
     } else {
-        const feed_item *item = &deck_feed(a->deck)->items[a->item];
-        const layout_item *it = deck_layout(a->deck, (size_t)a->item);
+        const feed_item *item = &deck_feed(a->shown)->items[a->item];
+        const layout_item *it = deck_layout(a->shown, (size_t)a->item);
         date[0] = '\0';
         if (item->has_date_published)
             timefmt_date(item->date_published, date, sizeof date);
@@ -327,9 +340,7 @@ static bool app_open(app *a)
         return false;
     schedule_params sp = schedule_params_from_config(a->cfg, a->zone);
     a->sched = schedule_create(&sp);
-    /* On until the first handle_schedule says otherwise: outside screen
-     * hours at start, the display off command then runs. */
-    a->screen_on = true;
+    a->screen_on = true; /* until the first handle_schedule decides */
     if (!open_window(a))
         return false;
     a->src = source_create(a->cfg, wake_loop, a);
@@ -346,8 +357,9 @@ static void app_close(app *a)
 {
     schedule_destroy(a->sched);
     tz_destroy(a->zone);
+    if (a->shown != a->deck)
+        deck_destroy(a->shown);
     deck_destroy(a->deck);
-    feed_destroy(a->pending);
     render_destroy(a->rd);
     media_destroy(a->media);
     source_destroy(a->src);

@@ -16,7 +16,7 @@ struct media {
     layout_rect image_box;
     SDL_Surface *image;
     SDL_Surface *logo; /* scaled to logo_h, or NULL */
-    int logo_h;
+    int logo_w, logo_h;
     bool logo_tried;
 };
 
@@ -99,13 +99,14 @@ SDL_Surface *media_logo(media *m, int box_w, int box_h)
 {
     if (!m->src || !m->cfg->logo[0])
         return NULL;
-    if (m->logo_tried && m->logo_h == box_h)
+    if (m->logo_tried && m->logo_h == box_h && m->logo_w == box_w)
         return m->logo;
     const char *path = source_image_path(m->src, m->cfg->logo);
     if (!path)
         return NULL; /* not downloaded yet: try again next time */
     SDL_FreeSurface(m->logo);
     m->logo = image_load(path, m->cfg->max_image_pixels, box_w, box_h);
+    m->logo_w = box_w;
     m->logo_h = box_h;
     m->logo_tried = true;
     return m->logo;

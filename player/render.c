@@ -14,6 +14,7 @@
 typedef struct {
     uint64_t hash;
     char *key;
+    size_t key_len;
     SDL_Texture *tex;
     int w, h;
     size_t bytes;
@@ -113,7 +114,7 @@ static cache_entry *cache_find(render *rd, const char *key, size_t n, uint64_t h
 {
     for (size_t i = 0; i < rd->n_cache; i++) {
         cache_entry *e = &rd->cache[i];
-        if (e->hash == h && memcmp(e->key, key, n + 1) == 0) {
+        if (e->hash == h && e->key_len == n && memcmp(e->key, key, n) == 0) {
             e->used = ++rd->tick;
             return e;
         }
@@ -139,6 +140,7 @@ static cache_entry *cache_put(render *rd, const char *key, size_t n, uint64_t h,
     if (!e->key)
         abort();
     memcpy(e->key, key, n + 1);
+    e->key_len = n;
     e->tex = tex;
     e->w = s->w;
     e->h = s->h;

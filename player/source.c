@@ -40,6 +40,7 @@ typedef struct {
 } image_map;
 
 struct source {
+    unsigned images_arrived; /* images that came on a retry, app thread */
     config cfg;
     source_timing timing;
     source_wake_fn wake;
@@ -410,6 +411,8 @@ static void merge_fixed(source *s)
     image_map *maps[TAKEN_MAPS + 1];
     memcpy(maps, s->taken, sizeof s->taken);
     maps[TAKEN_MAPS] = s->pending_map;
+    if (s->fixed && s->fixed->n)
+        s->images_arrived++;
     for (size_t i = 0; s->fixed && i < s->fixed->n; i++)
         for (int k = 0; k <= TAKEN_MAPS; k++)
             for (size_t j = 0; maps[k] && j < maps[k]->n; j++)
@@ -856,6 +859,15 @@ void source_poll_now(source *s)
     s->poll_now = true;
     pthread_cond_broadcast(&s->cond);
     pthread_mutex_unlock(&s->mu);
+}
+
+unsigned source_images_arrived(source *s)
+{
+    pthread_mutex_lock(&s->mu);
+    merge_fixed(s);
+    unsigned n = s->images_arrived;
+    pthread_mutex_unlock(&s->mu);
+    return n;
 }
 
 const char *source_image_path(source *s, const char *url)

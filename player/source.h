@@ -64,6 +64,11 @@ const char *source_image_path(source *s, const char *url);
 
 void source_get_status(source *s, source_status *out);
 
+/* A count that goes up when images of feeds already taken arrive on a
+ * retry (source_image_path then starts returning them): the app lays its
+ * slides out again. Main thread. */
+unsigned source_images_arrived(source *s);
+
 /* Timing of the poll loop. The player uses source_create, which takes all of
  * it from the config (seconds); tests and benchmarks use milliseconds here.
  * A field left 0 takes the config's value.

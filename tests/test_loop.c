@@ -98,8 +98,14 @@ static void test_rotation(void)
     pid_t pid = start(ini, log);
     sleep_ms(4500);
     CHECK(stop(pid) == 0);
-    play p[64];
-    int n = read_log(log, p, 64);
+    play all[64];
+    int n = read_log(log, all, 64);
+    /* The waiting slide ("-") until the feed is read, then the items. */
+    play *p = all;
+    while (n > 0 && strcmp(p->id, "-") == 0) {
+        p++;
+        n--;
+    }
     CHECKF(n >= 4 && n <= 6, "%d slides in 4.5 s at 1 s a page", n);
     for (int i = 1; i < n; i++) {
         CHECKF(strcmp(p[i].id, p[i - 1].id) != 0, "slide %d repeats %s", i, p[i].id);
@@ -203,6 +209,86 @@ static void test_screen_hours(void)
                     p[i].pages);
 }
 
+static pid_t start_at(const char *ini, const char *log, const char *now)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        setenv("SDL_VIDEODRIVER", "dummy", 1);
+        freopen("/dev/null", "w", stdout);
+        execl(player, player, "--config", ini, "--window", "640x360", "--play-log", log,
+              "--now", now, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* An urgent item in a new feed that opens a few seconds after the feed
+ * arrived interrupts a long page when it opens, not when the page ends. */
+static void test_urgent_opens_later(void)
+{
+    char ini[512], feedp[512], log[512], text[2048];
+    snprintf(ini, sizeof ini, "%s/later.ini", tmp);
+    snprintf(feedp, sizeof feedp, "%s/later.json", tmp);
+    snprintf(log, sizeof log, "%s/later.log", tmp);
+    snprintf(text, sizeof text,
+             "%s{\"id\":\"a\",\"title\":\"甲\",\"content_text\":\"第一条\","
+             "\"_signage\":{\"duration\":60}}]}",
+             feed_head);
+    write_file(feedp, text);
+    snprintf(text, sizeof text,
+             "[player]\nfeed = %s\ncache_dir = %s/cache\ntime_zone = Asia/Shanghai\n"
+             "[fetch]\npoll_interval = 5\n",
+             feedp, tmp);
+    write_file(ini, text);
+    pid_t pid = start_at(ini, log, "2026-07-01T12:00:00+08:00");
+    sleep_ms(1000);
+    snprintf(text, sizeof text,
+             "%s{\"id\":\"a\",\"title\":\"甲\",\"content_text\":\"第一条\","
+             "\"_signage\":{\"duration\":60}},"
+             "{\"id\":\"u\",\"title\":\"紧急\",\"content_text\":\"马上\","
+             "\"_signage\":{\"priority\":\"urgent\",\"start\":\"2026-07-01T12:00:06+08:"
+             "00\"}}]}",
+             feed_head);
+    write_file(feedp, text);
+    sleep_ms(9000);
+    CHECK(stop(pid) == 0);
+    play p[64];
+    int n = read_log(log, p, 64);
+    int at = -1;
+    for (int i = 0; i < n && at < 0; i++)
+        if (strcmp(p[i].id, "u") == 0)
+            at = i;
+    CHECKF(at > 0, "the urgent item never interrupted (%d slides)", n);
+    if (at > 0)
+        CHECKF(p[at].wall >= 1782878406LL && p[at].wall <= 1782878408LL,
+               "urgent shown at %lld, opens at 1782878406", p[at].wall);
+}
+
+/* Started inside screen hours: the display on command runs at start (the
+ * display may have been left off by a run that ended at night). */
+static void test_on_command_at_start(void)
+{
+    char ini[512], feedp[512], log[512], text[2048], on[600];
+    snprintf(ini, sizeof ini, "%s/on.ini", tmp);
+    snprintf(feedp, sizeof feedp, "%s/on.json", tmp);
+    snprintf(log, sizeof log, "%s/on.log", tmp);
+    snprintf(on, sizeof on, "%s/on-ran", tmp);
+    snprintf(text, sizeof text,
+             "%s{\"id\":\"a\",\"title\":\"甲\",\"content_text\":\"一\"}]}", feed_head);
+    write_file(feedp, text);
+    snprintf(text, sizeof text,
+             "[player]\nfeed = %s\ncache_dir = %s/cache\n[schedule]\ndisplay_on_cmd = "
+             "touch %s\n"
+             "[hours]\nmon = all\ntue = all\nwed = all\nthu = all\nfri = all\nsat = all\n"
+             "sun = all\n",
+             feedp, tmp, on);
+    write_file(ini, text);
+    pid_t pid = start(ini, log);
+    sleep_ms(1500);
+    CHECK(stop(pid) == 0);
+    CHECKF(access(on, F_OK) == 0, "display_on_cmd did not run at start");
+}
+
 int main(void)
 {
     player = getenv("SIGNAGE_PLAYER");
@@ -216,6 +302,8 @@ int main(void)
     test_rotation();
     test_urgent_reload();
     test_screen_hours();
+    test_urgent_opens_later();
+    test_on_command_at_start();
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
     CHECK(system(cmd) == 0);
