@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "util.h"
 
 static const char cache_magic[8] = {'S', 'G', 'N', 'C', 'A', 'C', 'H', 'E'};
 enum { CACHE_VERSION = 1 };
@@ -17,14 +18,6 @@ enum { CACHE_VERSION = 1 };
 struct cache {
     char dir[1024];
 };
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p)
-        abort();
-    return p;
-}
 
 uint32_t cache_crc32(uint32_t crc, const void *data, size_t len)
 {

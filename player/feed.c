@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "text.h"
+#include "util.h"
 
 #include <cjson/cJSON.h>
 #include <limits.h>
@@ -14,23 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n, size);
-    if (!p)
-        abort();
-    return p;
-}
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (!p)
-        abort();
-    return memcpy(p, s, n);
-}
 
 /* ---- strict JSON (RFC 8259) ---- */
 

@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "text.h"
+#include "util.h"
 
 /* Caps: every line, size and table has one. */
 enum {
@@ -104,22 +105,6 @@ struct fonts {
     int line_n;
     char run_buf[MAX_LINE_CPS * 4 + 1];
 };
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n, size);
-    if (!p)
-        abort();
-    return p;
-}
-
-static char *xstrdup(const char *s)
-{
-    char *p = strdup(s);
-    if (!p)
-        abort();
-    return p;
-}
 
 /* ---- sources and open fonts ---- */
 

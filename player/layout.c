@@ -9,6 +9,7 @@
 
 #include "linebreak.h"
 #include "log.h"
+#include "util.h"
 
 #define LAYOUT_MAX_TEXT (4u * 1024 * 1024) /* bytes of body laid out, at most */
 #define TITLE_LEADING 1.3                  /* title line height / title px */
@@ -44,22 +45,6 @@ typedef struct {
     seg *segs;
     size_t n_segs, cap_segs;
 } composer;
-
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        abort();
-    return p;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-    char *d = xrealloc(NULL, n + 1);
-    memcpy(d, s, n);
-    d[n] = '\0';
-    return d;
-}
 
 static double clampd(double v, double lo, double hi, double dflt)
 {

@@ -14,6 +14,7 @@
 #include <unicode/utf8.h>
 
 #include "log.h"
+#include "util.h"
 
 #define LANG_MAX 64
 
@@ -40,14 +41,6 @@ struct linebreak {
     size_t *pos, n_pos, cap_pos;
     size_t *gr, n_gr, cap_gr;
 };
-
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        abort();
-    return p;
-}
 
 static void push(size_t **arr, size_t *n, size_t *cap, size_t v)
 {

@@ -2,6 +2,7 @@
 #include "schedule.h"
 
 #include "log.h"
+#include "util.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -64,22 +65,6 @@ struct schedule {
     int current_cls;
     bool current_alt; /* a rotation slide picked while urgent was open */
 };
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p)
-        abort();
-    return p;
-}
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s ? s : "");
-    if (!d)
-        abort();
-    return d;
-}
 
 /* Keeps every time inside tz's range, so INT64 edges never overflow and an
  * item without an end is open at any clamped time. */

@@ -18,6 +18,7 @@
 #include "fetch.h"
 #include "image.h"
 #include "log.h"
+#include "util.h"
 
 #define FEED_CACHE_NAME "feed"
 #define FEED_CACHE_MAGIC "signage-feed 1\n"
@@ -77,14 +78,6 @@ struct source {
     image_map *fixed; /* under mu: images downloaded on a retry, ref -> path */
     source_status status;
 };
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s);
-    if (!d)
-        abort();
-    return d;
-}
 
 static int64_t now_unix(void)
 {

@@ -1,6 +1,7 @@
 /* text: see text.h. Everything here works on bytes with explicit lengths;
  * no locale, no libc wide-character functions. */
 #include "text.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,14 +92,6 @@ size_t text_count_chars(const char *s, size_t len)
         if (((unsigned char)s[i] & 0xC0) != 0x80)
             n++;
     return n;
-}
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n);
-    if (!p)
-        abort();
-    return p;
 }
 
 /* ---- normalising ---- */

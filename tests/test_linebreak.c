@@ -2,6 +2,7 @@
  * tailoring rules (kinsoku, numbers with units, URLs) on chosen strings. */
 #include "linebreak.h"
 #include "test.h"
+#include "text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,30 +12,6 @@
  * cases pass through linebreak_find(LINEBREAK_ICU, "zh"). A drop means our
  * layer mangles offsets; a newer ICU only passes more. */
 #define LBTEST_FLOOR 7632
-
-static size_t put_utf8(char *out, unsigned long cp)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
 
 /* One test line: "× 0023 × 0020 ÷ 0030 ÷  # ...". Fills text and the
  * expected break offsets (after position 0). false for a comment line. */
@@ -55,7 +32,7 @@ static bool parse_case(const char *line, char *text, size_t *len, size_t *want,
         } else if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'F')) {
             char *end;
             unsigned long cp = strtoul(p, &end, 16);
-            *len += put_utf8(text + *len, cp);
+            *len += text_utf8_put((uint32_t)cp, text + *len);
             p = end;
             any = true;
         } else {
