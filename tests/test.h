@@ -8,24 +8,24 @@
 extern int test_failures;
 extern int test_checks;
 
-#define CHECK(cond)                                                                     \
-    do {                                                                                \
-        test_checks++;                                                                  \
-        if (!(cond)) {                                                                  \
-            test_failures++;                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
-        }                                                                               \
+#define CHECK(cond)                                                                      \
+    do {                                                                                 \
+        test_checks++;                                                                   \
+        if (!(cond)) {                                                                   \
+            test_failures++;                                                             \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);     \
+        }                                                                                \
     } while (0)
 
-#define CHECKF(cond, ...)                                                               \
-    do {                                                                                \
-        test_checks++;                                                                  \
-        if (!(cond)) {                                                                  \
-            test_failures++;                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);    \
-            fprintf(stderr, __VA_ARGS__);                                               \
-            fputc('\n', stderr);                                                        \
-        }                                                                               \
+#define CHECKF(cond, ...)                                                                \
+    do {                                                                                 \
+        test_checks++;                                                                   \
+        if (!(cond)) {                                                                   \
+            test_failures++;                                                             \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);     \
+            fprintf(stderr, __VA_ARGS__);                                                \
+            fputc('\n', stderr);                                                         \
+        }                                                                                \
     } while (0)
 
 /* Reads a whole file; NULL if missing. Caller frees. */
