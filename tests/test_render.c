@@ -1,0 +1,116 @@
+/* render with the real fonts on SDL's software renderer: justified lines
+ * reach the right margin and paragraph ends do not, the urgent template
+ * has its own colours, a page drawn again is served from the texture
+ * cache, and the waiting slide is never blank. */
+#include <SDL.h>
+#include <SDL_ttf.h>
+#include <string.h>
+
+#include "config.h"
+#include "deck.h"
+#include "feed.h"
+#include "fonts.h"
+#include "render.h"
+#include "test.h"
+
+static SDL_Surface *target;
+static SDL_Renderer *r;
+
+/* The rightmost column in rows [y0, y1) whose pixel differs from bg. */
+static int rightmost_ink(int y0, int y1, Uint32 bg)
+{
+    const Uint32 *px = target->pixels;
+    int pitch = target->pitch / 4, right = -1;
+    for (int y = y0; y < y1 && y < target->h; y++)
+        for (int x = target->w - 1; x > right; x--)
+            if ((px[y * pitch + x] & 0xffffff) != (bg & 0xffffff)) {
+                right = x;
+                break;
+            }
+    return right;
+}
+
+static Uint32 pixel(int x, int y)
+{
+    return ((const Uint32 *)target->pixels)[y * (target->pitch / 4) + x] & 0xffffff;
+}
+
+static const char feed_json[] =
+    "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\",\"items\":["
+    "{\"id\":\"prose\",\"title\":\"园岭街道通知\",\"content_text\":"
+    "\"经济发展，空间先行。依照福田区委"
+    "八届三次党代会的工作要求，今年2月25日，在福田区领导挂帅下，迅速成立八卦岭产业园城市"
+    "更新项目"
+    "指挥部，园岭街道党工委书记出任执行指挥长，与 International Community Development "
+    "Association 及 Shenzhen Urban Renewal Consultants 合作，全力开展清租攻坚工作。\"},"
+    "{\"id\":\"alarm\",\"title\":\"停水\",\"content_text\":\"今日停水。\","
+    "\"_signage\":{\"priority\":\"urgent\"}}]}";
+
+int main(void)
+{
+    SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);
+    CHECK(SDL_Init(SDL_INIT_VIDEO) == 0 && TTF_Init() == 0);
+    target = SDL_CreateRGBSurfaceWithFormat(0, 1280, 720, 32, SDL_PIXELFORMAT_ARGB8888);
+    r = SDL_CreateSoftwareRenderer(target);
+    config cfg;
+    config_defaults(&cfg);
+    cfg.enlarge_short = false;
+    fonts *f = fonts_create(NULL, NULL, "zh");
+    CHECK(f != NULL && r != NULL);
+    if (!f || !r)
+        return test_done("render");
+    layout_measure m = fonts_measure(f);
+    feed *fd = feed_parse(feed_json, strlen(feed_json), "test");
+    CHECK(fd && fd->n_items == 2);
+    deck *d = deck_create(fd, &cfg, 1280, 720, &m, NULL, NULL);
+    render *rd = render_create(r, f, &cfg);
+    const layout_item *it = deck_layout(d, 0);
+    CHECKF(it->n_lines >= 2, "%d lines", it->n_lines);
+    render_slide s = {.layout = it, .page = 0, .clock = "09:30", .day = "7月1日 星期一"};
+    render_draw_slide(rd, &s);
+    Uint32 bg =
+        SDL_MapRGB(target->format, cfg.background.r, cfg.background.g, cfg.background.b);
+    CHECK(pixel(2, target->h - 3) == (bg & 0xffffff));
+    int right = it->frame.body.x + it->frame.body.w, short_justified = 0;
+    for (int i = 0; i < it->n_lines; i++) {
+        if (it->lines[i].justify &&
+            it->lines[i].width < it->frame.body.w - it->body_px / 2)
+            short_justified++;
+        int y = it->frame.body.y + i * it->body_line_h; /* one paragraph: no gaps */
+        int ink = rightmost_ink(y, y + it->body_line_h, bg);
+        if (it->lines[i].justify)
+            CHECKF(ink >= right - it->body_px / 3 && ink < right,
+                   "justified line %d ends at %d, margin %d", i, ink, right);
+        else
+            CHECKF(ink < right - it->body_px, "last line %d ends at %d, margin %d", i,
+                   ink, right);
+    }
+    /* Lines broken before a long Latin word are well short of the margin
+     * as measured: only justification brings their ink to it. */
+    CHECKF(short_justified >= 1, "no justified line was short (%d lines)", it->n_lines);
+    /* The same page again: every texture from the cache. */
+    size_t bytes = render_cache_bytes(rd);
+    CHECK(bytes > 0);
+    render_draw_slide(rd, &s);
+    CHECK(render_cache_bytes(rd) == bytes);
+
+    /* Urgent: its own background, not the theme's. */
+    render_slide u = {.layout = deck_layout(d, 1), .page = 0, .urgent = true};
+    render_draw_slide(rd, &u);
+    CHECK(pixel(2, target->h - 3) != (bg & 0xffffff));
+
+    /* The waiting slide: background with the clock drawn in the middle. */
+    render_draw_waiting(rd, 1280, 720, "09:30", "7月1日 星期一", "正在获取最新信息……");
+    CHECK(rightmost_ink(300, 420, bg) > 640);
+    render_draw_off(rd);
+    CHECK(pixel(640, 360) == 0);
+
+    render_destroy(rd);
+    deck_destroy(d);
+    fonts_destroy(f);
+    SDL_DestroyRenderer(r);
+    SDL_FreeSurface(target);
+    TTF_Quit();
+    SDL_Quit();
+    return test_done("render");
+}
