@@ -187,6 +187,14 @@ static void handle_event(app *a, const SDL_Event *ev)
             (ev->key.keysym.sym == SDLK_q && (ev->key.keysym.mod & KMOD_CTRL)))
             a->quit = true;
         break;
+    case SDL_RENDER_TARGETS_RESET:
+    case SDL_RENDER_DEVICE_RESET:
+        /* The GPU lost its textures (driver reset, display reconnect):
+         * make them again rather than draw nothing. */
+        LOG_WARN("renderer reset: drawing everything again");
+        render_flush(a->rd);
+        a->dirty = true;
+        break;
     case SDL_WINDOWEVENT:
         if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
             SDL_GetRendererOutputSize(a->r, &a->w, &a->h);
@@ -265,6 +273,17 @@ static void handle_clock(app *a)
     }
 }
 
+/* The line under the clock on the waiting slide. */
+static const char *waiting_status(app *a)
+{
+    if (a->deck)
+        return NULL; /* a feed, but nothing in it is open now */
+    source_status st;
+    source_get_status(a->src, &st);
+    return st.result == SOURCE_ERROR ? "暂时无法获取信息，正在重试……"
+                                     : "正在获取最新信息……";
+}
+
 static void draw(app *a)
 {
     char clock[16], day[64], date[64];
@@ -274,8 +293,7 @@ static void draw(app *a)
     if (!a->screen_on) {
         render_draw_off(a->rd);
     } else if (a->item < 0) {
-        render_draw_waiting(a->rd, a->w, a->h, clock, day,
-                            a->deck ? NULL : "正在获取最新信息……");
+        render_draw_waiting(a->rd, a->w, a->h, clock, day, waiting_status(a));
     } else {
         const feed_item *item = &deck_feed(a->shown)->items[a->item];
         const layout_item *it = deck_layout(a->shown, (size_t)a->item);

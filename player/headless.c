@@ -162,7 +162,12 @@ int app_snapshot(const config *cfg, const app_options *opt, const char *dir)
         char clock[16], day[64], path[4096];
         timefmt_clock(now, clock, sizeof clock);
         timefmt_day(now, day, sizeof day);
-        render_draw_waiting(rd, st.w, st.h, clock, day, "正在获取最新信息……");
+        source_status ss = {0};
+        if (st.src)
+            source_get_status(st.src, &ss);
+        render_draw_waiting(rd, st.w, st.h, clock, day,
+                            ss.result == SOURCE_ERROR ? "暂时无法获取信息，正在重试……"
+                                                      : "正在获取最新信息……");
         SDL_RenderPresent(r);
         snprintf(path, sizeof path, "%s/000-waiting.png", dir);
         ok = save(target, path);
