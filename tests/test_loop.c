@@ -106,11 +106,12 @@ static void test_rotation(void)
         p++;
         n--;
     }
-    CHECKF(n >= 4 && n <= 6, "%d slides in 4.5 s at 1 s a page", n);
+    /* Loose bounds: a loaded machine may start the player late. */
+    CHECKF(n >= 3 && n <= 6, "%d slides in 4.5 s at 1 s a page", n);
     for (int i = 1; i < n; i++) {
         CHECKF(strcmp(p[i].id, p[i - 1].id) != 0, "slide %d repeats %s", i, p[i].id);
         unsigned long long gap = p[i].mono - p[i - 1].mono;
-        CHECKF(gap >= 950 && gap < 2500, "slide %d after %llu ms", i, gap);
+        CHECKF(gap >= 950 && gap < 3000, "slide %d after %llu ms", i, gap);
     }
 }
 
@@ -260,7 +261,7 @@ static void test_urgent_opens_later(void)
             at = i;
     CHECKF(at > 0, "the urgent item never interrupted (%d slides)", n);
     if (at > 0)
-        CHECKF(p[at].wall >= 1782878406LL && p[at].wall <= 1782878408LL,
+        CHECKF(p[at].wall >= 1782878406LL && p[at].wall <= 1782878409LL,
                "urgent shown at %lld, opens at 1782878406", p[at].wall);
 }
 
