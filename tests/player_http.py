@@ -166,7 +166,7 @@ def test_loop_during_stall(srv, tmp, seeded):
     """Slides keep rotating while the request hangs; a new version arrives
     within one poll interval once the server answers again."""
     pl = Player(tmp, "loop", srv.base + "/feed.json",
-                "poll_interval = 5\ntotal_timeout = 20\n[timing]\npage_min = 1\npage_max = 1\n")
+                "poll_interval = 5\ntotal_timeout = 6\n[timing]\npage_min = 1\npage_max = 1\n")
     shutil.copytree(seeded.cache, pl.cache)
     srv.control("mode=stall")
     log = os.path.join(pl.dir, "play.log")
@@ -175,13 +175,13 @@ def test_loop_during_stall(srv, tmp, seeded):
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(4)
     during = play_log(log)
-    # The stalled request holds for 20 s: a loop that waited for it would
-    # have shown one slide by now.
+    # The stalled request holds for 6 s (total_timeout): a loop that waited
+    # for it would have shown one slide by now.
     check(len(during) >= 2, f"{len(during)} slides in 4 s while the fetch stalls")
     srv.control("mode=ok")
     srv.control("bump=1")
     version = json.loads(urllib.request.urlopen(srv.base + "/control/stats").read())["version"]
-    time.sleep(9)
+    time.sleep(12)  # the stall times out at 6 s, the retry follows ~5 s later
     p.send_signal(signal.SIGTERM)
     check(p.wait(timeout=10) == 0, "clean exit on SIGTERM")
     after = play_log(log)
