@@ -651,7 +651,7 @@ static long next_delay_ms(source *s, bool ok)
             delay = s->timing.backoff_max_ms;
     }
     if (!s->timing.no_jitter)
-        delay = delay * (900 + rand_r(&s->seed) % 201) / 1000;
+        delay = source_jitter_ms(delay, &s->seed);
     return delay > 1 ? delay : 1;
 }
 
@@ -852,6 +852,11 @@ void source_poll_now(source *s)
     s->poll_now = true;
     pthread_cond_broadcast(&s->cond);
     pthread_mutex_unlock(&s->mu);
+}
+
+long source_jitter_ms(long ms, unsigned *seed)
+{
+    return ms * (900 + rand_r(seed) % 201) / 1000;
 }
 
 unsigned source_images_arrived(source *s)

@@ -64,6 +64,10 @@ const char *source_image_path(source *s, const char *url);
 
 void source_get_status(source *s, source_status *out);
 
+/* ms spread by up to 10% either way (uniform, in 0.1% steps), so that a
+ * fleet started together does not poll in step. seed: rand_r state. */
+long source_jitter_ms(long ms, unsigned *seed);
+
 /* A count that goes up when images of feeds already taken arrive on a
  * retry (source_image_path then starts returning them): the app lays its
  * slides out again. Main thread. */

@@ -673,8 +673,25 @@ static void test_source_local(const char *dir)
     CHECK(source_create_timed(&cfg, &quick, NULL, NULL) == NULL);
 }
 
+/* Poll times spread over +-10%: never outside, and the whole range used. */
+static void test_jitter(void)
+{
+    unsigned seed = 12345;
+    long lo = 60000, hi = 60000, below = 0;
+    for (int i = 0; i < 5000; i++) {
+        long d = source_jitter_ms(60000, &seed);
+        lo = d < lo ? d : lo;
+        hi = d > hi ? d : hi;
+        below += d < 60000;
+    }
+    CHECKF(lo >= 54000 && lo <= 54300, "shortest %ld ms", lo);
+    CHECKF(hi <= 66000 && hi >= 65700, "longest %ld ms", hi);
+    CHECKF(below > 2000 && below < 3000, "%ld of 5000 below the interval", below);
+}
+
 int main(void)
 {
+    test_jitter();
     char base[] = "/tmp/test_fetch.XXXXXX";
     if (!mkdtemp(base)) {
         perror("mkdtemp");
