@@ -107,14 +107,15 @@ static bool open_window(app *a)
     return true;
 }
 
-/* One line per slide shown: wall time, monotonic ms, item id, page. The
- * seam for proof of play; tests read it to see the loop at work. */
-static void play_log(app *a, const char *id, int page, int pages)
+/* One line per slide shown: wall time, monotonic ms, item id, page, and
+ * "image" when the slide shows the item's image ("-" otherwise). The seam
+ * for proof of play; tests read it to see the loop at work. */
+static void play_log(app *a, const char *id, int page, int pages, bool image)
 {
     if (!a->play_log)
         return;
-    fprintf(a->play_log, "%lld %llu %s %d/%d\n", (long long)wall_now(a),
-            (unsigned long long)SDL_GetTicks64(), id, page, pages);
+    fprintf(a->play_log, "%lld %llu %s %d/%d %s\n", (long long)wall_now(a),
+            (unsigned long long)SDL_GetTicks64(), id, page, pages, image ? "image" : "-");
     fflush(a->play_log);
 }
 
@@ -123,7 +124,8 @@ static void start_page(app *a)
     const layout_item *it = deck_layout(a->shown, (size_t)a->item);
     a->deadline = SDL_GetTicks64() + (uint64_t)it->pages[a->page].seconds * 1000u;
     a->dirty = true;
-    play_log(a, deck_feed(a->shown)->items[a->item].id, a->page + 1, it->n_pages);
+    play_log(a, deck_feed(a->shown)->items[a->item].id, a->page + 1, it->n_pages,
+             it->frame.image.w > 0);
 }
 
 /* At a slide boundary: slides come from the newest deck from now on, laid
@@ -152,7 +154,7 @@ static void next_item(app *a)
     if (a->item >= 0)
         start_page(a);
     else
-        play_log(a, a->screen_on ? "-" : "off", 0, 0);
+        play_log(a, a->screen_on ? "-" : "off", 0, 0, false);
     a->dirty = true;
 }
 

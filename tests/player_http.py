@@ -189,6 +189,29 @@ def test_loop_during_stall(srv, tmp, seeded):
           f"version {version} never shown: {[r[2] for r in after][-5:]}")
 
 
+def test_late_image(srv, tmp):
+    """An image that fails at first (503 twice) arrives on a later poll of
+    the unchanged feed: the item is shown without it, then with it."""
+    srv.control("images=flaky.png")
+    srv.control("bump=1")
+    version = json.loads(urllib.request.urlopen(srv.base + "/control/stats").read())["version"]
+    pl = Player(tmp, "late", srv.base + "/feed.json",
+                "poll_interval = 5\n[timing]\npage_min = 1\npage_max = 1\n")
+    log = os.path.join(pl.dir, "play.log")
+    p = subprocess.Popen([PLAYER, "--config", pl.ini, "--window", "640x360",
+                          "--play-log", log], env=ENV,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(16)
+    p.send_signal(signal.SIGTERM)
+    check(p.wait(timeout=10) == 0, "clean exit on SIGTERM")
+    # Fields: wall time, monotonic ms, id, page/pages, image or "-".
+    first = [r[4] for r in play_log(log) if r[2] == f"v{version}-item1"]
+    check(len(first) >= 2 and first[0] == "-", f"item1 at first without its image: {first}")
+    check(first and first[-1] == "image", f"item1 never showed the late image: {first}")
+    srv.control("images=good.png")
+    srv.control("bump=1")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="signage-http-")
     srv = Server()
@@ -200,6 +223,7 @@ def main():
         srv.control("mode=ok")
         seeded.ids()
         test_loop_during_stall(srv, tmp, seeded)
+        test_late_image(srv, tmp)
         srv.stop()
         srv = None
         test_offline(seeded_url, tmp, seeded)

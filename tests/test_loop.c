@@ -61,9 +61,11 @@ static int read_log(const char *path, play *out, int max)
     if (!fp)
         return 0;
     int n = 0;
-    while (n < max && fscanf(fp, "%lld %llu %127s %d/%d", &out[n].wall, &out[n].mono,
-                             out[n].id, &out[n].page, &out[n].pages) == 5)
-        n++;
+    char line[512];
+    while (n < max && fgets(line, sizeof line, fp))
+        if (sscanf(line, "%lld %llu %127s %d/%d", &out[n].wall, &out[n].mono, out[n].id,
+                   &out[n].page, &out[n].pages) == 5)
+            n++;
     fclose(fp);
     return n;
 }
