@@ -38,6 +38,7 @@ static pid_t start(const char *ini, const char *log)
     pid_t pid = fork();
     if (pid == 0) {
         setenv("SDL_VIDEODRIVER", "dummy", 1);
+        signal(SIGINT, SIG_DFL); /* as a service or a terminal would have it */
         freopen("/dev/null", "w", stdout);
         execl(player, player, "--config", ini, "--window", "640x360", "--play-log", log,
               (char *)NULL);
@@ -46,13 +47,18 @@ static pid_t start(const char *ini, const char *log)
     return pid;
 }
 
-/* SIGTERM, then the exit status (must be a clean 0). */
-static int stop(pid_t pid)
+/* A signal (SIGTERM or SIGINT), then the exit status (must be a clean 0). */
+static int stop_with(pid_t pid, int sig)
 {
-    kill(pid, SIGTERM);
+    kill(pid, sig);
     int st;
     waitpid(pid, &st, 0);
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int stop(pid_t pid)
+{
+    return stop_with(pid, SIGTERM);
 }
 
 static int read_log(const char *path, play *out, int max)
@@ -217,6 +223,7 @@ static pid_t start_at(const char *ini, const char *log, const char *now)
     pid_t pid = fork();
     if (pid == 0) {
         setenv("SDL_VIDEODRIVER", "dummy", 1);
+        signal(SIGINT, SIG_DFL); /* as a service or a terminal would have it */
         freopen("/dev/null", "w", stdout);
         execl(player, player, "--config", ini, "--window", "640x360", "--play-log", log,
               "--now", now, (char *)NULL);
@@ -288,7 +295,7 @@ static void test_on_command_at_start(void)
     write_file(ini, text);
     pid_t pid = start(ini, log);
     sleep_ms(1500);
-    CHECK(stop(pid) == 0);
+    CHECK(stop_with(pid, SIGINT) == 0); /* Ctrl+C in a terminal quits cleanly too */
     CHECKF(access(on, F_OK) == 0, "display_on_cmd did not run at start");
 }
 
