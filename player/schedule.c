@@ -64,6 +64,11 @@ struct schedule {
     char *current_id;
     int current_cls;
     bool current_alt; /* a rotation slide picked while urgent was open */
+    /* The urgent items open when that rotation slide was picked: another
+     * one (a new feed, a window that opens) interrupts it. */
+    char *alt_urgent[SCHEDULE_ALT_URGENT_MAX];
+    int n_alt_urgent;
+    bool alt_many; /* more were open than the list holds: no such check */
 };
 
 /* Keeps every time inside tz's range, so INT64 edges never overflow and an
@@ -247,6 +252,14 @@ static void free_feed_data(schedule *s)
     s->n = 0;
 }
 
+static void forget_alt_urgent(schedule *s)
+{
+    for (int k = 0; k < s->n_alt_urgent; k++)
+        free(s->alt_urgent[k]);
+    s->n_alt_urgent = 0;
+    s->alt_many = false;
+}
+
 void schedule_destroy(schedule *s)
 {
     if (!s)
@@ -255,6 +268,7 @@ void schedule_destroy(schedule *s)
     for (int c = 0; c < N_CLS; c++)
         free(s->cur[c].id);
     free(s->current_id);
+    forget_alt_urgent(s);
     free(s);
 }
 
@@ -395,6 +409,41 @@ static int rotation_step(schedule *s, int n_normal)
     return -1;
 }
 
+/* Called with s->open filled: notes the ids of the open urgent items. */
+static void remember_alt_urgent(schedule *s)
+{
+    forget_alt_urgent(s);
+    for (int k = 0; k < s->count[CLS_URGENT]; k++) {
+        int i = s->list[CLS_URGENT][k];
+        if (!s->open[i])
+            continue;
+        if (s->n_alt_urgent == SCHEDULE_ALT_URGENT_MAX) {
+            s->alt_many = true;
+            return;
+        }
+        s->alt_urgent[s->n_alt_urgent++] = xstrdup(s->f->items[i].id);
+    }
+}
+
+/* An urgent item open now that was not open when the rotation slide on
+ * screen was picked. */
+static bool new_urgent_open(const schedule *s, const tz_time *lt, int64_t now)
+{
+    if (s->alt_many)
+        return false;
+    for (int k = 0; k < s->count[CLS_URGENT]; k++) {
+        int i = s->list[CLS_URGENT][k];
+        if (!rule_open(&s->rules[i], now, lt))
+            continue;
+        bool known = false;
+        for (int a = 0; a < s->n_alt_urgent && !known; a++)
+            known = strcmp(s->alt_urgent[a], s->f->items[i].id) == 0;
+        if (!known)
+            return true;
+    }
+    return false;
+}
+
 static void set_current(schedule *s, int i, bool alt)
 {
     free(s->current_id);
@@ -429,6 +478,10 @@ int schedule_next(schedule *s, int64_t now)
         s->last_urgent = false;
     }
     set_current(s, pick, alt);
+    if (alt)
+        remember_alt_urgent(s);
+    else
+        forget_alt_urgent(s);
     return pick;
 }
 
@@ -492,7 +545,9 @@ bool schedule_should_interrupt(const schedule *s, int64_t now)
     }
     if (s->current_cls == CLS_URGENT)
         return !rule_open(&s->rules[s->current], now, &lt);
-    return !s->current_alt && class_open(s, CLS_URGENT, &lt, now);
+    if (s->current_alt)
+        return new_urgent_open(s, &lt, now);
+    return class_open(s, CLS_URGENT, &lt, now);
 }
 
 /* Whether the screen hours admit local weekday wd, minute m. */

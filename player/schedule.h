@@ -65,6 +65,7 @@
 #define SCHEDULE_MAX_AGE_DAYS 36500
 #define SCHEDULE_LOOKAHEAD (8 * 86400) /* next_change never returns later */
 #define SCHEDULE_MAX_SLEEP 60          /* seconds; what the app should clamp to */
+#define SCHEDULE_ALT_URGENT_MAX 64     /* see schedule_should_interrupt */
 
 typedef struct {
     tz *zone;              /* borrowed, must outlive the schedule; not NULL */
@@ -116,8 +117,11 @@ bool schedule_urgent_open(const schedule *s, int64_t now);
 /* True when the slide on screen should be cut short and replaced by
  * schedule_next() now, rather than at the end of its page: an urgent item
  * is open and the current slide is neither urgent nor a rotation slide
- * picked in alternate mode; or the current item is urgent and has closed;
- * or there is no current item and something is open. */
+ * picked in alternate mode; or, on such an alternate rotation slide, an
+ * urgent item is open that was not when the slide was picked (a new feed, a
+ * window that opened; not checked while more than SCHEDULE_ALT_URGENT_MAX
+ * urgent items are open); or the current item is urgent and has closed; or
+ * there is no current item and something is open. */
 bool schedule_should_interrupt(const schedule *s, int64_t now);
 
 /* Whether the screen should be on at now. */

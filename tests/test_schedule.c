@@ -113,6 +113,13 @@ static int idx(const feed *f, const char *id)
     return -1;
 }
 
+/* Puts an alternate-mode schedule back to "u1 next, then a" at T. */
+static void s_reset_alternate(schedule *s, const feed *f, int64_t T)
+{
+    while (schedule_next(s, T) != idx(f, "a"))
+        ;
+}
+
 /* Runs schedule_next n times at now and writes the ids, space-separated. */
 static void seq(schedule *s, const feed *f, int64_t now, int n, char *out, size_t cap)
 {
@@ -544,6 +551,27 @@ static void test_urgent(void)
     CHECK(schedule_next(s, T) == idx(f, "u1"));
     CHECK(schedule_next(s, T) == idx(f, "a"));
     CHECK(!schedule_should_interrupt(s, T + 1)); /* an alternate slot stays */
+    /* ... unless another urgent item opens during it: u2 opens at T+200. */
+    CHECK(!schedule_should_interrupt(s, T + 199));
+    CHECK(schedule_should_interrupt(s, T + 200));
+    /* or arrives in a new feed while u1 alone is open. */
+    CHECK(schedule_next(s, T + 150) == idx(f, "u1"));
+    CHECK(schedule_next(s, T + 150) == idx(f, "b"));
+    feed *h = mkfeed(6);
+    const char *hids[] = {"a", "b", "c", "u1", "u2", "u3"};
+    for (int k = 0; k < 6; k++) {
+        set_id(&h->items[k], hids[k]);
+        order(&h->items[k], k);
+        h->items[k].signage = f->items[k < 5 ? k : 3].signage;
+    }
+    order(&h->items[5], 5);
+    schedule_set_feed(s, h);
+    CHECK(schedule_current(s) == idx(h, "b"));
+    CHECK(schedule_should_interrupt(s, T + 151)); /* u3 is new and open */
+    CHECK(schedule_next(s, T + 151) >= 0);
+    schedule_set_feed(s, f);
+    freefeed(h);
+    s_reset_alternate(s, f, T);
     seq(s, f, T, 6, out, sizeof out);
     CHECKF(strcmp(out, "u1 b u1 c u1 a") == 0, "%s", out);
     seq(s, f, T + 250, 6, out, sizeof out); /* u2 joins the urgent turn */
