@@ -28,6 +28,10 @@
 #define TAKEN_MAPS 3
 #define IMAGE_RETRIES 5       /* tries per feed for an image that failed to download */
 #define SOURCE_MAX_IMAGES 256 /* distinct image URLs per feed; more go without */
+/* Cached image bytes per feed; past it the rest go without. The cache keeps
+ * the images of at most TAKEN_MAPS + 1 feeds, so this bounds its size on
+ * the SD card too. */
+#define SOURCE_MAX_IMAGE_BYTES (64u * 1024 * 1024)
 
 /* URL as written in the feed (or config) -> file to load. */
 typedef struct {
@@ -38,6 +42,8 @@ typedef struct {
 typedef struct {
     size_t n, cap;
     image_entry *e;
+    size_t bytes; /* cached bytes of the images found */
+    bool full;    /* past a cap: said once, the rest go without */
 } image_map;
 
 struct source {
@@ -281,10 +287,13 @@ static void add_image(source *s, image_map *m, const char *ref, bool trusted,
     bool found = false;
     if (!ref || !*ref || map_find(m, ref))
         return;
-    if (m->n >= SOURCE_MAX_IMAGES) {
-        if (m->n == SOURCE_MAX_IMAGES)
-            LOG_WARN("more than %d images in the feed: the rest are shown without",
-                     SOURCE_MAX_IMAGES);
+    size_t cap = s->timing.max_image_bytes_total;
+    if (m->n >= SOURCE_MAX_IMAGES || m->bytes >= cap) {
+        if (!m->full)
+            LOG_WARN("the feed's images pass %d files or %zu bytes: the rest are shown "
+                     "without",
+                     SOURCE_MAX_IMAGES, cap);
+        m->full = true;
         map_add(m, ref, NULL);
         return;
     }
@@ -300,6 +309,9 @@ static void add_image(source *s, image_map *m, const char *ref, bool trusted,
     } else {
         found = local_image_path(s, ref, path, sizeof path);
     }
+    struct stat st;
+    if (found && stat(path, &st) == 0)
+        m->bytes += (size_t)st.st_size;
     map_add(m, ref, found ? path : NULL);
 }
 
@@ -711,6 +723,8 @@ static void fill_timing(source_timing *t, const config *cfg, const source_timing
         t->connect_timeout_ms = cfg->connect_timeout * 1000;
     if (t->total_timeout_ms <= 0)
         t->total_timeout_ms = cfg->total_timeout * 1000;
+    if (t->max_image_bytes_total == 0)
+        t->max_image_bytes_total = SOURCE_MAX_IMAGE_BYTES;
 }
 
 static bool feed_setting_ok(const char *feed_setting, bool *remote)

@@ -92,6 +92,7 @@ typedef struct {
     int total_timeout_ms;
     int low_speed_time_s; /* 0: 20 s, or the total timeout if shorter */
     bool no_jitter;
+    size_t max_image_bytes_total; /* a feed's images; 0: SOURCE_MAX_IMAGE_BYTES */
 } source_timing;
 
 source *source_create_timed(const config *cfg, const source_timing *timing,

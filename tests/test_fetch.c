@@ -673,6 +673,28 @@ static void test_source_local(const char *dir)
     CHECK(source_create_timed(&cfg, &quick, NULL, NULL) == NULL);
 }
 
+/* Past the per-feed byte cap for images, the rest go without: the cache on
+ * the SD card stays bounded. */
+static void test_source_image_budget(fetch *f, const char *dir)
+{
+    config cfg;
+    make_config(&cfg, dir, port);
+    source_timing t = quick;
+    t.max_image_bytes_total = 1; /* the first image passes it */
+    control(f, "images=good.png,good2.png");
+    control(f, "bump=1");
+    source *s = source_create_timed(&cfg, &t, NULL, NULL);
+    CHECK(s && source_wait_attempts(s, 1, 10000));
+    feed *fd = s ? source_take_feed(s) : NULL;
+    CHECK(fd && fd->n_items == 3);
+    CHECK(fd && source_image_path(s, fd->items[0].image) != NULL);
+    CHECK(fd && source_image_path(s, fd->items[1].image) == NULL);
+    feed_destroy(fd);
+    source_destroy(s);
+    control(f, "images=good.png");
+    control(f, "bump=1");
+}
+
 /* Poll times spread over +-10%: never outside, and the whole range used. */
 static void test_jitter(void)
 {
@@ -697,10 +719,11 @@ int main(void)
         perror("mkdtemp");
         return 1;
     }
-    char dir1[128], dir2[128], dir3[128];
+    char dir1[128], dir2[128], dir3[128], dir4[128];
     snprintf(dir1, sizeof dir1, "%s/cache1", base);
     snprintf(dir2, sizeof dir2, "%s/cache2", base);
     snprintf(dir3, sizeof dir3, "%s/cache3", base);
+    snprintf(dir4, sizeof dir4, "%s/cache4", base);
     /* The server is on loopback: no proxy from the environment. */
     static const char *const proxy_vars[] = {"http_proxy", "https_proxy", "HTTPS_PROXY",
                                              "all_proxy", "ALL_PROXY"};
@@ -728,6 +751,7 @@ int main(void)
     test_source_bad_images(f, s);
     source_destroy(s);
     test_source_cancel(f, dir3);
+    test_source_image_budget(f, dir4);
 
     int old_port = port;
     fetch_destroy(f);
