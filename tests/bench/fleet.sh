@@ -5,11 +5,11 @@
 # player's own fetch code: PLAYERS threads x POLLS conditional GETs), then
 # reads nginx's access log for what the server saw, and stops nginx.
 #
-#   bench/fleet.sh [BUILD_DIR=build] [PLAYERS=200] [POLLS=20] [fresh]
+#   tests/bench/fleet.sh [BUILD_DIR=build] [PLAYERS=200] [POLLS=20] [fresh]
 #
 # Needs nginx (Debian's nginx-light) and a built bench_fetch.
 set -eu
-here=$(cd "$(dirname "$0")/.." && pwd)
+here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$here/build}
 players=${2:-200}
 polls=${3:-20}

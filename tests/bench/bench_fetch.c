@@ -1,5 +1,5 @@
 /* bench_fetch: a fleet of players polling one feed server with the player's
- * own fetch code (fetch.c), as bench/fleet.sh runs it against nginx.
+ * own fetch code (fetch.c), as tests/bench/fleet.sh runs it against nginx.
  *
  *   bench_fetch URL [players=200] [polls=20] [fresh]
  *
