@@ -9,6 +9,7 @@
 
 #include "feed.h"
 #include "log.h"
+#include "util.h"
 
 typedef enum { T_STR, T_INT, T_DBL, T_BOOL, T_COLOR, T_WINDOW, T_LEVEL } key_type;
 
@@ -388,23 +389,16 @@ static void resolve_relative(char *value, size_t size, const char *config_path)
 
 bool config_load(config *cfg, const char *path, char *err, size_t err_size)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        snprintf(err, err_size, "%s: %s", path, strerror(errno));
+    size_t n;
+    char *buf = read_file_capped(path, CONFIG_MAX_FILE, &n);
+    if (!buf) {
+        if (errno == EFBIG)
+            snprintf(err, err_size, "%s: larger than %d bytes", path, CONFIG_MAX_FILE);
+        else
+            snprintf(err, err_size, "%s: %s", path, strerror(errno));
         return false;
     }
-    char *buf = malloc(CONFIG_MAX_FILE + 1);
-    if (!buf)
-        abort();
-    size_t n = fread(buf, 1, CONFIG_MAX_FILE + 1, fp);
-    fclose(fp);
-    bool ok;
-    if (n > CONFIG_MAX_FILE) {
-        snprintf(err, err_size, "%s: larger than %d bytes", path, CONFIG_MAX_FILE);
-        ok = false;
-    } else {
-        ok = config_parse(cfg, buf, n, path, err, err_size);
-    }
+    bool ok = config_parse(cfg, buf, n, path, err, err_size);
     free(buf);
     if (ok) {
         resolve_relative(cfg->feed, sizeof cfg->feed, path);

@@ -586,28 +586,6 @@ static bool poll_remote(source *s)
     return ok;
 }
 
-/* Reads the local feed, at most max bytes. NULL and errno on failure
- * (EFBIG when over the cap). */
-static char *read_local(const char *path, size_t max, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    char *buf = malloc(max + 2);
-    if (!buf)
-        abort();
-    size_t n = fread(buf, 1, max + 1, fp);
-    fclose(fp);
-    if (n > max) {
-        free(buf);
-        errno = EFBIG;
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 static bool poll_local(source *s)
 {
     const char *path = local_path(s);
@@ -633,7 +611,7 @@ static bool poll_local(source *s)
     s->last_stat = st;
     s->have_stat = true;
     size_t len;
-    char *body = read_local(path, (size_t)s->cfg.max_feed_bytes, &len);
+    char *body = read_file_capped(path, (size_t)s->cfg.max_feed_bytes, &len);
     if (!body) {
         snprintf(msg, sizeof msg, "cannot read the file: %s", strerror(errno));
         set_status(s, SOURCE_ERROR, 0, 200 + errno, msg);
