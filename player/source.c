@@ -197,6 +197,21 @@ static const char *local_path(const source *s)
 
 enum { IMAGE_FAILED, IMAGE_RETRY, IMAGE_READY };
 
+/* A request with the source's timeouts, CA file and cancel flag. */
+static fetch_request request_for(source *s, const char *url, fetch_kind kind, size_t max)
+{
+    return (fetch_request){
+        .url = url,
+        .kind = kind,
+        .max_bytes = max,
+        .connect_timeout_ms = s->timing.connect_timeout_ms,
+        .total_timeout_ms = s->timing.total_timeout_ms,
+        .low_speed_time_s = s->timing.low_speed_time_s,
+        .ca_file = s->cfg.ca_file,
+        .cancel = &s->cancel,
+    };
+}
+
 /* Downloads url into cache file `name`, after checking it is an image
  * within the byte and pixel caps. IMAGE_RETRY when the failure may pass
  * (network, timeout, HTTP status); IMAGE_FAILED when the answer itself was
@@ -204,16 +219,8 @@ enum { IMAGE_FAILED, IMAGE_RETRY, IMAGE_READY };
 static int download_image(source *s, const char *url, const char *name,
                           enum log_level level)
 {
-    fetch_request req = {
-        .url = url,
-        .kind = FETCH_KIND_IMAGE,
-        .max_bytes = (size_t)s->cfg.max_image_bytes,
-        .connect_timeout_ms = s->timing.connect_timeout_ms,
-        .total_timeout_ms = s->timing.total_timeout_ms,
-        .low_speed_time_s = s->timing.low_speed_time_s,
-        .ca_file = s->cfg.ca_file,
-        .cancel = &s->cancel,
-    };
+    fetch_request req =
+        request_for(s, url, FETCH_KIND_IMAGE, (size_t)s->cfg.max_image_bytes);
     fetch_response r;
     if (fetch_get(s->fetch, &req, &r) != FETCH_OK) {
         if (r.result != FETCH_CANCELLED)
@@ -536,18 +543,10 @@ static void keep_validators(source *s, const fetch_response *r)
 
 static bool poll_remote(source *s)
 {
-    fetch_request req = {
-        .url = s->cfg.feed,
-        .etag = s->etag,
-        .last_modified = s->last_modified,
-        .kind = FETCH_KIND_JSON,
-        .max_bytes = (size_t)s->cfg.max_feed_bytes,
-        .connect_timeout_ms = s->timing.connect_timeout_ms,
-        .total_timeout_ms = s->timing.total_timeout_ms,
-        .low_speed_time_s = s->timing.low_speed_time_s,
-        .ca_file = s->cfg.ca_file,
-        .cancel = &s->cancel,
-    };
+    fetch_request req =
+        request_for(s, s->cfg.feed, FETCH_KIND_JSON, (size_t)s->cfg.max_feed_bytes);
+    req.etag = s->etag;
+    req.last_modified = s->last_modified;
     fetch_response r;
     if (!s->fetch) {
         set_status(s, SOURCE_ERROR, 0, 99, "no HTTP client (libcurl failed to start)");
