@@ -53,12 +53,11 @@ size_t deck_count(const deck *d)
     return d->feed->n_items;
 }
 
-layout_params deck_params(const deck *d, size_t i)
+layout_params deck_config_params(const config *c, int screen_w, int screen_h)
 {
-    const config *c = d->cfg;
-    layout_params p = {
-        .screen_w = d->w,
-        .screen_h = d->h,
+    return (layout_params){
+        .screen_w = screen_w,
+        .screen_h = screen_h,
         .body_size = c->body_size,
         .title_size = c->title_size,
         .line_spacing = c->line_spacing,
@@ -72,6 +71,12 @@ layout_params deck_params(const deck *d, size_t i)
         .page_min = c->page_min,
         .page_max = c->page_max,
     };
+}
+
+layout_params deck_params(const deck *d, size_t i)
+{
+    const config *c = d->cfg;
+    layout_params p = deck_config_params(c, d->w, d->h);
     if (d->feed->language)
         p.language = d->feed->language;
     if (i < d->feed->n_items) {

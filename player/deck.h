@@ -30,5 +30,9 @@ const layout_item *deck_layout(deck *d, size_t i);
 /* Drops every layout; they are made again for the new size on use. */
 void deck_resize(deck *d, int screen_w, int screen_h);
 
+/* The layout parameters the config gives for a screen, before any item's
+ * own language, duration or image. */
+layout_params deck_config_params(const config *cfg, int screen_w, int screen_h);
+
 /* The layout parameters for item i (for the frame of a slide with no item). */
 layout_params deck_params(const deck *d, size_t i);

@@ -3,6 +3,8 @@
  * ASCII = px/2), checked for kinsoku, widths, no text lost or duplicated,
  * protected tokens, pagination rules and page times. */
 #include "fonts.h"
+#include "config.h"
+#include "deck.h"
 #include "layout.h"
 #include "linebreak.h"
 #include "test.h"
@@ -40,19 +42,12 @@ static int fake_width(void *ctx, const char *s, size_t len, int px, bool bold)
 
 static layout_params default_params(int w, int h)
 {
-    return (layout_params){.screen_w = w,
-                           .screen_h = h,
-                           .body_size = 0.045,
-                           .title_size = 0.068,
-                           .line_spacing = 1.55,
-                           .paragraph_spacing = 0.45,
-                           .margin = 0.06,
-                           .indent = true,
-                           .justify = true,
-                           .language = "zh",
-                           .reading_speed = 300,
-                           .page_min = 8,
-                           .page_max = 45};
+    /* The shipped defaults (static: params.language points into it). */
+    static config cfg;
+    config_defaults(&cfg);
+    layout_params p = deck_config_params(&cfg, w, h);
+    p.enlarge_short = false; /* measured at the configured size */
+    return p;
 }
 
 /* ---- corpus ---------------------------------------------------------- */

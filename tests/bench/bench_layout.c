@@ -16,6 +16,8 @@
 #include <SDL_ttf.h>
 
 #include "fonts.h"
+#include "config.h"
+#include "deck.h"
 #include "layout.h"
 #include "linebreak.h"
 #include "text.h"
@@ -63,19 +65,12 @@ static char *article_body(const char *raw)
 
 static layout_params params(void)
 {
-    return (layout_params){.screen_w = 1920,
-                           .screen_h = 1080,
-                           .body_size = 0.045,
-                           .title_size = 0.068,
-                           .line_spacing = 1.55,
-                           .paragraph_spacing = 0.45,
-                           .margin = 0.06,
-                           .indent = true,
-                           .justify = true,
-                           .language = "zh",
-                           .reading_speed = 300,
-                           .page_min = 8,
-                           .page_max = 45};
+    /* The shipped defaults (static: params.language points into it). */
+    static config cfg;
+    config_defaults(&cfg);
+    layout_params p = deck_config_params(&cfg, 1920, 1080);
+    p.enlarge_short = false; /* measured at the configured size */
+    return p;
 }
 
 static int fixed_width(void *ctx, const char *s, size_t len, int px, bool bold)
