@@ -33,7 +33,8 @@ static void write_file(const char *path, const char *text)
     CHECK(rename(part, path) == 0);
 }
 
-static pid_t start(const char *ini, const char *log)
+/* Starts the player's loop; with `now`, its wall clock starts there. */
+static pid_t start_at(const char *ini, const char *log, const char *now)
 {
     pid_t pid = fork();
     if (pid == 0) {
@@ -41,10 +42,15 @@ static pid_t start(const char *ini, const char *log)
         signal(SIGINT, SIG_DFL); /* as a service or a terminal would have it */
         freopen("/dev/null", "w", stdout);
         execl(player, player, "--config", ini, "--window", "640x360", "--play-log", log,
-              (char *)NULL);
+              now ? "--now" : (char *)NULL, now, (char *)NULL);
         _exit(127);
     }
     return pid;
+}
+
+static pid_t start(const char *ini, const char *log)
+{
+    return start_at(ini, log, NULL);
 }
 
 /* A signal (SIGTERM or SIGINT), then the exit status (must be a clean 0). */
@@ -216,20 +222,6 @@ static void test_screen_hours(void)
         for (int i = 0; i < n; i++)
             fprintf(stderr, "  %llu %s %d/%d\n", p[i].mono, p[i].id, p[i].page,
                     p[i].pages);
-}
-
-static pid_t start_at(const char *ini, const char *log, const char *now)
-{
-    pid_t pid = fork();
-    if (pid == 0) {
-        setenv("SDL_VIDEODRIVER", "dummy", 1);
-        signal(SIGINT, SIG_DFL); /* as a service or a terminal would have it */
-        freopen("/dev/null", "w", stdout);
-        execl(player, player, "--config", ini, "--window", "640x360", "--play-log", log,
-              "--now", now, (char *)NULL);
-        _exit(127);
-    }
-    return pid;
 }
 
 /* An urgent item in a new feed that opens a few seconds after the feed
