@@ -275,6 +275,13 @@ static void handle_clock(app *a)
     }
 }
 
+/* An image or logo decoded on media's worker: draw the slide again. */
+static void handle_media(app *a)
+{
+    if (media_changed(a->media))
+        a->dirty = true;
+}
+
 /* The line under the clock on the waiting slide. */
 static const char *waiting_status(app *a)
 {
@@ -366,7 +373,7 @@ static bool app_open(app *a)
     a->src = source_create(a->cfg, wake_loop, a);
     if (!a->src)
         return false;
-    a->media = media_create(a->cfg, a->src);
+    a->media = media_create(a->cfg, a->src, wake_loop, a);
     if (!a->media)
         return false;
     a->rd = render_create(a->r, media_fonts(a->media), a->cfg);
@@ -404,6 +411,7 @@ int app_run(const config *cfg, const app_options *opt)
             handle_schedule(&a); /* an urgent item in it may wake the screen */
         handle_slide(&a);
         handle_clock(&a);
+        handle_media(&a);
         if (a.dirty)
             draw(&a);
         SDL_Event ev;

@@ -2,13 +2,17 @@
 #include "image.h"
 
 #include <SDL_image.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cache.h"
 #include "log.h"
+#include "util.h"
 
 #define IMAGE_DEFAULT_MAX_PIXELS 16000000
 
@@ -172,11 +176,80 @@ static bool probe_bmp(const unsigned char *p, size_t len, uint32_t *w, uint32_t 
     return true;
 }
 
-bool image_probe(const void *data, size_t len, image_format *fmt, int *w, int *h)
+typedef struct {
+    const char *name;
+    int (*is)(SDL_RWops *);
+    SDL_Surface *(*load)(SDL_RWops *); /* NULL: a format never decoded here */
+} loader;
+
+/* The accepted formats, by image_format: each decoded only by its own
+ * loader, never by IMG_Load's guess from the content (which finds an SVG
+ * inside a "WebP" and rasterises it at whatever size the SVG asks). */
+static const loader accepted[] = {
+    [IMAGE_PNG] = {"PNG", IMG_isPNG, IMG_LoadPNG_RW},
+    [IMAGE_JPEG] = {"JPEG", IMG_isJPG, IMG_LoadJPG_RW},
+    [IMAGE_GIF] = {"GIF", IMG_isGIF, IMG_LoadGIF_RW},
+    [IMAGE_WEBP] = {"WebP", IMG_isWEBP, IMG_LoadWEBP_RW},
+    [IMAGE_BMP] = {"BMP", IMG_isBMP, IMG_LoadBMP_RW},
+};
+
+/* Every other format SDL_image knows by its content. */
+static const loader others[] = {
+    {"SVG", IMG_isSVG, NULL}, {"XPM", IMG_isXPM, NULL}, {"XCF", IMG_isXCF, NULL},
+    {"PNM", IMG_isPNM, NULL}, {"XV", IMG_isXV, NULL},   {"TIFF", IMG_isTIF, NULL},
+    {"LBM", IMG_isLBM, NULL}, {"PCX", IMG_isPCX, NULL}, {"QOI", IMG_isQOI, NULL},
+    {"ICO", IMG_isICO, NULL}, {"CUR", IMG_isCUR, NULL}, {"AVIF", IMG_isAVIF, NULL},
+    {"JXL", IMG_isJXL, NULL},
+};
+
+/* Text that makes a vector or text image, looked for in the first
+ * IMAGE_SNIFF_BYTES whatever comes before it. IMG_isSVG stops at the first
+ * NUL byte, and IMG_isXPM looks only at the start. */
+static const struct {
+    const char *name, *text;
+} markers[] = {{"SVG", "<svg"}, {"XPM", "/* XPM */"}};
+
+#define IMAGE_SNIFF_BYTES 4096
+
+static bool contains(const unsigned char *p, size_t len, const char *word)
 {
-    const unsigned char *p = data;
+    size_t k = strlen(word);
+    for (size_t i = 0; i + k <= len; i++)
+        if (strncasecmp((const char *)p + i, word, k) == 0)
+            return true;
+    return false;
+}
+
+/* The name of another format that would claim data probed as fmt (a
+ * polyglot), or NULL when only fmt does. */
+static const char *other_claim(const unsigned char *p, size_t len, image_format fmt)
+{
+    size_t sniff = len < IMAGE_SNIFF_BYTES ? len : IMAGE_SNIFF_BYTES;
+    for (size_t i = 0; i < sizeof markers / sizeof markers[0]; i++)
+        if (contains(p, sniff, markers[i].text))
+            return markers[i].name;
+    SDL_RWops *rw = SDL_RWFromConstMem(p, len > INT_MAX ? INT_MAX : (int)len);
+    if (!rw)
+        return "unreadable";
+    const char *claim = NULL;
+    for (size_t i = IMAGE_PNG; i <= IMAGE_BMP && !claim; i++)
+        if (i != fmt && accepted[i].is(rw))
+            claim = accepted[i].name;
+    for (size_t i = 0; i < sizeof others / sizeof others[0] && !claim; i++)
+        if (others[i].is(rw))
+            claim = others[i].name;
+    SDL_RWclose(rw);
+    return claim;
+}
+
+/* The format and size from the header: false when the data is none of the
+ * accepted formats, or *claim names another format that also reads it. */
+static bool classify(const unsigned char *p, size_t len, image_format *fmt, int *w,
+                     int *h, const char **claim)
+{
     uint32_t uw = 0, uh = 0;
     image_format f = IMAGE_UNKNOWN;
+    *claim = NULL;
     if (probe_png(p, len, &uw, &uh))
         f = IMAGE_PNG;
     else if (probe_jpeg(p, len, &uw, &uh))
@@ -192,55 +265,37 @@ bool image_probe(const void *data, size_t len, image_format *fmt, int *w, int *h
     *fmt = f;
     *w = (int)uw;
     *h = (int)uh;
+    *claim = other_claim(p, len, f);
+    return *claim == NULL;
+}
+
+bool image_probe(const void *data, size_t len, image_format *fmt, int *w, int *h)
+{
+    image_format f;
+    int pw, ph;
+    const char *claim;
+    if (!classify(data, len, &f, &pw, &ph, &claim))
+        return false;
+    *fmt = f;
+    *w = pw;
+    *h = ph;
     return true;
 }
 
-/* The whole file, at most IMAGE_MAX_FILE_BYTES. NULL with *why set. */
-static unsigned char *read_whole(const char *path, size_t *len, const char **why)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        *why = "cannot open";
-        return NULL;
-    }
-    size_t cap = 65536, n = 0, got;
-    unsigned char *buf = malloc(cap);
-    if (!buf)
-        abort();
-    while ((got = fread(buf + n, 1, cap - n, fp)) > 0) {
-        n += got;
-        if (n == cap) {
-            if (cap > IMAGE_MAX_FILE_BYTES) {
-                free(buf);
-                fclose(fp);
-                *why = "file too large";
-                return NULL;
-            }
-            cap *= 2;
-            buf = realloc(buf, cap);
-            if (!buf)
-                abort();
-        }
-    }
-    fclose(fp);
-    *len = n;
-    return buf;
-}
-
-static const char *format_type(image_format f)
-{
-    static const char *const types[] = {"", "PNG", "JPG", "GIF", "WEBP", "BMP"};
-    return types[f];
-}
-
-/* Decodes after the header check, in whatever format SDL_image gives. */
+/* Decodes with the probed format's own loader, after the header checks;
+ * the surface must have the size the header promised. */
 static SDL_Surface *decode(const char *path, const unsigned char *data, size_t len,
                            int max_pixels)
 {
-    image_format fmt;
+    image_format fmt = IMAGE_UNKNOWN;
     int w, h;
-    if (!image_probe(data, len, &fmt, &w, &h)) {
-        LOG_WARN("%s: not a PNG, JPEG, GIF, WebP or BMP image", path);
+    const char *claim;
+    if (!classify(data, len, &fmt, &w, &h, &claim)) {
+        if (claim)
+            LOG_WARN("%s: a %s header on data that also reads as %s: refused", path,
+                     accepted[fmt].name, claim);
+        else
+            LOG_WARN("%s: not a PNG, JPEG, GIF, WebP or BMP image", path);
         return NULL;
     }
     if ((int64_t)w * h > max_pixels) {
@@ -248,13 +303,19 @@ static SDL_Surface *decode(const char *path, const unsigned char *data, size_t l
         return NULL;
     }
     SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
-    SDL_Surface *raw = rw ? IMG_LoadTyped_RW(rw, 1, format_type(fmt)) : NULL;
+    SDL_Surface *raw = rw ? accepted[fmt].load(rw) : NULL;
+    if (rw)
+        SDL_RWclose(rw);
     if (!raw) {
         LOG_WARN("%s: cannot decode: %s", path, IMG_GetError());
         return NULL;
     }
-    if ((int64_t)raw->w * raw->h > max_pixels) {
-        LOG_WARN("%s: decoded to %dx%d, over the limit", path, raw->w, raw->h);
+    /* A GIF's first frame may be smaller than its screen (probe_gif). */
+    bool fits =
+        fmt == IMAGE_GIF ? raw->w <= w && raw->h <= h : raw->w == w && raw->h == h;
+    if (!fits) {
+        LOG_WARN("%s: decoded to %dx%d, not the %dx%d of its header", path, raw->w,
+                 raw->h, w, h);
         SDL_FreeSurface(raw);
         return NULL;
     }
@@ -351,6 +412,33 @@ static SDL_Surface *scale_to(SDL_Surface *raw, int tw, int th)
     return dst;
 }
 
+/* The file at path, at most IMAGE_MAX_FILE_BYTES of image (plain, or in
+ * the cache's format and verified): the buffer to free, with *payload and
+ * *plen the image inside it. NULL after one log line. */
+static char *read_image(const char *path, const void **payload, size_t *plen)
+{
+    size_t len = 0;
+    char *buf = read_file_capped(path, IMAGE_MAX_FILE_BYTES + CACHE_HEADER_SIZE, &len);
+    if (!buf) {
+        LOG_WARN("%s: %s", path, errno == EFBIG ? "file too large" : strerror(errno));
+        return NULL;
+    }
+    *payload = buf;
+    *plen = len;
+    bool ok;
+    if (cache_unwrap(buf, len, payload, plen, &ok) && !ok) {
+        LOG_WARN("%s: damaged cache file (length or checksum)", path);
+        free(buf);
+        return NULL;
+    }
+    if (*plen > IMAGE_MAX_FILE_BYTES) {
+        LOG_WARN("%s: file too large", path);
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
 SDL_Surface *image_load(const char *path, int max_pixels, int box_w, int box_h)
 {
     if (max_pixels <= 0)
@@ -359,21 +447,11 @@ SDL_Surface *image_load(const char *path, int max_pixels, int box_w, int box_h)
         LOG_WARN("%s: no path or an empty box", path ? path : "(null)");
         return NULL;
     }
-    const char *why = NULL;
-    size_t len = 0;
-    unsigned char *buf = read_whole(path, &len, &why);
-    if (!buf) {
-        LOG_WARN("%s: %s", path, why);
+    const void *payload;
+    size_t plen;
+    char *buf = read_image(path, &payload, &plen);
+    if (!buf)
         return NULL;
-    }
-    const void *payload = buf;
-    size_t plen = len;
-    bool ok;
-    if (cache_unwrap(buf, len, &payload, &plen, &ok) && !ok) {
-        LOG_WARN("%s: damaged cache file (length or checksum)", path);
-        free(buf);
-        return NULL;
-    }
     SDL_Surface *s = decode(path, payload, plen, max_pixels);
     free(buf);
     if (!s)

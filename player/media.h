@@ -1,6 +1,9 @@
 /* media: what a slide needs besides its layout: the fonts named in the
  * config, and item images from the source's cache, decoded once and scaled
- * once to the box they are shown in (image.h). Main thread only. */
+ * once to the box they are shown in (image.h). Decoding runs on media's own
+ * worker thread, one image at a time, so a slow or hostile file never
+ * holds up the loop: a slide asks for its image, is drawn without it, and
+ * is drawn again when it arrives. Every function is for the main thread. */
 #pragma once
 #include <stdbool.h>
 
@@ -14,8 +17,15 @@
 
 typedef struct media media;
 
-/* src is borrowed and may be NULL (no images). NULL when no font opens. */
-media *media_create(const config *cfg, source *src);
+/* Called on the worker thread when a decode has finished (or failed):
+ * wake the loop, which then asks media_changed(). */
+typedef void (*media_wake_fn)(void *ctx);
+
+/* src is borrowed and may be NULL (no images). wake NULL: media_image and
+ * media_logo wait for their decode instead (the headless modes, whose
+ * snapshots must show the images). NULL when no font opens or the worker
+ * cannot start. */
+media *media_create(const config *cfg, source *src, media_wake_fn wake, void *ctx);
 void media_destroy(media *m);
 
 fonts *media_fonts(media *m);
@@ -24,12 +34,20 @@ const layout_measure *media_measure(const media *m);
 /* A deck_image_fn: ctx is the media. True when the item's image is on disk. */
 bool media_has_image(void *ctx, const feed_item *item);
 
-/* The item's image scaled to fit box, or NULL. Owned by media; valid until
- * the next call or media_forget_images(). */
+/* The item's image scaled to fit box, or NULL: none, not decoded yet (it is
+ * asked for, and the wake function is called when it is done) or refused
+ * (remembered: not tried again until the image or box changes, or
+ * media_forget_images()). Owned by media; valid until the next call or
+ * media_forget_images(). */
 SDL_Surface *media_image(media *m, const feed_item *item, const layout_rect *box);
 
 void media_forget_images(media *m);
 
 /* The config's logo scaled to fit box (the header's height), or NULL when
- * none is configured or it is not available yet. Owned by media. */
+ * none is configured, it is not downloaded or decoded yet, or it was
+ * refused; as media_image. Owned by media. */
 SDL_Surface *media_logo(media *m, int box_w, int box_h);
+
+/* True once after an image or logo arrived since the last call: the slide
+ * on screen should be drawn again. */
+bool media_changed(media *m);
