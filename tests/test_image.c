@@ -1,12 +1,18 @@
-/* image: header probes, the pixel cap before decoding, scaling to a box. */
+/* image: header probes, the pixel cap before decoding, scaling to a box,
+ * polyglots refused; media: decoding on its worker thread. */
 #include <SDL_image.h>
+#include <SDL_ttf.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include "cache.h"
+#include "config.h"
+#include "feed.h"
 #include "image.h"
+#include "media.h"
+#include "source.h"
 #include "test.h"
 
 static char dir[64];
@@ -283,10 +289,325 @@ static void test_cache_format(void)
     free(data);
 }
 
+static void put_le16(unsigned char *p, unsigned v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+    put_le16(p, v & 0xffff);
+    put_le16(p + 2, v >> 16);
+}
+
+/* Headers of each accepted format claiming w x h. The WebP and GIF ones
+ * have no NUL byte, so that IMG_isSVG (a C string search) sees text after
+ * them, as in the file of the issue; PNG, JPEG and BMP cannot avoid one. */
+static size_t head_webp(unsigned char *o, int w, int h)
+{
+    memcpy(o, "RIFF\x01\x01\x01\x01WEBPVP8L\x01\x01\x01\x01\x2f", 21);
+    put_le32(o + 21, (uint32_t)(w - 1) | (uint32_t)(h - 1) << 14 | 1u << 28); /* alpha */
+    return 25;
+}
+
+static size_t head_gif(unsigned char *o, int w, int h)
+{
+    memcpy(o, "GIF89a", 6);
+    put_le16(o + 6, (unsigned)w);
+    put_le16(o + 8, (unsigned)h);
+    memcpy(o + 10, "\x70\x01\x01,\x01\x01\x01\x01", 8); /* no colour table */
+    put_le16(o + 18, (unsigned)w);
+    put_le16(o + 20, (unsigned)h);
+    o[22] = 0x01;
+    return 23;
+}
+
+static size_t head_png(unsigned char *o, int w, int h)
+{
+    bomb_png(o, (uint32_t)w, (uint32_t)h);
+    return 33; /* signature and IHDR */
+}
+
+static size_t head_jpeg(unsigned char *o, int w, int h)
+{
+    static const unsigned char sof[] = {0xff, 0xd8, 0xff, 0xc0, 0, 17,   8, 0, 0,    0, 0,
+                                        3,    1,    0x22, 0,    2, 0x11, 1, 3, 0x11, 1};
+    memcpy(o, sof, sizeof sof);
+    o[7] = (unsigned char)(h >> 8), o[8] = (unsigned char)h;
+    o[9] = (unsigned char)(w >> 8), o[10] = (unsigned char)w;
+    return sizeof sof;
+}
+
+static size_t head_bmp(unsigned char *o, int w, int h)
+{
+    memset(o, 0, 54);
+    o[0] = 'B', o[1] = 'M';
+    put_le32(o + 2, 54 + (uint32_t)(w * 3 + 3) / 4 * 4 * (uint32_t)h);
+    put_le32(o + 10, 54);
+    put_le32(o + 14, 40);
+    put_le32(o + 18, (uint32_t)w);
+    put_le32(o + 22, (uint32_t)h);
+    put_le16(o + 26, 1);
+    put_le16(o + 28, 24);
+    return 54;
+}
+
+/* Texts of formats SDL_image would decode at the size they ask: 3000 x
+ * 3000 fits the default pixel cap, so a loader that takes them returns an
+ * image instead of the small one the header promised. */
+static const char *const texts[] = {
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"3000\" height=\"3000\">"
+    "<rect width=\"3000\" height=\"3000\" fill=\"#f00\"/></svg>\n",
+    "/* XPM */\nstatic char *x[] = {\n\"3000 3000 1 1\",\n\"a c #ff0000\",\n\"aaaa\"};\n",
+    "P6\n3000 3000\n255\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+    "P7 332\n#XVVERSION:Version 2.28\n3000 3000 255\nxxxxxxxxxxxxxxxxxxxx\n",
+};
+
+static void test_polyglots(void)
+{
+    static const struct {
+        const char *name;
+        size_t (*head)(unsigned char *, int, int);
+        bool nul_free;
+    } heads[] = {{"webp", head_webp, true},
+                 {"gif", head_gif, true},
+                 {"png", head_png, false},
+                 {"jpg", head_jpeg, false},
+                 {"bmp", head_bmp, false}};
+    struct rusage before, after;
+    getrusage(RUSAGE_SELF, &before);
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+        for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+            unsigned char buf[512];
+            size_t n = heads[i].head(buf, 258, 300);
+            memcpy(buf + n, texts[t], strlen(texts[t]));
+            n += strlen(texts[t]);
+            SDL_RWops *rw = SDL_RWFromConstMem(buf, (int)n);
+            if (t == 0 && heads[i].nul_free) /* IMG_Load would take it for an SVG */
+                CHECKF(IMG_isSVG(rw), "%s + SVG is an SVG to SDL_image", heads[i].name);
+            SDL_RWclose(rw);
+            image_format fmt;
+            int w, h;
+            if (t < 2) /* the text formats that can start anywhere */
+                CHECKF(!image_probe(buf, n, &fmt, &w, &h), "%s + text %zu probes",
+                       heads[i].name, t);
+            char path[128], name[32];
+            snprintf(name, sizeof name, "poly%zu.%s", t, heads[i].name);
+            path_of(path, sizeof path, name);
+            write_bytes(path, buf, n);
+            SDL_Surface *s = image_load(path, 0, 1920, 1080);
+            CHECKF(s == NULL, "%s decoded to %dx%d", name, s ? s->w : 0, s ? s->h : 0);
+            SDL_FreeSurface(s);
+        }
+    }
+    getrusage(RUSAGE_SELF, &after);
+    /* Rasterising one of the texts takes 36 MB. */
+    CHECKF(after.ru_maxrss - before.ru_maxrss < 30 * 1024, "max RSS grew %ld KiB",
+           after.ru_maxrss - before.ru_maxrss);
+
+    /* A real image with an SVG after its end is refused too. */
+    char png[128], path[128];
+    path_of(png, sizeof png, "two.png");
+    size_t len;
+    char *data = test_read_file(png, &len);
+    CHECK(data != NULL);
+    if (data) {
+        char *both = malloc(len + strlen(texts[0]));
+        memcpy(both, data, len);
+        memcpy(both + len, texts[0], strlen(texts[0]));
+        path_of(path, sizeof path, "tail.png");
+        write_bytes(path, both, len + strlen(texts[0]));
+        CHECK(image_load(path, 0, 100, 100) == NULL);
+        free(both);
+    }
+    free(data);
+}
+
+/* Bits written least significant first, as VP8L reads them. */
+typedef struct {
+    unsigned char *p;
+    size_t bit;
+} bits;
+
+static void put_bits(bits *b, uint32_t v, int n)
+{
+    for (int i = 0; i < n; i++, b->bit++)
+        if (v >> i & 1)
+            b->p[b->bit / 8] |= (unsigned char)(1u << (b->bit % 8));
+}
+
+/* A lossless WebP of one colour: every prefix code has a single symbol,
+ * so the pixels take no bits at all. */
+static size_t solid_webp(unsigned char *o, int w, int h, unsigned r, unsigned g,
+                         unsigned b_)
+{
+    memset(o, 0, 64);
+    unsigned char *d = o + 20;
+    bits b = {d, 0};
+    put_bits(&b, 0x2f, 8);
+    put_bits(&b, (uint32_t)w - 1, 14);
+    put_bits(&b, (uint32_t)h - 1, 14);
+    put_bits(&b, 0, 4); /* no alpha, version 0 */
+    put_bits(&b, 0, 3); /* no transform, no colour cache, no meta codes */
+    const unsigned symbols[5] = {g, r, b_, 255, 0}; /* green, red, blue, alpha, dist */
+    for (int i = 0; i < 5; i++) {
+        put_bits(&b, 1, 1); /* simple code */
+        put_bits(&b, 0, 1); /* one symbol */
+        put_bits(&b, 1, 1); /* of 8 bits */
+        put_bits(&b, symbols[i], 8);
+    }
+    size_t len = (b.bit + 7) / 8, padded = len + (len & 1);
+    memcpy(o, "RIFF", 4);
+    put_le32(o + 4, (uint32_t)(12 + padded));
+    memcpy(o + 8, "WEBPVP8L", 8);
+    put_le32(o + 16, (uint32_t)len);
+    return 20 + padded;
+}
+
+/* A GIF of w x h, left half colour 0 (red), right half 1 (blue). Codes of
+ * 8 bits (minimum code size 7) with a clear code every 100 pixels never
+ * grow wider, so each code is one byte and the data needs no compressor. */
+static size_t halves_gif(unsigned char *o, int w, int h)
+{
+    size_t n = 0;
+    memcpy(o, "GIF89a", 6);
+    put_le16(o + 6, (unsigned)w);
+    put_le16(o + 8, (unsigned)h);
+    o[10] = 0x80 | 0x06, o[11] = 0, o[12] = 0; /* a table of 128 colours */
+    memset(o + 13, 0, 128 * 3);
+    o[13] = 255;     /* 0: red */
+    o[13 + 5] = 255; /* 1: blue */
+    n = 13 + 128 * 3;
+    o[n] = ',';
+    memset(o + n + 1, 0, 4);
+    put_le16(o + n + 5, (unsigned)w);
+    put_le16(o + n + 7, (unsigned)h);
+    o[n + 9] = 0;
+    o[n + 10] = 7; /* minimum code size */
+    n += 11;
+    unsigned char codes[8192];
+    size_t c = 0;
+    for (int i = 0; i < w * h; i++) {
+        if (i % 100 == 0)
+            codes[c++] = 128; /* clear */
+        codes[c++] = i % w < w / 2 ? 0 : 1;
+    }
+    codes[c++] = 129; /* end */
+    for (size_t k = 0; k < c; k += 255) {
+        size_t part = c - k < 255 ? c - k : 255;
+        o[n++] = (unsigned char)part;
+        memcpy(o + n, codes + k, part);
+        n += part;
+    }
+    o[n++] = 0;
+    o[n++] = ';';
+    return n;
+}
+
+/* The formats that cannot be written with SDL_image still decode. */
+static void test_gif_and_webp(void)
+{
+    static unsigned char buf[16384];
+    char path[128];
+    size_t n = halves_gif(buf, 80, 40);
+    path_of(path, sizeof path, "halves.gif");
+    write_bytes(path, buf, n);
+    check_probe_file(path, IMAGE_GIF, 80, 40);
+    SDL_Surface *s = image_load(path, 0, 40, 40);
+    CHECK(s && s->w == 40 && s->h == 20);
+    CHECKF(s && near(pixel(s, 5, 10), 255, 0, 0) && near(pixel(s, 35, 10), 0, 0, 255),
+           "GIF colours");
+    SDL_FreeSurface(s);
+
+    n = solid_webp(buf, 300, 200, 0x20, 0xc0, 0x40);
+    path_of(path, sizeof path, "solid.webp");
+    write_bytes(path, buf, n);
+    check_probe_file(path, IMAGE_WEBP, 300, 200);
+    s = image_load(path, 0, 150, 150);
+    CHECK(s && s->w == 150 && s->h == 100);
+    CHECKF(s && near(pixel(s, 75, 50), 0x20, 0xc0, 0x40), "WebP colour %08x",
+           s ? pixel(s, 75, 50) : 0);
+    SDL_FreeSurface(s);
+}
+
+static SDL_atomic_t wakes;
+
+static void count_wake(void *ctx)
+{
+    (void)ctx;
+    SDL_AtomicAdd(&wakes, 1);
+}
+
+static bool wait_wakes(int n)
+{
+    Uint64 end = SDL_GetTicks64() + 10000;
+    while (SDL_AtomicGet(&wakes) < n && SDL_GetTicks64() < end)
+        SDL_Delay(2);
+    return SDL_AtomicGet(&wakes) >= n;
+}
+
+/* media decodes on its worker: the first ask returns nothing and the wake
+ * function says when the image is there; a polyglot logo is refused once
+ * and not tried again. Without a wake function (headless) it waits. */
+static void test_media_worker(void)
+{
+    char feed_path[128], png[128], json[512];
+    path_of(feed_path, sizeof feed_path, "feed.json");
+    path_of(png, sizeof png, "two.png");
+    snprintf(json, sizeof json,
+             "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\","
+             "\"items\":[{\"id\":\"1\",\"content_text\":\"x\",\"image\":\"%s\"}]}",
+             png);
+    write_bytes(feed_path, json, strlen(json));
+    config cfg;
+    config_defaults(&cfg);
+    snprintf(cfg.feed, sizeof cfg.feed, "%s", feed_path);
+    snprintf(cfg.cache_dir, sizeof cfg.cache_dir, "%s/cache", dir);
+    snprintf(cfg.logo, sizeof cfg.logo, "%s/poly0.webp", dir); /* test_polyglots */
+    source *src = source_create(&cfg, NULL, NULL);
+    feed *f = src ? source_take_feed(src) : NULL;
+    CHECK(f && f->n_items == 1);
+    media *m = media_create(&cfg, src, count_wake, NULL);
+    CHECK(m != NULL);
+    if (!f || !m) {
+        media_destroy(m);
+        feed_destroy(f);
+        source_destroy(src);
+        return;
+    }
+    layout_rect box = {0, 0, 200, 200};
+    CHECK(media_has_image(m, &f->items[0]));
+    CHECK(media_image(m, &f->items[0], &box) == NULL); /* asked for */
+    CHECK(wait_wakes(1));
+    CHECK(media_changed(m) && !media_changed(m));
+    SDL_Surface *s = media_image(m, &f->items[0], &box);
+    CHECK(s && s->w == 200 && s->h == 100);
+    CHECK(media_image(m, &f->items[0], &box) == s); /* kept */
+
+    CHECK(media_logo(m, 100, 50) == NULL);
+    CHECK(wait_wakes(2));
+    CHECK(!media_changed(m)); /* nothing new to draw */
+    for (int i = 0; i < 3; i++)
+        CHECK(media_logo(m, 100, 50) == NULL);
+    SDL_Delay(50);
+    CHECKF(SDL_AtomicGet(&wakes) == 2, "the refused logo was decoded again: %d wakes",
+           SDL_AtomicGet(&wakes));
+    media_destroy(m);
+
+    m = media_create(&cfg, src, NULL, NULL); /* waits */
+    s = m ? media_image(m, &f->items[0], &box) : NULL;
+    CHECK(s && s->w == 200 && s->h == 100);
+    CHECK(m && media_logo(m, 100, 50) == NULL);
+    media_destroy(m);
+    feed_destroy(f);
+    source_destroy(src);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/test_image.XXXXXX");
-    if (!mkdtemp(dir))
+    if (!mkdtemp(dir) || TTF_Init() != 0)
         return 1;
     test_probes();
     test_real_files();
@@ -294,7 +615,11 @@ int main(void)
     test_bomb();
     test_bad_files();
     test_cache_format();
+    test_polyglots();
+    test_gif_and_webp();
+    test_media_worker();
     IMG_Quit();
+    TTF_Quit();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)
