@@ -531,6 +531,22 @@ static void test_gif_and_webp(void)
     SDL_FreeSurface(s);
 }
 
+/* One cap for every file: a cache file may add its header to the image's
+ * 64 MiB, one byte more is refused before any probe or decode. */
+static void test_file_cap(void)
+{
+    char path[128];
+    path_of(path, sizeof path, "big.png");
+    unsigned char head[64];
+    size_t n = bomb_png(head, 100, 100);
+    write_bytes(path, head, n);
+    CHECK(truncate(path, IMAGE_MAX_FILE_BYTES + CACHE_HEADER_SIZE + 1) == 0);
+    CHECK(image_load(path, 0, 100, 100) == NULL);
+    CHECK(truncate(path, IMAGE_MAX_FILE_BYTES + 1) == 0); /* plain, not a cache file */
+    CHECK(image_load(path, 0, 100, 100) == NULL);
+    remove(path);
+}
+
 static SDL_atomic_t wakes;
 
 static void count_wake(void *ctx)
@@ -618,6 +634,7 @@ int main(void)
     test_polyglots();
     test_gif_and_webp();
     test_media_worker();
+    test_file_cap(); /* last: it reads 64 MiB, which the RSS checks would see */
     IMG_Quit();
     TTF_Quit();
     char cmd[128];
