@@ -178,7 +178,7 @@ static bool probe_bmp(const unsigned char *p, size_t len, uint32_t *w, uint32_t 
 
 typedef struct {
     const char *name;
-    int (*is)(SDL_RWops *);
+    int (*is)(SDL_RWops *);            /* SDL_image's test of the content */
     SDL_Surface *(*load)(SDL_RWops *); /* NULL: a format never decoded here */
 } loader;
 

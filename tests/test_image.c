@@ -537,7 +537,7 @@ static void test_file_cap(void)
 {
     char path[128];
     path_of(path, sizeof path, "big.png");
-    unsigned char head[64];
+    unsigned char head[128];
     size_t n = bomb_png(head, 100, 100);
     write_bytes(path, head, n);
     CHECK(truncate(path, IMAGE_MAX_FILE_BYTES + CACHE_HEADER_SIZE + 1) == 0);
