@@ -600,8 +600,7 @@ static void body_lines(layout_item *it, composer *c, const layout_params *q,
     if (q->indent && (indent <= 0 || indent > it->frame.body.w / 2))
         indent = 2 * px;
     line_vec v = {0};
-    if (body)
-        text_lines(c, body, body_len(body), it->frame.body.w, indent, q->justify, &v);
+    text_lines(c, body, body_len(body), it->frame.body.w, indent, q->justify, &v);
     if (indent > 0 && !any_wraps(&v)) {
         /* Lines that never wrap are a list or a timetable, not prose: they
          * read better flush left than indented. */
@@ -627,6 +626,8 @@ layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
                                 const char *title, const char *body)
 {
     layout_params q = sane(p);
+    if (!body)
+        body = ""; /* no body: a title-only slide, not a NULL to measure */
     layout_item *it = calloc(1, sizeof *it);
     if (!it)
         abort();
