@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "log.h"
 
 #define CACHE_MAX_BYTES (48u * 1024 * 1024)
@@ -19,13 +20,13 @@ typedef struct {
     int w, h;
     size_t bytes;
     uint64_t used;
-} cache_entry;
+} texcache_entry;
 
 struct render {
     SDL_Renderer *r;
     fonts *fonts;
     config cfg;
-    cache_entry *cache;
+    texcache_entry *cache;
     size_t n_cache, cache_bytes;
     uint64_t tick;
     const void *image_key;
@@ -89,31 +90,23 @@ size_t render_cache_bytes(const render *rd)
     return rd->cache_bytes;
 }
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
-
-static void cache_evict_one(render *rd)
+static void texcache_evict_one(render *rd)
 {
     size_t lru = 0;
     for (size_t i = 1; i < rd->n_cache; i++)
         if (rd->cache[i].used < rd->cache[lru].used)
             lru = i;
-    cache_entry *e = &rd->cache[lru];
+    texcache_entry *e = &rd->cache[lru];
     SDL_DestroyTexture(e->tex);
     free(e->key);
     rd->cache_bytes -= e->bytes;
     *e = rd->cache[--rd->n_cache];
 }
 
-static cache_entry *cache_find(render *rd, const char *key, size_t n, uint64_t h)
+static texcache_entry *texcache_find(render *rd, const char *key, size_t n, uint64_t h)
 {
     for (size_t i = 0; i < rd->n_cache; i++) {
-        cache_entry *e = &rd->cache[i];
+        texcache_entry *e = &rd->cache[i];
         if (e->hash == h && e->key_len == n && memcmp(e->key, key, n) == 0) {
             e->used = ++rd->tick;
             return e;
@@ -122,19 +115,19 @@ static cache_entry *cache_find(render *rd, const char *key, size_t n, uint64_t h
     return NULL;
 }
 
-static cache_entry *cache_put(render *rd, const char *key, size_t n, uint64_t h,
-                              SDL_Surface *s)
+static texcache_entry *texcache_put(render *rd, const char *key, size_t n, uint64_t h,
+                                    SDL_Surface *s)
 {
     size_t bytes = (size_t)s->w * (size_t)s->h * 4;
     while (rd->n_cache > 0 && (rd->n_cache >= CACHE_MAX_ENTRIES ||
                                rd->cache_bytes + bytes > CACHE_MAX_BYTES))
-        cache_evict_one(rd);
+        texcache_evict_one(rd);
     SDL_Texture *tex = SDL_CreateTextureFromSurface(rd->r, s);
     if (!tex) {
         LOG_WARN("texture of %dx%d failed: %s", s->w, s->h, SDL_GetError());
         return NULL;
     }
-    cache_entry *e = &rd->cache[rd->n_cache++];
+    texcache_entry *e = &rd->cache[rd->n_cache++];
     e->hash = h;
     e->key = malloc(n + 1);
     if (!e->key)
@@ -209,8 +202,8 @@ static SDL_Surface *justify_surface(render *rd, SDL_Surface *line, const char *t
 }
 
 /* A texture for one line of text, from the cache when it was drawn before. */
-static cache_entry *text_texture(render *rd, const char *text, int px, bool bold,
-                                 SDL_Color c, int justify_to)
+static texcache_entry *text_texture(render *rd, const char *text, int px, bool bold,
+                                    SDL_Color c, int justify_to)
 {
     size_t tn = strlen(text);
     if (tn == 0)
@@ -225,7 +218,7 @@ static cache_entry *text_texture(render *rd, const char *text, int px, bool bold
     memcpy(key, head, (size_t)hn);
     memcpy(key + hn, text, tn + 1);
     uint64_t h = hash_bytes(key, n);
-    cache_entry *e = cache_find(rd, key, n, h);
+    texcache_entry *e = texcache_find(rd, key, n, h);
     if (!e) {
         SDL_Surface *s = fonts_render(rd->fonts, text, tn, px, bold, c);
         if (s && justify_to > 0) {
@@ -236,7 +229,7 @@ static cache_entry *text_texture(render *rd, const char *text, int px, bool bold
             }
         }
         if (s) {
-            e = cache_put(rd, key, n, h, s);
+            e = texcache_put(rd, key, n, h, s);
             SDL_FreeSurface(s);
         }
     }
@@ -251,7 +244,7 @@ typedef enum { ALIGN_LEFT, ALIGN_RIGHT, ALIGN_CENTER } align;
 static int draw_text(render *rd, const char *text, int px, bool bold, SDL_Color c, int x,
                      int y, int line_h, align a)
 {
-    cache_entry *e = text_texture(rd, text, px, bold, c, 0);
+    texcache_entry *e = text_texture(rd, text, px, bold, c, 0);
     if (!e)
         return 0;
     int left = a == ALIGN_LEFT ? x : a == ALIGN_RIGHT ? x - e->w : x - e->w / 2;
@@ -347,7 +340,8 @@ static void draw_body(render *rd, const layout_item *it, int page, SDL_Color fg)
     for (int i = pg->first; i < pg->first + pg->count; i++) {
         const layout_line *ln = &it->lines[i];
         int justify_to = ln->justify ? b->w - ln->indent : 0;
-        cache_entry *e = text_texture(rd, ln->text, it->body_px, false, fg, justify_to);
+        texcache_entry *e =
+            text_texture(rd, ln->text, it->body_px, false, fg, justify_to);
         if (e) {
             SDL_Rect dst = {b->x + ln->indent, y + (it->body_line_h - e->h) / 2, e->w,
                             e->h};
