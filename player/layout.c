@@ -8,6 +8,7 @@
 #include <unicode/utf8.h>
 
 #include "linebreak.h"
+#include "buf.h"
 #include "log.h"
 #include "util.h"
 
@@ -148,10 +149,7 @@ static void set_size(composer *c, int px, bool bold)
 
 static void push_seg(composer *c, seg g)
 {
-    if (c->n_segs == c->cap_segs) {
-        c->cap_segs = c->cap_segs ? c->cap_segs * 2 : 256;
-        c->segs = xrealloc(c->segs, c->cap_segs * sizeof *c->segs);
-    }
+    c->segs = buf_grow(c->segs, &c->cap_segs, c->n_segs + 1, sizeof *c->segs);
     c->segs[c->n_segs++] = g;
 }
 
