@@ -1007,7 +1007,7 @@ fonts_stats fonts_get_stats(const fonts *f)
     st.measure_hits = f->hits;
     st.measure_misses = f->misses;
     st.measure_entries = f->n_measure;
-    st.sources = f->n_src;
+    st.files = f->n_src;
     for (int i = 0; i < f->n_open; i++)
         st.open_fonts++;
     return st;

@@ -594,7 +594,7 @@ int main(void)
         test_render(f);
         test_measure_cache(f);
         fonts_stats st = fonts_get_stats(f);
-        printf("font files used: %d, open fonts: %d\n", st.sources, st.open_fonts);
+        printf("font files used: %d, open fonts: %d\n", st.files, st.open_fonts);
     }
     fonts_destroy(f);
     test_configured();
