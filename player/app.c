@@ -14,6 +14,7 @@
 #include "deck.h"
 #include "log.h"
 #include "media.h"
+#include "params.h"
 #include "power.h"
 #include "render.h"
 #include "schedule.h"
@@ -369,7 +370,8 @@ static bool app_open(app *a)
     a->media = media_create(a->cfg, a->src);
     if (!a->media)
         return false;
-    a->rd = render_create(a->r, media_fonts(a->media), a->cfg);
+    render_theme theme = params_theme(a->cfg);
+    a->rd = render_create(a->r, media_fonts(a->media), &theme);
     return true;
 }
 

@@ -17,6 +17,7 @@
 #include "deck.h"
 #include "log.h"
 #include "media.h"
+#include "params.h"
 #include "render.h"
 #include "source.h"
 #include "schedule.h"
@@ -153,7 +154,8 @@ int app_snapshot(const config *cfg, const app_options *opt, const char *dir)
         stage_close(&st);
         return 1;
     }
-    render *rd = render_create(r, media_fonts(st.media), cfg);
+    render_theme theme = params_theme(cfg);
+    render *rd = render_create(r, media_fonts(st.media), &theme);
     int64_t now = wall_now(opt);
     bool ok;
     if (st.deck && deck_count(st.deck) > 0) {

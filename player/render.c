@@ -25,7 +25,7 @@ typedef struct {
 struct render {
     SDL_Renderer *r;
     fonts *fonts;
-    config cfg;
+    render_theme theme;
     texcache_entry *cache;
     size_t n_cache, cache_bytes;
     uint64_t tick;
@@ -38,19 +38,14 @@ struct render {
 static const SDL_Color urgent_bg = {0x7d, 0x1d, 0x1d, 0xff};
 static const SDL_Color urgent_badge = {0xff, 0xe3, 0x8a, 0xff};
 
-static SDL_Color rgb(config_color c)
-{
-    return (SDL_Color){c.r, c.g, c.b, 0xff};
-}
-
-render *render_create(SDL_Renderer *r, fonts *f, const config *cfg)
+render *render_create(SDL_Renderer *r, fonts *f, const render_theme *theme)
 {
     render *rd = calloc(1, sizeof *rd);
     if (!rd)
         abort();
     rd->r = r;
     rd->fonts = f;
-    rd->cfg = *cfg;
+    rd->theme = *theme;
     rd->cache = calloc(CACHE_MAX_ENTRIES, sizeof *rd->cache);
     if (!rd->cache)
         abort();
@@ -288,7 +283,7 @@ static int draw_surface(render *rd, SDL_Surface *s, SDL_Texture **tex,
 static void draw_header(render *rd, const layout_rect *hd, const char *clock,
                         const char *day, SDL_Surface *logo, bool urgent)
 {
-    SDL_Color fg = rgb(rd->cfg.foreground), muted = rgb(rd->cfg.muted);
+    SDL_Color fg = rd->theme.foreground, muted = rd->theme.muted;
     int px = hd->h * 40 / 100;
     int x = hd->x;
     if (logo)
@@ -303,7 +298,7 @@ static void draw_header(render *rd, const layout_rect *hd, const char *clock,
         draw_text(rd, "紧急通知", px, true, urgent_bg, x + pad, hd->y, hd->h, ALIGN_LEFT);
         x += bw + 3 * pad;
     }
-    draw_text(rd, rd->cfg.centre_name, px, false, urgent ? fg : muted, x, hd->y, hd->h,
+    draw_text(rd, rd->theme.centre_name, px, false, urgent ? fg : muted, x, hd->y, hd->h,
               ALIGN_LEFT);
     int right = hd->x + hd->w;
     if (clock) {
@@ -387,9 +382,9 @@ static void draw_footer(render *rd, const render_slide *s, SDL_Color accent,
 void render_draw_slide(render *rd, const render_slide *s)
 {
     const layout_item *it = s->layout;
-    SDL_Color bg = s->urgent ? urgent_bg : rgb(rd->cfg.background);
-    SDL_Color fg = rgb(rd->cfg.foreground), muted = rgb(rd->cfg.muted);
-    SDL_Color accent = s->urgent ? urgent_badge : rgb(rd->cfg.accent);
+    SDL_Color bg = s->urgent ? urgent_bg : rd->theme.background;
+    SDL_Color fg = rd->theme.foreground, muted = rd->theme.muted;
+    SDL_Color accent = s->urgent ? urgent_badge : rd->theme.accent;
     if (s->urgent)
         muted = fg;
     clear(rd, bg);
@@ -406,11 +401,11 @@ void render_draw_slide(render *rd, const render_slide *s)
 void render_draw_waiting(render *rd, int w, int h, const char *clock, const char *day,
                          const char *status)
 {
-    SDL_Color fg = rgb(rd->cfg.foreground), muted = rgb(rd->cfg.muted);
-    clear(rd, rgb(rd->cfg.background));
+    SDL_Color fg = rd->theme.foreground, muted = rd->theme.muted;
+    clear(rd, rd->theme.background);
     int unit = h / 12;
     int cy = h / 2;
-    draw_text(rd, rd->cfg.centre_name, unit * 6 / 10, true, fg, w / 2, cy - unit * 3,
+    draw_text(rd, rd->theme.centre_name, unit * 6 / 10, true, fg, w / 2, cy - unit * 3,
               unit, ALIGN_CENTER);
     if (clock)
         draw_text(rd, clock, unit * 2, false, fg, w / 2, cy - unit * 3 / 2, unit * 3,
@@ -418,7 +413,7 @@ void render_draw_waiting(render *rd, int w, int h, const char *clock, const char
     if (day)
         draw_text(rd, day, unit / 2, false, muted, w / 2, cy + unit * 3 / 2, unit,
                   ALIGN_CENTER);
-    fill(rd, rgb(rd->cfg.accent), w / 2 - unit, cy + unit * 11 / 4, unit * 2,
+    fill(rd, rd->theme.accent, w / 2 - unit, cy + unit * 11 / 4, unit * 2,
          unit / 16 > 2 ? unit / 16 : 2);
     if (status)
         draw_text(rd, status, unit * 4 / 10, false, muted, w / 2, cy + unit * 3, unit,

@@ -1,0 +1,22 @@
+#include "params.h"
+
+#include <assert.h>
+#include <string.h>
+
+static SDL_Color rgb(config_color c)
+{
+    return (SDL_Color){c.r, c.g, c.b, 0xff};
+}
+
+render_theme params_theme(const config *cfg)
+{
+    render_theme t = {
+        .background = rgb(cfg->background),
+        .foreground = rgb(cfg->foreground),
+        .accent = rgb(cfg->accent),
+        .muted = rgb(cfg->muted),
+    };
+    static_assert(sizeof t.centre_name == sizeof cfg->centre_name, "same length");
+    memcpy(t.centre_name, cfg->centre_name, sizeof t.centre_name);
+    return t;
+}
