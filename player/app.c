@@ -359,7 +359,7 @@ static bool app_open(app *a)
     a->zone = tz_create(a->cfg->time_zone);
     if (!a->zone)
         return false;
-    schedule_params sp = schedule_params_from_config(a->cfg, a->zone);
+    schedule_params sp = params_schedule(a->cfg, a->zone);
     a->sched = schedule_create(&sp);
     a->screen_on = true; /* until the first handle_schedule decides */
     if (!open_window(a))

@@ -230,7 +230,7 @@ static void dump_schedule(cJSON *root, const config *cfg, const feed *f, int64_t
     tz *zone = tz_create(cfg->time_zone);
     if (!zone)
         return;
-    schedule_params sp = schedule_params_from_config(cfg, zone);
+    schedule_params sp = params_schedule(cfg, zone);
     schedule *s = schedule_create(&sp);
     schedule_set_feed(s, f);
     cJSON_AddNumberToObject(root, "now", (double)now);

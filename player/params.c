@@ -20,3 +20,17 @@ render_theme params_theme(const config *cfg)
     memcpy(t.centre_name, cfg->centre_name, sizeof t.centre_name);
     return t;
 }
+
+schedule_params params_schedule(const config *cfg, tz *zone)
+{
+    schedule_params p = {
+        .zone = zone,
+        .high_ratio = cfg->high_ratio,
+        .urgent_alternate = cfg->urgent_alternate,
+        .max_age_days = cfg->max_age_days,
+        .screen_hours_set = cfg->hours_set,
+    };
+    for (int d = 0; d < 7; d++)
+        p.screen_hours[d] = (feed_window){cfg->hours[d].from, cfg->hours[d].to};
+    return p;
+}

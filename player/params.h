@@ -3,6 +3,10 @@
 #pragma once
 #include "config.h"
 #include "render.h"
+#include "schedule.h"
+
+/* [schedule] and [hours], in zone (borrowed). */
+schedule_params params_schedule(const config *cfg, tz *zone);
 
 /* [theme] colours and the centre's name, for render. */
 render_theme params_theme(const config *cfg);
