@@ -14,6 +14,7 @@
 #include "deck.h"
 #include "log.h"
 #include "media.h"
+#include "params.h"
 #include "power.h"
 #include "render.h"
 #include "schedule.h"
@@ -365,7 +366,7 @@ static bool app_open(app *a)
     a->zone = tz_create(a->cfg->time_zone);
     if (!a->zone)
         return false;
-    schedule_params sp = schedule_params_from_config(a->cfg, a->zone);
+    schedule_params sp = params_schedule(a->cfg, a->zone);
     a->sched = schedule_create(&sp);
     a->screen_on = true; /* until the first handle_schedule decides */
     if (!open_window(a))
@@ -376,7 +377,8 @@ static bool app_open(app *a)
     a->media = media_create(a->cfg, a->src, wake_loop, a);
     if (!a->media)
         return false;
-    a->rd = render_create(a->r, media_fonts(a->media), a->cfg);
+    render_theme theme = params_theme(a->cfg);
+    a->rd = render_create(a->r, media_fonts(a->media), &theme);
     return true;
 }
 

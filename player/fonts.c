@@ -13,13 +13,14 @@
 #include <SDL_ttf.h>
 #include <fontconfig/fontconfig.h>
 
+#include "hash.h"
 #include "log.h"
 #include "text.h"
 #include "util.h"
 
 /* Caps: every line, size and table has one. */
 enum {
-    MAX_SOURCES = 64,        /* distinct font files (and face indices) */
+    MAX_FILES = 64,          /* distinct font files (and face indices) */
     MAX_OPEN = 32,           /* open TTF_Font objects, least recently used closed */
     MAX_PX = 1024,           /* larger sizes are clamped */
     MAX_LINE_CPS = 4096,     /* code points per line; the rest is cut */
@@ -36,7 +37,7 @@ enum {
 #define BUNDLED_REGULAR "NotoSansCJKsc-Subset-Regular.otf"
 #define BUNDLED_BOLD "NotoSansCJKsc-Subset-Bold.otf"
 
-/* Face id in a line: a source index, or this. */
+/* Face id in a line: a font file index, or this. */
 #define FACE_NONE (-1) /* no face has it: replacement box */
 
 typedef struct {
@@ -47,7 +48,7 @@ typedef struct {
     bool broken;     /* failed to open: never tried again */
     void *map;       /* the file, mapped once for every size of it */
     size_t map_len;
-} source;
+} face_file;
 
 typedef struct {
     TTF_Font *font;
@@ -71,14 +72,14 @@ typedef struct {
 
 typedef struct {
     uint32_t key; /* cp * 2 + bold, plus one so that 0 marks an empty slot */
-    int16_t src;  /* source index or FACE_NONE */
+    int16_t src;  /* font file index or FACE_NONE */
     bool logged;  /* the missing code point was reported */
 } cp_entry;
 
 struct fonts {
-    source src[MAX_SOURCES];
+    face_file src[MAX_FILES];
     int n_src;
-    int primary[2]; /* source index for regular, bold */
+    int primary[2]; /* font file index for regular, bold */
     int bundled[2]; /* the bundled files: first fallback for a configured font */
     open_font open[MAX_OPEN];
     int n_open;
@@ -106,22 +107,22 @@ struct fonts {
     char run_buf[MAX_LINE_CPS * 4 + 1];
 };
 
-/* ---- sources and open fonts ---- */
+/* ---- font files and open fonts ---- */
 
-static int source_add(fonts *f, const char *path, int index, bool synth_bold, bool shared)
+static int file_add(fonts *f, const char *path, int index, bool synth_bold, bool shared)
 {
     for (int i = 0; i < f->n_src; i++) {
-        const source *s = &f->src[i];
+        const face_file *s = &f->src[i];
         if (s->index == index && s->synth_bold == synth_bold &&
             strcmp(s->path, path) == 0)
             return i;
     }
-    if (f->n_src == MAX_SOURCES)
+    if (f->n_src == MAX_FILES)
         return FACE_NONE;
-    f->src[f->n_src] = (source){.path = xstrdup(path),
-                                .index = index,
-                                .synth_bold = synth_bold,
-                                .shared = shared};
+    f->src[f->n_src] = (face_file){.path = xstrdup(path),
+                                   .index = index,
+                                   .synth_bold = synth_bold,
+                                   .shared = shared};
     return f->n_src++;
 }
 
@@ -147,7 +148,7 @@ static open_font *open_slot(fonts *f)
 
 /* Maps a font file once: FreeType then reads glyphs from memory instead of
  * a seek and read per glyph, which halves the first layout's time. */
-static bool source_map(source *src)
+static bool file_map(face_file *src)
 {
     if (src->map)
         return true;
@@ -167,14 +168,14 @@ static bool source_map(source *src)
     return true;
 }
 
-/* Opens source s at px; NULL (and never tried again) if the file fails. */
+/* Opens font file s at px; NULL (and never tried again) if the file fails. */
 static TTF_Font *open_font_file(fonts *f, int s, int px)
 {
-    source *src = &f->src[s];
+    face_file *src = &f->src[s];
     if (src->broken)
         return NULL;
     TTF_Font *font = NULL;
-    if (source_map(src)) {
+    if (file_map(src)) {
         SDL_RWops *rw = SDL_RWFromConstMem(src->map, (int)src->map_len);
         font = rw ? TTF_OpenFontIndexRW(rw, 1, px, src->index) : NULL;
     } else {
@@ -192,7 +193,7 @@ static TTF_Font *open_font_file(fonts *f, int s, int px)
 
 /* A bitmap-only face (colour emoji) that SDL_ttf can only draw at a fixed
  * strike far from px is not usable at this size. */
-static bool usable_at(const source *src, TTF_Font *font, int px)
+static bool usable_at(const face_file *src, TTF_Font *font, int px)
 {
     int h = TTF_FontHeight(font);
     if (h > 0 && h <= 3 * px + 8)
@@ -239,7 +240,7 @@ static TTF_Font *font_get(fonts *f, int s, int px)
     return o->usable ? font : NULL;
 }
 
-/* Any open font of source s, whatever its size (for coverage queries). */
+/* Any open font of font file s, whatever its size (for coverage queries). */
 static TTF_Font *font_any(fonts *f, int s, int px_hint)
 {
     for (int pass = 0; pass < 2; pass++) {
@@ -252,7 +253,7 @@ static TTF_Font *font_any(fonts *f, int s, int px_hint)
     return NULL;
 }
 
-static bool source_has(fonts *f, int s, uint32_t cp)
+static bool file_has(fonts *f, int s, uint32_t cp)
 {
     TTF_Font *font = font_any(f, s, 32);
     return font && TTF_GlyphIsProvided32(font, cp) != 0;
@@ -325,16 +326,16 @@ static void split_index(const char *spec, char *path, size_t cap, int *index)
     *hash = '\0';
 }
 
-/* The bundled font file as a source (not opened yet), or FACE_NONE. */
+/* The bundled font file as a font file (not opened yet), or FACE_NONE. */
 static int bundled_add(fonts *f, const char *name)
 {
     char path[PATH_MAX];
     if (!find_bundled(name, path, sizeof path))
         return FACE_NONE;
-    return source_add(f, path, 0, false, false);
+    return file_add(f, path, 0, false, false);
 }
 
-/* The primary source for one weight: the configured file if it opens,
+/* The primary font file for one weight: the configured file if it opens,
  * else the bundled one. FACE_NONE when neither is usable. */
 static int primary_add(fonts *f, const char *configured, int bundled, const char *name)
 {
@@ -342,7 +343,7 @@ static int primary_add(fonts *f, const char *configured, int bundled, const char
         char path[PATH_MAX];
         int index = 0;
         split_index(configured, path, sizeof path, &index);
-        int s = source_add(f, path, index, false, false);
+        int s = file_add(f, path, index, false, false);
         if (s >= 0 && font_get(f, s, 32))
             return s;
         LOG_WARN("font %s unusable, using the bundled font", configured);
@@ -438,8 +439,8 @@ static int fc_candidate(fonts *f, FcPattern *pat, uint32_t cp, bool bold)
     FcPatternGetInteger(pat, FC_INDEX, 0, &index);
     FcPatternGetInteger(pat, FC_WEIGHT, 0, &weight);
     bool synth = bold && weight < FC_WEIGHT_DEMIBOLD;
-    int s = source_add(f, (const char *)file, index & 0xffff, synth, true);
-    if (s < 0 || s == f->primary[bold] || !source_has(f, s, cp))
+    int s = file_add(f, (const char *)file, index & 0xffff, synth, true);
+    if (s < 0 || s == f->primary[bold] || !file_has(f, s, cp))
         return FACE_NONE;
     return s;
 }
@@ -450,7 +451,7 @@ static int fc_candidate(fonts *f, FcPattern *pat, uint32_t cp, bool bold)
 static int fallback_search(fonts *f, uint32_t cp, bool bold)
 {
     int b = f->bundled[bold];
-    if (b >= 0 && b != f->primary[bold] && source_has(f, b, cp))
+    if (b >= 0 && b != f->primary[bold] && file_has(f, b, cp))
         return b;
     FcFontSet *set = fc_set(f, bold);
     for (int i = 0; set && i < set->nfont; i++) {
@@ -517,13 +518,13 @@ static int face_for(fonts *f, uint32_t cp, bool bold, int prev)
     int primary = f->primary[bold];
     if (is_ignorable(cp))
         return prev >= 0 ? prev : primary;
-    if (is_mark(cp) && prev >= 0 && source_has(f, prev, cp))
+    if (is_mark(cp) && prev >= 0 && file_has(f, prev, cp))
         return prev;
     /* Spaces and ASCII punctuation inside a fallback run stay in it. */
     if (prev >= 0 && prev != primary && cp < 0x80 && !isalnum((int)cp) &&
-        source_has(f, prev, cp))
+        file_has(f, prev, cp))
         return prev;
-    if (source_has(f, primary, cp))
+    if (file_has(f, primary, cp))
         return primary;
     return fallback_for(f, cp, bold)->src;
 }
@@ -727,11 +728,8 @@ static int line_width(fonts *f, const char *utf8, size_t len, int px, bool bold)
 
 static uint64_t measure_hash(const char *s, size_t n, int px, bool bold)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    h = (h ^ (uint64_t)px) * 1099511628211ull;
-    return (h ^ (bold ? 1u : 0u)) * 1099511628211ull;
+    uint32_t size = (uint32_t)px << 1 | (bold ? 1u : 0u);
+    return hash_more(hash_bytes(s, n), &size, sizeof size);
 }
 
 static void measure_clear(fonts *f)
@@ -794,8 +792,8 @@ fonts *fonts_create(const char *regular, const char *bold, const char *language)
         return NULL;
     }
     if (f->primary[1] < 0) /* regular outlines, emboldened */
-        f->primary[1] = source_add(f, f->src[f->primary[0]].path,
-                                   f->src[f->primary[0]].index, true, false);
+        f->primary[1] = file_add(f, f->src[f->primary[0]].path,
+                                 f->src[f->primary[0]].index, true, false);
     if (f->primary[0] < 0)
         f->primary[0] = f->primary[1];
     LOG_INFO("primary faces %s and %s", f->src[f->primary[0]].path,
@@ -990,7 +988,7 @@ enum fonts_face fonts_face_for(fonts *f, uint32_t cp, bool bold, const char **pa
         return FONTS_FACE_NONE;
     int s = f->primary[bold];
     enum fonts_face kind = FONTS_FACE_PRIMARY;
-    if (!source_has(f, s, cp)) {
+    if (!file_has(f, s, cp)) {
         s = fallback_for(f, cp, bold)->src;
         kind = FONTS_FACE_FALLBACK;
     }
@@ -1009,7 +1007,7 @@ fonts_stats fonts_get_stats(const fonts *f)
     st.measure_hits = f->hits;
     st.measure_misses = f->misses;
     st.measure_entries = f->n_measure;
-    st.sources = f->n_src;
+    st.files = f->n_src;
     for (int i = 0; i < f->n_open; i++)
         st.open_fonts++;
     return st;

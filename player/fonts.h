@@ -66,7 +66,7 @@ enum fonts_face fonts_face_for(fonts *f, uint32_t cp, bool bold, const char **pa
 typedef struct {
     unsigned long measure_hits, measure_misses; /* fonts_width calls */
     int measure_entries;                        /* cached widths now */
-    int sources;    /* font files known (primary + fallback) */
+    int files;      /* font files known (primary + fallback) */
     int open_fonts; /* TTF_Font objects open (per size) */
 } fonts_stats;
 

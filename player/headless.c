@@ -17,6 +17,7 @@
 #include "deck.h"
 #include "log.h"
 #include "media.h"
+#include "params.h"
 #include "render.h"
 #include "source.h"
 #include "schedule.h"
@@ -153,7 +154,8 @@ int app_snapshot(const config *cfg, const app_options *opt, const char *dir)
         stage_close(&st);
         return 1;
     }
-    render *rd = render_create(r, media_fonts(st.media), cfg);
+    render_theme theme = params_theme(cfg);
+    render *rd = render_create(r, media_fonts(st.media), &theme);
     int64_t now = wall_now(opt);
     bool ok;
     if (st.deck && deck_count(st.deck) > 0) {
@@ -228,7 +230,7 @@ static void dump_schedule(cJSON *root, const config *cfg, const feed *f, int64_t
     tz *zone = tz_create(cfg->time_zone);
     if (!zone)
         return;
-    schedule_params sp = schedule_params_from_config(cfg, zone);
+    schedule_params sp = params_schedule(cfg, zone);
     schedule *s = schedule_create(&sp);
     schedule_set_feed(s, f);
     cJSON_AddNumberToObject(root, "now", (double)now);

@@ -8,6 +8,7 @@
 #include <unicode/utf8.h>
 
 #include "linebreak.h"
+#include "buf.h"
 #include "log.h"
 #include "util.h"
 
@@ -148,10 +149,7 @@ static void set_size(composer *c, int px, bool bold)
 
 static void push_seg(composer *c, seg g)
 {
-    if (c->n_segs == c->cap_segs) {
-        c->cap_segs = c->cap_segs ? c->cap_segs * 2 : 256;
-        c->segs = xrealloc(c->segs, c->cap_segs * sizeof *c->segs);
-    }
+    c->segs = buf_grow(c->segs, &c->cap_segs, c->n_segs + 1, sizeof *c->segs);
     c->segs[c->n_segs++] = g;
 }
 
@@ -600,8 +598,7 @@ static void body_lines(layout_item *it, composer *c, const layout_params *q,
     if (q->indent && (indent <= 0 || indent > it->frame.body.w / 2))
         indent = 2 * px;
     line_vec v = {0};
-    if (body)
-        text_lines(c, body, body_len(body), it->frame.body.w, indent, q->justify, &v);
+    text_lines(c, body, body_len(body), it->frame.body.w, indent, q->justify, &v);
     if (indent > 0 && !any_wraps(&v)) {
         /* Lines that never wrap are a list or a timetable, not prose: they
          * read better flush left than indented. */
@@ -627,6 +624,8 @@ layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
                                 const char *title, const char *body)
 {
     layout_params q = sane(p);
+    if (!body)
+        body = ""; /* no body: a title-only slide, not a NULL to measure */
     layout_item *it = calloc(1, sizeof *it);
     if (!it)
         abort();

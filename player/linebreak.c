@@ -13,6 +13,7 @@
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
 
+#include "buf.h"
 #include "log.h"
 #include "util.h"
 
@@ -44,10 +45,7 @@ struct linebreak {
 
 static void push(size_t **arr, size_t *n, size_t *cap, size_t v)
 {
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 64;
-        *arr = xrealloc(*arr, *cap * sizeof **arr);
-    }
+    *arr = buf_grow(*arr, cap, *n + 1, sizeof **arr);
     (*arr)[(*n)++] = v;
 }
 

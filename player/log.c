@@ -30,7 +30,8 @@ unsigned log_problem_count(void)
     return problems;
 }
 
-void log_msg(enum log_level level, const char *module, const char *fmt, ...)
+static void log_line(enum log_level level, const char *module, const char *reason,
+                     const char *fmt, va_list ap)
 {
     static const char *const tags[] = {"error", "warn", "info", "debug"};
     if (level <= LOG_WARN)
@@ -39,9 +40,27 @@ void log_msg(enum log_level level, const char *module, const char *fmt, ...)
         return;
     /* One fprintf per line so lines from the fetch thread never interleave. */
     char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    fprintf(stderr, "signage-player: %s: %s: %s%s%s\n", tags[level], module, msg,
+            reason ? ": " : "", reason ? reason : "");
+}
+
+void log_msg(enum log_level level, const char *module, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    log_line(level, module, NULL, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "signage-player: %s: %s: %s\n", tags[level], module, msg);
+}
+
+void log_errno(enum log_level level, const char *module, int err, const char *fmt, ...)
+{
+    char reason[128];
+    /* strerror_r (the XSI one): the fetch thread logs too. */
+    if (strerror_r(err, reason, sizeof reason) != 0)
+        snprintf(reason, sizeof reason, "error %d", err);
+    va_list ap;
+    va_start(ap, fmt);
+    log_line(level, module, reason, fmt, ap);
+    va_end(ap);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "log.h"
 
 #define CACHE_MAX_BYTES (48u * 1024 * 1024)
@@ -19,13 +20,13 @@ typedef struct {
     int w, h;
     size_t bytes;
     uint64_t used;
-} cache_entry;
+} texcache_entry;
 
 struct render {
     SDL_Renderer *r;
     fonts *fonts;
-    config cfg;
-    cache_entry *cache;
+    render_theme theme;
+    texcache_entry *cache;
     size_t n_cache, cache_bytes;
     uint64_t tick;
     const void *image_key;
@@ -37,19 +38,14 @@ struct render {
 static const SDL_Color urgent_bg = {0x7d, 0x1d, 0x1d, 0xff};
 static const SDL_Color urgent_badge = {0xff, 0xe3, 0x8a, 0xff};
 
-static SDL_Color rgb(config_color c)
-{
-    return (SDL_Color){c.r, c.g, c.b, 0xff};
-}
-
-render *render_create(SDL_Renderer *r, fonts *f, const config *cfg)
+render *render_create(SDL_Renderer *r, fonts *f, const render_theme *theme)
 {
     render *rd = calloc(1, sizeof *rd);
     if (!rd)
         abort();
     rd->r = r;
     rd->fonts = f;
-    rd->cfg = *cfg;
+    rd->theme = *theme;
     rd->cache = calloc(CACHE_MAX_ENTRIES, sizeof *rd->cache);
     if (!rd->cache)
         abort();
@@ -89,31 +85,23 @@ size_t render_cache_bytes(const render *rd)
     return rd->cache_bytes;
 }
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
-
-static void cache_evict_one(render *rd)
+static void texcache_evict_one(render *rd)
 {
     size_t lru = 0;
     for (size_t i = 1; i < rd->n_cache; i++)
         if (rd->cache[i].used < rd->cache[lru].used)
             lru = i;
-    cache_entry *e = &rd->cache[lru];
+    texcache_entry *e = &rd->cache[lru];
     SDL_DestroyTexture(e->tex);
     free(e->key);
     rd->cache_bytes -= e->bytes;
     *e = rd->cache[--rd->n_cache];
 }
 
-static cache_entry *cache_find(render *rd, const char *key, size_t n, uint64_t h)
+static texcache_entry *texcache_find(render *rd, const char *key, size_t n, uint64_t h)
 {
     for (size_t i = 0; i < rd->n_cache; i++) {
-        cache_entry *e = &rd->cache[i];
+        texcache_entry *e = &rd->cache[i];
         if (e->hash == h && e->key_len == n && memcmp(e->key, key, n) == 0) {
             e->used = ++rd->tick;
             return e;
@@ -122,19 +110,19 @@ static cache_entry *cache_find(render *rd, const char *key, size_t n, uint64_t h
     return NULL;
 }
 
-static cache_entry *cache_put(render *rd, const char *key, size_t n, uint64_t h,
-                              SDL_Surface *s)
+static texcache_entry *texcache_put(render *rd, const char *key, size_t n, uint64_t h,
+                                    SDL_Surface *s)
 {
     size_t bytes = (size_t)s->w * (size_t)s->h * 4;
     while (rd->n_cache > 0 && (rd->n_cache >= CACHE_MAX_ENTRIES ||
                                rd->cache_bytes + bytes > CACHE_MAX_BYTES))
-        cache_evict_one(rd);
+        texcache_evict_one(rd);
     SDL_Texture *tex = SDL_CreateTextureFromSurface(rd->r, s);
     if (!tex) {
         LOG_WARN("texture of %dx%d failed: %s", s->w, s->h, SDL_GetError());
         return NULL;
     }
-    cache_entry *e = &rd->cache[rd->n_cache++];
+    texcache_entry *e = &rd->cache[rd->n_cache++];
     e->hash = h;
     e->key = malloc(n + 1);
     if (!e->key)
@@ -209,8 +197,8 @@ static SDL_Surface *justify_surface(render *rd, SDL_Surface *line, const char *t
 }
 
 /* A texture for one line of text, from the cache when it was drawn before. */
-static cache_entry *text_texture(render *rd, const char *text, int px, bool bold,
-                                 SDL_Color c, int justify_to)
+static texcache_entry *text_texture(render *rd, const char *text, int px, bool bold,
+                                    SDL_Color c, int justify_to)
 {
     size_t tn = strlen(text);
     if (tn == 0)
@@ -225,7 +213,7 @@ static cache_entry *text_texture(render *rd, const char *text, int px, bool bold
     memcpy(key, head, (size_t)hn);
     memcpy(key + hn, text, tn + 1);
     uint64_t h = hash_bytes(key, n);
-    cache_entry *e = cache_find(rd, key, n, h);
+    texcache_entry *e = texcache_find(rd, key, n, h);
     if (!e) {
         SDL_Surface *s = fonts_render(rd->fonts, text, tn, px, bold, c);
         if (s && justify_to > 0) {
@@ -236,7 +224,7 @@ static cache_entry *text_texture(render *rd, const char *text, int px, bool bold
             }
         }
         if (s) {
-            e = cache_put(rd, key, n, h, s);
+            e = texcache_put(rd, key, n, h, s);
             SDL_FreeSurface(s);
         }
     }
@@ -251,7 +239,7 @@ typedef enum { ALIGN_LEFT, ALIGN_RIGHT, ALIGN_CENTER } align;
 static int draw_text(render *rd, const char *text, int px, bool bold, SDL_Color c, int x,
                      int y, int line_h, align a)
 {
-    cache_entry *e = text_texture(rd, text, px, bold, c, 0);
+    texcache_entry *e = text_texture(rd, text, px, bold, c, 0);
     if (!e)
         return 0;
     int left = a == ALIGN_LEFT ? x : a == ALIGN_RIGHT ? x - e->w : x - e->w / 2;
@@ -295,7 +283,7 @@ static int draw_surface(render *rd, SDL_Surface *s, SDL_Texture **tex,
 static void draw_header(render *rd, const layout_rect *hd, const char *clock,
                         const char *day, SDL_Surface *logo, bool urgent)
 {
-    SDL_Color fg = rgb(rd->cfg.foreground), muted = rgb(rd->cfg.muted);
+    SDL_Color fg = rd->theme.foreground, muted = rd->theme.muted;
     int px = hd->h * 40 / 100;
     int x = hd->x;
     if (logo)
@@ -310,7 +298,7 @@ static void draw_header(render *rd, const layout_rect *hd, const char *clock,
         draw_text(rd, "紧急通知", px, true, urgent_bg, x + pad, hd->y, hd->h, ALIGN_LEFT);
         x += bw + 3 * pad;
     }
-    draw_text(rd, rd->cfg.centre_name, px, false, urgent ? fg : muted, x, hd->y, hd->h,
+    draw_text(rd, rd->theme.centre_name, px, false, urgent ? fg : muted, x, hd->y, hd->h,
               ALIGN_LEFT);
     int right = hd->x + hd->w;
     if (clock) {
@@ -347,7 +335,8 @@ static void draw_body(render *rd, const layout_item *it, int page, SDL_Color fg)
     for (int i = pg->first; i < pg->first + pg->count; i++) {
         const layout_line *ln = &it->lines[i];
         int justify_to = ln->justify ? b->w - ln->indent : 0;
-        cache_entry *e = text_texture(rd, ln->text, it->body_px, false, fg, justify_to);
+        texcache_entry *e =
+            text_texture(rd, ln->text, it->body_px, false, fg, justify_to);
         if (e) {
             SDL_Rect dst = {b->x + ln->indent, y + (it->body_line_h - e->h) / 2, e->w,
                             e->h};
@@ -393,9 +382,9 @@ static void draw_footer(render *rd, const render_slide *s, SDL_Color accent,
 void render_draw_slide(render *rd, const render_slide *s)
 {
     const layout_item *it = s->layout;
-    SDL_Color bg = s->urgent ? urgent_bg : rgb(rd->cfg.background);
-    SDL_Color fg = rgb(rd->cfg.foreground), muted = rgb(rd->cfg.muted);
-    SDL_Color accent = s->urgent ? urgent_badge : rgb(rd->cfg.accent);
+    SDL_Color bg = s->urgent ? urgent_bg : rd->theme.background;
+    SDL_Color fg = rd->theme.foreground, muted = rd->theme.muted;
+    SDL_Color accent = s->urgent ? urgent_badge : rd->theme.accent;
     if (s->urgent)
         muted = fg;
     clear(rd, bg);
@@ -412,11 +401,11 @@ void render_draw_slide(render *rd, const render_slide *s)
 void render_draw_waiting(render *rd, int w, int h, const char *clock, const char *day,
                          const char *status)
 {
-    SDL_Color fg = rgb(rd->cfg.foreground), muted = rgb(rd->cfg.muted);
-    clear(rd, rgb(rd->cfg.background));
+    SDL_Color fg = rd->theme.foreground, muted = rd->theme.muted;
+    clear(rd, rd->theme.background);
     int unit = h / 12;
     int cy = h / 2;
-    draw_text(rd, rd->cfg.centre_name, unit * 6 / 10, true, fg, w / 2, cy - unit * 3,
+    draw_text(rd, rd->theme.centre_name, unit * 6 / 10, true, fg, w / 2, cy - unit * 3,
               unit, ALIGN_CENTER);
     if (clock)
         draw_text(rd, clock, unit * 2, false, fg, w / 2, cy - unit * 3 / 2, unit * 3,
@@ -424,7 +413,7 @@ void render_draw_waiting(render *rd, int w, int h, const char *clock, const char
     if (day)
         draw_text(rd, day, unit / 2, false, muted, w / 2, cy + unit * 3 / 2, unit,
                   ALIGN_CENTER);
-    fill(rd, rgb(rd->cfg.accent), w / 2 - unit, cy + unit * 11 / 4, unit * 2,
+    fill(rd, rd->theme.accent, w / 2 - unit, cy + unit * 11 / 4, unit * 2,
          unit / 16 > 2 ? unit / 16 : 2);
     if (status)
         draw_text(rd, status, unit * 4 / 10, false, muted, w / 2, cy + unit * 3, unit,

@@ -7,7 +7,6 @@
 
 #include <SDL.h>
 
-#include "config.h"
 #include "fonts.h"
 #include "layout.h"
 
@@ -26,7 +25,13 @@ typedef struct {
     bool urgent;           /* urgent template */
 } render_slide;
 
-render *render_create(SDL_Renderer *r, fonts *f, const config *cfg);
+/* The colours and the centre's name every slide uses. */
+typedef struct {
+    SDL_Color background, foreground, accent, muted;
+    char centre_name[256];
+} render_theme;
+
+render *render_create(SDL_Renderer *r, fonts *f, const render_theme *theme);
 void render_destroy(render *rd);
 
 void render_draw_slide(render *rd, const render_slide *s);

@@ -708,17 +708,3 @@ int64_t schedule_sleep(int64_t until, int64_t now)
         return SCHEDULE_MAX_SLEEP;
     return until - now;
 }
-
-schedule_params schedule_params_from_config(const config *cfg, tz *zone)
-{
-    schedule_params p = {
-        .zone = zone,
-        .high_ratio = cfg->high_ratio,
-        .urgent_alternate = cfg->urgent_alternate,
-        .max_age_days = cfg->max_age_days,
-        .screen_hours_set = cfg->hours_set,
-    };
-    for (int d = 0; d < 7; d++)
-        p.screen_hours[d] = (feed_window){cfg->hours[d].from, cfg->hours[d].to};
-    return p;
-}

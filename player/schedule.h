@@ -57,7 +57,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
 #include "feed.h"
 #include "tz.h"
 
@@ -79,9 +78,6 @@ typedef struct {
      * config.hours (copy config.hours_set and each from/to). */
     feed_window screen_hours[7];
 } schedule_params;
-
-/* The params from the config's [schedule] and [hours], in zone. */
-schedule_params schedule_params_from_config(const config *cfg, tz *zone);
 
 typedef struct schedule schedule;
 

@@ -4,6 +4,17 @@
 
 int test_failures;
 int test_checks;
+int test_skips;
+
+void test_run(const char *name, void (*fn)(void))
+{
+    int checks = test_checks, failures = test_failures, skips = test_skips;
+    fn();
+    printf("%s: %d passed, %d failed%s\n", name,
+           (test_checks - checks) - (test_failures - failures), test_failures - failures,
+           test_skips > skips ? ", skipped in part" : "");
+    fflush(stdout);
+}
 
 char *test_read_file(const char *path, size_t *len)
 {
@@ -33,7 +44,9 @@ char *test_read_file(const char *path, size_t *len)
 
 int test_done(const char *name)
 {
-    printf("%s: %d passed, %d failed\n", name, test_checks - test_failures,
-           test_failures);
-    return test_failures ? 1 : 0;
+    printf("%s: %d passed, %d failed", name, test_checks - test_failures, test_failures);
+    if (test_skips)
+        printf(", %d skipped", test_skips);
+    putchar('\n');
+    return test_failures ? 1 : test_skips ? 77 : 0;
 }

@@ -7,6 +7,9 @@
 
 extern int test_failures;
 extern int test_checks;
+extern int test_skips;
+
+void test_run(const char *name, void (*fn)(void));
 
 #define CHECK(cond)                                                                      \
     do {                                                                                 \
@@ -28,8 +31,23 @@ extern int test_checks;
         }                                                                                \
     } while (0)
 
+/* A part of the test that cannot run here (a missing data file or tool):
+ * says why, and test_done() then exits 77, which CTest shows as skipped,
+ * unless a check failed. */
+#define SKIP(...)                                                                        \
+    do {                                                                                 \
+        test_skips++;                                                                    \
+        printf("SKIP: ");                                                                \
+        printf(__VA_ARGS__);                                                             \
+        putchar('\n');                                                                   \
+    } while (0)
+
+/* Runs one test case and names it in the output, with its own counts. */
+#define RUN(fn) test_run(#fn, fn)
+
 /* Reads a whole file; NULL if missing. Caller frees. */
 char *test_read_file(const char *path, size_t *len);
 
-/* Prints "name: N passed, M failed" and returns 0 or 1 for main(). */
+/* Prints "name: N passed, M failed" (", K skipped" after SKIP) and returns
+ * the exit status for main(): 1 on a failure, else 77 after a SKIP, else 0. */
 int test_done(const char *name);

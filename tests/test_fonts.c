@@ -105,8 +105,7 @@ static void test_coverage(fonts *f)
     int n;
     uint32_t *cps = read_tgh(&n);
     if (n == 0) {
-        printf("SKIP kTGH coverage: %s not readable (Debian package unicode-data)\n",
-               UNIHAN);
+        SKIP("kTGH coverage: %s not readable (Debian package unicode-data)", UNIHAN);
         free(cps);
         return;
     }
@@ -283,7 +282,7 @@ static bool differs(SDL_Surface *a, SDL_Surface *b)
 static void test_fallback_char(fonts *f, uint32_t cp, const char *utf8, const char *what)
 {
     if (!system_has(cp)) {
-        printf("SKIP %s (U+%04X): no installed font has it\n", what, (unsigned)cp);
+        SKIP("%s (U+%04X): no installed font has it", what, (unsigned)cp);
         return;
     }
     const char *path = NULL;
@@ -516,7 +515,7 @@ static void test_configured(void)
 
     const char *ttc = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
     if (access(ttc, R_OK) != 0) {
-        printf("SKIP configured .ttc face: %s missing (fonts-noto-cjk)\n", ttc);
+        SKIP("configured .ttc face: %s missing (fonts-noto-cjk)", ttc);
         return;
     }
     char spec[128];
@@ -570,7 +569,7 @@ static void test_empty_fontconfig(void)
         CHECKF(path && strstr(path, "Subset-Bold"), "bold 园 from %s", path ? path : "-");
         CHECK(ink_of(f, "Hello 园岭街道", 48, false) > 4 * 200);
     } else {
-        printf("SKIP configured Latin font: %s missing (fonts-dejavu-core)\n", dejavu);
+        SKIP("configured Latin font: %s missing (fonts-dejavu-core)", dejavu);
     }
     fonts_destroy(f);
     unsetenv("FONTCONFIG_FILE");
@@ -595,7 +594,7 @@ int main(void)
         test_render(f);
         test_measure_cache(f);
         fonts_stats st = fonts_get_stats(f);
-        printf("font files used: %d, open fonts: %d\n", st.sources, st.open_fonts);
+        printf("font files used: %d, open fonts: %d\n", st.files, st.open_fonts);
     }
     fonts_destroy(f);
     test_configured();

@@ -593,6 +593,13 @@ static void test_title(void)
            "one title line gives its room to the body");
     layout_item_destroy(it);
 
+    /* No body at all (a feed item with a title only), with the indent on:
+     * the same title-only slide, not a NULL dereference. */
+    CHECK(p.indent);
+    it = layout_item_create(&p, &m, "停水通知", NULL);
+    CHECK(it->n_title_lines == 1 && it->n_lines == 0 && it->n_pages == 1);
+    layout_item_destroy(it);
+
     /* Two and a half lines at the start size: shrinks, no ellipsis. */
     int cpl = f.title.w / start;
     char *title = repeat("标", cpl * 2 + cpl / 2);

@@ -47,7 +47,7 @@ static void test_unicode_file(void)
     size_t size;
     char *data = test_read_file(LBTEST_FILE, &size);
     if (!data) {
-        printf("SKIP: %s missing (Debian package unicode-data)\n", LBTEST_FILE);
+        SKIP("%s missing (Debian package unicode-data)", LBTEST_FILE);
         return;
     }
     linebreak *lb = linebreak_create("zh");

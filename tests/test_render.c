@@ -10,6 +10,7 @@
 #include "deck.h"
 #include "feed.h"
 #include "fonts.h"
+#include "params.h"
 #include "render.h"
 #include "test.h"
 
@@ -63,7 +64,8 @@ int main(void)
     feed *fd = feed_parse(feed_json, strlen(feed_json), "test");
     CHECK(fd && fd->n_items == 2);
     deck *d = deck_create(fd, &cfg, 1280, 720, &m, NULL, NULL);
-    render *rd = render_create(r, f, &cfg);
+    render_theme theme = params_theme(&cfg);
+    render *rd = render_create(r, f, &theme);
     const layout_item *it = deck_layout(d, 0);
     CHECKF(it->n_lines >= 2, "%d lines", it->n_lines);
     render_slide s = {.layout = it, .page = 0, .clock = "09:30", .day = "7月1日 星期一"};

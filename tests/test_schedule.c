@@ -3,6 +3,7 @@
  * expected instants do not come from the code under test. */
 #define LOG_MODULE "test"
 #include "log.h"
+#include "params.h"
 #include "schedule.h"
 #include "test.h"
 #include "tz.h"
@@ -892,7 +893,7 @@ static void test_params_from_config(void)
                       "[hours]\nmon = 08:00-20:00\n";
     config_defaults(&cfg);
     CHECKF(config_parse(&cfg, ini, strlen(ini), "t.ini", err, sizeof err), "%s", err);
-    schedule_params p = schedule_params_from_config(&cfg, zone_sh);
+    schedule_params p = params_schedule(&cfg, zone_sh);
     CHECK(p.zone == zone_sh && p.high_ratio == 3 && p.urgent_alternate);
     CHECK(p.screen_hours_set && p.screen_hours[0].from == 480 &&
           p.screen_hours[0].to == 1200);

@@ -8,31 +8,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
 #include "feed.h"
 #include "text.h"
 
 #define DEFAULT_ARTICLE SIGNAGE_FONT_DIR "/../../shared/content/yuanling-2024-06-28.txt"
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static long status_kb(const char *key)
-{
-    FILE *fp = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    size_t k = strlen(key);
-    while (fp && fgets(line, sizeof line, fp))
-        if (strncmp(line, key, k) == 0)
-            kb = strtol(line + k, NULL, 10);
-    if (fp)
-        fclose(fp);
-    return kb;
-}
 
 static char *read_all(const char *path, size_t *len)
 {
@@ -110,25 +90,25 @@ int main(int argc, char **argv)
     int items;
     char *json = build_feed(body, blen, &flen, &items);
 
-    double t0 = now_ms();
+    double t0 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     bool ok = feed_json_valid(json, flen);
-    double t1 = now_ms();
+    double t1 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     feed *f = feed_parse(json, flen, "bench");
-    double t2 = now_ms();
+    double t2 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     printf("feed of %d items, %.2f MB: json check %.1f ms (%.0f MB/s, %s), feed_parse "
            "%.1f ms, "
            "%zu items kept\n",
            items, flen / 1e6, t1 - t0, flen / 1e3 / (t1 - t0), ok ? "valid" : "INVALID",
            t2 - t1, f ? f->n_items : 0);
-    printf("resident after parse: %ld kB (peak %ld kB)\n", status_kb("VmRSS:"),
-           status_kb("VmHWM:"));
+    printf("resident after parse: %ld kB (peak %ld kB)\n", bench_status_kb("VmRSS:"),
+           bench_status_kb("VmHWM:"));
     feed_destroy(f);
 
     int rounds = 200;
-    t0 = now_ms();
+    t0 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     for (int i = 0; i < rounds; i++)
         free(text_normalise(article, alen, FEED_MAX_TEXT));
-    t1 = now_ms();
+    t1 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     size_t hlen = alen + 64;
     char *html = malloc(hlen);
     if (!html)
@@ -136,7 +116,7 @@ int main(int argc, char **argv)
     hlen = (size_t)snprintf(html, hlen, "<div><p>%s</p></div>", article);
     for (int i = 0; i < rounds; i++)
         free(text_from_html(html, hlen, FEED_MAX_TEXT));
-    t2 = now_ms();
+    t2 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     printf("article %zu bytes: text_normalise %.1f us, text_from_html %.1f us\n", alen,
            (t1 - t0) * 1e3 / rounds, (t2 - t1) * 1e3 / rounds);
     free(html);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
 #include "feed.h"
 #include "fetch.h"
 #include "log.h"
@@ -29,13 +30,6 @@ typedef struct {
     long bytes_sent, bytes_received;
     double worst_ms;
 } player;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void *run_player(void *arg)
 {
@@ -55,12 +49,12 @@ static void *run_player(void *arg)
             f = fetch_create();
         }
         fetch_response r;
-        double t0 = now_s();
+        double t0 = bench_ms(CLOCK_MONOTONIC) / 1e3;
         if (fetch_get(f, &req, &r) == FETCH_NOT_MODIFIED)
             p->not_modified++;
         else
             p->other++;
-        double ms = (now_s() - t0) * 1000;
+        double ms = (bench_ms(CLOCK_MONOTONIC) / 1e3 - t0) * 1000;
         p->worst_ms = ms > p->worst_ms ? ms : p->worst_ms;
         p->bytes_sent += r.bytes_sent;
         p->bytes_received += r.bytes_received;
@@ -116,7 +110,7 @@ int main(int argc, char **argv)
     pthread_t *t = calloc((size_t)players, sizeof *t);
     if (!p || !t)
         abort();
-    double t0 = now_s();
+    double t0 = bench_ms(CLOCK_MONOTONIC) / 1e3;
     for (int i = 0; i < players; i++) {
         p[i] = (player){.url = url,
                         .etag = first.etag,
@@ -136,7 +130,7 @@ int main(int argc, char **argv)
         received += p[i].bytes_received;
         worst = p[i].worst_ms > worst ? p[i].worst_ms : worst;
     }
-    double secs = now_s() - t0;
+    double secs = bench_ms(CLOCK_MONOTONIC) / 1e3 - t0;
     long total = nm + other;
     printf("players: %d, polls each: %d, %s connections, requests: %ld in %.2f s\n",
            players, polls, fresh ? "fresh" : "kept-alive", total, secs);

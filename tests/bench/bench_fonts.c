@@ -10,27 +10,8 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
+#include "bench.h"
 #include "fonts.h"
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static long rss_kb(void)
-{
-    FILE *fp = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    while (fp && fgets(line, sizeof line, fp))
-        if (strncmp(line, "VmRSS:", 6) == 0)
-            kb = strtol(line + 6, NULL, 10);
-    if (fp)
-        fclose(fp);
-    return kb;
-}
 
 static const char *const para =
     "为进一步做好辖区居民健康服务工作，社区卫生服务中心定于2024年6月28日（周五）"
@@ -69,25 +50,26 @@ int main(int argc, char **argv)
         px = 48;
     if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0)
         return 1;
-    long rss0 = rss_kb();
-    double t0 = now_ms();
+    long rss0 = bench_status_kb("VmRSS:");
+    double t0 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     fonts *f = fonts_create(NULL, NULL, "zh-CN");
     if (!f)
         return 1;
-    double t1 = now_ms();
-    printf("fonts_create: %.1f ms, RSS +%ld kB\n", t1 - t0, rss_kb() - rss0);
+    double t1 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
+    printf("fonts_create: %.1f ms, RSS +%ld kB\n", t1 - t0,
+           bench_status_kb("VmRSS:") - rss0);
 
-    t0 = now_ms();
+    t0 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     fonts_width(f, "x", 1, px, false); /* opens the face at px */
-    t1 = now_ms();
+    t1 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     printf("opening the primary face at %d px: %.1f ms\n", px, t1 - t0);
-    t0 = now_ms();
+    t0 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     int calls = measure_prefixes(f, px, 0);
-    t1 = now_ms();
+    t1 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     int again = measure_prefixes(f, px, 0);
-    double t2 = now_ms();
+    double t2 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     int shifted = measure_prefixes(f, px, 3); /* new strings, known glyphs */
-    double t3 = now_ms();
+    double t3 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     fonts_stats st = fonts_get_stats(f);
     printf(
         "fonts_width at %d px: %d cold calls %.1f us each, %d cached calls %.2f us each "
@@ -99,27 +81,28 @@ int main(int argc, char **argv)
 
     SDL_Color c = {255, 255, 255, 255};
     int lines = 0;
-    t0 = now_ms();
+    t0 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     size_t n = strlen(para);
     for (int rep = 0; rep < 5; rep++)
         for (size_t i = 0; i + 60 <= n; i += 60, lines++)
             SDL_FreeSurface(fonts_render(f, para + i, 60, px, false, c));
-    t1 = now_ms();
+    t1 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     printf("fonts_render: %d lines of 20 characters, %.2f ms per line, RSS %ld kB\n",
-           lines, (t1 - t0) / lines, rss_kb());
+           lines, (t1 - t0) / lines, bench_status_kb("VmRSS:"));
 
-    long rss1 = rss_kb();
-    t0 = now_ms();
+    long rss1 = bench_status_kb("VmRSS:");
+    t0 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     int w = fonts_width(f, "안녕하세요", strlen("안녕하세요"), px, false);
-    t1 = now_ms();
+    t1 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     printf(
         "first fallback (fontconfig start, sort, open): %.1f ms, width %d, RSS +%ld kB\n",
-        t1 - t0, w, rss_kb() - rss1);
-    rss1 = rss_kb();
+        t1 - t0, w, bench_status_kb("VmRSS:") - rss1);
+    rss1 = bench_status_kb("VmRSS:");
     for (int size = 20; size <= 100; size += 20)
         SDL_FreeSurface(fonts_render(f, "한국어 ok", strlen("한국어 ok"), size, true, c));
     printf("fallback at 5 sizes, bold: RSS +%ld kB; %d font files, %d fonts open\n",
-           rss_kb() - rss1, fonts_get_stats(f).sources, fonts_get_stats(f).open_fonts);
+           bench_status_kb("VmRSS:") - rss1, fonts_get_stats(f).files,
+           fonts_get_stats(f).open_fonts);
     fonts_destroy(f);
     TTF_Quit();
     SDL_Quit();

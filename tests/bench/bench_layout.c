@@ -15,6 +15,7 @@
 
 #include <SDL_ttf.h>
 
+#include "bench.h"
 #include "fonts.h"
 #include "config.h"
 #include "deck.h"
@@ -24,20 +25,6 @@
 
 #define DEFAULT_ARTICLE SIGNAGE_FONT_DIR "/../../shared/content/yuanling-2024-06-28.txt"
 #define RUNS 21
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static double cpu_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static char *read_file(const char *path)
 {
@@ -84,28 +71,22 @@ static int fixed_width(void *ctx, const char *s, size_t len, int px, bool bold)
     return w;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 static double median_layout_ms(const layout_params *p, const layout_measure *m,
                                const char *title, const char *body)
 {
     double t[RUNS];
     for (int i = 0; i < RUNS; i++) {
-        double t0 = now_ms();
+        double t0 = bench_ms(CLOCK_MONOTONIC);
         layout_item_destroy(layout_item_create(p, m, title, body));
-        t[i] = now_ms() - t0;
+        t[i] = bench_ms(CLOCK_MONOTONIC) - t0;
     }
-    qsort(t, RUNS, sizeof *t, cmp_double);
+    qsort(t, RUNS, sizeof *t, bench_cmp_double);
     return t[RUNS / 2];
 }
 
 static double linebreak_ms(const char *body)
 {
-    double t0 = now_ms();
+    double t0 = bench_ms(CLOCK_MONOTONIC);
     linebreak *lb = linebreak_create("zh");
     size_t n, total = 0;
     for (const char *p = body; *p;) {
@@ -116,7 +97,7 @@ static double linebreak_ms(const char *body)
         p += len + (nl != NULL);
     }
     linebreak_destroy(lb);
-    double ms = now_ms() - t0;
+    double ms = bench_ms(CLOCK_MONOTONIC) - t0;
     printf("linebreak only (create + tailored breaks): %.2f ms, %zu opportunities\n", ms,
            total);
     return ms;
@@ -128,14 +109,14 @@ static double linebreak_ms(const char *body)
 static double cold_run(const layout_params *p, const char *title, const char *body,
                        fonts **out, double *t_fonts)
 {
-    double t0 = now_ms();
+    double t0 = bench_ms(CLOCK_MONOTONIC);
     fonts *f = fonts_create(NULL, NULL, "zh-CN");
     if (!f)
         return -1;
-    *t_fonts = now_ms() - t0;
+    *t_fonts = bench_ms(CLOCK_MONOTONIC) - t0;
     layout_measure m = fonts_measure(f);
     layout_item_destroy(layout_item_create(p, &m, title, body));
-    double ms = now_ms() - t0;
+    double ms = bench_ms(CLOCK_MONOTONIC) - t0;
     if (out)
         *out = f;
     else
@@ -160,13 +141,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "TTF_Init: %s\n", TTF_GetError());
         return 1;
     }
-    double colds[5], t_fonts, cpu0 = cpu_ms();
+    double colds[5], t_fonts, cpu0 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     for (int i = 0; i < 5; i++) {
         colds[i] = cold_run(&p, title, body, NULL, &t_fonts);
         if (i == 0)
             printf("cold run 1 used %.2f ms of CPU (the rest of the wall time is "
                    "waiting for a core or the disk)\n",
-                   cpu_ms() - cpu0);
+                   bench_ms(CLOCK_PROCESS_CPUTIME_ID) - cpu0);
         if (colds[i] < 0) {
             fprintf(stderr, "bench_layout: no font\n");
             return 1;
@@ -175,7 +156,7 @@ int main(int argc, char **argv)
                i + 1, colds[i], t_fonts);
     }
     double cold = colds[0]; /* the first in the process: ICU, FreeType all new */
-    qsort(colds + 1, 4, sizeof *colds, cmp_double);
+    qsort(colds + 1, 4, sizeof *colds, bench_cmp_double);
     printf("cold: first %.2f ms; faces reopened in the same process: median %.2f ms\n",
            cold, (colds[2] + colds[3]) / 2);
 
@@ -183,10 +164,10 @@ int main(int argc, char **argv)
     cold_run(&p, title, body, &f, &t_fonts);
     layout_measure m = fonts_measure(f);
     for (int run = 2; run <= 3; run++) {
-        double t0 = now_ms();
+        double t0 = bench_ms(CLOCK_MONOTONIC);
         layout_item *it = layout_item_create(&p, &m, title, body);
-        printf("warm layout #%d: %.2f ms -> %d lines, %d pages\n", run, now_ms() - t0,
-               it->n_lines, it->n_pages);
+        printf("warm layout #%d: %.2f ms -> %d lines, %d pages\n", run,
+               bench_ms(CLOCK_MONOTONIC) - t0, it->n_lines, it->n_pages);
         layout_item_destroy(it);
     }
     double warm = median_layout_ms(&p, &m, title, body);

@@ -3,6 +3,7 @@
  * Two feeds: a realistic mix, and a worst case where every item has eight
  * windows on one weekday (next_change must look days ahead). Times are
  * thread CPU time per call. */
+#include "bench.h"
 #include "schedule.h"
 #include "tz.h"
 
@@ -15,21 +16,13 @@
  * processes took while this one was preempted. */
 static double now_us(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    return bench_ms(CLOCK_THREAD_CPUTIME_ID) * 1e3;
 }
 
 /* Sorts v and prints median, 99th percentile and max. */
 static void report(const char *what, double *v, int n)
 {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
     printf("  %-34s median %7.1f us  p99 %7.1f us  max %7.1f us\n", what, v[n / 2],
            v[n * 99 / 100], v[n - 1]);
 }

@@ -1,0 +1,36 @@
+#include "params.h"
+
+#include <assert.h>
+#include <string.h>
+
+static SDL_Color rgb(config_color c)
+{
+    return (SDL_Color){c.r, c.g, c.b, 0xff};
+}
+
+render_theme params_theme(const config *cfg)
+{
+    render_theme t = {
+        .background = rgb(cfg->background),
+        .foreground = rgb(cfg->foreground),
+        .accent = rgb(cfg->accent),
+        .muted = rgb(cfg->muted),
+    };
+    static_assert(sizeof t.centre_name == sizeof cfg->centre_name, "same length");
+    memcpy(t.centre_name, cfg->centre_name, sizeof t.centre_name);
+    return t;
+}
+
+schedule_params params_schedule(const config *cfg, tz *zone)
+{
+    schedule_params p = {
+        .zone = zone,
+        .high_ratio = cfg->high_ratio,
+        .urgent_alternate = cfg->urgent_alternate,
+        .max_age_days = cfg->max_age_days,
+        .screen_hours_set = cfg->hours_set,
+    };
+    for (int d = 0; d < 7; d++)
+        p.screen_hours[d] = (feed_window){cfg->hours[d].from, cfg->hours[d].to};
+    return p;
+}
