@@ -20,6 +20,7 @@
 #include "render.h"
 #include "source.h"
 #include "schedule.h"
+#include "slide.h"
 #include "timefmt.h"
 #include "tz.h"
 
@@ -50,8 +51,7 @@ static bool stage_open(stage *st, const config *cfg, const app_options *opt)
         source_wait_first(st->src, opt->wait_ms > 0 ? opt->wait_ms : 15000);
         feed *f = source_take_feed(st->src);
         if (f)
-            st->deck = deck_create(f, cfg, st->w, st->h, media_measure(st->media),
-                                   media_has_image, st->media);
+            st->deck = slide_deck(f, cfg, st->w, st->h, st->media, st->src);
     }
     return true;
 }
@@ -100,30 +100,15 @@ static bool save(SDL_Surface *s, const char *path)
 static bool snapshot_pages(stage *st, render *rd, SDL_Renderer *r, SDL_Surface *target,
                            const char *dir, int64_t now)
 {
-    char clock[16], day[64], date[64], path[4096];
+    char clock[16], day[64], path[4096];
     timefmt_clock(now, clock, sizeof clock);
     timefmt_day(now, day, sizeof day);
     const feed *f = deck_feed(st->deck);
     for (size_t i = 0; i < deck_count(st->deck); i++) {
         const feed_item *item = &f->items[i];
         const layout_item *it = deck_layout(st->deck, i);
-        date[0] = '\0';
-        if (item->has_date_published)
-            timefmt_date(item->date_published, date, sizeof date);
         for (int p = 0; p < it->n_pages; p++) {
-            render_slide s = {
-                .layout = it,
-                .page = p,
-                .date = date[0] ? date : NULL,
-                .clock = clock,
-                .day = day,
-                .image = media_image(st->media, item, &it->frame.image),
-                .image_key = item,
-                .logo = media_logo(st->media, it->frame.header.w / 4,
-                                   it->frame.header.h * 3 / 4),
-                .urgent = item->signage.priority == FEED_PRIORITY_URGENT,
-            };
-            render_draw_slide(rd, &s);
+            slide_draw(rd, st->media, item, it, p, clock, day);
             SDL_RenderPresent(r);
             page_file(path, sizeof path, dir, i, item->id, p);
             if (!save(target, path))

@@ -68,13 +68,6 @@ static const char *item_image_url(const feed_item *item)
     return item->image ? item->image : item->banner_image;
 }
 
-bool media_has_image(void *ctx, const feed_item *item)
-{
-    media *m = ctx;
-    const char *url = item_image_url(item);
-    return m->src && url && source_image_path(m->src, url) != NULL;
-}
-
 SDL_Surface *media_image(media *m, const feed_item *item, const layout_rect *box)
 {
     const char *url = item_image_url(item);

@@ -21,9 +21,6 @@ void media_destroy(media *m);
 fonts *media_fonts(media *m);
 const layout_measure *media_measure(const media *m);
 
-/* A deck_image_fn: ctx is the media. True when the item's image is on disk. */
-bool media_has_image(void *ctx, const feed_item *item);
-
 /* The item's image scaled to fit box, or NULL. Owned by media; valid until
  * the next call or media_forget_images(). */
 SDL_Surface *media_image(media *m, const feed_item *item, const layout_rect *box);
