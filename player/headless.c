@@ -18,6 +18,7 @@
 #include "log.h"
 #include "media.h"
 #include "render.h"
+#include "rotation.h"
 #include "source.h"
 #include "schedule.h"
 #include "slide.h"
@@ -204,32 +205,49 @@ static cJSON *dump_item(const feed_item *item, const layout_item *it, bool open)
     return o;
 }
 
-/* What the schedule would show from the given time: screen state and the
- * next rounds of the rotation (ids), so admins and tests can check a feed's
- * _signage fields without waiting. */
-static void dump_schedule(cJSON *root, const config *cfg, const feed *f, int64_t now,
-                          bool *open)
+/* The next rounds of the rotation from now (ids, at most 64 slides), played
+ * through the loop's own rotation: each page's end is the next tick. */
+static void dump_rotation(cJSON *out, rotation *r, int64_t now, size_t picks)
+{
+    rotation_view v = rotation_get(r);
+    for (size_t k = 0; k < picks && k < 64 && v.item >= 0;) {
+        if (v.page == 0) {
+            cJSON_AddItemToArray(out,
+                                 cJSON_CreateString(deck_feed(v.deck)->items[v.item].id));
+            k++;
+        }
+        rotation_tick(r, now, v.until);
+        v = rotation_get(r);
+    }
+}
+
+/* The feed's items and what the loop would show from now: screen state,
+ * which items are open, and the rotation, so admins and tests can check a
+ * feed's _signage fields without waiting. Takes the stage's deck. */
+static bool dump_feed(cJSON *root, const config *cfg, stage *st, int64_t now)
 {
     tz *zone = tz_create(cfg->time_zone);
     if (!zone)
-        return;
+        return false;
     schedule_params sp = schedule_params_from_config(cfg, zone);
     schedule *s = schedule_create(&sp);
-    schedule_set_feed(s, f);
+    rotation *r = rotation_create(s, st->w, st->h);
+    deck *d = st->deck;
+    st->deck = NULL; /* the rotation's now */
+    rotation_new_deck(r, d, now, 0);
+    const feed *f = deck_feed(d);
+    cJSON *items = cJSON_GetObjectItem(root, "items");
+    for (size_t i = 0; i < deck_count(d); i++)
+        cJSON_AddItemToArray(items, dump_item(&f->items[i], deck_layout(d, i),
+                                              schedule_item_open(s, &f->items[i], now)));
     cJSON_AddNumberToObject(root, "now", (double)now);
     cJSON_AddBoolToObject(root, "screen_on", schedule_screen_on(s, now));
-    for (size_t i = 0; i < f->n_items; i++)
-        open[i] = schedule_item_open(s, &f->items[i], now);
-    cJSON *rot = cJSON_AddArrayToObject(root, "rotation");
-    size_t picks = f->n_items * (size_t)(cfg->high_ratio + 1);
-    for (size_t k = 0; k < picks && k < 64; k++) {
-        int i = schedule_next(s, now);
-        if (i < 0)
-            break;
-        cJSON_AddItemToArray(rot, cJSON_CreateString(f->items[i].id));
-    }
+    dump_rotation(cJSON_AddArrayToObject(root, "rotation"), r, now,
+                  f->n_items * (size_t)(cfg->high_ratio + 1));
+    rotation_destroy(r);
     schedule_destroy(s);
     tz_destroy(zone);
+    return true;
 }
 
 int app_layout_dump(const config *cfg, const app_options *opt, FILE *out)
@@ -242,23 +260,15 @@ int app_layout_dump(const config *cfg, const app_options *opt, FILE *out)
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "width", st.w);
     cJSON_AddNumberToObject(root, "height", st.h);
-    cJSON *items = cJSON_AddArrayToObject(root, "items");
-    if (st.deck) {
-        const feed *f = deck_feed(st.deck);
-        bool *open = calloc(f->n_items + 1, sizeof *open);
-        if (!open)
-            abort();
-        dump_schedule(root, cfg, f, wall_now(opt), open);
-        for (size_t i = 0; i < deck_count(st.deck); i++)
-            cJSON_AddItemToArray(
-                items, dump_item(&f->items[i], deck_layout(st.deck, i), open[i]));
-        free(open);
+    cJSON_AddArrayToObject(root, "items");
+    bool ok = !st.deck || dump_feed(root, cfg, &st, wall_now(opt));
+    if (ok) {
+        char *text = cJSON_Print(root);
+        fputs(text, out);
+        fputc('\n', out);
+        cJSON_free(text);
     }
-    char *text = cJSON_Print(root);
-    fputs(text, out);
-    fputc('\n', out);
-    cJSON_free(text);
     cJSON_Delete(root);
     stage_close(&st);
-    return 0;
+    return ok ? 0 : 1;
 }
