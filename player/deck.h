@@ -1,7 +1,8 @@
 /* deck: the feed being shown with each item's layout for one screen size.
  * Pure: layouts are made lazily through a layout_measure, once per item,
- * and kept until the deck is destroyed (a new feed or screen size makes a
- * new deck). The app, --snapshot and --layout-dump all read slides here. */
+ * and kept until the deck is destroyed (a new feed makes a new deck) or
+ * laid out again (a new screen size, images that arrived late). The app,
+ * --snapshot and --layout-dump all read slides here. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
