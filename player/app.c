@@ -126,6 +126,7 @@ static void rotated(app *a, unsigned ev)
     if (!(ev & ROTATION_STARTED))
         return;
     a->dirty = true;
+    rotation_started(a->rot, SDL_GetTicks64());
     rotation_view v = rotation_get(a->rot);
     if (v.item < 0) {
         play_log(a, v.screen_on ? "-" : "off", 0, 0, false);

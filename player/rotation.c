@@ -61,6 +61,12 @@ static unsigned start_page(rotation *r, uint64_t mono)
     return ROTATION_STARTED;
 }
 
+void rotation_started(rotation *r, uint64_t mono)
+{
+    if (r->item >= 0)
+        start_page(r, mono);
+}
+
 /* At a slide boundary: slides come from the newest deck from now on, laid
  * out again when images arrived late. */
 static unsigned adopt_newest(rotation *r)

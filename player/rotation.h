@@ -66,5 +66,10 @@ unsigned rotation_set_screen(rotation *r, bool on, int64_t wall, uint64_t mono);
  * time is up gives way to the next page or item. */
 unsigned rotation_tick(rotation *r, int64_t wall, uint64_t mono);
 
+/* After ROTATION_STARTED: the slide is ready from mono on (the caller reads
+ * its clock after the call, which laid the slide out, perhaps slowly): its
+ * page time counts from then. */
+void rotation_started(rotation *r, uint64_t mono);
+
 /* The screen size changed. Always ROTATION_FLUSH. */
 unsigned rotation_resize(rotation *r, int screen_w, int screen_h);

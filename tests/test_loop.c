@@ -3,8 +3,8 @@
  * SIGINT. The play log shows what the loop put on screen and when. The
  * players run side by side on one timeline, so the whole takes about 7 s;
  * the loop's decisions in detail (page times, a feed swapped mid-page,
- * urgent items opening later, alternate mode, late images) are
- * test_rotation's millisecond tables. */
+ * alternate mode, late images, screen hours) are test_rotation's
+ * millisecond tables. */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +37,8 @@ static void write_file(const char *path, const char *text)
     CHECK(rename(part, path) == 0);
 }
 
-/* Starts the player's loop. */
-static pid_t start(const char *ini, const char *log)
+/* Starts the player's loop; with `now`, its wall clock starts there. */
+static pid_t start_at(const char *ini, const char *log, const char *now)
 {
     pid_t pid = fork();
     if (pid == 0) {
@@ -46,10 +46,15 @@ static pid_t start(const char *ini, const char *log)
         signal(SIGINT, SIG_DFL); /* as a service or a terminal would have it */
         freopen("/dev/null", "w", stdout);
         execl(player, player, "--config", ini, "--window", "640x360", "--play-log", log,
-              (char *)NULL);
+              now ? "--now" : (char *)NULL, now, (char *)NULL);
         _exit(127);
     }
     return pid;
+}
+
+static pid_t start(const char *ini, const char *log)
+{
+    return start_at(ini, log, NULL);
 }
 
 /* A signal (SIGTERM or SIGINT), then the exit status (must be a clean 0). */
@@ -247,6 +252,60 @@ static void check_screen_hours(pid_t pid)
                     p[i].pages);
 }
 
+/* An urgent item in a new feed that opens a few seconds after the feed
+ * arrived interrupts a long page when it opens, not when the page ends:
+ * the loop wakes at the schedule's next change. */
+static pid_t start_urgent_opens_later(void)
+{
+    char ini[512], feedp[512], log[512], text[2048];
+    snprintf(ini, sizeof ini, "%s/later.ini", tmp);
+    snprintf(feedp, sizeof feedp, "%s/later.json", tmp);
+    snprintf(log, sizeof log, "%s/later.log", tmp);
+    snprintf(text, sizeof text,
+             "%s{\"id\":\"a\",\"title\":\"甲\",\"content_text\":\"第一条\","
+             "\"_signage\":{\"duration\":60}}]}",
+             feed_head);
+    write_file(feedp, text);
+    snprintf(
+        text, sizeof text,
+        "[player]\nfeed = %s\ncache_dir = %s/cache-later\ntime_zone = Asia/Shanghai\n"
+        "[fetch]\npoll_interval = 5\n",
+        feedp, tmp);
+    write_file(ini, text);
+    return start_at(ini, log, "2026-07-01T12:00:00+08:00");
+}
+
+static void change_urgent_opens_later(void)
+{
+    char feedp[512], text[2048];
+    snprintf(feedp, sizeof feedp, "%s/later.json", tmp);
+    snprintf(text, sizeof text,
+             "%s{\"id\":\"a\",\"title\":\"甲\",\"content_text\":\"第一条\","
+             "\"_signage\":{\"duration\":60}},"
+             "{\"id\":\"u\",\"title\":\"紧急\",\"content_text\":\"马上\","
+             "\"_signage\":{\"priority\":\"urgent\",\"start\":\"2026-07-01T12:00:05+08:"
+             "00\"}}]}",
+             feed_head);
+    write_file(feedp, text);
+}
+
+static void check_urgent_opens_later(pid_t pid)
+{
+    char log[512];
+    snprintf(log, sizeof log, "%s/later.log", tmp);
+    CHECK(stop(pid) == 0);
+    play p[64];
+    int n = read_log(log, p, 64);
+    int at = -1;
+    for (int i = 0; i < n && at < 0; i++)
+        if (strcmp(p[i].id, "u") == 0)
+            at = i;
+    CHECKF(at > 0, "the urgent item never interrupted (%d slides)", n);
+    if (at > 0)
+        CHECKF(p[at].wall >= 1782878405LL && p[at].wall <= 1782878407LL,
+               "urgent shown at %lld, opens at 1782878405", p[at].wall);
+}
+
 /* Started inside screen hours: the display on command runs at start (the
  * display may have been left off by a run that ended at night). */
 static pid_t start_on_command(void)
@@ -289,11 +348,13 @@ int main(void)
         return 1;
     /* One timeline: feeds change at 1 s, each player stops when its check
      * has seen enough. */
-    pid_t rot = start_rotation(), urg = start_urgent_reload(),
-          hours = start_screen_hours(), on = start_on_command();
+    pid_t rot = start_rotation(), urg = start_urgent_reload();
+    pid_t hours = start_screen_hours(), later = start_urgent_opens_later();
+    pid_t on = start_on_command();
     sleep_ms(1000);
     change_urgent_reload();
     change_screen_hours();
+    change_urgent_opens_later();
     sleep_ms(500);
     check_on_command(on);
     sleep_ms(3000);
@@ -301,6 +362,7 @@ int main(void)
     sleep_ms(2500);
     check_urgent_reload(urg);
     check_screen_hours(hours);
+    check_urgent_opens_later(later);
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
     CHECK(system(cmd) == 0);

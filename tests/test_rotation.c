@@ -241,8 +241,9 @@ static const table tables[] = {
 };
 
 /* What the tables cannot show: which calls ask the app to drop its caches
- * (a new deck on screen, a relayout, a resize) and that a resize keeps the
- * page only while it exists. */
+ * (a new deck on screen, a relayout, a resize), a page that counts from
+ * when its slide was ready, and a resize that keeps the page only while it
+ * exists. */
 static void test_flush_and_resize(void)
 {
     schedule_params p = {.zone = zone, .high_ratio = 1};
@@ -250,10 +251,13 @@ static void test_flush_and_resize(void)
     rotation *r = rotation_create(s, W, H);
     unsigned ev = rotation_new_deck(r, make_deck(LONG_ITEM("long", 4), NULL), T0, 0);
     CHECK(ev == (ROTATION_STARTED | ROTATION_FLUSH)); /* the first deck on screen */
-    CHECK(rotation_tick(r, T0 + 4, 4000) == ROTATION_STARTED); /* same deck, page 2 */
+    rotation_started(r, 120); /* laid out slowly: the page counts from then */
+    CHECK(rotation_get(r).until == 4120);
+    CHECK(rotation_tick(r, T0 + 4, 4119) == 0);
+    CHECK(rotation_tick(r, T0 + 4, 4120) == ROTATION_STARTED); /* same deck, page 2 */
     ev = rotation_new_deck(r, make_deck(LONG_ITEM("long", 4), NULL), T0 + 5, 5000);
     CHECK(ev == 0);
-    CHECK(rotation_tick(r, T0 + 8, 8000) == (ROTATION_STARTED | ROTATION_FLUSH));
+    CHECK(rotation_tick(r, T0 + 8, 8120) == (ROTATION_STARTED | ROTATION_FLUSH));
     CHECK(rotation_get(r).page == 2);
     CHECK(rotation_resize(r, 1920, 360) == ROTATION_FLUSH);
     rotation_view v = rotation_get(r);
