@@ -17,7 +17,9 @@
 #include "params.h"
 #include "power.h"
 #include "render.h"
+#include "rotation.h"
 #include "schedule.h"
+#include "slide.h"
 #include "source.h"
 #include "timefmt.h"
 #include "tz.h"
@@ -32,15 +34,9 @@ typedef struct {
     render *rd;
     tz *zone;
     schedule *sched;
-    deck *deck;  /* the newest feed: what the schedule decides on */
-    deck *shown; /* where the slide on screen comes from: an older deck
-                    until the page on screen ends, then the newest */
+    rotation *rot;
     int w, h;
-    long item; /* in shown; -1: nothing showing */
-    int page;
     unsigned images_seen; /* source_images_arrived() last seen */
-    bool relayout;        /* late images: lay out again at a slide boundary */
-    uint64_t deadline;    /* monotonic ms when the page ends */
     int64_t shown_minute;
     int64_t wall_offset; /* --now minus the real clock at start */
     Uint32 wake_event;
@@ -120,63 +116,26 @@ static void play_log(app *a, const char *id, int page, int pages, bool image)
     fflush(a->play_log);
 }
 
-static void start_page(app *a)
+/* Acts on what a rotation call changed: caches of the old deck go, a slide
+ * that started is logged and drawn. */
+static void rotated(app *a, unsigned ev)
 {
-    const layout_item *it = deck_layout(a->shown, (size_t)a->item);
-    a->deadline = SDL_GetTicks64() + (uint64_t)it->pages[a->page].seconds * 1000u;
-    a->dirty = true;
-    play_log(a, deck_feed(a->shown)->items[a->item].id, a->page + 1, it->n_pages,
-             it->frame.image.w > 0);
-}
-
-/* At a slide boundary: slides come from the newest deck from now on, laid
- * out again when images arrived late. */
-static void adopt_newest(app *a)
-{
-    bool changed = a->shown != a->deck || a->relayout;
-    if (a->shown != a->deck)
-        deck_destroy(a->shown);
-    a->shown = a->deck;
-    if (a->relayout && a->deck)
-        deck_resize(a->deck, a->w, a->h);
-    a->relayout = false;
-    if (changed) {
+    if (ev & ROTATION_FLUSH) {
         media_forget_images(a->media);
         render_flush(a->rd);
     }
-}
-
-/* The next item from the schedule, first page; or the idle slide. */
-static void next_item(app *a)
-{
-    adopt_newest(a);
-    a->item = a->shown && a->screen_on ? schedule_next(a->sched, wall_now(a)) : -1;
-    a->page = 0;
-    if (a->item >= 0)
-        start_page(a);
-    else
-        play_log(a, a->screen_on ? "-" : "off", 0, 0, false);
+    if (!(ev & ROTATION_STARTED))
+        return;
     a->dirty = true;
-}
-
-/* At a page boundary: the next page of the same item while it is still
- * open (in the newest feed, where a new feed keeps its place), or the next
- * item. */
-static void advance(app *a)
-{
-    long item = a->item;
-    if (a->shown != a->deck || a->relayout) {
-        item = feed_find(deck_feed(a->deck), deck_feed(a->shown)->items[a->item].id);
-        adopt_newest(a);
-    }
-    if (item >= 0 && schedule_current_open(a->sched, wall_now(a)) &&
-        a->page + 1 < deck_layout(a->shown, (size_t)item)->n_pages) {
-        a->item = item;
-        a->page++;
-        start_page(a);
+    rotation_started(a->rot, SDL_GetTicks64());
+    rotation_view v = rotation_get(a->rot);
+    if (v.item < 0) {
+        play_log(a, v.screen_on ? "-" : "off", 0, 0, false);
         return;
     }
-    next_item(a);
+    const layout_item *it = deck_layout(v.deck, (size_t)v.item);
+    play_log(a, deck_feed(v.deck)->items[v.item].id, v.page + 1, it->n_pages,
+             it->frame.image.w > 0);
 }
 
 static void handle_event(app *a, const SDL_Event *ev)
@@ -201,16 +160,7 @@ static void handle_event(app *a, const SDL_Event *ev)
     case SDL_WINDOWEVENT:
         if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
             SDL_GetRendererOutputSize(a->r, &a->w, &a->h);
-            render_flush(a->rd);
-            media_forget_images(a->media);
-            if (a->deck)
-                deck_resize(a->deck, a->w, a->h);
-            if (a->shown && a->shown != a->deck)
-                deck_resize(a->shown, a->w, a->h);
-            if (a->item >= 0) {
-                int n = deck_layout(a->shown, (size_t)a->item)->n_pages;
-                a->page = a->page < n ? a->page : n - 1;
-            }
+            rotated(a, rotation_resize(a->rot, a->w, a->h));
         }
         a->dirty = true;
         break;
@@ -225,21 +175,18 @@ static void handle_event(app *a, const SDL_Event *ev)
 static bool handle_source(app *a)
 {
     unsigned arrived = source_images_arrived(a->src);
-    if (arrived != a->images_seen) {
-        a->images_seen = arrived;
-        a->relayout = true;
+    if (arrived != a->images_seen && rotation_feed(a->rot)) {
+        bool *has_image = slide_images(a->src, rotation_feed(a->rot));
+        rotation_images_arrived(a->rot, has_image);
+        free(has_image);
     }
+    a->images_seen = arrived;
     feed *f = source_take_feed(a->src);
     if (!f)
         return false;
-    if (a->deck != a->shown)
-        deck_destroy(a->deck); /* newer than the shown one, never shown itself */
-    a->deck = deck_create(f, a->cfg, a->w, a->h, media_measure(a->media), media_has_image,
-                          a->media);
-    schedule_set_feed(a->sched, deck_feed(a->deck));
-    LOG_INFO("new feed of %zu items", deck_count(a->deck));
-    if (a->item < 0)
-        next_item(a);
+    deck *d = slide_deck(f, a->cfg, a->w, a->h, a->media, a->src);
+    LOG_INFO("new feed of %zu items", deck_count(d));
+    rotated(a, rotation_new_deck(a->rot, d, wall_now(a), SDL_GetTicks64()));
     return true;
 }
 
@@ -255,16 +202,15 @@ static void handle_schedule(app *a)
         a->screen_on = on;
         power_run(on ? a->cfg->display_on_cmd : a->cfg->display_off_cmd, on);
         LOG_INFO("screen %s", on ? "on" : "off (outside screen hours)");
-        next_item(a); /* off: the idle state, logged as "off" */
+        /* off: the idle state, logged as "off" */
+        rotated(a, rotation_set_screen(a->rot, on, now, SDL_GetTicks64()));
     }
-    if (a->screen_on && a->deck && schedule_should_interrupt(a->sched, now))
-        next_item(a);
 }
 
+/* An urgent item cutting in, or the page's time up. */
 static void handle_slide(app *a)
 {
-    if (a->screen_on && a->item >= 0 && SDL_GetTicks64() >= a->deadline)
-        advance(a);
+    rotated(a, rotation_tick(a->rot, wall_now(a), SDL_GetTicks64()));
 }
 
 static void handle_clock(app *a)
@@ -286,7 +232,7 @@ static void handle_media(app *a)
 /* The line under the clock on the waiting slide. */
 static const char *waiting_status(app *a)
 {
-    if (a->deck)
+    if (rotation_feed(a->rot))
         return NULL; /* a feed, but nothing in it is open now */
     source_status st;
     source_get_status(a->src, &st);
@@ -296,33 +242,18 @@ static const char *waiting_status(app *a)
 
 static void draw(app *a)
 {
-    char clock[16], day[64], date[64];
+    char clock[16], day[64];
     int64_t now = wall_now(a);
     timefmt_clock(now, clock, sizeof clock);
     timefmt_day(now, day, sizeof day);
+    rotation_view v = rotation_get(a->rot);
     if (!a->screen_on) {
         render_draw_off(a->rd);
-    } else if (a->item < 0) {
+    } else if (v.item < 0) {
         render_draw_waiting(a->rd, a->w, a->h, clock, day, waiting_status(a));
     } else {
-        const feed_item *item = &deck_feed(a->shown)->items[a->item];
-        const layout_item *it = deck_layout(a->shown, (size_t)a->item);
-        date[0] = '\0';
-        if (item->has_date_published)
-            timefmt_date(item->date_published, date, sizeof date);
-        render_slide s = {
-            .layout = it,
-            .page = a->page,
-            .date = date[0] ? date : NULL,
-            .clock = clock,
-            .day = day,
-            .image = media_image(a->media, item, &it->frame.image),
-            .image_key = item,
-            .logo =
-                media_logo(a->media, it->frame.header.w / 4, it->frame.header.h * 3 / 4),
-            .urgent = item->signage.priority == FEED_PRIORITY_URGENT,
-        };
-        render_draw_slide(a->rd, &s);
+        slide_draw(a->rd, a->media, &deck_feed(v.deck)->items[v.item],
+                   deck_layout(v.deck, (size_t)v.item), v.page, clock, day);
     }
     SDL_RenderPresent(a->r);
     a->dirty = false;
@@ -339,8 +270,9 @@ static int wait_ms(const app *a)
         int64_t to_minute = (60 - wall % 60) * 1000;
         ms = to_minute < ms ? to_minute : ms;
     }
-    if (a->screen_on && a->item >= 0) {
-        int64_t to_page = a->deadline > now ? (int64_t)(a->deadline - now) : 0;
+    rotation_view v = rotation_get(a->rot);
+    if (a->screen_on && v.item >= 0) {
+        int64_t to_page = v.until > now ? (int64_t)(v.until - now) : 0;
         ms = to_page < ms ? to_page : ms;
     }
     /* Wake at least once a minute whatever the wall clock did. */
@@ -379,16 +311,15 @@ static bool app_open(app *a)
         return false;
     render_theme theme = params_theme(a->cfg);
     a->rd = render_create(a->r, media_fonts(a->media), &theme);
+    a->rot = rotation_create(a->sched, a->w, a->h);
     return true;
 }
 
 static void app_close(app *a)
 {
+    rotation_destroy(a->rot);
     schedule_destroy(a->sched);
     tz_destroy(a->zone);
-    if (a->shown != a->deck)
-        deck_destroy(a->shown);
-    deck_destroy(a->deck);
     render_destroy(a->rd);
     media_destroy(a->media);
     source_destroy(a->src);
@@ -403,7 +334,7 @@ static void app_close(app *a)
 
 int app_run(const config *cfg, const app_options *opt)
 {
-    app a = {.cfg = cfg, .opt = *opt, .item = -1, .shown_minute = -1, .dirty = true};
+    app a = {.cfg = cfg, .opt = *opt, .shown_minute = -1, .dirty = true};
     if (opt->has_now)
         a.wall_offset = opt->now - (int64_t)time(NULL);
     bool ok = app_open(&a);

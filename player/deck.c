@@ -3,32 +3,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 struct deck {
     feed *feed;
     const config *cfg;
     int w, h;
     const layout_measure *measure;
-    deck_image_fn image;
-    void *image_ctx;
+    bool *has_image;       /* one per item */
     layout_item **layouts; /* NULL until made */
 };
 
 deck *deck_create(feed *f, const config *cfg, int screen_w, int screen_h,
-                  const layout_measure *m, deck_image_fn image, void *image_ctx)
+                  const layout_measure *m, const bool *has_image)
 {
-    deck *d = calloc(1, sizeof *d);
-    if (!d)
-        abort();
+    deck *d = xcalloc(1, sizeof *d);
     d->feed = f;
     d->cfg = cfg;
     d->w = screen_w;
     d->h = screen_h;
     d->measure = m;
-    d->image = image;
-    d->image_ctx = image_ctx;
-    d->layouts = calloc(f->n_items ? f->n_items : 1, sizeof *d->layouts);
-    if (!d->layouts)
-        abort();
+    d->layouts = xcalloc(f->n_items, sizeof *d->layouts);
+    d->has_image = xcalloc(f->n_items, sizeof *d->has_image);
+    deck_set_images(d, has_image);
     return d;
 }
 
@@ -39,6 +36,7 @@ void deck_destroy(deck *d)
     for (size_t i = 0; i < d->feed->n_items; i++)
         layout_item_destroy(d->layouts[i]);
     free(d->layouts);
+    free(d->has_image);
     feed_destroy(d->feed);
     free(d);
 }
@@ -73,7 +71,8 @@ layout_params deck_config_params(const config *c, int screen_w, int screen_h)
     };
 }
 
-layout_params deck_params(const deck *d, size_t i)
+/* The layout parameters for item i. */
+static layout_params deck_params(const deck *d, size_t i)
 {
     const config *c = d->cfg;
     layout_params p = deck_config_params(c, d->w, d->h);
@@ -85,7 +84,7 @@ layout_params deck_params(const deck *d, size_t i)
             p.language = it->language;
         int dur = it->signage.duration;
         p.duration = dur > c->duration_cap ? c->duration_cap : dur;
-        p.has_image = d->image && d->image(d->image_ctx, it);
+        p.has_image = d->has_image[i];
     }
     return p;
 }
@@ -110,4 +109,10 @@ void deck_resize(deck *d, int screen_w, int screen_h)
     }
     d->w = screen_w;
     d->h = screen_h;
+}
+
+void deck_set_images(deck *d, const bool *has_image)
+{
+    for (size_t i = 0; i < d->feed->n_items; i++)
+        d->has_image[i] = has_image && has_image[i];
 }

@@ -19,8 +19,10 @@
 #include "media.h"
 #include "params.h"
 #include "render.h"
+#include "rotation.h"
 #include "source.h"
 #include "schedule.h"
+#include "slide.h"
 #include "timefmt.h"
 #include "tz.h"
 
@@ -51,8 +53,7 @@ static bool stage_open(stage *st, const config *cfg, const app_options *opt)
         source_wait_first(st->src, opt->wait_ms > 0 ? opt->wait_ms : 15000);
         feed *f = source_take_feed(st->src);
         if (f)
-            st->deck = deck_create(f, cfg, st->w, st->h, media_measure(st->media),
-                                   media_has_image, st->media);
+            st->deck = slide_deck(f, cfg, st->w, st->h, st->media, st->src);
     }
     return true;
 }
@@ -101,30 +102,15 @@ static bool save(SDL_Surface *s, const char *path)
 static bool snapshot_pages(stage *st, render *rd, SDL_Renderer *r, SDL_Surface *target,
                            const char *dir, int64_t now)
 {
-    char clock[16], day[64], date[64], path[4096];
+    char clock[16], day[64], path[4096];
     timefmt_clock(now, clock, sizeof clock);
     timefmt_day(now, day, sizeof day);
     const feed *f = deck_feed(st->deck);
     for (size_t i = 0; i < deck_count(st->deck); i++) {
         const feed_item *item = &f->items[i];
         const layout_item *it = deck_layout(st->deck, i);
-        date[0] = '\0';
-        if (item->has_date_published)
-            timefmt_date(item->date_published, date, sizeof date);
         for (int p = 0; p < it->n_pages; p++) {
-            render_slide s = {
-                .layout = it,
-                .page = p,
-                .date = date[0] ? date : NULL,
-                .clock = clock,
-                .day = day,
-                .image = media_image(st->media, item, &it->frame.image),
-                .image_key = item,
-                .logo = media_logo(st->media, it->frame.header.w / 4,
-                                   it->frame.header.h * 3 / 4),
-                .urgent = item->signage.priority == FEED_PRIORITY_URGENT,
-            };
-            render_draw_slide(rd, &s);
+            slide_draw(rd, st->media, item, it, p, clock, day);
             SDL_RenderPresent(r);
             page_file(path, sizeof path, dir, i, item->id, p);
             if (!save(target, path))
@@ -221,32 +207,49 @@ static cJSON *dump_item(const feed_item *item, const layout_item *it, bool open)
     return o;
 }
 
-/* What the schedule would show from the given time: screen state and the
- * next rounds of the rotation (ids), so admins and tests can check a feed's
- * _signage fields without waiting. */
-static void dump_schedule(cJSON *root, const config *cfg, const feed *f, int64_t now,
-                          bool *open)
+/* The next rounds of the rotation from now (ids, at most 64 slides), played
+ * through the loop's own rotation: each page's end is the next tick. */
+static void dump_rotation(cJSON *out, rotation *r, int64_t now, size_t picks)
+{
+    rotation_view v = rotation_get(r);
+    for (size_t k = 0; k < picks && k < 64 && v.item >= 0;) {
+        if (v.page == 0) {
+            cJSON_AddItemToArray(out,
+                                 cJSON_CreateString(deck_feed(v.deck)->items[v.item].id));
+            k++;
+        }
+        rotation_tick(r, now, v.until);
+        v = rotation_get(r);
+    }
+}
+
+/* The feed's items and what the loop would show from now: screen state,
+ * which items are open, and the rotation, so admins and tests can check a
+ * feed's _signage fields without waiting. Takes the stage's deck. */
+static bool dump_feed(cJSON *root, const config *cfg, stage *st, int64_t now)
 {
     tz *zone = tz_create(cfg->time_zone);
     if (!zone)
-        return;
+        return false;
     schedule_params sp = params_schedule(cfg, zone);
     schedule *s = schedule_create(&sp);
-    schedule_set_feed(s, f);
+    rotation *r = rotation_create(s, st->w, st->h);
+    deck *d = st->deck;
+    st->deck = NULL; /* the rotation's now */
+    rotation_new_deck(r, d, now, 0);
+    const feed *f = deck_feed(d);
+    cJSON *items = cJSON_GetObjectItem(root, "items");
+    for (size_t i = 0; i < deck_count(d); i++)
+        cJSON_AddItemToArray(items, dump_item(&f->items[i], deck_layout(d, i),
+                                              schedule_item_open(s, &f->items[i], now)));
     cJSON_AddNumberToObject(root, "now", (double)now);
     cJSON_AddBoolToObject(root, "screen_on", schedule_screen_on(s, now));
-    for (size_t i = 0; i < f->n_items; i++)
-        open[i] = schedule_item_open(s, &f->items[i], now);
-    cJSON *rot = cJSON_AddArrayToObject(root, "rotation");
-    size_t picks = f->n_items * (size_t)(cfg->high_ratio + 1);
-    for (size_t k = 0; k < picks && k < 64; k++) {
-        int i = schedule_next(s, now);
-        if (i < 0)
-            break;
-        cJSON_AddItemToArray(rot, cJSON_CreateString(f->items[i].id));
-    }
+    dump_rotation(cJSON_AddArrayToObject(root, "rotation"), r, now,
+                  f->n_items * (size_t)(cfg->high_ratio + 1));
+    rotation_destroy(r);
     schedule_destroy(s);
     tz_destroy(zone);
+    return true;
 }
 
 int app_layout_dump(const config *cfg, const app_options *opt, FILE *out)
@@ -259,23 +262,15 @@ int app_layout_dump(const config *cfg, const app_options *opt, FILE *out)
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "width", st.w);
     cJSON_AddNumberToObject(root, "height", st.h);
-    cJSON *items = cJSON_AddArrayToObject(root, "items");
-    if (st.deck) {
-        const feed *f = deck_feed(st.deck);
-        bool *open = calloc(f->n_items + 1, sizeof *open);
-        if (!open)
-            abort();
-        dump_schedule(root, cfg, f, wall_now(opt), open);
-        for (size_t i = 0; i < deck_count(st.deck); i++)
-            cJSON_AddItemToArray(
-                items, dump_item(&f->items[i], deck_layout(st.deck, i), open[i]));
-        free(open);
+    cJSON_AddArrayToObject(root, "items");
+    bool ok = !st.deck || dump_feed(root, cfg, &st, wall_now(opt));
+    if (ok) {
+        char *text = cJSON_Print(root);
+        fputs(text, out);
+        fputc('\n', out);
+        cJSON_free(text);
     }
-    char *text = cJSON_Print(root);
-    fputs(text, out);
-    fputc('\n', out);
-    cJSON_free(text);
     cJSON_Delete(root);
     stage_close(&st);
-    return 0;
+    return ok ? 0 : 1;
 }

@@ -173,13 +173,6 @@ static const char *item_image_url(const feed_item *item)
     return item->image ? item->image : item->banner_image;
 }
 
-bool media_has_image(void *ctx, const feed_item *item)
-{
-    media *m = ctx;
-    const char *url = item_image_url(item);
-    return m->src && url && source_image_path(m->src, url) != NULL;
-}
-
 /* True when s holds (or waits for) ref at this box. The request fields are
  * written by this thread only, so no lock is needed to read them. */
 static bool slot_is(const slot *s, const char *ref, int box_w, int box_h)

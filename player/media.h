@@ -31,9 +31,6 @@ void media_destroy(media *m);
 fonts *media_fonts(media *m);
 const layout_measure *media_measure(const media *m);
 
-/* A deck_image_fn: ctx is the media. True when the item's image is on disk. */
-bool media_has_image(void *ctx, const feed_item *item);
-
 /* The item's image scaled to fit box, or NULL: none, not decoded yet (it is
  * asked for, and the wake function is called when it is done) or refused
  * (remembered: not tried again until the image or box changes, or

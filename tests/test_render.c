@@ -63,7 +63,7 @@ int main(void)
     layout_measure m = fonts_measure(f);
     feed *fd = feed_parse(feed_json, strlen(feed_json), "test");
     CHECK(fd && fd->n_items == 2);
-    deck *d = deck_create(fd, &cfg, 1280, 720, &m, NULL, NULL);
+    deck *d = deck_create(fd, &cfg, 1280, 720, &m, NULL);
     render_theme theme = params_theme(&cfg);
     render *rd = render_create(r, f, &theme);
     const layout_item *it = deck_layout(d, 0);

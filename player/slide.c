@@ -1,0 +1,46 @@
+#include "slide.h"
+
+#include <stdlib.h>
+
+#include "timefmt.h"
+#include "util.h"
+
+bool *slide_images(source *src, const feed *f)
+{
+    bool *has = xcalloc(f->n_items, sizeof *has);
+    for (size_t i = 0; src && i < f->n_items; i++) {
+        const feed_item *item = &f->items[i];
+        const char *url = item->image ? item->image : item->banner_image;
+        has[i] = url && source_image_path(src, url) != NULL;
+    }
+    return has;
+}
+
+deck *slide_deck(feed *f, const config *cfg, int screen_w, int screen_h, media *m,
+                 source *src)
+{
+    bool *has_image = slide_images(src, f);
+    deck *d = deck_create(f, cfg, screen_w, screen_h, media_measure(m), has_image);
+    free(has_image);
+    return d;
+}
+
+void slide_draw(render *rd, media *m, const feed_item *item, const layout_item *it,
+                int page, const char *clock, const char *day)
+{
+    char date[64] = "";
+    if (item->has_date_published)
+        timefmt_date(item->date_published, date, sizeof date);
+    render_slide s = {
+        .layout = it,
+        .page = page,
+        .date = date[0] ? date : NULL,
+        .clock = clock,
+        .day = day,
+        .image = media_image(m, item, &it->frame.image),
+        .image_key = item,
+        .logo = media_logo(m, it->frame.header.w / 4, it->frame.header.h * 3 / 4),
+        .urgent = item->signage.priority == FEED_PRIORITY_URGENT,
+    };
+    render_draw_slide(rd, &s);
+}

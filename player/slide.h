@@ -1,0 +1,29 @@
+/* slide: what a slide takes from outside the pure layout, for the app loop
+ * and the headless modes alike: which items have an image on disk (the
+ * deck's input, found before laying out), and the item's image, the logo
+ * and the date line when a page is drawn. Main thread only. */
+#pragma once
+#include <stdbool.h>
+
+#include "config.h"
+#include "deck.h"
+#include "feed.h"
+#include "layout.h"
+#include "media.h"
+#include "render.h"
+#include "source.h"
+
+/* has_image for deck_create and rotation_images_arrived: one flag per item
+ * of f, true when its image is on disk now. src may be NULL (no images).
+ * The caller frees. */
+bool *slide_images(source *src, const feed *f);
+
+/* A deck of f (taken over) for the screen size, laid out with the images
+ * on disk now. */
+deck *slide_deck(feed *f, const config *cfg, int screen_w, int screen_h, media *m,
+                 source *src);
+
+/* Draws page `page` of item, laid out as it, with the clock and day given
+ * for the header. */
+void slide_draw(render *rd, media *m, const feed_item *item, const layout_item *it,
+                int page, const char *clock, const char *day);
