@@ -290,8 +290,8 @@ static void draw(app *a)
 {
     char clock[16], day[64], date[64];
     int64_t now = wall_now(a);
-    timefmt_clock(now, clock, sizeof clock);
-    timefmt_day(now, day, sizeof day);
+    timefmt_clock(a->zone, now, clock, sizeof clock);
+    timefmt_day(a->zone, now, day, sizeof day);
     if (!a->screen_on) {
         render_draw_off(a->rd);
     } else if (a->item < 0) {
@@ -301,7 +301,7 @@ static void draw(app *a)
         const layout_item *it = deck_layout(a->shown, (size_t)a->item);
         date[0] = '\0';
         if (item->has_date_published)
-            timefmt_date(item->date_published, date, sizeof date);
+            timefmt_date(a->zone, item->date_published, date, sizeof date);
         render_slide s = {
             .layout = it,
             .page = a->page,
@@ -339,6 +339,17 @@ static int wait_ms(const app *a)
     return ms > 60000 ? 60000 : ms < 0 ? 0 : (int)ms;
 }
 
+/* Which zone the clock and the schedule follow, and what it makes of now. */
+static void log_zone(app *a)
+{
+    tz_time lt;
+    tz_local(a->zone, wall_now(a), &lt);
+    int off = lt.offset_s < 0 ? -lt.offset_s : lt.offset_s;
+    LOG_INFO("time zone %s: local time %04d-%02d-%02d %02d:%02d (UTC%c%02d:%02d)",
+             tz_name(a->zone), lt.year, lt.month, lt.day, lt.hour, lt.minute,
+             lt.offset_s < 0 ? '-' : '+', off / 3600, off / 60 % 60);
+}
+
 static bool app_open(app *a)
 {
     /* A software renderer still maps the GL driver for the window surface
@@ -358,6 +369,7 @@ static bool app_open(app *a)
     a->zone = tz_create(a->cfg->time_zone);
     if (!a->zone)
         return false;
+    log_zone(a);
     schedule_params sp = schedule_params_from_config(a->cfg, a->zone);
     a->sched = schedule_create(&sp);
     a->screen_on = true; /* until the first handle_schedule decides */
