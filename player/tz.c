@@ -662,8 +662,13 @@ void tz_local(tz *z, int64_t t, tz_time *out)
 int64_t tz_next_transition(tz *z, int64_t t)
 {
     t = clamp_unix(t);
-    period p = period_at(z, t);
-    /* A period can end where the footer takes over with the same offset. */
+    period p = {z->cache_from, z->cache_to, z->cache_off};
+    if (t < p.from || t >= p.to)
+        p = period_at(z, t);
+    /* Every period ends at a change of offset, except perhaps the one the
+     * footer rule takes over from. */
+    if (p.to != z->rule_from)
+        return p.to == INT64_MAX ? TZ_NEVER : p.to;
     for (int k = 0; k < 4 && p.to != INT64_MAX; k++) {
         period q = period_at(z, p.to);
         if (q.off != p.off)
