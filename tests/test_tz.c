@@ -366,6 +366,8 @@ typedef struct {
 
 static void put(blob *o, const void *p, size_t n)
 {
+    if (n == 0)
+        return; /* p may be NULL */
     memcpy(o->b + o->n, p, n);
     o->n += n;
 }
