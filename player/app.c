@@ -244,15 +244,15 @@ static void draw(app *a)
 {
     char clock[16], day[64];
     int64_t now = wall_now(a);
-    timefmt_clock(now, clock, sizeof clock);
-    timefmt_day(now, day, sizeof day);
+    timefmt_clock(a->zone, now, clock, sizeof clock);
+    timefmt_day(a->zone, now, day, sizeof day);
     rotation_view v = rotation_get(a->rot);
     if (!a->screen_on) {
         render_draw_off(a->rd);
     } else if (v.item < 0) {
         render_draw_waiting(a->rd, a->w, a->h, clock, day, waiting_status(a));
     } else {
-        slide_draw(a->rd, a->media, &deck_feed(v.deck)->items[v.item],
+        slide_draw(a->rd, a->media, a->zone, &deck_feed(v.deck)->items[v.item],
                    deck_layout(v.deck, (size_t)v.item), v.page, clock, day);
     }
     SDL_RenderPresent(a->r);
@@ -279,6 +279,17 @@ static int wait_ms(const app *a)
     return ms > 60000 ? 60000 : ms < 0 ? 0 : (int)ms;
 }
 
+/* Which zone the clock and the schedule follow, and what it makes of now. */
+static void log_zone(app *a)
+{
+    tz_time lt;
+    tz_local(a->zone, wall_now(a), &lt);
+    int off = lt.offset_s < 0 ? -lt.offset_s : lt.offset_s;
+    LOG_INFO("time zone %s: local time %04d-%02d-%02d %02d:%02d (UTC%c%02d:%02d)",
+             tz_name(a->zone), lt.year, lt.month, lt.day, lt.hour, lt.minute,
+             lt.offset_s < 0 ? '-' : '+', off / 3600, off / 60 % 60);
+}
+
 static bool app_open(app *a)
 {
     /* A software renderer still maps the GL driver for the window surface
@@ -298,6 +309,7 @@ static bool app_open(app *a)
     a->zone = tz_create(a->cfg->time_zone);
     if (!a->zone)
         return false;
+    log_zone(a);
     schedule_params sp = params_schedule(a->cfg, a->zone);
     a->sched = schedule_create(&sp);
     a->screen_on = true; /* until the first handle_schedule decides */

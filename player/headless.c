@@ -100,17 +100,17 @@ static bool save(SDL_Surface *s, const char *path)
 }
 
 static bool snapshot_pages(stage *st, render *rd, SDL_Renderer *r, SDL_Surface *target,
-                           const char *dir, int64_t now)
+                           const char *dir, tz *zone, int64_t now)
 {
     char clock[16], day[64], path[4096];
-    timefmt_clock(now, clock, sizeof clock);
-    timefmt_day(now, day, sizeof day);
+    timefmt_clock(zone, now, clock, sizeof clock);
+    timefmt_day(zone, now, day, sizeof day);
     const feed *f = deck_feed(st->deck);
     for (size_t i = 0; i < deck_count(st->deck); i++) {
         const feed_item *item = &f->items[i];
         const layout_item *it = deck_layout(st->deck, i);
         for (int p = 0; p < it->n_pages; p++) {
-            slide_draw(rd, st->media, item, it, p, clock, day);
+            slide_draw(rd, st->media, zone, item, it, p, clock, day);
             SDL_RenderPresent(r);
             page_file(path, sizeof path, dir, i, item->id, p);
             if (!save(target, path))
@@ -143,13 +143,14 @@ int app_snapshot(const config *cfg, const app_options *opt, const char *dir)
     render_theme theme = params_theme(cfg);
     render *rd = render_create(r, media_fonts(st.media), &theme);
     int64_t now = wall_now(opt);
-    bool ok;
-    if (st.deck && deck_count(st.deck) > 0) {
-        ok = snapshot_pages(&st, rd, r, target, dir, now);
-    } else {
+    tz *zone = tz_create(cfg->time_zone);
+    bool ok = false;
+    if (zone && st.deck && deck_count(st.deck) > 0) {
+        ok = snapshot_pages(&st, rd, r, target, dir, zone, now);
+    } else if (zone) {
         char clock[16], day[64], path[4096];
-        timefmt_clock(now, clock, sizeof clock);
-        timefmt_day(now, day, sizeof day);
+        timefmt_clock(zone, now, clock, sizeof clock);
+        timefmt_day(zone, now, day, sizeof day);
         source_status ss = {0};
         if (st.src)
             source_get_status(st.src, &ss);
@@ -160,6 +161,7 @@ int app_snapshot(const config *cfg, const app_options *opt, const char *dir)
         snprintf(path, sizeof path, "%s/000-waiting.png", dir);
         ok = save(target, path);
     }
+    tz_destroy(zone);
     render_destroy(rd);
     SDL_DestroyRenderer(r);
     SDL_FreeSurface(target);

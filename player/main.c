@@ -108,15 +108,14 @@ static bool load_config(const char *path, config *cfg)
     enum log_level lv;
     if (log_level_from_name(cfg->log_level, &lv))
         log_set_level(lv);
-    /* The clock on screen and every local time follow the configured zone. */
+    /* The clock on screen and every local time follow the configured zone
+     * (app and headless open it; TZ plays no part). */
     if (cfg->time_zone[0] && !tz_valid_name(cfg->time_zone)) {
-        fprintf(stderr, "signage-player: %s: player.time_zone: unknown zone '%s'\n",
+        fprintf(stderr,
+                "signage-player: %s: player.time_zone: unknown zone '%s' (an IANA "
+                "name such as Asia/Shanghai, or UTC)\n",
                 path ? path : "defaults", cfg->time_zone);
         return false;
-    }
-    if (cfg->time_zone[0]) {
-        setenv("TZ", cfg->time_zone, 1);
-        tzset();
     }
     return true;
 }

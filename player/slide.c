@@ -25,12 +25,12 @@ deck *slide_deck(feed *f, const config *cfg, int screen_w, int screen_h, media *
     return d;
 }
 
-void slide_draw(render *rd, media *m, const feed_item *item, const layout_item *it,
-                int page, const char *clock, const char *day)
+void slide_draw(render *rd, media *m, tz *zone, const feed_item *item,
+                const layout_item *it, int page, const char *clock, const char *day)
 {
     char date[64] = "";
     if (item->has_date_published)
-        timefmt_date(item->date_published, date, sizeof date);
+        timefmt_date(zone, item->date_published, date, sizeof date);
     render_slide s = {
         .layout = it,
         .page = page,

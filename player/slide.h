@@ -12,6 +12,7 @@
 #include "media.h"
 #include "render.h"
 #include "source.h"
+#include "tz.h"
 
 /* has_image for deck_create and rotation_images_arrived: one flag per item
  * of f, true when its image is on disk now. src may be NULL (no images).
@@ -24,6 +25,6 @@ deck *slide_deck(feed *f, const config *cfg, int screen_w, int screen_h, media *
                  source *src);
 
 /* Draws page `page` of item, laid out as it, with the clock and day given
- * for the header. */
-void slide_draw(render *rd, media *m, const feed_item *item, const layout_item *it,
-                int page, const char *clock, const char *day);
+ * for the header and the item's date in zone. */
+void slide_draw(render *rd, media *m, tz *zone, const feed_item *item,
+                const layout_item *it, int page, const char *clock, const char *day);

@@ -1,14 +1,19 @@
 /* tz: conversions between Unix seconds and local wall time in an IANA time
- * zone, through ICU's calendar (ucal). Pure: no clock reads; the time is
- * always a parameter.
+ * zone, read from the system's TZif files (RFC 8536) under
+ * /usr/share/zoneinfo, the data Debian's tzdata package keeps current. The
+ * table of transitions is used up to its last entry, the POSIX TZ rule in
+ * the file's footer after it. Pure apart from reading that one file: no
+ * clock reads, no environment (TZ is ignored); the time is always a
+ * parameter.
  *
  * A tz caches the UTC offset between two transitions, so tz_local() in the
- * same offset period costs a few arithmetic operations, not an ICU call.
+ * same offset period costs a few arithmetic operations, not a search.
  * That cache makes a tz not thread-safe: use one tz per thread.
  *
  * Times are clamped to years 1..9999 (TZ_MIN_UNIX..TZ_MAX_UNIX). */
 #pragma once
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define TZ_MAX_NAME 128
@@ -35,16 +40,27 @@ typedef struct {
  * Europe/Berlin gives 03:00 CEST. */
 typedef enum { TZ_EARLIER, TZ_LATER } tz_pick;
 
-/* Opens a zone by IANA name ("Asia/Shanghai"). NULL or "" opens the
- * system's zone: ICU's default, from the TZ environment variable (an IANA
- * name or a POSIX rule such as "CST-8") else /etc/localtime; ICU reads TZ
- * once per process, at its first use. One warning if that is not an IANA
- * name. An unknown name returns NULL after one log line. */
+/* Opens a zone by IANA name ("Asia/Shanghai"): the file of that name under
+ * /usr/share/zoneinfo. NULL or "" opens the system's zone, /etc/localtime,
+ * named after its symlink target ("localtime" when it is a plain file); the
+ * TZ environment variable plays no part. An unknown or refused name, or a
+ * file that is not valid TZif, returns NULL after one log line. Without
+ * /etc/localtime the system's zone is UTC, with one warning. */
 tz *tz_create(const char *iana_or_null);
 void tz_destroy(tz *z);
 
-/* True when ICU knows this zone name ("Europe/Berlin", "UTC"). */
+/* True for an IANA region name whose TZif file reads: "Area/Location"
+ * (Area one of Africa, America, Antarctica, Arctic, Asia, Atlantic,
+ * Australia, Europe, Indian, Pacific, Etc; "America/Argentina/Salta" too)
+ * or "UTC". Names are [A-Za-z0-9_+-/] only, no "..", no leading '/'. The
+ * legacy aliases in zoneinfo ("EST", "CST6CDT", "PRC", "US/Eastern") and
+ * its posix/ and right/ trees are refused. */
 bool tz_valid_name(const char *name);
+
+/* A zone from TZif bytes (version 1 to 4), named name. NULL after one log
+ * line when the bytes are not a valid TZif file, a footer rule does not
+ * parse, or the file carries leap seconds (the right/ zones). Pure. */
+tz *tz_from_tzif(const char *name, const unsigned char *data, size_t len);
 
 /* The zone's name as opened ("Asia/Shanghai"; the resolved name for the
  * system's zone). */
@@ -70,7 +86,8 @@ int64_t tz_make_local(tz *z, int64_t local_seconds, tz_pick pick);
  * TZ_NEVER when there is none (UTC, Asia/Shanghai since 1991). */
 int64_t tz_next_transition(tz *z, int64_t t);
 
-/* Calendar helpers (proleptic Gregorian), exposed for schedule and tests. */
+/* Calendar helpers (proleptic Gregorian): the project's one civil-date
+ * routine, for schedule, feed and tests. */
 int64_t tz_days_from_civil(int year, int month, int day);
 void tz_civil_from_days(int64_t days, int *year, int *month, int *day);
 /* ISO weekday (Monday = 1) of a day count since 1970-01-01. */
