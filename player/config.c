@@ -372,7 +372,8 @@ bool config_parse(config *cfg, const char *text, size_t len, const char *filenam
     return check_whole(cfg, filename, err, err_size);
 }
 
-/* A relative feed or logo path is relative to the config file's folder. */
+/* A relative feed, logo or cache_dir path is relative to the config file's
+ * folder, never to the working directory. */
 static void resolve_relative(char *value, size_t size, const char *config_path)
 {
     if (value[0] == '\0' || value[0] == '/' || strstr(value, "://"))
@@ -395,7 +396,7 @@ bool config_load(config *cfg, const char *path, char *err, size_t err_size)
         if (errno == EFBIG)
             snprintf(err, err_size, "%s: larger than %d bytes", path, CONFIG_MAX_FILE);
         else
-            snprintf(err, err_size, "%s: %s", path, strerror(errno));
+            snprintf(err, err_size, "%s: %s", path, read_file_error(errno));
         return false;
     }
     bool ok = config_parse(cfg, buf, n, path, err, err_size);
@@ -403,6 +404,7 @@ bool config_load(config *cfg, const char *path, char *err, size_t err_size)
     if (ok) {
         resolve_relative(cfg->feed, sizeof cfg->feed, path);
         resolve_relative(cfg->logo, sizeof cfg->logo, path);
+        resolve_relative(cfg->cache_dir, sizeof cfg->cache_dir, path);
     }
     return ok;
 }

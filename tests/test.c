@@ -1,6 +1,8 @@
 #include "test.h"
 
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 int test_failures;
 int test_checks;
@@ -36,4 +38,22 @@ int test_done(const char *name)
     printf("%s: %d passed, %d failed\n", name, test_checks - test_failures,
            test_failures);
     return test_failures ? 1 : 0;
+}
+
+int test_in_child(int (*fn)(void *), void *arg, unsigned seconds, const char *log_path)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (log_path && !freopen(log_path, "w", stderr))
+            _exit(99);
+        alarm(seconds);
+        int rc = fn(arg);
+        fflush(NULL);
+        _exit(rc);
+    }
+    int status;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

@@ -33,3 +33,9 @@ char *test_read_file(const char *path, size_t *len);
 
 /* Prints "name: N passed, M failed" and returns 0 or 1 for main(). */
 int test_done(const char *name);
+
+/* Runs fn(arg) in a forked child with stderr written to log_path (when not
+ * NULL) and an alarm after `seconds`, so a call that would block forever
+ * fails the test instead of hanging it. Returns fn's value (0..255), or -1
+ * when the child died of a signal (the alarm included). */
+int test_in_child(int (*fn)(void *), void *arg, unsigned seconds, const char *log_path);
