@@ -389,21 +389,49 @@ static char *opt_string(const cJSON *obj, const char *key, size_t max, pctx *c,
     return *v->valuestring ? xstrdup(v->valuestring) : NULL;
 }
 
-/* A language tag (BCP 47 shape: letters, digits, '-'), or NULL after a log
- * line: it goes to ICU and font selection as it is. */
+static bool is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool feed_language_valid(const char *tag)
+{
+    size_t start = 0, i = 0;
+    bool first_alpha = true, private_use = false;
+    for (;; i++) {
+        char c = tag[i];
+        if (c == '-' || c == '\0') {
+            size_t n = i - start;
+            if (n < 1 || n > 8)
+                return false;
+            if (start == 0) {
+                private_use = n == 1 && (tag[0] == 'x' || tag[0] == 'X' ||
+                                         tag[0] == 'i' || tag[0] == 'I');
+                if (!first_alpha || (n == 1 && !(private_use && c == '-')))
+                    return false;
+            }
+            if (c == '\0')
+                return true;
+            start = i + 1;
+        } else if (is_alpha(c) || (c >= '0' && c <= '9')) {
+            first_alpha = first_alpha && (start > 0 || is_alpha(c));
+        } else {
+            return false;
+        }
+    }
+}
+
+/* A language tag, or NULL after a log line: it goes to ICU and font
+ * selection as it is. */
 static char *opt_language(const cJSON *obj, pctx *c, const char *label)
 {
     char *lang = opt_string(obj, "language", 64, c, label);
-    for (const char *p = lang; p && *p; p++) {
-        bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                  (*p >= '0' && *p <= '9') || *p == '-' || *p == '_';
-        if (!ok) {
-            char shown[80];
-            printable(shown, sizeof shown, lang);
-            warn(c, "%s: language \"%s\" is not a language tag, ignored", label, shown);
-            free(lang);
-            return NULL;
-        }
+    if (lang && !feed_language_valid(lang)) {
+        char shown[80];
+        printable(shown, sizeof shown, lang);
+        warn(c, "%s: language \"%s\" is not a language tag, ignored", label, shown);
+        free(lang);
+        return NULL;
     }
     return lang;
 }
@@ -469,13 +497,12 @@ static bool hhmm(const char *p, int *minutes)
     return true;
 }
 
-/* "HH:MM-HH:MM"; 24:00 only as the end. */
-static bool parse_window(const char *p, feed_window *w)
+bool feed_parse_window(const char *p, feed_window *w)
 {
     int from, to;
     if (strlen(p) != 11 || p[5] != '-' || !hhmm(p, &from) || !hhmm(p + 6, &to))
         return false;
-    if (from >= 24 * 60 || to > 24 * 60)
+    if (from >= 24 * 60 || to > 24 * 60 || from == to)
         return false;
     w->from = (int16_t)from;
     w->to = (int16_t)to;
@@ -494,7 +521,7 @@ static bool sig_hours(const cJSON *v, feed_signage *s, const char **why)
             *why = "more windows than allowed (8)";
             return false;
         }
-        if (!cJSON_IsString(e) || !parse_window(e->valuestring, &w[n]))
+        if (!cJSON_IsString(e) || !feed_parse_window(e->valuestring, &w[n]))
             return false;
         n++;
     }
