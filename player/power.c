@@ -3,14 +3,38 @@
 
 #include <errno.h>
 #include <spawn.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include "log.h"
+#include "util.h"
 
 extern char **environ;
 
-void power_run(const char *cmd, bool on)
+struct power {
+    const char *on_cmd, *off_cmd;
+    int64_t min_gap;
+    bool known, on; /* the last state a command was run for */
+    int64_t last;   /* when it ran */
+    bool holding;   /* a change is held back (and was logged) */
+};
+
+power *power_create(const char *on_cmd, const char *off_cmd, int64_t min_gap)
+{
+    power *p = xcalloc(1, sizeof *p);
+    p->on_cmd = on_cmd;
+    p->off_cmd = off_cmd;
+    p->min_gap = min_gap;
+    return p;
+}
+
+void power_destroy(power *p)
+{
+    free(p);
+}
+
+static void power_run(const char *cmd, bool on)
 {
     if (!cmd || !cmd[0])
         return;
@@ -22,6 +46,29 @@ void power_run(const char *cmd, bool on)
                  strerror(err));
     else
         LOG_INFO("display %s: %s", on ? "on" : "off", cmd);
+}
+
+int64_t power_want(power *p, bool on, bool urgent, int64_t now)
+{
+    if (p->known && on == p->on) {
+        p->holding = false;
+        return -1;
+    }
+    int64_t since = now - p->last;
+    if (p->known && !(on && urgent) && since >= 0 && since < p->min_gap) {
+        if (!p->holding)
+            LOG_WARN("display %s held back: the last power change was %llds ago, at most "
+                     "one per %llds",
+                     on ? "on" : "off", (long long)since, (long long)p->min_gap);
+        p->holding = true;
+        return p->min_gap - since;
+    }
+    power_run(on ? p->on_cmd : p->off_cmd, on);
+    p->known = true;
+    p->on = on;
+    p->last = now;
+    p->holding = false;
+    return -1;
 }
 
 void power_reap(void)
