@@ -16,6 +16,10 @@
 #define FEED_MAX_DURATION 3600 /* seconds; a larger _signage.duration is capped */
 #define FEED_MAX_LOG_LINES 50  /* item problems logged per document, then one summary */
 #define FEED_JSON_MAX_DEPTH 64 /* nesting of arrays and objects */
+/* JSON values in a document (items past FEED_MAX_ITEMS not counted): about
+ * 80 bytes each in cJSON's tree, so the tree stays near 32 MB at most. */
+#define FEED_JSON_MAX_VALUES (40 * FEED_MAX_ITEMS)
+#define FEED_TRIM_BYTES (256 * 1024) /* after a larger document, memory is trimmed */
 
 typedef enum {
     FEED_PRIORITY_NORMAL,
@@ -90,7 +94,12 @@ typedef struct feed {
  * than 64 bytes) or an image URL longer than FEED_MAX_URL. An item with
  * neither title nor body text left is skipped. The
  * first of two items with the same id is kept. Only the first FEED_MAX_ITEMS
- * usable items are kept (one log line). Past FEED_MAX_LOG_LINES problem lines
+ * elements of items are read (one log line): the rest never reach cJSON.
+ * A document of more than FEED_JSON_MAX_VALUES values is refused. A
+ * string holding U+0000 ("\u0000", which cJSON would cut there) skips its
+ * item, or refuses the document when it is outside the items. After a
+ * document of FEED_TRIM_BYTES or more, freed memory is given back to the
+ * system (util_release_memory). Past FEED_MAX_LOG_LINES problem lines
  * in one document, the rest are counted in one closing line.
  *
  * _signage (feed level: defaults; item level: overrides field by field):

@@ -23,3 +23,7 @@ char *read_file_capped(const char *path, size_t max, size_t *len);
 /* A short description of a read_file_capped errno ("not a regular file",
  * "too large", else strerror). */
 const char *read_file_error(int err);
+
+/* Gives freed heap memory back to the system (glibc: malloc_trim, in every
+ * thread's arena); a no-op elsewhere. For after a large, short-lived peak. */
+void util_release_memory(void);
