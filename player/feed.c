@@ -1026,6 +1026,9 @@ void feed_destroy(feed *f)
     free(f->language);
     free(f->home_page_url);
     free(f);
+    /* The feed was built on the fetch thread's arena; freed here it would
+     * stay resident until the next large parse. */
+    util_release_memory();
 }
 
 long feed_find(const feed *f, const char *id)

@@ -110,6 +110,8 @@ typedef struct feed {
  * (the feed default then stays) with one log line; unknown fields and null
  * values are ignored; a _signage that is not an object is ignored. */
 feed *feed_parse(const char *json, size_t len, const char *source);
+
+/* Frees f (NULL: nothing) and gives the freed memory back to the system. */
 void feed_destroy(feed *f);
 
 /* Parses an RFC 3339 timestamp ("2024-06-28T09:00:00+08:00"): 'T' or 't'
