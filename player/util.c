@@ -125,3 +125,17 @@ void util_release_memory(void)
     malloc_trim(0);
 #endif
 }
+
+long util_status_kb(const char *key)
+{
+    FILE *fp = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    size_t k = strlen(key);
+    while (fp && fgets(line, sizeof line, fp))
+        if (strncmp(line, key, k) == 0)
+            kb = strtol(line + k, NULL, 10);
+    if (fp)
+        fclose(fp);
+    return kb;
+}

@@ -27,3 +27,8 @@ const char *read_file_error(int err);
 /* Gives freed heap memory back to the system (glibc: malloc_trim, in every
  * thread's arena); a no-op elsewhere. For after a large, short-lived peak. */
 void util_release_memory(void);
+
+/* A memory figure of this process in kB from /proc/self/status, key with
+ * its colon ("VmRSS:", "VmHWM:"); -1 where there is none. For benchmarks,
+ * tests and status lines. */
+long util_status_kb(const char *key);

@@ -1,5 +1,6 @@
 /* feed: JSON Feed parsing, _signage, dates, caps. Fixtures in data/feed/. */
 #include "feed.h"
+#include "util.h"
 #include "log.h"
 #include "test.h"
 #include "text.h"
@@ -606,20 +607,6 @@ static char *zeros_feed(const char *head, size_t *len)
     return buf;
 }
 
-static long status_kb(const char *key)
-{
-    FILE *fp = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    size_t k = strlen(key);
-    while (fp && fgets(line, sizeof line, fp))
-        if (strncmp(line, key, k) == 0)
-            kb = strtol(line + k, NULL, 10);
-    if (fp)
-        fclose(fp);
-    return kb;
-}
-
 typedef struct {
     const char *json;
     size_t len;
@@ -635,14 +622,14 @@ static int parse_and_measure(void *arg)
     FILE *fp = fopen("/proc/self/clear_refs", "w");
     if (!fp || fputs("5", fp) < 0 || fclose(fp) != 0)
         return 2;
-    long base = status_kb("VmHWM:"), rss0 = status_kb("VmRSS:");
+    long base = util_status_kb("VmHWM:"), rss0 = util_status_kb("VmRSS:");
     feed *f = feed_parse(job->json, job->len, "zeros");
-    long peak = status_kb("VmHWM:") - base;
+    long peak = util_status_kb("VmHWM:") - base;
     bool shape = job->refused ? f == NULL : f && f->n_items == 0;
     feed_destroy(f);
     f = parse_str(HEAD "\"items\":[{\"id\":\"a\",\"content_text\":\"x\"},"
                        "{\"id\":\"b\",\"content_text\":\"y\"}]}");
-    long left = status_kb("VmRSS:") - rss0;
+    long left = util_status_kb("VmRSS:") - rss0;
     feed_destroy(f);
     printf("feed: %zu-byte document: peak RSS +%ld KiB, after a small feed %+ld KiB\n",
            job->len, peak, left);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "feed.h"
+#include "util.h"
 #include "text.h"
 
 #define DEFAULT_ARTICLE SIGNAGE_FONT_DIR "/../../shared/content/yuanling-2024-06-28.txt"
@@ -18,20 +19,6 @@ static double now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static long status_kb(const char *key)
-{
-    FILE *fp = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    size_t k = strlen(key);
-    while (fp && fgets(line, sizeof line, fp))
-        if (strncmp(line, key, k) == 0)
-            kb = strtol(line + k, NULL, 10);
-    if (fp)
-        fclose(fp);
-    return kb;
 }
 
 static char *read_all(const char *path, size_t *len)
@@ -120,8 +107,8 @@ int main(int argc, char **argv)
            "%zu items kept\n",
            items, flen / 1e6, t1 - t0, flen / 1e3 / (t1 - t0), ok ? "valid" : "INVALID",
            t2 - t1, f ? f->n_items : 0);
-    printf("resident after parse: %ld kB (peak %ld kB)\n", status_kb("VmRSS:"),
-           status_kb("VmHWM:"));
+    printf("resident after parse: %ld kB (peak %ld kB)\n", util_status_kb("VmRSS:"),
+           util_status_kb("VmHWM:"));
     feed_destroy(f);
 
     int rounds = 200;

@@ -11,23 +11,10 @@
 #include <time.h>
 
 #include "feed.h"
+#include "util.h"
 
 #define HEAD                                                                             \
     "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\",\"items\":["
-
-static long status_kb(const char *key)
-{
-    FILE *fp = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    size_t k = strlen(key);
-    while (fp && fgets(line, sizeof line, fp))
-        if (strncmp(line, key, k) == 0)
-            kb = strtol(line + k, NULL, 10);
-    if (fp)
-        fclose(fp);
-    return kb;
-}
 
 static bool reset_peak(void)
 {
@@ -103,13 +90,13 @@ static void run(const char *name, item_fn item)
     static const char small[] = HEAD "{\"id\":\"a\",\"content_text\":\"x\"},"
                                      "{\"id\":\"b\",\"content_text\":\"y\"}]}";
     bool peak_ok = reset_peak();
-    long base = status_kb("VmRSS:");
+    long base = util_status_kb("VmRSS:");
     feed *f = parse_elsewhere(json, len);
-    long peak = status_kb("VmHWM:");
+    long peak = util_status_kb("VmHWM:");
     size_t kept = f ? f->n_items : 0;
     feed *g = parse_elsewhere(small, sizeof small - 1);
     feed_destroy(f); /* the old feed goes after the new one is in */
-    long after = status_kb("VmRSS:");
+    long after = util_status_kb("VmRSS:");
     feed_destroy(g);
     printf("%-28s %.1f MB, %6zu items kept: RSS %ld kB at start, peak %+ld kB%s, "
            "after a 2-item feed %+ld kB\n",
