@@ -26,8 +26,9 @@ void power_destroy(power *p);
  * a change runs at most once per min_gap seconds, except an urgent switch
  * on, which runs at once. A change held back is logged once and runs on the
  * first call after the gap has passed, if it is still wanted; asking for
- * the current state again drops it. Returns the seconds until a held-back
- * change is due (call again then), or -1 when none is held. */
+ * the current state again drops it. A command never starts while the one
+ * before it still runs (they would race). Returns the seconds until a
+ * held-back change is due (call again then), or -1 when none is held. */
 int64_t power_want(power *p, bool on, bool urgent, int64_t now);
 
 /* Reaps finished commands and logs a non-zero exit. Non-blocking. */

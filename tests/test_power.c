@@ -13,11 +13,25 @@
 static char record[256];
 static char on_cmd[400], off_cmd[400];
 
-/* Waits for every command started so far, then returns what they wrote. */
-static char *commands_run(void)
+static void wait_commands(void)
 {
     while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
         ;
+}
+
+/* power_want, then waits for the command it started (a test step stands
+ * for minutes of the player's life). */
+static int64_t want(power *p, bool on, bool urgent, int64_t now)
+{
+    int64_t due = power_want(p, on, urgent, now);
+    wait_commands();
+    return due;
+}
+
+/* Waits for every command started so far, then returns what they wrote. */
+static char *commands_run(void)
+{
+    wait_commands();
     char *text = test_read_file(record, NULL);
     return text ? text : calloc(1, 1);
 }
@@ -34,17 +48,17 @@ static void test_limit(void)
     unlink(record);
     power *p = power_create(on_cmd, off_cmd, 300);
     unsigned logs = log_problem_count();
-    CHECK(power_want(p, false, false, 1000) == -1); /* the first runs at once */
-    CHECK(power_want(p, false, false, 1010) == -1); /* no change */
-    CHECK(power_want(p, true, false, 1060) == 240); /* held back, logged */
-    CHECK(power_want(p, true, false, 1120) == 180); /* still held, not logged again */
+    CHECK(want(p, false, false, 1000) == -1); /* the first runs at once */
+    CHECK(want(p, false, false, 1010) == -1); /* no change */
+    CHECK(want(p, true, false, 1060) == 240); /* held back, logged */
+    CHECK(want(p, true, false, 1120) == 180); /* still held, not logged again */
     CHECK(log_problem_count() == logs + 1);
     expect_run("off\n", __LINE__);
-    CHECK(power_want(p, false, false, 1130) == -1); /* wanted no more: dropped */
-    CHECK(power_want(p, true, true, 1200) == -1);   /* urgent wake-up: at once */
-    CHECK(power_want(p, false, false, 1260) == 240);
-    CHECK(power_want(p, false, false, 1499) == 1);
-    CHECK(power_want(p, false, false, 1500) == -1); /* the gap has passed */
+    CHECK(want(p, false, false, 1130) == -1); /* wanted no more: dropped */
+    CHECK(want(p, true, true, 1200) == -1);   /* urgent wake-up: at once */
+    CHECK(want(p, false, false, 1260) == 240);
+    CHECK(want(p, false, false, 1499) == 1);
+    CHECK(want(p, false, false, 1500) == -1); /* the gap has passed */
     expect_run("off\non\noff\n", __LINE__);
     CHECK(log_problem_count() == logs + 2);
     power_destroy(p);
@@ -60,12 +74,12 @@ static void test_cycling_feed(void)
     bool on = false;
     for (; t < 7200; t += 60) {
         on = (t / 60) % 2 == 1;
-        int64_t due = power_want(p, on, false, t);
+        int64_t due = want(p, on, false, t);
         CHECK(due <= 300);
     }
-    int64_t due = power_want(p, on, false, t);
+    int64_t due = want(p, on, false, t);
     if (due > 0)
-        CHECK(power_want(p, on, false, t + due) == -1);
+        CHECK(want(p, on, false, t + due) == -1);
     char *got = commands_run();
     int changes = 0;
     for (const char *s = got; (s = strchr(s, '\n')); s++)
@@ -88,6 +102,22 @@ static void test_no_commands(void)
     power_destroy(NULL);
 }
 
+/* An urgent "on" right after an "off" that still runs waits for it: two
+ * shells started together could finish in either order. */
+static void test_serial(void)
+{
+    unlink(record);
+    char slow_off[500];
+    snprintf(slow_off, sizeof slow_off, "sleep 0.3; echo off >> '%s'", record);
+    power *p = power_create(on_cmd, slow_off, 300);
+    CHECK(power_want(p, false, false, 0) == -1);
+    CHECK(power_want(p, true, true, 0) == 1); /* off still runs: retry in 1 s */
+    wait_commands();
+    CHECK(power_want(p, true, true, 1) == -1);
+    expect_run("off\non\n", __LINE__);
+    power_destroy(p);
+}
+
 int main(void)
 {
     char dir[] = "/tmp/test_power.XXXXXX";
@@ -99,6 +129,7 @@ int main(void)
     test_limit();
     test_cycling_feed();
     test_no_commands();
+    test_serial();
     unlink(record);
     rmdir(dir);
     return test_done("power");
