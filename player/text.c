@@ -140,7 +140,11 @@ typedef struct {
  * and enclosing marks, variation selectors, emoji modifiers and tags). */
 static bool is_mark(uint32_t cp)
 {
-    return cp >= 0x300 && u_hasBinaryProperty((UChar32)cp, UCHAR_GRAPHEME_EXTEND);
+    /* Han ideographs and Hangul syllables (most of a Chinese feed) have
+     * no marks: no lookup for them. */
+    if (cp < 0x300 || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7A3))
+        return false;
+    return u_hasBinaryProperty((UChar32)cp, UCHAR_GRAPHEME_EXTEND);
 }
 
 static void norm_content(norm *n, uint32_t cp)
