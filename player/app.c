@@ -42,7 +42,9 @@ typedef struct {
     Uint32 wake_event;
     FILE *play_log;    /* --play-log, or NULL */
     bool screen_on;    /* inside screen hours, or an urgent item is open */
-    bool screen_known; /* screen_on has been decided (and its command run) */
+    bool screen_known; /* screen_on has been decided */
+    power *power;      /* the display power commands, rate-limited */
+    int64_t power_due; /* seconds until a held-back power change, or -1 */
     bool dirty, quit;
 } app;
 
@@ -195,12 +197,11 @@ static void handle_schedule(app *a)
     int64_t now = wall_now(a);
     power_reap();
     bool on = schedule_screen_on(a->sched, now);
+    a->power_due = power_want(a->power, on, on && schedule_urgent_open(a->sched, now),
+                              (int64_t)(SDL_GetTicks64() / 1000));
     if (on != a->screen_on || !a->screen_known) {
-        /* At start too: the display may have been switched off by a run
-         * that ended at night. */
         a->screen_known = true;
         a->screen_on = on;
-        power_run(on ? a->cfg->display_on_cmd : a->cfg->display_off_cmd, on);
         LOG_INFO("screen %s", on ? "on" : "off (outside screen hours)");
         /* off: the idle state, logged as "off" */
         rotated(a, rotation_set_screen(a->rot, on, now, SDL_GetTicks64()));
@@ -275,6 +276,8 @@ static int wait_ms(const app *a)
         int64_t to_page = v.until > now ? (int64_t)(v.until - now) : 0;
         ms = to_page < ms ? to_page : ms;
     }
+    if (a->power_due >= 0 && a->power_due * 1000 < ms)
+        ms = a->power_due * 1000;
     /* Wake at least once a minute whatever the wall clock did. */
     return ms > 60000 ? 60000 : ms < 0 ? 0 : (int)ms;
 }
@@ -312,6 +315,8 @@ static bool app_open(app *a)
     log_zone(a);
     schedule_params sp = params_schedule(a->cfg, a->zone);
     a->sched = schedule_create(&sp);
+    a->power =
+        power_create(a->cfg->display_on_cmd, a->cfg->display_off_cmd, POWER_MIN_GAP);
     a->screen_on = true; /* until the first handle_schedule decides */
     if (!open_window(a))
         return false;
@@ -331,6 +336,7 @@ static void app_close(app *a)
 {
     rotation_destroy(a->rot);
     schedule_destroy(a->sched);
+    power_destroy(a->power);
     tz_destroy(a->zone);
     render_destroy(a->rd);
     media_destroy(a->media);

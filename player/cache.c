@@ -1,12 +1,15 @@
 #define LOG_MODULE "cache"
 #include "cache.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -80,6 +83,43 @@ bool cache_default_dir(char *out, size_t out_size)
     return n > 0 && (size_t)n < out_size;
 }
 
+/* A name cache_write's mkstemp could have made: ".<name>.XXXXXX". */
+static bool is_temp_name(const char *name)
+{
+    size_t n = strlen(name);
+    if (n < 9 || name[0] != '.' || name[n - 7] != '.')
+        return false;
+    for (size_t i = n - 6; i < n; i++)
+        if (!isalnum((unsigned char)name[i]))
+            return false;
+    return true;
+}
+
+/* Temp files left by a writer that died (kill -9, power cut) are never
+ * renamed: remove them. Only our temp pattern, and only once older than
+ * CACHE_TEMP_STALE, so a second player writing into the same directory
+ * keeps the file it is writing. */
+static void remove_stale_temps(cache *c, time_t now)
+{
+    DIR *d = opendir(c->dir);
+    struct dirent *de;
+    unsigned removed = 0;
+    while (d && (de = readdir(d))) {
+        struct stat st;
+        char path[1200];
+        if (!is_temp_name(de->d_name) ||
+            snprintf(path, sizeof path, "%s/%s", c->dir, de->d_name) >= (int)sizeof path)
+            continue;
+        if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+            st.st_mtime + CACHE_TEMP_STALE <= now && unlink(path) == 0)
+            removed++;
+    }
+    if (d)
+        closedir(d);
+    if (removed)
+        LOG_INFO("removed %u stale temp files from %s", removed, c->dir);
+}
+
 cache *cache_create(const char *dir)
 {
     if (!dir || !*dir || strlen(dir) >= sizeof(((cache *)0)->dir) - CACHE_MAX_NAME) {
@@ -90,12 +130,18 @@ cache *cache_create(const char *dir)
         LOG_ERR("cannot create cache directory %s: %s", dir, strerror(errno));
         return NULL;
     }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        LOG_ERR("cache directory %s is not a directory", dir);
+        return NULL;
+    }
     if (access(dir, W_OK | X_OK) != 0) {
         LOG_ERR("cache directory %s is not writable: %s", dir, strerror(errno));
         return NULL;
     }
     cache *c = xmalloc(sizeof *c);
     snprintf(c->dir, sizeof c->dir, "%s", dir);
+    remove_stale_temps(c, time(NULL));
     return c;
 }
 
@@ -236,47 +282,16 @@ static void move_aside(cache *c, const char *name, const char *why)
                  strerror(errno));
 }
 
-/* Reads the whole file, at most max bytes. 0 = ok, 1 = missing, 2 = too big
- * or unreadable. */
-static int read_file(const char *path, size_t max, char **out, size_t *len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT ? 1 : 2;
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
-        close(fd);
-        return 2;
-    }
-    size_t size = (size_t)st.st_size, got = 0;
-    char *buf = xmalloc(size + 1);
-    while (got < size) {
-        ssize_t r = read(fd, buf + got, size - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
-    buf[got] = '\0';
-    *out = buf;
-    *len = got;
-    return 0;
-}
-
 bool cache_read(cache *c, const char *name, size_t max_len, char **data, size_t *len)
 {
     char path[1200];
     if (!cache_path(c, name, path, sizeof path))
         return false;
-    char *buf;
     size_t n;
-    int r = read_file(path, max_len + CACHE_HEADER_SIZE, &buf, &n);
-    if (r == 1)
-        return false;
-    if (r == 2) {
-        move_aside(c, name, "too large or unreadable");
+    char *buf = read_file_capped(path, max_len + CACHE_HEADER_SIZE, &n);
+    if (!buf) {
+        if (errno != ENOENT)
+            move_aside(c, name, read_file_error(errno));
         return false;
     }
     const void *payload;

@@ -26,11 +26,14 @@
 
 #define CACHE_HEADER_SIZE 24
 #define CACHE_MAX_NAME 128
+#define CACHE_TEMP_STALE 60 /* seconds: an older temp file is a dead writer's */
 
 typedef struct cache cache;
 
 /* Opens (creating it if needed) the cache directory. NULL (logged) when it
- * cannot be created or is not writable. */
+ * cannot be created, is not a directory or is not writable. Removes the
+ * temp files (".<name>.XXXXXX") of writes that never finished, once they
+ * are CACHE_TEMP_STALE seconds old; other files are left alone. */
 cache *cache_create(const char *dir);
 void cache_destroy(cache *c);
 
@@ -46,7 +49,8 @@ bool cache_write(cache *c, const char *name, const void *data, size_t len);
 
 /* Reads and verifies file `name`. On success *data is a malloc'd buffer of
  * *len payload bytes plus a terminating NUL (not counted). Missing file:
- * false, quietly. A damaged file or one whose payload exceeds max_len:
+ * false, quietly. A damaged file, one whose payload exceeds max_len or one
+ * that is not a regular file (a FIFO never blocks the read):
  * renamed to <name>.bad, one log line, false. */
 bool cache_read(cache *c, const char *name, size_t max_len, char **data, size_t *len);
 

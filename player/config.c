@@ -11,7 +11,17 @@
 #include "log.h"
 #include "util.h"
 
-typedef enum { T_STR, T_INT, T_DBL, T_BOOL, T_COLOR, T_WINDOW, T_LEVEL } key_type;
+typedef enum {
+    T_STR,
+    T_INT,
+    T_DBL,
+    T_BOOL,
+    T_COLOR,
+    T_WINDOW,
+    T_LEVEL,
+    T_LANG,
+    T_FEED
+} key_type;
 
 typedef struct {
     const char *section, *key;
@@ -35,10 +45,11 @@ typedef struct {
     }
 
 static const key_spec keys[] = {
-    STR("player", "feed", feed),
+    {"player", "feed", T_FEED, offsetof(config, feed), sizeof(((config *)0)->feed), 0, 0},
     STR("player", "cache_dir", cache_dir),
     STR("player", "centre_name", centre_name),
-    STR("player", "language", language),
+    {"player", "language", T_LANG, offsetof(config, language),
+     sizeof(((config *)0)->language), 0, 0},
     STR("player", "time_zone", time_zone),
     {"player", "log_level", T_LEVEL, offsetof(config, log_level),
      sizeof(((config *)0)->log_level), 0, 0},
@@ -178,40 +189,27 @@ static bool parse_color(const char *v, config_color *out)
     return true;
 }
 
-static bool parse_hhmm(const char *s, int *minutes)
+/* "07:30-21:00" (feed_parse_window: the feed's rule), "off", or "all". */
+static bool parse_window(const char *v, config_window *out)
 {
-    int h, m;
-    char tail;
-    if (sscanf(s, "%2d:%2d%c", &h, &m, &tail) != 2 || h < 0 || h > 24 || m < 0 ||
-        m > 59 || (h == 24 && m != 0))
+    feed_window w;
+    if (strcmp(v, "off") == 0)
+        *out = (config_window){0, 0};
+    else if (strcmp(v, "all") == 0)
+        *out = (config_window){0, 24 * 60};
+    else if (feed_parse_window(v, &w))
+        *out = (config_window){w.from, w.to};
+    else
         return false;
-    *minutes = h * 60 + m;
     return true;
 }
 
-/* "07:30-21:00", "off", or "all". */
-static bool parse_window(const char *v, config_window *out)
+static const char *set_str(char *field, size_t size, const char *v)
 {
-    if (strcmp(v, "off") == 0) {
-        *out = (config_window){0, 0};
-        return true;
-    }
-    if (strcmp(v, "all") == 0) {
-        *out = (config_window){0, 24 * 60};
-        return true;
-    }
-    char a[8], b[8];
-    const char *dash = strchr(v, '-');
-    if (!dash || dash - v > 5 || strlen(dash + 1) > 5)
-        return false;
-    memcpy(a, v, (size_t)(dash - v));
-    a[dash - v] = '\0';
-    copy_str(b, sizeof b, dash + 1);
-    int from, to;
-    if (!parse_hhmm(a, &from) || !parse_hhmm(b, &to) || from == to)
-        return false;
-    *out = (config_window){(int16_t)from, (int16_t)to};
-    return true;
+    if (strlen(v) >= size)
+        return "value too long";
+    copy_str(field, size, v);
+    return NULL;
 }
 
 /* Returns NULL on success or a description of what is wrong. */
@@ -224,10 +222,16 @@ static const char *set_value(config *cfg, const key_spec *k, const char *v)
     enum log_level lv;
     switch (k->type) {
     case T_STR:
-        if (strlen(v) >= k->size)
-            return "value too long";
-        copy_str(field, k->size, v);
-        return NULL;
+        return set_str(field, k->size, v);
+    case T_LANG:
+        if (!feed_language_valid(v))
+            return "expected a BCP 47 language tag such as zh or zh-Hans-CN";
+        return set_str(field, k->size, v);
+    case T_FEED:
+        if (strstr(v, "://") && strncmp(v, "file://", 7) != 0 &&
+            strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
+            return "expected a path, or a file://, http:// or https:// URL";
+        return set_str(field, k->size, v);
     case T_LEVEL:
         if (!log_level_from_name(v, &lv))
             return "expected error, warn, info or debug";
@@ -256,7 +260,8 @@ static const char *set_value(config *cfg, const key_spec *k, const char *v)
                                                      : "expected a colour like #1a2b3c";
     case T_WINDOW:
         if (!parse_window(v, (config_window *)field))
-            return "expected HH:MM-HH:MM, all or off";
+            return "expected HH:MM-HH:MM (00:00 to 24:00, two different times), all or "
+                   "off";
         cfg->hours_set = true;
         return NULL;
     }
@@ -372,7 +377,8 @@ bool config_parse(config *cfg, const char *text, size_t len, const char *filenam
     return check_whole(cfg, filename, err, err_size);
 }
 
-/* A relative feed or logo path is relative to the config file's folder. */
+/* A relative feed, logo or cache_dir path is relative to the config file's
+ * folder, never to the working directory. */
 static void resolve_relative(char *value, size_t size, const char *config_path)
 {
     if (value[0] == '\0' || value[0] == '/' || strstr(value, "://"))
@@ -395,7 +401,7 @@ bool config_load(config *cfg, const char *path, char *err, size_t err_size)
         if (errno == EFBIG)
             snprintf(err, err_size, "%s: larger than %d bytes", path, CONFIG_MAX_FILE);
         else
-            snprintf(err, err_size, "%s: %s", path, strerror(errno));
+            snprintf(err, err_size, "%s: %s", path, read_file_error(errno));
         return false;
     }
     bool ok = config_parse(cfg, buf, n, path, err, err_size);
@@ -403,6 +409,7 @@ bool config_load(config *cfg, const char *path, char *err, size_t err_size)
     if (ok) {
         resolve_relative(cfg->feed, sizeof cfg->feed, path);
         resolve_relative(cfg->logo, sizeof cfg->logo, path);
+        resolve_relative(cfg->cache_dir, sizeof cfg->cache_dir, path);
     }
     return ok;
 }

@@ -18,10 +18,24 @@
 
 /* ---- strict JSON (RFC 8259) ---- */
 
+/* One pass over the document: the RFC 8259 check, and what feed_parse
+ * must know before cJSON builds a tree. cJSON spends about 80 bytes per
+ * value, so values are counted and the items array is cut at
+ * FEED_MAX_ITEMS before any tree exists; cJSON also ends a string at
+ * \u0000, so where one occurs is noted (two ids must not collide). */
 typedef struct {
     const unsigned char *s;
     size_t n, i;
     int depth;
+    size_t values;           /* JSON values, all of them */
+    bool items_next;         /* the next value is the top level's "items" */
+    bool items_seen;         /* the first "items" member was met */
+    long item;               /* index in items being read; -1 outside */
+    size_t n_items;          /* elements of items */
+    size_t cut_at, close_at; /* past element FEED_MAX_ITEMS; the closing ']' */
+    size_t values_cut;       /* values in the elements past the cut */
+    bool nul_outside;        /* a \u0000 outside the items */
+    unsigned char nul_item[FEED_MAX_ITEMS / 8 + 1]; /* bit: item holds \u0000 */
 } jv;
 
 static bool jv_value(jv *v);
@@ -110,6 +124,10 @@ static bool jv_escape(jv *v)
     unsigned u;
     if (e != 'u' || !jv_hex4(v, &u) || (u >= 0xDC00 && u <= 0xDFFF))
         return false;
+    if (u == 0 && v->item < 0)
+        v->nul_outside = true;
+    else if (u == 0 && v->item < FEED_MAX_ITEMS)
+        v->nul_item[v->item / 8] |= (unsigned char)(1u << (v->item % 8));
     if (u < 0xD800 || u > 0xDBFF)
         return true;
     if (!jv_literal(v, "\\u"))
@@ -144,9 +162,32 @@ static bool jv_string(jv *v)
     return false;
 }
 
-/* After the opening bracket or brace: members until the closing one. */
-static bool jv_members(jv *v, bool object, char close)
+/* The first member "items" of the top-level object (as written, without
+ * escapes: a key spelt with escapes is only counted, not cut). */
+static void jv_key(jv *v, size_t start)
 {
+    if (v->depth == 1 && !v->items_seen && v->i - start == 7 &&
+        memcmp(v->s + start, "\"items\"", 7) == 0) {
+        v->items_seen = true;
+        v->items_next = true;
+    }
+}
+
+/* Counts the elements of items, and notes where element FEED_MAX_ITEMS
+ * ends (the cut) and where the array closes. */
+static void jv_element_done(jv *v, size_t count)
+{
+    if (count == FEED_MAX_ITEMS) {
+        v->cut_at = v->i;
+        v->values_cut = v->values;
+    }
+    v->item = (long)count;
+}
+
+/* After the opening bracket or brace: members until the closing one. */
+static bool jv_members(jv *v, bool object, bool items, char close)
+{
+    size_t count = 0;
     jv_ws(v);
     if (jv_at(v, close)) {
         v->i++;
@@ -155,8 +196,10 @@ static bool jv_members(jv *v, bool object, char close)
     for (;;) {
         jv_ws(v);
         if (object) {
+            size_t key = v->i;
             if (!jv_at(v, '"') || !jv_string(v))
                 return false;
+            jv_key(v, key);
             jv_ws(v);
             if (!jv_at(v, ':'))
                 return false;
@@ -165,8 +208,15 @@ static bool jv_members(jv *v, bool object, char close)
         }
         if (!jv_value(v))
             return false;
+        if (items)
+            jv_element_done(v, ++count);
         jv_ws(v);
         if (jv_at(v, close)) {
+            if (items) {
+                v->n_items = count;
+                v->close_at = v->i;
+                v->values_cut = count > FEED_MAX_ITEMS ? v->values - v->values_cut : 0;
+            }
             v->i++;
             return true;
         }
@@ -176,12 +226,16 @@ static bool jv_members(jv *v, bool object, char close)
     }
 }
 
-static bool jv_container(jv *v, bool object)
+static bool jv_container(jv *v, bool object, bool items)
 {
     if (++v->depth > FEED_JSON_MAX_DEPTH)
         return false;
     v->i++;
-    bool ok = jv_members(v, object, object ? '}' : ']');
+    if (items)
+        v->item = 0;
+    bool ok = jv_members(v, object, items, object ? '}' : ']');
+    if (items)
+        v->item = -1;
     v->depth--;
     return ok;
 }
@@ -191,11 +245,14 @@ static bool jv_value(jv *v)
     if (v->i >= v->n)
         return false;
     unsigned char c = v->s[v->i];
+    bool items = v->items_next;
+    v->items_next = false;
+    v->values++;
     switch (c) {
     case '{':
-        return jv_container(v, true);
+        return jv_container(v, true, false);
     case '[':
-        return jv_container(v, false);
+        return jv_container(v, false, items);
     case '"':
         return jv_string(v);
     case 't':
@@ -209,23 +266,21 @@ static bool jv_value(jv *v)
     }
 }
 
-/* The check behind feed_json_valid; *err_at is where it stopped. */
-static bool json_check(const char *buf, size_t len, size_t *err_at)
+/* The check behind feed_json_valid, filling *v; v->i is where it stopped. */
+static bool json_check(const char *buf, size_t len, jv *v)
 {
-    jv v = {.s = (const unsigned char *)buf, .n = len};
-    jv_ws(&v);
-    bool ok = jv_value(&v);
+    *v = (jv){.s = (const unsigned char *)buf, .n = len, .item = -1};
+    jv_ws(v);
+    bool ok = jv_value(v);
     if (ok)
-        jv_ws(&v);
-    ok = ok && v.i == v.n;
-    *err_at = v.i;
-    return ok;
+        jv_ws(v);
+    return ok && v->i == v->n;
 }
 
 bool feed_json_valid(const char *buf, size_t len)
 {
-    size_t at;
-    return buf && json_check(buf, len, &at);
+    jv v;
+    return buf && json_check(buf, len, &v);
 }
 
 /* ---- RFC 3339 ---- */
@@ -349,6 +404,7 @@ static void printable(char *dst, size_t cap, const char *s)
  * bad items must not write a million log lines. */
 typedef struct {
     const char *src;
+    const jv *scan; /* what the JSON check saw */
     unsigned logged, unlogged;
 } pctx;
 
@@ -389,21 +445,49 @@ static char *opt_string(const cJSON *obj, const char *key, size_t max, pctx *c,
     return *v->valuestring ? xstrdup(v->valuestring) : NULL;
 }
 
-/* A language tag (BCP 47 shape: letters, digits, '-'), or NULL after a log
- * line: it goes to ICU and font selection as it is. */
+static bool is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool feed_language_valid(const char *tag)
+{
+    size_t start = 0, i = 0;
+    bool first_alpha = true, private_use = false;
+    for (;; i++) {
+        char c = tag[i];
+        if (c == '-' || c == '\0') {
+            size_t n = i - start;
+            if (n < 1 || n > 8)
+                return false;
+            if (start == 0) {
+                private_use = n == 1 && (tag[0] == 'x' || tag[0] == 'X' ||
+                                         tag[0] == 'i' || tag[0] == 'I');
+                if (!first_alpha || (n == 1 && !(private_use && c == '-')))
+                    return false;
+            }
+            if (c == '\0')
+                return true;
+            start = i + 1;
+        } else if (is_alpha(c) || (c >= '0' && c <= '9')) {
+            first_alpha = first_alpha && (start > 0 || is_alpha(c));
+        } else {
+            return false;
+        }
+    }
+}
+
+/* A language tag, or NULL after a log line: it goes to ICU and font
+ * selection as it is. */
 static char *opt_language(const cJSON *obj, pctx *c, const char *label)
 {
     char *lang = opt_string(obj, "language", 64, c, label);
-    for (const char *p = lang; p && *p; p++) {
-        bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                  (*p >= '0' && *p <= '9') || *p == '-' || *p == '_';
-        if (!ok) {
-            char shown[80];
-            printable(shown, sizeof shown, lang);
-            warn(c, "%s: language \"%s\" is not a language tag, ignored", label, shown);
-            free(lang);
-            return NULL;
-        }
+    if (lang && !feed_language_valid(lang)) {
+        char shown[80];
+        printable(shown, sizeof shown, lang);
+        warn(c, "%s: language \"%s\" is not a language tag, ignored", label, shown);
+        free(lang);
+        return NULL;
     }
     return lang;
 }
@@ -469,13 +553,12 @@ static bool hhmm(const char *p, int *minutes)
     return true;
 }
 
-/* "HH:MM-HH:MM"; 24:00 only as the end. */
-static bool parse_window(const char *p, feed_window *w)
+bool feed_parse_window(const char *p, feed_window *w)
 {
     int from, to;
     if (strlen(p) != 11 || p[5] != '-' || !hhmm(p, &from) || !hhmm(p + 6, &to))
         return false;
-    if (from >= 24 * 60 || to > 24 * 60)
+    if (from >= 24 * 60 || to > 24 * 60 || from == to)
         return false;
     w->from = (int16_t)from;
     w->to = (int16_t)to;
@@ -494,7 +577,7 @@ static bool sig_hours(const cJSON *v, feed_signage *s, const char **why)
             *why = "more windows than allowed (8)";
             return false;
         }
-        if (!cJSON_IsString(e) || !parse_window(e->valuestring, &w[n]))
+        if (!cJSON_IsString(e) || !feed_parse_window(e->valuestring, &w[n]))
             return false;
         n++;
     }
@@ -736,6 +819,12 @@ static bool parse_item(const cJSON *it, size_t index, const feed *f, const idset
         warn(c, "items[%zu]: not an object, skipped", index);
         return false;
     }
+    if (index < FEED_MAX_ITEMS && (c->scan->nul_item[index / 8] >> (index % 8)) & 1) {
+        warn(c,
+             "items[%zu]: a string holds U+0000 (\\u0000), which would cut it; skipped",
+             index);
+        return false;
+    }
     char *id = item_id(it, c, index);
     if (!id)
         return false;
@@ -771,6 +860,9 @@ static bool parse_item(const cJSON *it, size_t index, const feed *f, const idset
 static void parse_items(const cJSON *items, feed *f, pctx *c)
 {
     size_t total = (size_t)cJSON_GetArraySize(items);
+    if (c->scan->n_items > FEED_MAX_ITEMS)
+        LOG_WARN("%s: %zu items; items[%d] and the %zu after it ignored", c->src,
+                 c->scan->n_items, FEED_MAX_ITEMS, c->scan->n_items - FEED_MAX_ITEMS - 1);
     size_t cap = total < FEED_MAX_ITEMS ? total : FEED_MAX_ITEMS;
     idset ids;
     idset_init(&ids, cap);
@@ -829,9 +921,9 @@ static const char *feed_problem(const cJSON *root)
     return NULL;
 }
 
-static feed *build_feed(const cJSON *root, const char *src)
+static feed *build_feed(const cJSON *root, const char *src, const jv *scan)
 {
-    pctx ctx = {.src = src}, *c = &ctx;
+    pctx ctx = {.src = src, .scan = scan}, *c = &ctx;
     const char *problem = feed_problem(root);
     if (problem) {
         warn(c, "not a JSON Feed: %s; refused", problem);
@@ -853,10 +945,40 @@ static feed *build_feed(const cJSON *root, const char *src)
     return f;
 }
 
+/* The document without the items past FEED_MAX_ITEMS (json itself when
+ * there are none), so that cJSON never builds them. */
+static char *cut_items(const char *json, size_t len, const jv *v, size_t *out_len)
+{
+    if (v->n_items <= FEED_MAX_ITEMS) {
+        *out_len = len;
+        return NULL;
+    }
+    size_t tail = len - v->close_at;
+    char *buf = xmalloc(v->cut_at + tail);
+    memcpy(buf, json, v->cut_at);
+    memcpy(buf + v->cut_at, json + v->close_at, tail);
+    *out_len = v->cut_at + tail;
+    return buf;
+}
+
+static feed *parse_tree(const char *json, size_t len, const char *src, const jv *v)
+{
+    size_t n;
+    char *cut = cut_items(json, len, v, &n);
+    cJSON *root = cJSON_ParseWithLengthOpts(cut ? cut : json, n, NULL, false);
+    free(cut);
+    if (!root) {
+        LOG_ERR("%s: the JSON parser failed (out of memory?); refused", src);
+        return NULL;
+    }
+    feed *f = build_feed(root, src, v);
+    cJSON_Delete(root);
+    return f;
+}
+
 feed *feed_parse(const char *json, size_t len, const char *source)
 {
     const char *src = source ? source : "feed";
-    size_t at;
     if (!json) {
         LOG_WARN("%s: no document; refused", src);
         return NULL;
@@ -874,17 +996,22 @@ feed *feed_parse(const char *json, size_t len, const char *source)
         LOG_WARN("%s: not valid UTF-8 (JSON must be UTF-8); refused", src);
         return NULL;
     }
-    if (!json_check(json, len, &at)) {
-        LOG_WARN("%s: not valid JSON (error at byte %zu); refused", src, at);
-        return NULL;
-    }
-    cJSON *root = cJSON_ParseWithLengthOpts(json, len, NULL, false);
-    if (!root) {
-        LOG_ERR("%s: the JSON parser failed (out of memory?); refused", src);
-        return NULL;
-    }
-    feed *f = build_feed(root, src);
-    cJSON_Delete(root);
+    jv *v = xmalloc(sizeof *v);
+    feed *f = NULL;
+    if (!json_check(json, len, v))
+        LOG_WARN("%s: not valid JSON (error at byte %zu); refused", src, v->i);
+    else if (v->values - v->values_cut > FEED_JSON_MAX_VALUES)
+        LOG_WARN("%s: %zu JSON values, more than the %d allowed; refused", src,
+                 v->values - v->values_cut, FEED_JSON_MAX_VALUES);
+    else if (v->nul_outside)
+        LOG_WARN("%s: a string outside the items holds U+0000 (\\u0000); refused", src);
+    else
+        f = parse_tree(json, len, src, v);
+    free(v);
+    /* cJSON's tree is freed; give its pages back to the system, or the
+     * fetch thread's arena keeps the peak of the largest feed forever. */
+    if (len >= FEED_TRIM_BYTES)
+        util_release_memory();
     return f;
 }
 
@@ -899,6 +1026,9 @@ void feed_destroy(feed *f)
     free(f->language);
     free(f->home_page_url);
     free(f);
+    /* The feed was built on the fetch thread's arena; freed here it would
+     * stay resident until the next large parse. */
+    util_release_memory();
 }
 
 long feed_find(const feed *f, const char *id)

@@ -16,6 +16,10 @@
 #define FEED_MAX_DURATION 3600 /* seconds; a larger _signage.duration is capped */
 #define FEED_MAX_LOG_LINES 50  /* item problems logged per document, then one summary */
 #define FEED_JSON_MAX_DEPTH 64 /* nesting of arrays and objects */
+/* JSON values in a document (items past FEED_MAX_ITEMS not counted): about
+ * 80 bytes each in cJSON's tree, so the tree stays near 32 MB at most. */
+#define FEED_JSON_MAX_VALUES (40 * FEED_MAX_ITEMS)
+#define FEED_TRIM_BYTES (256 * 1024) /* after a larger document, memory is trimmed */
 
 typedef enum {
     FEED_PRIORITY_NORMAL,
@@ -86,21 +90,28 @@ typedef struct feed {
  * A known item field of the wrong type (title, summary, content_*, url,
  * external_url, image, banner_image, language, date_*: strings; tags: array)
  * skips the item; null counts as absent. Invalid date_* values are dropped
- * alone, and so is a language that is not a tag (letters, digits, '-', '_',
- * at most 64 bytes) or an image URL longer than FEED_MAX_URL. An item with
+ * alone, and so is a language that feed_language_valid refuses (or longer
+ * than 64 bytes) or an image URL longer than FEED_MAX_URL. An item with
  * neither title nor body text left is skipped. The
  * first of two items with the same id is kept. Only the first FEED_MAX_ITEMS
- * usable items are kept (one log line). Past FEED_MAX_LOG_LINES problem lines
+ * elements of items are read (one log line): the rest never reach cJSON.
+ * A document of more than FEED_JSON_MAX_VALUES values is refused. A
+ * string holding U+0000 ("\u0000", which cJSON would cut there) skips its
+ * item, or refuses the document when it is outside the items. After a
+ * document of FEED_TRIM_BYTES or more, freed memory is given back to the
+ * system (util_release_memory). Past FEED_MAX_LOG_LINES problem lines
  * in one document, the rest are counted in one closing line.
  *
  * _signage (feed level: defaults; item level: overrides field by field):
  * start, end (RFC 3339), days (non-empty array of 1..7), hours (1 to
- * FEED_MAX_HOURS "HH:MM-HH:MM", "24:00" only as an end), duration (integer
+ * FEED_MAX_HOURS windows as feed_parse_window reads them), duration (integer
  * >= 1, capped at FEED_MAX_DURATION), priority ("normal", "high", "urgent"),
  * order (integer), enabled (bool). An invalid value drops that field alone
  * (the feed default then stays) with one log line; unknown fields and null
  * values are ignored; a _signage that is not an object is ignored. */
 feed *feed_parse(const char *json, size_t len, const char *source);
+
+/* Frees f (NULL: nothing) and gives the freed memory back to the system. */
 void feed_destroy(feed *f);
 
 /* Parses an RFC 3339 timestamp ("2024-06-28T09:00:00+08:00"): 'T' or 't'
@@ -116,6 +127,19 @@ bool feed_parse_time(const char *s, int64_t *out_unix);
  * no more than FEED_JSON_MAX_DEPTH nested arrays/objects. No BOM. Does not
  * recurse deeper than FEED_JSON_MAX_DEPTH. */
 bool feed_json_valid(const char *buf, size_t len);
+
+/* A daily window "HH:MM-HH:MM", the one rule for the feed's _signage.hours
+ * and the config's [hours]: exactly two digits each, hours 00-23 and
+ * minutes 00-59 ("24:00" only as the end), no signs or spaces. An end
+ * before the start crosses midnight. Equal times are refused: a window of
+ * no length, or of a whole day, is ambiguous ("00:00-24:00" is a whole
+ * day). */
+bool feed_parse_window(const char *s, feed_window *w);
+
+/* Whether tag has the shape of a BCP 47 language tag: subtags of 1 to 8
+ * letters or digits joined by '-', the first 2 to 8 letters (or "x" / "i"
+ * for private and grandfathered tags, followed by more). */
+bool feed_language_valid(const char *tag);
 
 /* Index of the item with this id, or -1. */
 long feed_find(const feed *f, const char *id);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
 
 size_t text_utf8_next(const char *str, size_t len, uint32_t *cp)
 {
@@ -131,11 +132,36 @@ typedef struct {
     bool in_para; /* the current paragraph has content */
     bool any;     /* the output has content */
     int pending;  /* separator owed before the next content */
+    int marks;    /* combining marks on the last base character */
     bool full;
 } norm;
 
+/* A mark that joins the character before it (Grapheme_Extend: nonspacing
+ * and enclosing marks, variation selectors, emoji modifiers and tags). */
+static bool is_mark(uint32_t cp)
+{
+    /* Han ideographs and Hangul syllables (most of a Chinese feed) have
+     * no marks: no lookup for them. */
+    if (cp < 0x300 || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7A3))
+        return false;
+    return u_hasBinaryProperty((UChar32)cp, UCHAR_GRAPHEME_EXTEND);
+}
+
 static void norm_content(norm *n, uint32_t cp)
 {
+    /* Marks past TEXT_MAX_MARKS on one character are dropped: thousands of
+     * them draw far outside the line box. ZWJ neither counts nor resets,
+     * so "a" ZWJ marks cannot double the cap; emoji sequences and Hangul
+     * jamo have no runs that long. */
+    bool mark = is_mark(cp);
+    if (n->pending != PEND_NONE)
+        n->marks = 0;
+    if (mark && n->marks >= TEXT_MAX_MARKS)
+        return;
+    if (mark)
+        n->marks++;
+    else if (cp != 0x200D)
+        n->marks = 0;
     char buf[5];
     size_t k = 0;
     if (n->pending == PEND_BREAK)

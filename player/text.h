@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define TEXT_MAX_MARKS 8 /* combining marks kept on one character */
+
 /* Normalises plain text: CR/LF to '\n', runs of whitespace folded to one
  * space, full-width spaces at paragraph starts dropped, control characters
  * and ANSI escape sequences removed, invalid UTF-8 replaced by U+FFFD,
@@ -23,6 +25,9 @@
  * (ESC ] / P / X / ^ / _ up to BEL or ESC \, or the end of the line), other
  * ESC sequences (ESC, intermediates, final byte). Each ill-formed UTF-8
  * sequence (maximal subpart, Unicode 15 section 3.9) becomes one U+FFFD.
+ * After one character, at most TEXT_MAX_MARKS combining marks (Unicode
+ * Grapheme_Extend) are kept and the rest dropped; U+200D between them
+ * neither counts nor resets the count.
  * The result excludes the terminating NUL; max_out 0 gives "". */
 char *text_normalise(const char *in, size_t len, size_t max_out);
 

@@ -1,6 +1,8 @@
 #include "test.h"
 
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 int test_failures;
 int test_checks;
@@ -49,4 +51,22 @@ int test_done(const char *name)
         printf(", %d skipped", test_skips);
     putchar('\n');
     return test_failures ? 1 : test_skips ? 77 : 0;
+}
+
+int test_in_child(int (*fn)(void *), void *arg, unsigned seconds, const char *log_path)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (log_path && !freopen(log_path, "w", stderr))
+            _exit(99);
+        alarm(seconds);
+        int rc = fn(arg);
+        fflush(NULL);
+        _exit(rc);
+    }
+    int status;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

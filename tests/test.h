@@ -51,3 +51,9 @@ char *test_read_file(const char *path, size_t *len);
 /* Prints "name: N passed, M failed" (", K skipped" after SKIP) and returns
  * the exit status for main(): 1 on a failure, else 77 after a SKIP, else 0. */
 int test_done(const char *name);
+
+/* Runs fn(arg) in a forked child with stderr written to log_path (when not
+ * NULL) and an alarm after `seconds`, so a call that would block forever
+ * fails the test instead of hanging it. Returns fn's value (0..255), or -1
+ * when the child died of a signal (the alarm included). */
+int test_in_child(int (*fn)(void *), void *arg, unsigned seconds, const char *log_path);

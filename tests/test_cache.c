@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cache.h"
@@ -145,6 +147,97 @@ static void test_default_dir(void)
     CHECK(!cache_default_dir(out, 8)); /* does not fit */
 }
 
+/* Each hardening test below reads the log a forked child wrote. */
+static bool log_has(const char *log_path, const char *needle)
+{
+    char *text = test_read_file(log_path, NULL);
+    bool found = text && strstr(text, needle);
+    if (!found)
+        fprintf(stderr, "log %s lacks '%s': %s\n", log_path, needle, text ? text : "");
+    free(text);
+    return found;
+}
+
+static int read_fifo_entry(void *arg)
+{
+    cache *c = arg;
+    char *got = NULL;
+    size_t len;
+    bool ok = cache_read(c, "fifo", 1024, &got, &len);
+    free(got);
+    return ok ? 1 : 0;
+}
+
+/* A FIFO where the cached feed or an image is must not block the read. */
+static void test_fifo_entry(const char *base)
+{
+    char dir[300], fifo[400], log_path[300];
+    snprintf(dir, sizeof dir, "%s/fifo-cache", base);
+    snprintf(log_path, sizeof log_path, "%s/fifo.log", base);
+    cache *c = cache_create(dir);
+    CHECK(c != NULL);
+    if (!c)
+        return;
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    CHECK(mkfifo(fifo, 0644) == 0);
+    CHECK(test_in_child(read_fifo_entry, c, 5, log_path) == 0);
+    CHECK(log_has(log_path, "not a regular file"));
+    cache_destroy(c);
+}
+
+static void touch(const char *dir, const char *name, time_t age)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *fp = fopen(path, "w");
+    if (fp) {
+        fputs("left over", fp);
+        fclose(fp);
+    }
+    struct timeval tv[2] = {{time(NULL) - age, 0}, {time(NULL) - age, 0}};
+    CHECK(utimes(path, tv) == 0);
+}
+
+/* Temp files of writes killed halfway are removed at start, but only ours
+ * and only old ones: another player may be writing into the same folder. */
+static void test_stale_temps(const char *base)
+{
+    char dir[300];
+    snprintf(dir, sizeof dir, "%s/stale", base);
+    CHECK(mkdir(dir, 0755) == 0);
+    touch(dir, ".feed.AbC123", 2 * CACHE_TEMP_STALE);
+    touch(dir, ".img-0123456789abcdef.x9Y8z7", 100000);
+    touch(dir, ".feed.Fresh1", 0);
+    touch(dir, ".notes", 100000);
+    touch(dir, ".feed.bad", 100000);
+    touch(dir, "feed", 100000);
+    cache *c = cache_create(dir);
+    CHECK(c != NULL);
+    CHECK(!exists(dir, ".feed.AbC123") && !exists(dir, ".img-0123456789abcdef.x9Y8z7"));
+    CHECK(exists(dir, ".feed.Fresh1") && exists(dir, ".notes") &&
+          exists(dir, ".feed.bad"));
+    CHECK(exists(dir, "feed"));
+    cache_destroy(c);
+}
+
+static int create_on_file(void *arg)
+{
+    cache *c = cache_create(arg);
+    cache_destroy(c);
+    return c ? 1 : 0;
+}
+
+/* A cache_dir that is a file is named as such, not "Permission denied". */
+static void test_dir_is_file(const char *base)
+{
+    char file[300], log_path[300];
+    snprintf(file, sizeof file, "%s/plain-file", base);
+    snprintf(log_path, sizeof log_path, "%s/file.log", base);
+    touch(base, "plain-file", 0);
+    CHECK(test_in_child(create_on_file, file, 5, log_path) == 0);
+    CHECK(log_has(log_path, "is not a directory"));
+}
+
 int main(void)
 {
     char base[] = "/tmp/test_cache.XXXXXX";
@@ -176,6 +269,9 @@ int main(void)
     CHECK(cache_create("") == NULL);
 
     test_default_dir();
+    test_fifo_entry(base);
+    test_stale_temps(base);
+    test_dir_is_file(base);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", base);
     if (system(cmd) != 0)

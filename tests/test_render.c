@@ -47,6 +47,35 @@ static const char feed_json[] =
     "{\"id\":\"alarm\",\"title\":\"停水\",\"content_text\":\"今日停水。\","
     "\"_signage\":{\"priority\":\"urgent\"}}]}";
 
+/* One character with 60,000 combining marks (U+0489) once drew past the
+ * right margin: nothing may be drawn right of the body box. */
+static void test_marks_in_box(render *rd, fonts *f, const config *cfg, Uint32 bg)
+{
+    static const char head[] =
+        "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":"
+        "\"t\",\"items\":[{\"id\":\"m\",\"content_text\":\"x";
+    size_t n = 60000, len = sizeof head - 1;
+    char *json = SDL_malloc(len + n * 6 + 8);
+    memcpy(json, head, len);
+    for (size_t i = 0; i < n; i++, len += 6)
+        memcpy(json + len, "\\u0489", 6);
+    memcpy(json + len, "\"}]}", 5);
+    feed *fd = feed_parse(json, len + 4, "marks");
+    SDL_free(json);
+    CHECK(fd && fd->n_items == 1);
+    if (!fd)
+        return;
+    layout_measure m = fonts_measure(f);
+    deck *d = deck_create(fd, cfg, 1280, 720, &m, NULL);
+    const layout_item *it = deck_layout(d, 0);
+    render_slide s = {.layout = it, .page = 0, .clock = "09:30", .day = "7月1日 星期一"};
+    render_draw_slide(rd, &s);
+    int right = it->frame.body.x + it->frame.body.w;
+    int ink = rightmost_ink(it->frame.body.y, it->frame.body.y + it->frame.body.h, bg);
+    CHECKF(ink < right, "ink at %d, margin %d", ink, right);
+    deck_destroy(d);
+}
+
 int main(void)
 {
     SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);
@@ -106,6 +135,7 @@ int main(void)
     CHECK(rightmost_ink(300, 420, bg) > 640);
     render_draw_off(rd);
     CHECK(pixel(640, 360) == 0);
+    test_marks_in_box(rd, f, &cfg, bg);
 
     render_destroy(rd);
     deck_destroy(d);

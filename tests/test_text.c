@@ -300,6 +300,61 @@ static void test_cjk_punct(void)
     free(html);
 }
 
+/* "x" and n copies of the UTF-8 mark, NUL-terminated; *len excludes it. */
+static char *marks_after(const char *base, const char *mark, size_t n, size_t *len)
+{
+    size_t b = strlen(base), m = strlen(mark);
+    char *s = malloc(b + n * m + 1);
+    if (!s)
+        abort();
+    memcpy(s, base, b);
+    for (size_t i = 0; i < n; i++)
+        memcpy(s + b + i * m, mark, m);
+    *len = b + n * m;
+    s[*len] = '\0';
+    return s;
+}
+
+/* 60,000 combining marks on one character drew far past the margin: at
+ * most TEXT_MAX_MARKS are kept, per character. */
+static void test_combining_marks(void)
+{
+    size_t len;
+    char *s = marks_after("x", "\u0489", 60000, &len);
+    char *want = marks_after("x", "\u0489", TEXT_MAX_MARKS, &len);
+    char *got = text_normalise(s, strlen(s), 1 << 20);
+    CHECKF(strcmp(got, want) == 0, "%zu bytes kept, want %zu", strlen(got), len);
+    free(got);
+    free(s);
+    char *t = text_normalise_line(want, len, 1 << 20);
+    CHECK(strcmp(t, want) == 0); /* exactly the cap: all kept */
+    free(t);
+    free(want);
+    /* The count starts again at each character and after a space. */
+    s = marks_after("a\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301b", "\u0301",
+                    9, &len);
+    want = marks_after("a\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301b", "\u0301", 8,
+                       &len);
+    norm_is(s, strlen(s), 1 << 20, want, __LINE__);
+    free(s);
+    free(want);
+    /* A joiner in the run does not reset it. */
+    s = marks_after("a\u0300\u0300\u0300\u0300\u0300\u0300\u0300\u0300\u200d", "\u0300",
+                    8, &len);
+    norm_is(s, len, 1 << 20, "a\u0300\u0300\u0300\u0300\u0300\u0300\u0300\u0300\u200d",
+            __LINE__);
+    free(s);
+    /* What real text needs stays whole: emoji ZWJ sequences with skin
+     * tones, a tag flag, Hangul jamo, Devanagari and Vietnamese marks. */
+    NORM("👨🏽‍👩🏽‍👧🏽‍👦🏽",
+         "👨🏽‍👩🏽‍👧🏽‍👦🏽");
+    NORM("\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F",
+         "\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F");
+    NORM("\u1100\u1161\u11A8\u1100\u1161", "\u1100\u1161\u11A8\u1100\u1161");
+    NORM("क्षत्रिय", "क्षत्रिय");
+    NORM("Tiê\u0301ng Viê\u0323t", "Tiê\u0301ng Viê\u0323t");
+}
+
 int main(void)
 {
     test_lines_and_spaces();
@@ -310,5 +365,6 @@ int main(void)
     test_article();
     test_cjk_punct();
     test_random();
+    test_combining_marks();
     return test_done("text");
 }

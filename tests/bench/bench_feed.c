@@ -10,6 +10,7 @@
 
 #include "bench.h"
 #include "feed.h"
+#include "util.h"
 #include "text.h"
 
 #define DEFAULT_ARTICLE SIGNAGE_FONT_DIR "/../../shared/content/yuanling-2024-06-28.txt"
@@ -100,8 +101,8 @@ int main(int argc, char **argv)
            "%zu items kept\n",
            items, flen / 1e6, t1 - t0, flen / 1e3 / (t1 - t0), ok ? "valid" : "INVALID",
            t2 - t1, f ? f->n_items : 0);
-    printf("resident after parse: %ld kB (peak %ld kB)\n", bench_status_kb("VmRSS:"),
-           bench_status_kb("VmHWM:"));
+    printf("resident after parse: %ld kB (peak %ld kB)\n", util_status_kb("VmRSS:"),
+           util_status_kb("VmHWM:"));
     feed_destroy(f);
 
     int rounds = 200;

@@ -12,6 +12,7 @@
 
 #include "bench.h"
 #include "fonts.h"
+#include "util.h"
 
 static const char *const para =
     "为进一步做好辖区居民健康服务工作，社区卫生服务中心定于2024年6月28日（周五）"
@@ -50,14 +51,14 @@ int main(int argc, char **argv)
         px = 48;
     if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0)
         return 1;
-    long rss0 = bench_status_kb("VmRSS:");
+    long rss0 = util_status_kb("VmRSS:");
     double t0 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     fonts *f = fonts_create(NULL, NULL, "zh-CN");
     if (!f)
         return 1;
     double t1 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     printf("fonts_create: %.1f ms, RSS +%ld kB\n", t1 - t0,
-           bench_status_kb("VmRSS:") - rss0);
+           util_status_kb("VmRSS:") - rss0);
 
     t0 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     fonts_width(f, "x", 1, px, false); /* opens the face at px */
@@ -88,20 +89,20 @@ int main(int argc, char **argv)
             SDL_FreeSurface(fonts_render(f, para + i, 60, px, false, c));
     t1 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     printf("fonts_render: %d lines of 20 characters, %.2f ms per line, RSS %ld kB\n",
-           lines, (t1 - t0) / lines, bench_status_kb("VmRSS:"));
+           lines, (t1 - t0) / lines, util_status_kb("VmRSS:"));
 
-    long rss1 = bench_status_kb("VmRSS:");
+    long rss1 = util_status_kb("VmRSS:");
     t0 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     int w = fonts_width(f, "안녕하세요", strlen("안녕하세요"), px, false);
     t1 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     printf(
         "first fallback (fontconfig start, sort, open): %.1f ms, width %d, RSS +%ld kB\n",
-        t1 - t0, w, bench_status_kb("VmRSS:") - rss1);
-    rss1 = bench_status_kb("VmRSS:");
+        t1 - t0, w, util_status_kb("VmRSS:") - rss1);
+    rss1 = util_status_kb("VmRSS:");
     for (int size = 20; size <= 100; size += 20)
         SDL_FreeSurface(fonts_render(f, "한국어 ok", strlen("한국어 ok"), size, true, c));
     printf("fallback at 5 sizes, bold: RSS +%ld kB; %d font files, %d fonts open\n",
-           bench_status_kb("VmRSS:") - rss1, fonts_get_stats(f).files,
+           util_status_kb("VmRSS:") - rss1, fonts_get_stats(f).files,
            fonts_get_stats(f).open_fonts);
     fonts_destroy(f);
     TTF_Quit();
