@@ -127,9 +127,13 @@ BOMB_PNG = make_bomb_png(30000, 30000)
 _BOMB = []
 
 
+_BOMB_LOCK = threading.Lock()
+
+
 def gzip_bomb():
-    """100 MiB of spaces, gzipped in pieces so it is never held whole."""
-    with STATE["lock"]:
+    """100 MiB of spaces, gzipped in pieces so it is never held whole. Made
+    once, under a lock of its own so that other requests are not held up."""
+    with _BOMB_LOCK:
         if not _BOMB:
             z = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip wrapper
             chunk = b" " * (1 << 20)

@@ -172,7 +172,7 @@ static void test_fetch_basics(fetch *f)
     CHECK(r.last_modified[0] != '\0');
     CHECKF(r.body && r.body[0] == '{' && strstr(r.body, "Test feed v1"), "body: %.40s",
            r.body ? r.body : "(null)");
-    CHECK(r.len == strlen(r.body));
+    CHECK(r.body && r.len == strlen(r.body));
     char lm[128];
     snprintf(lm, sizeof lm, "%s", r.last_modified);
     fetch_response_free(&r);
