@@ -455,6 +455,18 @@ static bool is_store_name(const char *name)
     return true;
 }
 
+/* One of the store's files that the cache moved aside as damaged. */
+static bool is_damaged_name(const char *name)
+{
+    char base[64];
+    size_t n = strlen(name);
+    if (n < 5 || n >= sizeof base || strcmp(name + n - 4, ".bad") != 0)
+        return false;
+    memcpy(base, name, n - 4);
+    base[n - 4] = '\0';
+    return is_store_name(base);
+}
+
 /* A file in the cache format (its magic), read without moving it aside. */
 static bool has_cache_magic(const char *path)
 {
@@ -733,7 +745,8 @@ void imagestore_prune(imagestore *st)
     DIR *d = opendir(cache_dir(st->cache));
     struct dirent *de;
     while (d && (de = readdir(d)))
-        if (is_store_name(de->d_name) && !name_in(&keep, de->d_name))
+        if ((is_store_name(de->d_name) && !name_in(&keep, de->d_name)) ||
+            is_damaged_name(de->d_name))
             cache_remove(st->cache, de->d_name);
     if (d)
         closedir(d);

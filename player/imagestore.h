@@ -24,7 +24,8 @@
  *
  * Downloaded images live in their own subdirectory, cache_dir/images
  * (IMAGESTORE_SUBDIR), and only files there named as the store names them
- * are ever pruned: a cache_dir shared with other files loses none of them.
+ * (or those names plus ".bad": damaged files the cache moved aside) are ever
+ * pruned: a cache_dir shared with other files loses none of them.
  * Images an older version left in cache_dir itself (same names, cache
  * format) are moved into the subdirectory once. */
 #pragma once

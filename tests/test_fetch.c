@@ -943,13 +943,17 @@ static void test_source_own_files(fetch *f, const char *dir)
     CHECK(file_exists(sub, name) && !file_exists(dir, name));
     CHECKF(stat_of(f, "counts", "/img/good.png") == fetched, "moved image downloaded");
     feed_destroy(fd);
+    char bad[1300];
+    snprintf(bad, sizeof bad, "%s/img-00000000000000aa.bad", sub);
+    write_text(bad, "a damaged image the cache moved aside");
     control(f, "images=good2.png");
     for (int i = 0; i < 4; i++) {
         control(f, "bump=1");
         poll_once(s);
         feed_destroy(source_take_feed(s));
     }
-    CHECK(!file_exists(sub, name)); /* the player's own file is pruned */
+    CHECK(!file_exists(sub, name)); /* the player's own files are pruned */
+    CHECK(!file_exists(sub, "img-00000000000000aa.bad"));
     for (size_t i = 0; i < 3; i++)
         CHECKF(file_exists(dir, theirs[i]), "%s was deleted", theirs[i]);
     source_destroy(s);
