@@ -181,8 +181,8 @@ static void keep_feed(source *s, const char *body, size_t len)
     set_unsaved(s, body, len);
 }
 
-/* After each poll: the feed a full disk left unsaved, and the images, are
- * written once the disk has room again. */
+/* At each poll: the feed a full disk left unsaved is written once the disk
+ * has room again (its images: imagestore_retry). */
 static void retry_save(source *s)
 {
     if (s->unsaved_body && imagestore_has_room(s->images, s->unsaved_len + 4096) &&
@@ -428,8 +428,8 @@ static void *worker(void *arg)
     while (!s->stop) {
         s->poll_now = false;
         pthread_mutex_unlock(&s->mu);
+        retry_save(s); /* before the poll, which then reports it */
         bool ok = s->remote ? poll_remote(s) : poll_local(s);
-        retry_save(s);
         s->failures = ok ? 0 : s->failures + 1;
         long delay = next_delay_ms(s, ok);
         pthread_mutex_lock(&s->mu);

@@ -37,7 +37,7 @@ typedef struct {
     unsigned attempts;    /* polls finished so far (local reads included) */
     unsigned unsaved;     /* files the cache lacks because the disk was full (the
                              feed counts 1, each image 1); written when there is
-                             room again, checked after each poll */
+                             room again, checked at each poll */
 } source_status;
 
 /* Starts a source for cfg->feed. For a remote feed the cached copy (if any)
