@@ -880,6 +880,7 @@ static void parse_items(const cJSON *items, feed *f, pctx *c)
             f->n_items++;
         }
     }
+    f->n_dropped = total - f->n_items;
     free(ids.slot);
 }
 

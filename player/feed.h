@@ -72,6 +72,7 @@ typedef struct feed {
     feed_signage defaults; /* the feed-level _signage object */
     size_t n_items;
     feed_item *items;
+    size_t n_dropped; /* entries of the document's items that were not usable */
 } feed;
 
 /* Parses a JSON Feed. Returns NULL (after one log line naming source and the

@@ -132,7 +132,20 @@ bool fetch_type_ok(fetch_kind kind, const char *content_type)
     return strncmp(t, "image/", 6) == 0;
 }
 
-/* Copies a header value without surrounding spaces or CR/LF. */
+/* True when one of the first n bytes is a control character (CR, LF, NUL,
+ * tab, DEL...): such a value would split a request header if sent back. */
+static bool has_control(const char *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+            return true;
+    return false;
+}
+
+/* Copies a header value without surrounding spaces or the line's CR/LF.
+ * An oversized value, or one with a control character inside, is dropped
+ * (never cut or cleaned: a validator must come back byte for byte or not
+ * at all). */
 static void header_value(const char *v, size_t n, char *out, size_t out_size)
 {
     while (n > 0 && (*v == ' ' || *v == '\t')) {
@@ -141,10 +154,16 @@ static void header_value(const char *v, size_t n, char *out, size_t out_size)
     }
     while (n > 0 && (v[n - 1] == '\r' || v[n - 1] == '\n' || v[n - 1] == ' '))
         n--;
-    if (n >= out_size)
-        n = 0; /* an oversized validator is dropped, never cut */
+    if (n >= out_size || has_control(v, n))
+        n = 0;
     memcpy(out, v, n);
     out[n] = '\0';
+}
+
+/* A validator that may be sent back: present and free of control characters. */
+static bool validator_ok(const char *v)
+{
+    return v && *v && !has_control(v, strlen(v));
 }
 
 static bool header_is(const char *line, size_t n, const char *name, const char **value,
@@ -238,13 +257,14 @@ static struct curl_slist *request_headers(const fetch_request *req)
 {
     struct curl_slist *h = NULL;
     char line[512];
-    if (req->etag && *req->etag) {
+    bool etag = validator_ok(req->etag);
+    if (etag) {
         snprintf(line, sizeof line, "If-None-Match: %s", req->etag);
         h = curl_slist_append(h, line);
     }
     /* A server must ignore If-Modified-Since next to If-None-Match (RFC 9110
      * 13.1.3): sending it too would only cost bytes on every poll. */
-    if (req->last_modified && *req->last_modified && !(req->etag && *req->etag)) {
+    if (!etag && validator_ok(req->last_modified)) {
         snprintf(line, sizeof line, "If-Modified-Since: %s", req->last_modified);
         h = curl_slist_append(h, line);
     }
@@ -291,7 +311,10 @@ static void set_options(CURL *c, const fetch_request *req, transfer *t, char *er
         low = total / 1000 > 0 ? total / 1000 : 1;
     curl_easy_setopt(c, CURLOPT_URL, req->url);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    /* An https URL is never redirected to plain http: that would drop TLS
+     * silently (a hijacked redirect could serve anything). */
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR,
+                     strncasecmp(req->url, "https://", 8) == 0 ? "https" : "http,https");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)FETCH_MAX_REDIRECTS);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -355,33 +378,46 @@ static fetch_result classify(CURLcode rc, const transfer *t, const char *errbuf)
     }
 }
 
-fetch_result fetch_get(fetch *f, const fetch_request *req, fetch_response *resp)
+/* A URL fetch never requests: *resp says so. */
+static bool url_refused(const fetch_request *req, fetch_response *resp)
 {
-    memset(resp, 0, sizeof *resp);
-    if (!fetch_is_remote_url(req->url)) {
-        resp->result = FETCH_BAD_URL;
-        snprintf(resp->error, sizeof resp->error, "only http and https URLs are fetched");
-        return resp->result;
-    }
-    transfer t = {.req = req, .resp = resp};
-    t.cap = req->max_bytes ? req->max_bytes : FETCH_DEFAULT_MAX_BYTES;
-    char errbuf[CURL_ERROR_SIZE] = "";
+    if (fetch_is_remote_url(req->url))
+        return false;
+    resp->result = FETCH_BAD_URL;
+    snprintf(resp->error, sizeof resp->error, "only http and https URLs are fetched");
+    return true;
+}
+
+/* Sets c up for req (every option in set_options), with t bound to req and
+ * resp. Returns the header list, to free after the transfer. */
+static struct curl_slist *transfer_begin(CURL *c, const fetch_request *req,
+                                         fetch_response *resp, transfer *t, char *errbuf)
+{
+    *t = (transfer){.req = req, .resp = resp};
+    t->cap = req->max_bytes ? req->max_bytes : FETCH_DEFAULT_MAX_BYTES;
+    errbuf[0] = '\0';
     struct curl_slist *headers = request_headers(req);
-    curl_easy_reset(f->curl);
-    set_options(f->curl, req, &t, errbuf, headers);
-    CURLcode rc = curl_easy_perform(f->curl);
-    curl_slist_free_all(headers);
+    curl_easy_reset(c);
+    set_options(c, req, t, errbuf, headers);
+    return headers;
+}
+
+/* After the transfer: status, sizes and the result; the body is kept only
+ * on FETCH_OK (never NULL then). */
+static fetch_result transfer_end(CURL *c, CURLcode rc, transfer *t, const char *errbuf)
+{
+    fetch_response *resp = t->resp;
     long code = 0;
-    curl_easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &code);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
     resp->http_status = (int)code;
     long header_bytes = 0, request_bytes = 0;
     curl_off_t body_bytes = 0;
-    curl_easy_getinfo(f->curl, CURLINFO_HEADER_SIZE, &header_bytes);
-    curl_easy_getinfo(f->curl, CURLINFO_REQUEST_SIZE, &request_bytes);
-    curl_easy_getinfo(f->curl, CURLINFO_SIZE_DOWNLOAD_T, &body_bytes);
+    curl_easy_getinfo(c, CURLINFO_HEADER_SIZE, &header_bytes);
+    curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_bytes);
+    curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &body_bytes);
     resp->bytes_sent = request_bytes;
     resp->bytes_received = header_bytes + (long)body_bytes;
-    resp->result = classify(rc, &t, errbuf);
+    resp->result = classify(rc, t, errbuf);
     if (resp->result != FETCH_OK) {
         fetch_response_free(resp);
     } else if (!resp->body) {
@@ -391,4 +427,204 @@ fetch_result fetch_get(fetch *f, const fetch_request *req, fetch_response *resp)
         resp->body[0] = '\0';
     }
     return resp->result;
+}
+
+fetch_result fetch_get(fetch *f, const fetch_request *req, fetch_response *resp)
+{
+    memset(resp, 0, sizeof *resp);
+    if (url_refused(req, resp))
+        return resp->result;
+    transfer t;
+    char errbuf[CURL_ERROR_SIZE];
+    struct curl_slist *headers = transfer_begin(f->curl, req, resp, &t, errbuf);
+    CURLcode rc = curl_easy_perform(f->curl);
+    curl_slist_free_all(headers);
+    return transfer_end(f->curl, rc, &t, errbuf);
+}
+
+/* ---- several transfers at once ---- */
+
+/* One transfer of a fetch_multi. The request's strings are copies, so the
+ * caller's may go away; t points at req and resp, so slots never move. */
+typedef struct {
+    CURL *curl;
+    bool busy; /* added and not yet handed back */
+    bool done; /* finished: resp holds the result */
+    fetch_request req;
+    char *url, *etag, *last_modified, *ca_file;
+    fetch_response resp;
+    transfer t;
+    char errbuf[CURL_ERROR_SIZE];
+    struct curl_slist *headers;
+    void *tag;
+} multi_slot;
+
+struct fetch_multi {
+    CURLM *multi;
+    size_t n;
+    multi_slot *slots;
+};
+
+fetch_multi *fetch_multi_create(size_t max_parallel)
+{
+    pthread_once(&global_once, global_init);
+    if (!global_ok) {
+        LOG_ERR("curl_global_init failed");
+        return NULL;
+    }
+    max_parallel = max_parallel ? max_parallel : 1;
+    fetch_multi *m = calloc(1, sizeof *m);
+    multi_slot *slots = calloc(max_parallel, sizeof *slots);
+    if (!m || !slots)
+        abort();
+    m->slots = slots;
+    m->n = max_parallel;
+    m->multi = curl_multi_init();
+    for (size_t i = 0; m->multi && i < m->n; i++)
+        if (!(slots[i].curl = curl_easy_init()))
+            break;
+    if (!m->multi || !slots[m->n - 1].curl) {
+        LOG_ERR("curl_multi_init failed");
+        fetch_multi_destroy(m);
+        return NULL;
+    }
+    return m;
+}
+
+static char *dup_or_null(const char *s)
+{
+    if (!s)
+        return NULL;
+    char *d = strdup(s);
+    if (!d)
+        abort();
+    return d;
+}
+
+/* Hands the slot back: the copies freed, the handle out of the multi. */
+static void slot_clear(fetch_multi *m, multi_slot *s)
+{
+    if (s->busy && !s->done)
+        curl_multi_remove_handle(m->multi, s->curl);
+    curl_slist_free_all(s->headers);
+    s->headers = NULL;
+    free(s->url);
+    free(s->etag);
+    free(s->last_modified);
+    free(s->ca_file);
+    s->url = s->etag = s->last_modified = s->ca_file = NULL;
+    s->busy = s->done = false;
+}
+
+void fetch_multi_destroy(fetch_multi *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++) {
+        multi_slot *s = &m->slots[i];
+        if (s->busy)
+            fetch_response_free(&s->resp);
+        slot_clear(m, s);
+        if (s->curl)
+            curl_easy_cleanup(s->curl);
+    }
+    if (m->multi)
+        curl_multi_cleanup(m->multi);
+    free(m->slots);
+    free(m);
+}
+
+size_t fetch_multi_running(const fetch_multi *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->n; i++)
+        n += m->slots[i].busy;
+    return n;
+}
+
+bool fetch_multi_add(fetch_multi *m, const fetch_request *req, void *tag)
+{
+    multi_slot *s = NULL;
+    for (size_t i = 0; i < m->n && !s; i++)
+        if (!m->slots[i].busy)
+            s = &m->slots[i];
+    if (!s)
+        return false;
+    s->req = *req;
+    s->req.url = s->url = dup_or_null(req->url);
+    s->req.etag = s->etag = dup_or_null(req->etag);
+    s->req.last_modified = s->last_modified = dup_or_null(req->last_modified);
+    s->req.ca_file = s->ca_file = dup_or_null(req->ca_file);
+    s->tag = tag;
+    s->busy = true;
+    memset(&s->resp, 0, sizeof s->resp);
+    if (url_refused(&s->req, &s->resp)) {
+        s->done = true;
+        return true;
+    }
+    s->headers = transfer_begin(s->curl, &s->req, &s->resp, &s->t, s->errbuf);
+    if (curl_multi_add_handle(m->multi, s->curl) != CURLM_OK) {
+        s->resp.result = FETCH_NETWORK;
+        snprintf(s->resp.error, sizeof s->resp.error, "curl_multi_add_handle failed");
+        s->done = true;
+    }
+    return true;
+}
+
+/* Marks the transfers libcurl reports finished as done. */
+static void reap(fetch_multi *m)
+{
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(m->multi, &left))) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        for (size_t i = 0; i < m->n; i++) {
+            multi_slot *s = &m->slots[i];
+            if (s->busy && !s->done && s->curl == msg->easy_handle) {
+                CURLcode rc = msg->data.result;
+                curl_multi_remove_handle(m->multi, s->curl);
+                transfer_end(s->curl, rc, &s->t, s->errbuf);
+                s->done = true;
+                break;
+            }
+        }
+    }
+}
+
+static multi_slot *first_done(fetch_multi *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (m->slots[i].done)
+            return &m->slots[i];
+    return NULL;
+}
+
+bool fetch_multi_wait(fetch_multi *m, int timeout_ms, fetch_response *resp, void **tag)
+{
+    int running;
+    multi_slot *s = first_done(m);
+    if (!s) {
+        curl_multi_perform(m->multi, &running);
+        reap(m);
+        s = first_done(m);
+    }
+    if (!s) {
+        curl_multi_poll(m->multi, NULL, 0, timeout_ms, NULL);
+        curl_multi_perform(m->multi, &running);
+        reap(m);
+        s = first_done(m);
+    }
+    if (!s)
+        return false;
+    *resp = s->resp;
+    *tag = s->tag;
+    memset(&s->resp, 0, sizeof s->resp);
+    slot_clear(m, s);
+    return true;
+}
+
+void fetch_multi_wakeup(fetch_multi *m)
+{
+    curl_multi_wakeup(m->multi);
 }

@@ -3,7 +3,8 @@
  *
  * What every request gets:
  *   - only http and https, on redirects too (file://, ftp://... refused),
- *     at most FETCH_MAX_REDIRECTS redirects;
+ *     at most FETCH_MAX_REDIRECTS redirects; an https URL is redirected
+ *     only to https (a downgrade to http is refused as FETCH_BAD_URL);
  *   - TLS verification always on; an optional CA file;
  *   - gzip/deflate accepted (Accept-Encoding), decoded by libcurl; the size
  *     cap applies to the decoded bytes;
@@ -14,10 +15,13 @@
  *     the body is never held past it);
  *   - conditional GET when validators are given (If-None-Match,
  *     If-Modified-Since); a 304 returns FETCH_NOT_MODIFIED with no body;
+ *     a validator with a control character (CR, LF...) is neither kept
+ *     from a response nor sent, so it can never add a request header;
  *   - User-Agent "signage-player/<SIGNAGE_VERSION>";
  *   - proxy variables (http_proxy, https_proxy, no_proxy) honoured, as
  *     libcurl does by default.
- * A fetch handle keeps its connection alive between requests. */
+ * A fetch handle keeps its connection alive between requests; a
+ * fetch_multi runs several such transfers at once from one thread. */
 #pragma once
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -97,3 +101,32 @@ bool fetch_is_remote_url(const char *url);
 /* The Content-Type check on its own: true when a response of this type may
  * be read as `kind`. NULL or "" (missing) is accepted. */
 bool fetch_type_ok(fetch_kind kind, const char *content_type);
+
+/* Several transfers at once from one thread (libcurl multi), each with the
+ * same options, caps and its own deadlines as fetch_get. Not thread-safe
+ * except fetch_multi_wakeup. */
+typedef struct fetch_multi fetch_multi;
+
+/* At most max_parallel transfers run at a time (0 counts as 1). NULL
+ * (logged) when libcurl fails to start. */
+fetch_multi *fetch_multi_create(size_t max_parallel);
+/* Aborts the transfers still running. */
+void fetch_multi_destroy(fetch_multi *m);
+
+/* Starts a GET of req (its strings are copied); tag comes back with the
+ * result. False when max_parallel transfers are running already. A URL
+ * fetch_get would refuse finishes at once as FETCH_BAD_URL. */
+bool fetch_multi_add(fetch_multi *m, const fetch_request *req, void *tag);
+
+/* Transfers added and not yet handed back by fetch_multi_wait. */
+size_t fetch_multi_running(const fetch_multi *m);
+
+/* Moves the transfers on, waiting up to timeout_ms for one to finish (or
+ * for fetch_multi_wakeup). True with *resp (free it with
+ * fetch_response_free) and its *tag when one has finished. With nothing
+ * running it just waits. */
+bool fetch_multi_wait(fetch_multi *m, int timeout_ms, fetch_response *resp, void **tag);
+
+/* From any thread: a fetch_multi_wait in progress (or the next one)
+ * returns at once. */
+void fetch_multi_wakeup(fetch_multi *m);

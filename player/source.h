@@ -1,8 +1,9 @@
 /* source: where feeds come from. A local path or file:// URL is read
  * directly; an http(s):// URL is polled by a worker thread (fetch.h) with
  * conditional GET, and every good feed is kept in the cache directory
- * (cache.h) with the images it uses. The app loop only ever sees whole,
- * parsed feeds whose images are already on disk. */
+ * (cache.h). The app loop only ever sees whole, parsed feeds, handed over
+ * as soon as they are parsed; their images (imagestore.h) download in the
+ * background and arrive later, so no image can hold a feed back. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,6 +35,9 @@ typedef struct {
     bool from_cache;      /* the current feed came from the cache and the server
                              has not confirmed or replaced it yet */
     unsigned attempts;    /* polls finished so far (local reads included) */
+    unsigned unsaved;     /* files the cache lacks because the disk was full (the
+                             feed counts 1, each image 1); written when there is
+                             room again, checked at each poll */
 } source_status;
 
 /* Starts a source for cfg->feed. For a remote feed the cached copy (if any)
@@ -48,18 +52,24 @@ void source_destroy(source *s);
 feed *source_take_feed(source *s);
 
 /* Blocks up to timeout_ms until the first attempt has finished (fetch done
- * or failed; local file read). For the headless modes. */
+ * or failed; local file read) and then until the image downloads it started
+ * have ended. For the headless modes. */
 void source_wait_first(source *s, int timeout_ms);
+
+/* Blocks up to timeout_ms until no image download is queued or running;
+ * true if none is. */
+bool source_wait_images(source *s, int timeout_ms);
 
 /* Path of the cached file for an image URL (item image, banner, logo) if
  * it has been downloaded, else NULL. Answers for the images of the last
  * three feeds taken (so the feed still on screen keeps its images while a
  * newer one waits for a slide boundary); the string lives until the third
  * next feed is taken. Local paths are returned as they are.
- * An image whose download failed in a way that may pass (network, timeout,
- * HTTP status) is tried again at each later poll that finds the feed
- * unchanged, at most 5 tries per feed; when it arrives the wake function is
- * called and this starts returning it. Main thread only. */
+ * A new feed's missing images download in the background, a few at a
+ * time; one whose download failed in a way that may pass (network,
+ * timeout, HTTP status) is tried again at each later poll that finds the
+ * feed unchanged, at most 5 tries per feed. When an image arrives the wake
+ * function is called and this starts returning it. Main thread. */
 const char *source_image_path(source *s, const char *url);
 
 void source_get_status(source *s, source_status *out);
@@ -68,9 +78,9 @@ void source_get_status(source *s, source_status *out);
  * fleet started together does not poll in step. seed: rand_r state. */
 long source_jitter_ms(long ms, unsigned *seed);
 
-/* A count that goes up when images of feeds already taken arrive on a
- * retry (source_image_path then starts returning them): the app lays its
- * slides out again. Main thread. */
+/* A count that goes up when images arrive after their feed was handed
+ * over (source_image_path then starts returning them): the app lays its
+ * slides out again. */
 unsigned source_images_arrived(source *s);
 
 /* Timing of the poll loop. The player uses source_create, which takes all of
@@ -92,7 +102,7 @@ typedef struct {
     int total_timeout_ms;
     int low_speed_time_s; /* 0: 20 s, or the total timeout if shorter */
     bool no_jitter;
-    size_t max_image_bytes_total; /* a feed's images; 0: SOURCE_MAX_IMAGE_BYTES */
+    size_t max_image_bytes_total; /* a feed's images; 0: IMAGESTORE_MAX_BYTES */
 } source_timing;
 
 source *source_create_timed(const config *cfg, const source_timing *timing,

@@ -11,9 +11,14 @@ endpoint changes the mode and the feed's version:
   /control?mode=<mode>     set the mode of /feed.json
   /control?bump=1          new version: new body, new ETag and Last-Modified
   /control?images=<a,b>    images of the feed's first items (default good.png):
-                           a name under /img/, or raw:<string> used as is
+                           a name under /img/, or raw:<string> used as is;
+                           the feed has 3 items, or one per image if more
+  /control?urgent=1        the feed's first item is urgent (0: none is)
   /control/stats           JSON: requests per path, 304s and gzipped bodies
-                           sent, version, mode, the last User-Agent and Host
+                           sent, version, mode, the last User-Agent and Host,
+                           requests that carried an X-Injected header, and
+                           when (Unix time, float) each version of /feed.json
+                           was first served with a 200 ("served", by version)
 A request in proxy form (GET http://any.host/path) is served as /path, so
 the server doubles as an HTTP proxy for tests of http_proxy.
 
@@ -35,6 +40,13 @@ Modes:
   invalid    200 with a body that is not JSON
   notfeed    200 with valid JSON that is not a JSON Feed
   redirect   302 to file:///etc/passwd
+  tohttp     302 to /mode/ok.json on the plain http port (a downgrade when
+             asked over https)
+  tohttps    302 to /mode/ok.json on the https port
+  crlfetag   the good feed with 'ETag: "abc"<CR>X-Injected: 1' (a CR inside
+             the value), never 304
+  guid       a valid JSON Feed whose items have "guid" instead of "id"
+  empty      a valid JSON Feed with "items": []
   html       the good feed served as text/html
   slowok     the good feed, after a 3 s delay before the headers
 
@@ -46,6 +58,10 @@ Images (under /img/):
   htmltype.png     the good PNG served as text/html
   missing.png      404
   flaky.png        503 for the first two requests, then a real PNG
+  hang*.png        200 and headers, then nothing for 60 s (any name
+                   starting with "hang", so each is a URL of its own)
+  slow*.png        the good PNG after a 1 s delay
+  tohttp.png       302 to /img/good.png on the plain http port
 """
 
 import argparse
@@ -73,6 +89,11 @@ STATE = {
     "flaky": 0,
     "user_agent": "",
     "last_host": "",
+    "urgent": False,
+    "injected": 0,
+    "served": {},
+    "port": 0,
+    "tls_port": 0,
     "lock": threading.Lock(),
     "stopping": threading.Event(),
 }
@@ -106,9 +127,13 @@ BOMB_PNG = make_bomb_png(30000, 30000)
 _BOMB = []
 
 
+_BOMB_LOCK = threading.Lock()
+
+
 def gzip_bomb():
-    """100 MiB of spaces, gzipped in pieces so it is never held whole."""
-    with STATE["lock"]:
+    """100 MiB of spaces, gzipped in pieces so it is never held whole. Made
+    once, under a lock of its own so that other requests are not held up."""
+    with _BOMB_LOCK:
         if not _BOMB:
             z = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip wrapper
             chunk = b" " * (1 << 20)
@@ -118,9 +143,9 @@ def gzip_bomb():
         return _BOMB[0]
 
 
-def feed_body(version, base, images):
+def feed_body(version, base, images, urgent=False):
     items = []
-    for i in range(3):
+    for i in range(max(3, len(images))):
         item = {
             "id": "v%d-item%d" % (version, i + 1),
             "title": "第%d版 消息%d" % (version, i + 1),
@@ -130,6 +155,8 @@ def feed_body(version, base, images):
             item["image"] = images[i][4:]
         elif i < len(images) and images[i]:
             item["image"] = base + "/img/" + images[i]
+        if urgent and i == 0:
+            item["_signage"] = {"priority": "urgent"}
         items.append(item)
     doc = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -174,6 +201,7 @@ class Handler(BaseHTTPRequestHandler):
             with STATE["lock"]:
                 STATE["user_agent"] = self.headers.get("User-Agent") or ""
                 STATE["last_host"] = self.headers.get("Host") or ""
+                STATE["injected"] += self.headers.get("X-Injected") is not None
         try:
             if url.path == "/control":
                 return self.control(parse_qs(url.query))
@@ -181,7 +209,7 @@ class Handler(BaseHTTPRequestHandler):
                 with STATE["lock"]:
                     stats = {k: STATE[k] for k in
                              ("counts", "not_modified", "gzipped", "version", "mode",
-                              "user_agent", "last_host")}
+                              "user_agent", "last_host", "injected", "served")}
                 return self.send(200, json.dumps(stats).encode(), "application/json")
             if url.path == "/feed.json":
                 return self.serve_mode(STATE["mode"])
@@ -201,6 +229,8 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["version"] += 1
             if "images" in q:
                 STATE["images"] = q["images"][0].split(",")
+            if "urgent" in q:
+                STATE["urgent"] = q["urgent"][0] == "1"
         self.send(200, b"ok\n", "text/plain")
 
     def base(self):
@@ -209,7 +239,8 @@ class Handler(BaseHTTPRequestHandler):
     def serve_ok(self, validators=True):
         with STATE["lock"]:
             version, images = STATE["version"], list(STATE["images"])
-        body = feed_body(version, self.base(), images)
+            urgent = STATE["urgent"]
+        body = feed_body(version, self.base(), images, urgent)
         etag = '"v%d"' % version
         lm = last_modified(version)
         inm = self.headers.get("If-None-Match")
@@ -221,6 +252,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("ETag", etag)
             self.end_headers()
             return
+        with STATE["lock"]:
+            STATE["served"].setdefault(str(version), time.time())
         headers = {"ETag": etag, "Last-Modified": lm} if validators else {}
         if "gzip" in (self.headers.get("Accept-Encoding") or ""):
             body = gzip.compress(body)
@@ -241,11 +274,21 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "notfeed":
             return self.send(200, b'{"hello": "world", "items": 3}', "application/json")
         if mode == "redirect":
-            self.send_response(302)
-            self.send_header("Location", "file:///etc/passwd")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return None
+            return self.redirect("file:///etc/passwd")
+        if mode == "tohttp":
+            return self.redirect("http://127.0.0.1:%d/mode/ok.json" % STATE["port"])
+        if mode == "tohttps":
+            return self.redirect("https://127.0.0.1:%d/mode/ok.json" % STATE["tls_port"])
+        if mode == "crlfetag":
+            body = feed_body(STATE["version"], self.base(), STATE["images"])
+            return self.send(200, body, headers={"ETag": '"abc"\rX-Injected: 1'})
+        if mode in ("guid", "empty"):
+            doc = json.loads(feed_body(STATE["version"], self.base(), STATE["images"]))
+            for item in doc["items"]:
+                item["guid"] = item.pop("id")
+            if mode == "empty":
+                doc["items"] = []
+            return self.send(200, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
         if mode == "html":
             body = feed_body(STATE["version"], self.base(), STATE["images"])
             return self.send(200, body, "text/html; charset=utf-8")
@@ -260,6 +303,12 @@ class Handler(BaseHTTPRequestHandler):
         if mode in ("huge", "hugestream"):
             return self.serve_huge(mode == "huge")
         return self.send(404, b"<html>no such mode</html>", "text/html")
+
+    def redirect(self, location):
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def serve_partial(self, stall):
         body = feed_body(STATE["version"], self.base(), STATE["images"])
@@ -308,6 +357,20 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, BOMB_PNG, "image/png")
         if name == "htmltype.png":
             return self.send(200, GOOD_PNG, "text/html")
+        if name.startswith("hang"):
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.flush()
+            STATE["stopping"].wait(60)
+            self.close_connection = True
+            return None
+        if name.startswith("slow"):
+            time.sleep(1)
+            return self.send(200, GOOD_PNG, "image/png")
+        if name == "tohttp.png":
+            return self.redirect("http://127.0.0.1:%d/img/good.png" % STATE["port"])
         return self.send(404, b"<html>no image</html>", "text/html")
 
 
@@ -349,11 +412,15 @@ def main():
         return
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
+    STATE["port"] = server.server_address[1]
+    # The gzip bomb takes a while to make: not inside a request's deadline.
+    threading.Thread(target=gzip_bomb, daemon=True).start()
     print("PORT %d" % server.server_address[1], flush=True)
     servers = [server]
     if args.tls:
         tls = start_tls(args.tls)
         if tls:
+            STATE["tls_port"] = tls[0].server_address[1]
             servers.append(tls[0])
             print("TLS %d %s" % (tls[0].server_address[1], tls[1]), flush=True)
         else:

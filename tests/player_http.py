@@ -103,7 +103,7 @@ def test_bad_responses(srv, tmp):
     good, _, _ = pl.ids()
     check(len(good) == 3, f"seeded cache: {good}")
     for mode in ["500", "404", "stall", "truncated", "huge", "hugestream", "gzipbomb",
-                 "invalid", "notfeed", "redirect", "html"]:
+                 "invalid", "notfeed", "redirect", "html", "guid"]:
         srv.control(f"mode={mode}")
         srv.control("bump=1")
         ids, _, log = pl.ids()
@@ -112,7 +112,7 @@ def test_bad_responses(srv, tmp):
     srv.control("mode=ok")
     # The same bad answers with no cache: the calm waiting slide.
     nocache = Player(tmp, "nocache", srv.base + "/feed.json")
-    for mode in ["500", "invalid", "redirect"]:
+    for mode in ["500", "invalid", "redirect", "guid"]:
         srv.control(f"mode={mode}")
         shutil.rmtree(nocache.cache, ignore_errors=True)
         pngs = nocache.snapshot()
@@ -212,6 +212,66 @@ def test_late_image(srv, tmp):
     srv.control("bump=1")
 
 
+def stats(srv):
+    return json.loads(urllib.request.urlopen(srv.base + "/control/stats", timeout=5).read())
+
+
+def wait_line(path, pred, timeout):
+    """Polls the play log until a line matches; the time it was seen, or None."""
+    end = time.time() + timeout
+    while time.time() < end:
+        if any(pred(r) for r in play_log(path)):
+            return time.time()
+        time.sleep(0.02)
+    return None
+
+
+def test_urgent_hanging_images(srv, tmp):
+    """An urgent item whose feed names hanging images is on screen within
+    seconds of the feed arriving, without its image; an image that is only
+    slow shows on a later slide of the same feed (issue 8, item 2)."""
+    srv.control("images=good.png")
+    srv.control("bump=1")
+    pl = Player(tmp, "urgent", srv.base + "/feed.json",
+                "poll_interval = 5\ntotal_timeout = 10\n[timing]\npage_min = 1\n"
+                "page_max = 1\n[schedule]\nurgent_alternate = true\n")
+    log = os.path.join(pl.dir, "play.log")
+    p = subprocess.Popen([PLAYER, "--config", pl.ini, "--window", "640x360",
+                          "--play-log", log], env=ENV,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    old = stats(srv)["version"]
+    check(wait_line(log, lambda r: r[2].startswith(f"v{old}-"), 15), "first feed shown")
+    srv.control("images=hang-u1.png,slow-u2.png,hang-u3.png,hang-u4.png,hang-u5.png")
+    srv.control("urgent=1")
+    srv.control("bump=1")
+    new = stats(srv)["version"]
+    seen = wait_line(log, lambda r: r[2] == f"v{new}-item1", 20)
+    served = stats(srv)["served"].get(str(new))
+    check(seen and served and seen - served < 5,
+          f"urgent item {seen and served and seen - served} s after its feed was served")
+    slow = wait_line(log, lambda r: r[2] == f"v{new}-item2" and r[4] == "image", 10)
+    p.send_signal(signal.SIGTERM)
+    check(p.wait(timeout=10) == 0, "clean exit on SIGTERM")
+    shown = [r[4] for r in play_log(log) if r[2] == f"v{new}-item2"]
+    check(slow and shown and shown[0] == "-", f"item2 without, then with its slow image: {shown}")
+    srv.control("images=good.png")
+    srv.control("urgent=0")
+    srv.control("bump=1")
+
+
+def test_crlf_etag(srv, tmp):
+    """An ETag with a CR inside is neither stored in the cache nor sent back
+    as a request header (issue 8, item 7)."""
+    injected = stats(srv)["injected"]
+    pl = Player(tmp, "crlf", srv.base + "/mode/crlfetag.json")
+    ids, _, _ = pl.ids()
+    check(len(ids) == 3, f"the feed with a CR in its ETag is still shown: {ids}")
+    pl.ids()  # a second run sends what the first one cached
+    with open(os.path.join(pl.cache, "feed"), "rb") as f:
+        check(b"X-Injected" not in f.read(), "the CR ETag was stored in the cache")
+    check(stats(srv)["injected"] == injected, "a header was injected into a request")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="signage-http-")
     srv = Server()
@@ -224,6 +284,8 @@ def main():
         seeded.ids()
         test_loop_during_stall(srv, tmp, seeded)
         test_late_image(srv, tmp)
+        test_urgent_hanging_images(srv, tmp)
+        test_crlf_etag(srv, tmp)
         srv.stop()
         srv = None
         test_offline(seeded_url, tmp, seeded)

@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <spawn.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -20,6 +22,7 @@
 #include "log.h"
 #include "source.h"
 #include "test.h"
+#include "util.h"
 
 extern char **environ;
 
@@ -169,7 +172,7 @@ static void test_fetch_basics(fetch *f)
     CHECK(r.last_modified[0] != '\0');
     CHECKF(r.body && r.body[0] == '{' && strstr(r.body, "Test feed v1"), "body: %.40s",
            r.body ? r.body : "(null)");
-    CHECK(r.len == strlen(r.body));
+    CHECK(r.body && r.len == strlen(r.body));
     char lm[128];
     snprintf(lm, sizeof lm, "%s", r.last_modified);
     fetch_response_free(&r);
@@ -209,8 +212,9 @@ static void test_fetch_failures(fetch *f)
     CHECK(get(f, "/mode/huge.json", FETCH_KIND_JSON, NULL, NULL, &r) == FETCH_TOO_BIG);
     CHECK(get(f, "/mode/hugestream.json", FETCH_KIND_JSON, NULL, NULL, &r) ==
           FETCH_TOO_BIG);
-    CHECK(get(f, "/mode/gzipbomb.json", FETCH_KIND_JSON, NULL, NULL, &r) ==
-          FETCH_TOO_BIG);
+    CHECKF(get(f, "/mode/gzipbomb.json", FETCH_KIND_JSON, NULL, NULL, &r) ==
+               FETCH_TOO_BIG,
+           "gzip bomb: %s %s", fetch_result_name(r.result), r.error);
     CHECKF(now_s() - t0 < 3.0, "100 MiB bodies took %.1f s to refuse", now_s() - t0);
     CHECK(r.body == NULL && r.len == 0);
 
@@ -299,6 +303,123 @@ static void test_fetch_proxy(fetch *f)
     CHECKF(strcmp(host, "feeds.example.invalid") == 0, "Host %s", host);
 }
 
+/* A CR inside an ETag is neither kept nor sent back: it would add a
+ * request header of the server's choosing (issue 8, item 7). */
+static void test_fetch_crlf_validator(fetch *f)
+{
+    fetch_response r;
+    CHECK(get(f, "/mode/crlfetag.json", FETCH_KIND_JSON, NULL, NULL, &r) == FETCH_OK);
+    CHECKF(r.etag[0] == '\0', "ETag with a CR kept: %s", r.etag);
+    fetch_response_free(&r);
+    int injected = stat_of(f, "injected", NULL);
+    get(f, "/mode/ok.json", FETCH_KIND_JSON, "\"abc\"\rX-Injected: 1", NULL, &r);
+    fetch_response_free(&r);
+    get(f, "/mode/ok.json", FETCH_KIND_JSON, NULL, "x\nX-Injected: 1", &r);
+    fetch_response_free(&r);
+    CHECKF(stat_of(f, "injected", NULL) == injected, "a header was injected");
+}
+
+/* An https URL is not followed to plain http; http may go to https
+ * (issue 8, item 8). Images go through the same options. */
+static void test_fetch_no_downgrade(fetch *f)
+{
+    if (!tls_port) {
+        printf("test_fetch: redirect checks skipped: no TLS server\n");
+        return;
+    }
+    char url[128];
+    fetch_request req = {.url = url, .ca_file = tls_cert, .total_timeout_ms = 3000};
+    fetch_response r;
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/mode/tohttp.json", tls_port);
+    CHECKF(fetch_get(f, &req, &r) == FETCH_BAD_URL, "https to http followed: %s",
+           fetch_result_name(r.result));
+    fetch_response_free(&r);
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/img/tohttp.png", tls_port);
+    req.kind = FETCH_KIND_IMAGE;
+    CHECKF(fetch_get(f, &req, &r) == FETCH_BAD_URL, "image https to http followed: %s",
+           fetch_result_name(r.result));
+    fetch_response_free(&r);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/mode/tohttps.json", port);
+    req.kind = FETCH_KIND_JSON;
+    CHECKF(fetch_get(f, &req, &r) == FETCH_OK, "http to https refused: %s", r.error);
+    fetch_response_free(&r);
+}
+
+/* fetch_multi: transfers run side by side, each with its own deadline; a
+ * quick one is not held back by hanging ones; the caps still apply. */
+static void test_fetch_multi(void)
+{
+    fetch_multi *m = fetch_multi_create(4);
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    static const char *const paths[] = {"/img/hang-m1.png", "/img/hang-m2.png",
+                                        "/img/hang-m3.png", "/img/good.png"};
+    char url[4][256];
+    double t0 = now_s();
+    for (int i = 0; i < 4; i++) {
+        url_for(url[i], sizeof url[i], paths[i]);
+        fetch_request req = {.url = url[i],
+                             .kind = FETCH_KIND_IMAGE,
+                             .total_timeout_ms = 1500,
+                             .low_speed_time_s = 1};
+        CHECK(fetch_multi_add(m, &req, (void *)(intptr_t)i));
+    }
+    fetch_request extra = {.url = "file:///etc/passwd"};
+    CHECK(!fetch_multi_add(m, &extra, NULL)); /* four run already */
+    CHECK(fetch_multi_running(m) == 4);
+    int done = 0, timeouts = 0;
+    double good_at = 0;
+    while (done < 4 && now_s() - t0 < 10) {
+        fetch_response r;
+        void *tag;
+        if (!fetch_multi_wait(m, 1000, &r, &tag))
+            continue;
+        done++;
+        if ((intptr_t)tag == 3) {
+            good_at = now_s() - t0;
+            CHECK(r.result == FETCH_OK && r.len > 50 && !memcmp(r.body, "\x89PNG", 4));
+        } else {
+            timeouts += r.result == FETCH_TIMEOUT;
+        }
+        fetch_response_free(&r);
+    }
+    double all = now_s() - t0;
+    CHECKF(done == 4 && timeouts == 3, "%d done, %d timeouts", done, timeouts);
+    CHECKF(good_at > 0 && good_at < 1.0, "the good image came after %.2f s", good_at);
+    CHECKF(all < 2.8, "three 1.5 s deadlines side by side took %.2f s", all);
+    CHECK(fetch_multi_running(m) == 0);
+    /* Refused URL, size cap, redirect out of http(s). */
+    char huge[256], redir[256];
+    url_for(huge, sizeof huge, "/mode/huge.json");
+    url_for(redir, sizeof redir, "/mode/redirect.json");
+    fetch_request reqs[] = {
+        {.url = "file:///etc/passwd"}, {.url = huge, .max_bytes = 1000}, {.url = redir}};
+    for (int i = 0; i < 3; i++)
+        CHECK(fetch_multi_add(m, &reqs[i], (void *)(intptr_t)i));
+    static const fetch_result want[] = {FETCH_BAD_URL, FETCH_TOO_BIG, FETCH_BAD_URL};
+    for (done = 0; done < 3 && now_s() - t0 < 15;) {
+        fetch_response r;
+        void *tag;
+        if (!fetch_multi_wait(m, 1000, &r, &tag))
+            continue;
+        done++;
+        CHECKF(r.result == want[(intptr_t)tag] && !r.body, "multi %d: %s",
+               (int)(intptr_t)tag, fetch_result_name(r.result));
+        fetch_response_free(&r);
+    }
+    CHECK(done == 3);
+    /* Destroyed with a transfer hanging: returns at once. */
+    fetch_request hang = {.url = url[0], .kind = FETCH_KIND_IMAGE};
+    CHECK(fetch_multi_add(m, &hang, NULL));
+    fetch_response r;
+    void *tag;
+    fetch_multi_wait(m, 100, &r, &tag);
+    t0 = now_s();
+    fetch_multi_destroy(m);
+    CHECKF(now_s() - t0 < 1.0, "destroy took %.2f s", now_s() - t0);
+}
+
 /* ---- source ---- */
 
 static atomic_int wakes;
@@ -328,14 +449,31 @@ static void make_config(config *cfg, const char *cache_dir, int feed_port)
     cfg->logo[0] = '\0';
 }
 
-/* Polls once more and waits for it; returns the status. */
-static source_status poll_once(source *s)
+static void write_text(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    fputs(text, fp);
+    fclose(fp);
+}
+
+/* Polls once more and waits for it, without waiting for its images;
+ * returns the status. */
+static source_status poll_only(source *s)
 {
     source_status st;
     source_get_status(s, &st);
     source_poll_now(s);
     CHECK(source_wait_attempts(s, st.attempts + 1, 10000));
     source_get_status(s, &st);
+    return st;
+}
+
+/* Polls once more and waits for it and for the image downloads it
+ * started; returns the status. */
+static source_status poll_once(source *s)
+{
+    source_status st = poll_only(s);
+    CHECK(source_wait_images(s, 10000));
     return st;
 }
 
@@ -357,6 +495,7 @@ static void test_source_updates(fetch *f, source *s, const char *dir)
 {
     CHECK(source_take_feed(s) == NULL); /* empty cache: nothing at once */
     CHECK(source_wait_attempts(s, 1, 10000));
+    CHECK(source_wait_images(s, 10000));
     source_status st;
     source_get_status(s, &st);
     CHECKF(st.result == SOURCE_OK && st.http_status == 200, "%d %d %s", st.result,
@@ -367,7 +506,8 @@ static void test_source_updates(fetch *f, source *s, const char *dir)
     CHECK(source_take_feed(s) == NULL);
     CHECK(atomic_load(&wakes) >= 1);
     const char *img = fd && fd->n_items ? source_image_path(s, fd->items[0].image) : NULL;
-    CHECKF(img && strncmp(img, dir, strlen(dir)) == 0, "image path %s", img ? img : "-");
+    CHECKF(img && strncmp(img, dir, strlen(dir)) == 0 && strstr(img, "/images/img-"),
+           "image path %s", img ? img : "-");
     SDL_Surface *surf = img ? image_load(img, 0, 640, 640) : NULL;
     CHECK(surf && surf->w == 640 && surf->h == 480);
     SDL_FreeSurface(surf);
@@ -441,6 +581,34 @@ static void test_source_failures(fetch *f, source *s, const char *dir)
     CHECK(stat(path, &after) == 0 && after.st_ino == before.st_ino &&
           after.st_mtim.tv_nsec == before.st_mtim.tv_nsec);
     control(f, "mode=ok");
+}
+
+/* A feed whose items are all unusable (a CMS writing "guid" for "id") is
+ * refused whole: the last good feed stays, in memory and in the cache. A
+ * valid feed with no items empties the screen (issue 8, item 3). */
+static void test_source_no_valid_items(fetch *f, source *s, const char *dir)
+{
+    char path[1200];
+    struct stat before, after;
+    snprintf(path, sizeof path, "%s/feed", dir);
+    CHECK(stat(path, &before) == 0);
+    control(f, "mode=guid");
+    control(f, "bump=1");
+    source_status st = poll_once(s);
+    CHECKF(st.result == SOURCE_ERROR && strstr(st.message, "usable"), "guid: %d %s",
+           st.result, st.message);
+    CHECK(source_take_feed(s) == NULL);
+    CHECK(stat(path, &after) == 0 && after.st_ino == before.st_ino);
+    control(f, "mode=empty");
+    st = poll_once(s);
+    feed *fd = source_take_feed(s);
+    CHECKF(st.result == SOURCE_OK && fd && fd->n_items == 0, "empty: %d %s", st.result,
+           st.message);
+    feed_destroy(fd);
+    CHECK(stat(path, &after) == 0 && after.st_ino != before.st_ino); /* written */
+    control(f, "mode=ok");
+    poll_once(s);
+    feed_destroy(source_take_feed(s));
 }
 
 /* A feed whose images are bad: the items stay, without images. */
@@ -616,13 +784,6 @@ static void test_source_cancel(fetch *f, const char *dir)
     control(f, "mode=ok");
 }
 
-static void write_text(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    fputs(text, fp);
-    fclose(fp);
-}
-
 static void test_source_local(const char *dir)
 {
     char path[1200], url[1300];
@@ -684,15 +845,193 @@ static void test_source_image_budget(fetch *f, const char *dir)
     control(f, "images=good.png,good2.png");
     control(f, "bump=1");
     source *s = source_create_timed(&cfg, &t, NULL, NULL);
-    CHECK(s && source_wait_attempts(s, 1, 10000));
+    CHECK(s && source_wait_attempts(s, 1, 10000) && source_wait_images(s, 10000));
     feed *fd = s ? source_take_feed(s) : NULL;
     CHECK(fd && fd->n_items == 3);
-    CHECK(fd && source_image_path(s, fd->items[0].image) != NULL);
-    CHECK(fd && source_image_path(s, fd->items[1].image) == NULL);
+    /* They download together: whichever came first is kept. */
+    CHECK(fd && (source_image_path(s, fd->items[0].image) != NULL) +
+                        (source_image_path(s, fd->items[1].image) != NULL) ==
+                    1);
     feed_destroy(fd);
     source_destroy(s);
     control(f, "images=good.png");
     control(f, "bump=1");
+}
+
+/* A feed is handed over at once whatever its images do: four that hang
+ * and one that is slow (issue 8, item 2). They download side by side, the
+ * slow one arrives by itself, and a poll meanwhile is not held back. */
+static void test_source_hanging_images(fetch *f, const char *dir)
+{
+    config cfg;
+    make_config(&cfg, dir, port);
+    source_timing t = quick;
+    t.total_timeout_ms = 3000;
+    t.low_speed_time_s = 3;
+    control(f, "images=slow-1.png,hang-1.png,hang-2.png,hang-3.png,hang-4.png");
+    control(f, "urgent=1");
+    control(f, "bump=1");
+    int wakes_before = atomic_load(&wakes);
+    double t0 = now_s();
+    source *s = source_create_timed(&cfg, &t, on_wake, NULL);
+    CHECK(source_wait_attempts(s, 1, 20000));
+    double handed = now_s() - t0;
+    feed *fd = source_take_feed(s);
+    CHECKF(fd && fd->n_items == 5 && handed < 1.5, "the feed came after %.2f s", handed);
+    for (size_t i = 0; fd && i < fd->n_items; i++)
+        CHECK(source_image_path(s, fd->items[i].image) == NULL);
+    unsigned arrived = source_images_arrived(s);
+    double p0 = now_s();
+    source_status st = poll_only(s);
+    CHECKF(st.result == SOURCE_UNCHANGED && now_s() - p0 < 1.5, "poll took %.2f s",
+           now_s() - p0);
+    while (source_images_arrived(s) == arrived && now_s() - t0 < 5) {
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    CHECK(source_images_arrived(s) != arrived);
+    CHECK(fd && fd->n_items == 5 && source_image_path(s, fd->items[0].image) != NULL);
+    CHECK(atomic_load(&wakes) > wakes_before);
+    /* Four deadlines side by side: one deadline (plus the slow second), not
+     * four after one another. */
+    CHECK(source_wait_images(s, 15000));
+    CHECKF(now_s() - t0 < 7.0, "the images took %.2f s", now_s() - t0);
+    CHECK(fd && fd->n_items == 5 && source_image_path(s, fd->items[1].image) == NULL);
+    /* The next poll tries them again; destroying then does not wait. */
+    poll_only(s);
+    double d0 = now_s();
+    source_destroy(s);
+    CHECKF(now_s() - d0 < 1.5, "destroy took %.2f s", now_s() - d0);
+    feed_destroy(fd);
+    control(f, "images=good.png");
+    control(f, "urgent=0");
+    control(f, "bump=1");
+}
+
+/* Images live in cache_dir/images and only the player's own files there
+ * are pruned: a user's files in a shared cache_dir stay, whatever their
+ * names. An image an older version left in cache_dir itself moves into
+ * the subdirectory instead of being downloaded again (issue 8, item 10). */
+static void test_source_own_files(fetch *f, const char *dir)
+{
+    char good[256], name[32], path[1200], sub[1200];
+    url_for(good, sizeof good, "/img/good.png");
+    cache_name_for_url(good, "img-", name, sizeof name);
+    cache *c = cache_create(dir);
+    fetch_response r;
+    CHECK(c && get(f, "/img/good.png", FETCH_KIND_IMAGE, NULL, NULL, &r) == FETCH_OK);
+    CHECK(c && r.body && cache_write(c, name, r.body, r.len));
+    fetch_response_free(&r);
+    cache_destroy(c);
+    static const char *const theirs[] = {"img-0123456789abcdef", "img-photo",
+                                         "holiday.jpg"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, theirs[i]);
+        write_text(path, "a user's own file");
+    }
+    control(f, "images=good.png");
+    control(f, "bump=1");
+    int fetched = stat_of(f, "counts", "/img/good.png");
+    config cfg;
+    make_config(&cfg, dir, port);
+    source *s = source_create_timed(&cfg, &quick, NULL, NULL);
+    CHECK(source_wait_attempts(s, 1, 10000) && source_wait_images(s, 10000));
+    feed *fd = source_take_feed(s);
+    const char *img = fd ? source_image_path(s, fd->items[0].image) : NULL;
+    snprintf(sub, sizeof sub, "%s/images", dir);
+    CHECKF(img && strncmp(img, sub, strlen(sub)) == 0, "image at %s", img ? img : "-");
+    CHECK(file_exists(sub, name) && !file_exists(dir, name));
+    CHECKF(stat_of(f, "counts", "/img/good.png") == fetched, "moved image downloaded");
+    feed_destroy(fd);
+    char bad[1300];
+    snprintf(bad, sizeof bad, "%s/img-00000000000000aa.bad", sub);
+    write_text(bad, "a damaged image the cache moved aside");
+    control(f, "images=good2.png");
+    for (int i = 0; i < 4; i++) {
+        control(f, "bump=1");
+        poll_once(s);
+        feed_destroy(source_take_feed(s));
+    }
+    CHECK(!file_exists(sub, name)); /* the player's own files are pruned */
+    CHECK(!file_exists(sub, "img-00000000000000aa.bad"));
+    for (size_t i = 0; i < 3; i++)
+        CHECKF(file_exists(dir, theirs[i]), "%s was deleted", theirs[i]);
+    source_destroy(s);
+    control(f, "images=good.png");
+}
+
+/* True when the cached feed file holds `text`. */
+static bool cached_feed_has(const char *dir, const char *text)
+{
+    char path[1200];
+    size_t len;
+    snprintf(path, sizeof path, "%s/feed", dir);
+    char *data = read_file_capped(path, 1 << 20, &len);
+    bool has = data && strstr(data + CACHE_HEADER_SIZE, text);
+    free(data);
+    return has;
+}
+
+/* Fills the file system of dir: true when a write then fails for space. */
+static bool fill_disk(const char *file)
+{
+    static char block[65536];
+    FILE *fp = fopen(file, "w");
+    if (!fp)
+        return false;
+    setvbuf(fp, NULL, _IONBF, 0);
+    size_t chunk = sizeof block;
+    while (chunk >= 512)
+        if (fwrite(block, 1, chunk, fp) != chunk)
+            chunk /= 2;
+    bool full = errno == ENOSPC;
+    fclose(fp);
+    return full;
+}
+
+/* A full disk: the new feed is shown but not saved, its image is not
+ * saved; both are written, and said so, once there is room again
+ * (issue 8, item 14). The disk is a 1 MiB tmpfs (root only). */
+static void test_source_disk_full(fetch *f, const char *base)
+{
+    char dir[256], filler[300], title[64];
+    snprintf(dir, sizeof dir, "%s/small", base);
+    mkdir(dir, 0755);
+    if (mount("tmpfs", dir, "tmpfs", 0, "size=1m") != 0) {
+        printf("test_fetch: disk-full checks skipped: cannot mount a tmpfs (%s)\n",
+               strerror(errno));
+        return;
+    }
+    control(f, "images=good.png");
+    control(f, "bump=1");
+    config cfg;
+    make_config(&cfg, dir, port);
+    source *s = source_create_timed(&cfg, &quick, NULL, NULL);
+    CHECK(source_wait_attempts(s, 1, 10000) && source_wait_images(s, 10000));
+    feed_destroy(source_take_feed(s));
+    snprintf(filler, sizeof filler, "%s/filler", dir);
+    CHECK(fill_disk(filler));
+    control(f, "images=good2.png");
+    control(f, "bump=1");
+    snprintf(title, sizeof title, "Test feed v%d\"", stat_of(f, "version", NULL));
+    source_status st = poll_once(s);
+    feed *fd = source_take_feed(s);
+    source_get_status(s, &st);
+    CHECKF(st.result == SOURCE_OK && fd && fd->n_items == 3, "disk full: %d %s",
+           st.result, st.message);
+    CHECKF(st.unsaved == 2, "%u files waiting", st.unsaved);
+    CHECK(!cached_feed_has(dir, title));
+    CHECK(fd && source_image_path(s, fd->items[0].image) == NULL);
+    unlink(filler);
+    poll_once(s); /* 304: the feed and the image are written now */
+    source_get_status(s, &st);
+    CHECKF(st.unsaved == 0, "%u files still waiting", st.unsaved);
+    CHECK(cached_feed_has(dir, title));
+    CHECK(fd && source_image_path(s, fd->items[0].image) != NULL);
+    feed_destroy(fd);
+    source_destroy(s);
+    umount2(dir, MNT_DETACH);
+    control(f, "images=good.png");
 }
 
 /* Poll times spread over +-10%: never outside, and the whole range used. */
@@ -719,11 +1058,14 @@ int main(void)
         perror("mkdtemp");
         return 1;
     }
-    char dir1[128], dir2[128], dir3[128], dir4[128];
+    char dir1[128], dir2[128], dir3[128], dir4[128], dir5[128], dir6[128];
     snprintf(dir1, sizeof dir1, "%s/cache1", base);
     snprintf(dir2, sizeof dir2, "%s/cache2", base);
     snprintf(dir3, sizeof dir3, "%s/cache3", base);
     snprintf(dir4, sizeof dir4, "%s/cache4", base);
+    snprintf(dir5, sizeof dir5, "%s/cache5", base);
+    snprintf(dir6, sizeof dir6, "%s/cache6", base);
+    mkdir(dir6, 0755);
     /* The server is on loopback: no proxy from the environment. */
     static const char *const proxy_vars[] = {"http_proxy", "https_proxy", "HTTPS_PROXY",
                                              "all_proxy", "ALL_PROXY"};
@@ -741,6 +1083,9 @@ int main(void)
     test_fetch_failures(f);
     test_fetch_tls(f);
     test_fetch_proxy(f);
+    test_fetch_crlf_validator(f);
+    test_fetch_no_downgrade(f);
+    test_fetch_multi();
 
     config cfg;
     make_config(&cfg, dir1, port);
@@ -748,10 +1093,14 @@ int main(void)
     source *s = source_create_timed(&cfg, &quick, on_wake, NULL);
     test_source_updates(f, s, dir1);
     test_source_failures(f, s, dir1);
+    test_source_no_valid_items(f, s, dir1);
     test_source_bad_images(f, s);
     source_destroy(s);
     test_source_cancel(f, dir3);
     test_source_image_budget(f, dir4);
+    test_source_hanging_images(f, dir5);
+    test_source_own_files(f, dir6);
+    test_source_disk_full(f, base);
 
     int old_port = port;
     fetch_destroy(f);
