@@ -284,6 +284,11 @@ static void keep_validators(source *s, const fetch_response *r)
     snprintf(s->last_modified, sizeof s->last_modified, "%s", r->last_modified);
 }
 
+/* True when the server answered with a body, whatever it was: a feed
+ * refused for its content (bad JSON, not a feed, no usable item, the wrong
+ * type, too large) is the publisher's mistake, not the network's, so it is
+ * polled again at the normal interval, not backed off, and a fix shows
+ * within one poll. */
 static bool poll_remote(source *s)
 {
     fetch_request req = {
@@ -304,7 +309,7 @@ static bool poll_remote(source *s)
         return false;
     }
     fetch_get(s->fetch, &req, &r);
-    bool ok = true;
+    bool answered = true;
     if (r.result == FETCH_NOT_MODIFIED) {
         imagestore_retry(s->images);
         set_status(s, SOURCE_UNCHANGED, r.http_status, 0, "not modified");
@@ -321,8 +326,8 @@ static bool poll_remote(source *s)
         memcpy(etag, s->etag, sizeof etag);
         memcpy(lm, s->last_modified, sizeof lm);
         keep_validators(s, &r);
-        ok = accept_body(s, r.body, r.len, r.http_status);
-        if (!ok) { /* validators belong to the last good feed */
+        if (!accept_body(s, r.body, r.len, r.http_status)) {
+            /* The validators belong to the last good feed. */
             memcpy(s->etag, etag, sizeof etag);
             memcpy(s->last_modified, lm, sizeof lm);
         }
@@ -330,10 +335,10 @@ static bool poll_remote(source *s)
         char msg[sizeof s->status.message];
         snprintf(msg, sizeof msg, "%s: %.200s", fetch_result_name(r.result), r.error);
         set_status(s, SOURCE_ERROR, r.http_status, (int)r.result + 1, msg);
-        ok = false;
+        answered = r.result == FETCH_BAD_TYPE || r.result == FETCH_TOO_BIG;
     }
     fetch_response_free(&r);
-    return ok;
+    return answered;
 }
 
 static bool poll_local(source *s)

@@ -766,6 +766,31 @@ static void test_source_backoff(const char *dir)
     CHECKF(d5 > 0.78 && d5 < 1.5, "capped wait %.3f", d5);
 }
 
+/* A feed refused for its content is the publisher's mistake: polled again
+ * at the normal interval, never backed off, so a fix shows within a poll. */
+static void test_source_refused_no_backoff(fetch *f, const char *dir)
+{
+    control(f, "mode=invalid");
+    config cfg;
+    make_config(&cfg, dir, port);
+    source_timing t = quick;
+    t.poll_ms = 200;
+    t.backoff_base_ms = 2000;
+    t.backoff_max_ms = 4000;
+    source *s = source_create_timed(&cfg, &t, NULL, NULL);
+    CHECK(source_wait_attempts(s, 1, 5000));
+    double t0 = now_s();
+    CHECK(source_wait_attempts(s, 3, 5000));
+    double d = now_s() - t0;
+    source_status st;
+    source_get_status(s, &st);
+    CHECK(st.result == SOURCE_ERROR);
+    /* Two more polls at 200 ms (+-10%) each; a backoff would take 6 s. */
+    CHECKF(d > 0.35 && d < 1.9, "two polls took %.2f s", d);
+    source_destroy(s);
+    control(f, "mode=ok");
+}
+
 /* Destroying a source while a fetch hangs returns quickly. */
 static void test_source_cancel(fetch *f, const char *dir)
 {
@@ -1097,6 +1122,7 @@ int main(void)
     test_source_bad_images(f, s);
     source_destroy(s);
     test_source_cancel(f, dir3);
+    test_source_refused_no_backoff(f, dir3);
     test_source_image_budget(f, dir4);
     test_source_hanging_images(f, dir5);
     test_source_own_files(f, dir6);
