@@ -320,7 +320,8 @@ static bool app_open(app *a)
     a->screen_on = true; /* until the first handle_schedule decides */
     if (!open_window(a))
         return false;
-    a->src = source_create(a->cfg, wake_loop, a);
+    source_params sp_src = params_source(a->cfg);
+    a->src = source_create(&sp_src, wake_loop, a);
     if (!a->src)
         return false;
     a->media = media_create(a->cfg, a->src, wake_loop, a);

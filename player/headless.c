@@ -45,7 +45,8 @@ static bool stage_open(stage *st, const config *cfg, const app_options *opt)
         return false;
     }
     IMG_Init(IMG_INIT_PNG | IMG_INIT_JPG);
-    st->src = source_create(cfg, NULL, NULL);
+    source_params sp = params_source(cfg);
+    st->src = source_create(&sp, NULL, NULL);
     st->media = media_create(cfg, st->src, NULL, NULL); /* waits for images */
     if (!st->media)
         return false;

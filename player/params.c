@@ -34,3 +34,23 @@ schedule_params params_schedule(const config *cfg, tz *zone)
         p.screen_hours[d] = (feed_window){cfg->hours[d].from, cfg->hours[d].to};
     return p;
 }
+
+source_params params_source(const config *cfg)
+{
+    return (source_params){
+        .feed = cfg->feed,
+        .cache_dir = cfg->cache_dir,
+        .logo = cfg->logo,
+        .ca_file = cfg->ca_file,
+        .max_feed_bytes = (size_t)cfg->max_feed_bytes,
+        .max_image_bytes = (size_t)cfg->max_image_bytes,
+        .max_image_pixels = cfg->max_image_pixels,
+        .timing =
+            {
+                .poll_ms = cfg->poll_interval * 1000,
+                .backoff_max_ms = cfg->backoff_max * 1000,
+                .connect_timeout_ms = cfg->connect_timeout * 1000,
+                .total_timeout_ms = cfg->total_timeout * 1000,
+            },
+    };
+}

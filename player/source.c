@@ -25,7 +25,9 @@
 #define BACKOFF_BASE_MS 10000
 
 struct source {
-    config cfg;
+    char *feed, *cache_dir, *logo, *ca_file; /* owned copies of the params' */
+    size_t max_feed_bytes, max_image_bytes;
+    int max_image_pixels;
     source_timing timing;
     source_wake_fn wake;
     void *ctx;
@@ -101,11 +103,11 @@ static void set_status(source *s, source_result r, int http, int code, const cha
         if (http)
             snprintf(code_text, sizeof code_text, " (HTTP %d)", http);
         if (r == SOURCE_ERROR)
-            LOG_WARN("%s: %s%s", s->cfg.feed, msg, code_text);
+            LOG_WARN("%s: %s%s", s->feed, msg, code_text);
         else if (quiet)
-            LOG_DBG("%s: %s%s", s->cfg.feed, msg, code_text);
+            LOG_DBG("%s: %s%s", s->feed, msg, code_text);
         else
-            LOG_INFO("%s: %s%s", s->cfg.feed, msg, code_text);
+            LOG_INFO("%s: %s%s", s->feed, msg, code_text);
         if (s->wake)
             s->wake(s->ctx);
     }
@@ -128,7 +130,7 @@ static void publish(source *s, feed *f, imagestore_map *map, bool from_cache)
 
 static const char *local_path(const source *s)
 {
-    return strncasecmp(s->cfg.feed, "file://", 7) == 0 ? s->cfg.feed + 7 : s->cfg.feed;
+    return strncasecmp(s->feed, "file://", 7) == 0 ? s->feed + 7 : s->feed;
 }
 
 /* ---- the cached feed ---- */
@@ -139,13 +141,13 @@ static bool save_feed(source *s, const char *body, size_t len)
 {
     if (!s->cache)
         return true;
-    size_t head_max = strlen(s->cfg.feed) + sizeof s->etag + sizeof s->last_modified + 64;
+    size_t head_max = strlen(s->feed) + sizeof s->etag + sizeof s->last_modified + 64;
     char *buf = malloc(head_max + len);
     if (!buf)
         abort();
     int n =
         snprintf(buf, head_max, FEED_CACHE_MAGIC "url %s\netag %s\nlast-modified %s\n\n",
-                 s->cfg.feed, s->etag, s->last_modified);
+                 s->feed, s->etag, s->last_modified);
     memcpy(buf + n, body, len);
     bool ok = cache_write(s->cache, FEED_CACHE_NAME, buf, (size_t)n + len);
     free(buf);
@@ -208,17 +210,17 @@ static const char *head_line(const char *p, const char *key, char *out, size_t o
 /* Loads the cached feed for this URL, if any, with its validators. */
 static void load_cached_feed(source *s)
 {
-    char *data, url[sizeof s->cfg.feed];
+    char *data, url[2048];
     size_t len;
-    if (!s->cache || !cache_read(s->cache, FEED_CACHE_NAME,
-                                 (size_t)s->cfg.max_feed_bytes + 8192, &data, &len))
+    if (!s->cache ||
+        !cache_read(s->cache, FEED_CACHE_NAME, s->max_feed_bytes + 8192, &data, &len))
         return;
     size_t ml = strlen(FEED_CACHE_MAGIC);
     const char *p = strncmp(data, FEED_CACHE_MAGIC, ml) == 0 ? data + ml : NULL;
     p = head_line(p, "url", url, sizeof url);
     p = head_line(p, "etag", s->etag, sizeof s->etag);
     p = head_line(p, "last-modified", s->last_modified, sizeof s->last_modified);
-    if (!p || *p != '\n' || strcmp(url, s->cfg.feed) != 0) {
+    if (!p || *p != '\n' || strcmp(url, s->feed) != 0) {
         LOG_INFO("cached feed is for another URL or in an old format: not used");
         s->etag[0] = s->last_modified[0] = '\0';
         free(data);
@@ -231,7 +233,7 @@ static void load_cached_feed(source *s)
         s->have_body = true;
         s->body_hash = hash_bytes(p, body_len);
         LOG_INFO("showing the cached feed (%zu items) until %s answers", f->n_items,
-                 s->cfg.feed);
+                 s->feed);
         publish(s, f, imagestore_collect(s->images, f), true);
         pthread_mutex_lock(&s->mu);
         snprintf(s->status.message, sizeof s->status.message,
@@ -251,7 +253,7 @@ static void load_cached_feed(source *s)
  * screen and the cache. Only a feed with no items at all empties them. */
 static bool accept_body(source *s, const char *body, size_t len, int http)
 {
-    feed *f = feed_parse(body, len, s->cfg.feed);
+    feed *f = feed_parse(body, len, s->feed);
     char msg[160];
     if (!f) {
         set_status(s, SOURCE_ERROR, http, 100,
@@ -292,15 +294,15 @@ static void keep_validators(source *s, const fetch_response *r)
 static bool poll_remote(source *s)
 {
     fetch_request req = {
-        .url = s->cfg.feed,
+        .url = s->feed,
         .etag = s->etag,
         .last_modified = s->last_modified,
         .kind = FETCH_KIND_JSON,
-        .max_bytes = (size_t)s->cfg.max_feed_bytes,
+        .max_bytes = s->max_feed_bytes,
         .connect_timeout_ms = s->timing.connect_timeout_ms,
         .total_timeout_ms = s->timing.total_timeout_ms,
         .low_speed_time_s = s->timing.low_speed_time_s,
-        .ca_file = s->cfg.ca_file,
+        .ca_file = s->ca_file,
         .cancel = &s->cancel,
     };
     fetch_response r;
@@ -366,7 +368,7 @@ static bool poll_local(source *s)
     s->last_stat = st;
     s->have_stat = true;
     size_t len;
-    char *body = read_file_capped(path, (size_t)s->cfg.max_feed_bytes, &len);
+    char *body = read_file_capped(path, s->max_feed_bytes, &len);
     if (!body) {
         snprintf(msg, sizeof msg, "cannot read the file: %s", strerror(errno));
         set_status(s, SOURCE_ERROR, 0, 200 + errno, msg);
@@ -446,24 +448,14 @@ static void *worker(void *arg)
 
 /* ---- public ---- */
 
-static void fill_timing(source_timing *t, const config *cfg, const source_timing *in)
+static void fill_timing(source_timing *t)
 {
-    if (in)
-        *t = *in;
-    else
-        memset(t, 0, sizeof *t);
     if (t->poll_ms <= 0)
-        t->poll_ms = cfg->poll_interval * 1000;
-    if (t->backoff_max_ms <= 0)
-        t->backoff_max_ms = cfg->backoff_max * 1000;
+        t->poll_ms = 1;
     if (t->backoff_base_ms <= 0)
         t->backoff_base_ms = t->poll_ms < BACKOFF_BASE_MS ? t->poll_ms : BACKOFF_BASE_MS;
     if (t->backoff_max_ms < t->backoff_base_ms)
         t->backoff_max_ms = t->backoff_base_ms;
-    if (t->connect_timeout_ms <= 0)
-        t->connect_timeout_ms = cfg->connect_timeout * 1000;
-    if (t->total_timeout_ms <= 0)
-        t->total_timeout_ms = cfg->total_timeout * 1000;
 }
 
 static bool feed_setting_ok(const char *feed_setting, bool *remote)
@@ -483,22 +475,22 @@ static bool feed_setting_ok(const char *feed_setting, bool *remote)
 
 static void open_cache(source *s)
 {
-    char dir[sizeof s->cfg.cache_dir];
-    if (s->cfg.cache_dir[0])
-        snprintf(dir, sizeof dir, "%s", s->cfg.cache_dir);
+    char dir[1024];
+    if (s->cache_dir[0])
+        snprintf(dir, sizeof dir, "%s", s->cache_dir);
     else if (!cache_default_dir(dir, sizeof dir))
         dir[0] = '\0';
     s->cache = dir[0] ? cache_create(dir) : NULL;
     if (!s->cache)
         LOG_WARN("no usable cache directory: no offline copy, no remote images");
     imagestore_params p = {
-        .feed = s->cfg.feed,
+        .feed = s->feed,
         .remote = s->remote,
-        .logo = s->cfg.logo,
+        .logo = s->logo,
         .cache_dir = s->cache ? cache_dir(s->cache) : NULL,
-        .ca_file = s->cfg.ca_file,
-        .max_image_bytes = (size_t)s->cfg.max_image_bytes,
-        .max_image_pixels = s->cfg.max_image_pixels,
+        .ca_file = s->ca_file,
+        .max_image_bytes = s->max_image_bytes,
+        .max_image_pixels = s->max_image_pixels,
         .max_bytes_total = s->timing.max_image_bytes_total,
         .connect_timeout_ms = s->timing.connect_timeout_ms,
         .total_timeout_ms = s->timing.total_timeout_ms,
@@ -507,17 +499,21 @@ static void open_cache(source *s)
     s->images = imagestore_create(&p, s->wake, s->ctx);
 }
 
-source *source_create_timed(const config *cfg, const source_timing *timing,
-                            source_wake_fn wake, void *ctx)
+source *source_create(const source_params *p, source_wake_fn wake, void *ctx)
 {
     bool remote;
-    if (!feed_setting_ok(cfg->feed, &remote))
+    if (!feed_setting_ok(p->feed ? p->feed : "", &remote))
         return NULL;
-    source *s = calloc(1, sizeof *s);
-    if (!s)
-        abort();
-    s->cfg = *cfg;
-    fill_timing(&s->timing, cfg, timing);
+    source *s = xcalloc(1, sizeof *s);
+    s->feed = xstrdup(p->feed);
+    s->cache_dir = xstrdup(p->cache_dir);
+    s->logo = xstrdup(p->logo);
+    s->ca_file = xstrdup(p->ca_file);
+    s->max_feed_bytes = p->max_feed_bytes;
+    s->max_image_bytes = p->max_image_bytes;
+    s->max_image_pixels = p->max_image_pixels;
+    s->timing = p->timing;
+    fill_timing(&s->timing);
     s->wake = wake;
     s->ctx = ctx;
     s->remote = remote;
@@ -544,11 +540,6 @@ source *source_create_timed(const config *cfg, const source_timing *timing,
     return s;
 }
 
-source *source_create(const config *cfg, source_wake_fn wake, void *ctx)
-{
-    return source_create_timed(cfg, NULL, wake, ctx);
-}
-
 void source_destroy(source *s)
 {
     if (!s)
@@ -569,6 +560,10 @@ void source_destroy(source *s)
     cache_destroy(s->cache);
     pthread_cond_destroy(&s->cond);
     pthread_mutex_destroy(&s->mu);
+    free(s->feed);
+    free(s->cache_dir);
+    free(s->logo);
+    free(s->ca_file);
     free(s);
 }
 
@@ -646,9 +641,4 @@ void source_get_status(source *s, source_status *out)
     out->unsaved = s->feed_unsaved;
     pthread_mutex_unlock(&s->mu);
     out->unsaved += imagestore_unsaved(s->images);
-}
-
-const char *source_cache_dir(const source *s)
-{
-    return s->cache ? cache_dir(s->cache) : "";
 }

@@ -8,7 +8,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
 #include "feed.h"
 
 typedef struct source source;
@@ -40,11 +39,45 @@ typedef struct {
                              room again, checked at each poll */
 } source_status;
 
-/* Starts a source for cfg->feed. For a remote feed the cached copy (if any)
+/* Timing of the poll loop, in milliseconds (params_source() takes it from
+ * the config's seconds; tests set their own). backoff_base_ms and
+ * max_image_bytes_total left 0 take the defaults below.
+ *
+ * Schedule: after a good poll (new, unchanged or 304) the next one comes
+ * poll_ms later, +-10% jitter so that a fleet does not poll in step. After n
+ * failures in a row it comes min(backoff_max, base * 2^(n-1)) later, with the
+ * same jitter, where base = min(poll_ms, 10 s): a player that boots before
+ * the network retries soon, a dead server is not hammered. A local feed is
+ * checked (one stat) every min(poll_ms, 2 s) and re-read when its mtime,
+ * size or inode changes. */
+typedef struct {
+    int poll_ms;
+    int backoff_base_ms;
+    int backoff_max_ms;
+    int connect_timeout_ms;
+    int total_timeout_ms;
+    int low_speed_time_s; /* 0: 20 s, or the total timeout if shorter */
+    bool no_jitter;
+    size_t max_image_bytes_total; /* a feed's images; 0: IMAGESTORE_MAX_BYTES */
+} source_timing;
+
+/* What a source takes; the strings are borrowed for the call. */
+typedef struct {
+    const char *feed;      /* local path, file:// or http(s):// URL */
+    const char *cache_dir; /* NULL or "": the default (cache_default_dir) */
+    const char *logo;      /* NULL or "": none */
+    const char *ca_file;   /* NULL or "": the system's CAs */
+    size_t max_feed_bytes;
+    size_t max_image_bytes;
+    int max_image_pixels;
+    source_timing timing;
+} source_params;
+
+/* Starts a source for p->feed. For a remote feed the cached copy (if any)
  * is loaded synchronously, so source_take_feed() right after returns it,
  * and the worker thread starts polling. Returns NULL (logged) when the feed
- * setting is unusable (unsupported scheme). cfg is copied. */
-source *source_create(const config *cfg, source_wake_fn wake, void *ctx);
+ * setting is unusable (unsupported scheme). */
+source *source_create(const source_params *p, source_wake_fn wake, void *ctx);
 void source_destroy(source *s);
 
 /* Non-blocking. A feed newer than the last one taken, or NULL. The caller
@@ -83,37 +116,9 @@ long source_jitter_ms(long ms, unsigned *seed);
  * slides out again. */
 unsigned source_images_arrived(source *s);
 
-/* Timing of the poll loop. The player uses source_create, which takes all of
- * it from the config (seconds); tests and benchmarks use milliseconds here.
- * A field left 0 takes the config's value.
- *
- * Schedule: after a good poll (new, unchanged or 304) the next one comes
- * poll_ms later, +-10% jitter so that a fleet does not poll in step. After n
- * failures in a row it comes min(backoff_max, base * 2^(n-1)) later, with the
- * same jitter, where base = min(poll_ms, 10 s): a player that boots before
- * the network retries soon, a dead server is not hammered. A local feed is
- * checked (one stat) every min(poll_ms, 2 s) and re-read when its mtime,
- * size or inode changes. */
-typedef struct {
-    int poll_ms;
-    int backoff_base_ms;
-    int backoff_max_ms;
-    int connect_timeout_ms;
-    int total_timeout_ms;
-    int low_speed_time_s; /* 0: 20 s, or the total timeout if shorter */
-    bool no_jitter;
-    size_t max_image_bytes_total; /* a feed's images; 0: IMAGESTORE_MAX_BYTES */
-} source_timing;
-
-source *source_create_timed(const config *cfg, const source_timing *timing,
-                            source_wake_fn wake, void *ctx);
-
 /* Asks the worker to poll now instead of at the next deadline. */
 void source_poll_now(source *s);
 
 /* Blocks up to timeout_ms until at least n polls have finished in total;
  * true if they have. */
 bool source_wait_attempts(source *s, unsigned n, int timeout_ms);
-
-/* The cache directory in use ("" when there is none). */
-const char *source_cache_dir(const source *s);

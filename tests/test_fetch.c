@@ -20,6 +20,7 @@
 #include "fetch.h"
 #include "image.h"
 #include "log.h"
+#include "params.h"
 #include "source.h"
 #include "test.h"
 #include "util.h"
@@ -441,6 +442,15 @@ static const source_timing quick = {
     .no_jitter = true,
 };
 
+/* The source the player would make from cfg, with the timing t. */
+static source *start_source(const config *cfg, const source_timing *t,
+                            source_wake_fn wake, void *ctx)
+{
+    source_params p = params_source(cfg);
+    p.timing = *t;
+    return source_create(&p, wake, ctx);
+}
+
 static void make_config(config *cfg, const char *cache_dir, int feed_port)
 {
     config_defaults(cfg);
@@ -697,7 +707,7 @@ static void test_source_offline(const char *dir, int old_port)
 {
     config cfg;
     make_config(&cfg, dir, old_port);
-    source *s = source_create_timed(&cfg, &quick, NULL, NULL);
+    source *s = start_source(&cfg, &quick, NULL, NULL);
     CHECK(s != NULL);
     feed *fd = source_take_feed(s); /* before any attempt */
     CHECKF(fd && fd->title && strstr(fd->title, "Test feed v"), "cached feed missing");
@@ -720,7 +730,7 @@ static void test_source_offline(const char *dir, int old_port)
     struct stat sb;
     CHECK(stat(path, &sb) == 0 && truncate(path, sb.st_size / 2) == 0);
     unsigned problems = log_problem_count();
-    s = source_create_timed(&cfg, &quick, NULL, NULL);
+    s = start_source(&cfg, &quick, NULL, NULL);
     CHECK(source_take_feed(s) == NULL);
     CHECK(file_exists(dir, "feed.bad") && !file_exists(dir, "feed"));
     CHECK(log_problem_count() > problems);
@@ -731,7 +741,7 @@ static void test_source_no_cache_offline(const char *dir)
 {
     config cfg;
     make_config(&cfg, dir, dead_port());
-    source *s = source_create_timed(&cfg, &quick, NULL, NULL);
+    source *s = start_source(&cfg, &quick, NULL, NULL);
     CHECK(s && source_take_feed(s) == NULL);
     CHECK(s && source_wait_attempts(s, 1, 10000));
     source_status st;
@@ -750,7 +760,7 @@ static void test_source_backoff(const char *dir)
     t.poll_ms = 200;
     t.backoff_base_ms = 200;
     t.backoff_max_ms = 800;
-    source *s = source_create_timed(&cfg, &t, NULL, NULL);
+    source *s = start_source(&cfg, &t, NULL, NULL);
     double at[6];
     for (unsigned i = 1; i <= 5; i++) {
         CHECK(source_wait_attempts(s, i, 5000));
@@ -777,7 +787,7 @@ static void test_source_refused_no_backoff(fetch *f, const char *dir)
     t.poll_ms = 200;
     t.backoff_base_ms = 2000;
     t.backoff_max_ms = 4000;
-    source *s = source_create_timed(&cfg, &t, NULL, NULL);
+    source *s = start_source(&cfg, &t, NULL, NULL);
     CHECK(source_wait_attempts(s, 1, 5000));
     double t0 = now_s();
     CHECK(source_wait_attempts(s, 3, 5000));
@@ -800,7 +810,7 @@ static void test_source_cancel(fetch *f, const char *dir)
     source_timing t = quick;
     t.total_timeout_ms = 20000;
     t.low_speed_time_s = 20;
-    source *s = source_create_timed(&cfg, &t, NULL, NULL);
+    source *s = start_source(&cfg, &t, NULL, NULL);
     struct timespec ts = {0, 300 * 1000000L};
     nanosleep(&ts, NULL);
     double t0 = now_s();
@@ -827,7 +837,7 @@ static void test_source_local(const char *dir)
     snprintf(url, sizeof url, "file://%s", path);
     for (int pass = 0; pass < 2; pass++) {
         snprintf(cfg.feed, sizeof cfg.feed, "%s", pass ? url : path);
-        source *s = source_create_timed(&cfg, &quick, NULL, NULL);
+        source *s = start_source(&cfg, &quick, NULL, NULL);
         feed *fd = source_take_feed(s); /* read synchronously */
         CHECK(title_is(fd, pass ? "L2" : "L1"));
         /* Local images: relative to the feed file's folder, as they are. */
@@ -856,7 +866,7 @@ static void test_source_local(const char *dir)
         source_destroy(s);
     }
     snprintf(cfg.feed, sizeof cfg.feed, "ftp://127.0.0.1/feed.json");
-    CHECK(source_create_timed(&cfg, &quick, NULL, NULL) == NULL);
+    CHECK(start_source(&cfg, &quick, NULL, NULL) == NULL);
 }
 
 /* Past the per-feed byte cap for images, the rest go without: the cache on
@@ -869,7 +879,7 @@ static void test_source_image_budget(fetch *f, const char *dir)
     t.max_image_bytes_total = 1; /* the first image passes it */
     control(f, "images=good.png,good2.png");
     control(f, "bump=1");
-    source *s = source_create_timed(&cfg, &t, NULL, NULL);
+    source *s = start_source(&cfg, &t, NULL, NULL);
     CHECK(s && source_wait_attempts(s, 1, 10000) && source_wait_images(s, 10000));
     feed *fd = s ? source_take_feed(s) : NULL;
     CHECK(fd && fd->n_items == 3);
@@ -898,7 +908,7 @@ static void test_source_hanging_images(fetch *f, const char *dir)
     control(f, "bump=1");
     int wakes_before = atomic_load(&wakes);
     double t0 = now_s();
-    source *s = source_create_timed(&cfg, &t, on_wake, NULL);
+    source *s = start_source(&cfg, &t, on_wake, NULL);
     CHECK(source_wait_attempts(s, 1, 20000));
     double handed = now_s() - t0;
     feed *fd = source_take_feed(s);
@@ -959,7 +969,7 @@ static void test_source_own_files(fetch *f, const char *dir)
     int fetched = stat_of(f, "counts", "/img/good.png");
     config cfg;
     make_config(&cfg, dir, port);
-    source *s = source_create_timed(&cfg, &quick, NULL, NULL);
+    source *s = start_source(&cfg, &quick, NULL, NULL);
     CHECK(source_wait_attempts(s, 1, 10000) && source_wait_images(s, 10000));
     feed *fd = source_take_feed(s);
     const char *img = fd ? source_image_path(s, fd->items[0].image) : NULL;
@@ -1031,7 +1041,7 @@ static void test_source_disk_full(fetch *f, const char *base)
     control(f, "bump=1");
     config cfg;
     make_config(&cfg, dir, port);
-    source *s = source_create_timed(&cfg, &quick, NULL, NULL);
+    source *s = start_source(&cfg, &quick, NULL, NULL);
     CHECK(source_wait_attempts(s, 1, 10000) && source_wait_images(s, 10000));
     feed_destroy(source_take_feed(s));
     snprintf(filler, sizeof filler, "%s/filler", dir);
@@ -1115,7 +1125,7 @@ int main(void)
     config cfg;
     make_config(&cfg, dir1, port);
     good_png_before = stat_of(f, "counts", "/img/good.png");
-    source *s = source_create_timed(&cfg, &quick, on_wake, NULL);
+    source *s = start_source(&cfg, &quick, on_wake, NULL);
     test_source_updates(f, s, dir1);
     test_source_failures(f, s, dir1);
     test_source_no_valid_items(f, s, dir1);

@@ -12,6 +12,7 @@
 #include "feed.h"
 #include "image.h"
 #include "media.h"
+#include "params.h"
 #include "source.h"
 #include "test.h"
 
@@ -581,7 +582,8 @@ static void test_media_worker(void)
     snprintf(cfg.feed, sizeof cfg.feed, "%s", feed_path);
     snprintf(cfg.cache_dir, sizeof cfg.cache_dir, "%s/cache", dir);
     snprintf(cfg.logo, sizeof cfg.logo, "%s/poly0.webp", dir); /* test_polyglots */
-    source *src = source_create(&cfg, NULL, NULL);
+    source_params sp = params_source(&cfg);
+    source *src = source_create(&sp, NULL, NULL);
     feed *f = src ? source_take_feed(src) : NULL;
     CHECK(f && f->n_items == 1);
     media *m = media_create(&cfg, src, count_wake, NULL);
