@@ -9,7 +9,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "log.h"
+#include "util.h"
 
 struct fetch {
     CURL *curl;
@@ -20,7 +22,7 @@ typedef struct {
     const fetch_request *req;
     fetch_response *resp;
     size_t cap;
-    size_t buf_size;
+    buf body;        /* capped at cap; handed to resp on FETCH_OK */
     int status;      /* of the current (last) response */
     bool too_big;    /* aborted at the cap */
     bool bad_type;   /* aborted on Content-Type */
@@ -48,9 +50,7 @@ fetch *fetch_create(void)
         LOG_ERR("curl_easy_init failed");
         return NULL;
     }
-    fetch *f = malloc(sizeof *f);
-    if (!f)
-        abort();
+    fetch *f = xmalloc(sizeof *f);
     f->curl = curl;
     return f;
 }
@@ -220,31 +220,16 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
 {
     transfer *t = userdata;
     size_t n = size * nmemb;
-    fetch_response *r = t->resp;
     if (t->status != 200) {
         t->error_body = true;
         return 0; /* an error page is not read */
     }
     if (!t->body_seen && !body_start_ok(t))
         return 0;
-    if (n > t->cap - r->len) {
+    if (!buf_add(&t->body, data, n)) {
         t->too_big = true;
         return 0;
     }
-    if (r->len + n + 1 > t->buf_size) {
-        size_t want = t->buf_size ? t->buf_size : 16384;
-        while (want < r->len + n + 1)
-            want *= 2;
-        if (want > t->cap + 1)
-            want = t->cap + 1;
-        r->body = realloc(r->body, want);
-        if (!r->body)
-            abort();
-        t->buf_size = want;
-    }
-    memcpy(r->body + r->len, data, n);
-    r->len += n;
-    r->body[r->len] = '\0';
     return n;
 }
 
@@ -395,6 +380,7 @@ static struct curl_slist *transfer_begin(CURL *c, const fetch_request *req,
 {
     *t = (transfer){.req = req, .resp = resp};
     t->cap = req->max_bytes ? req->max_bytes : FETCH_DEFAULT_MAX_BYTES;
+    buf_init(&t->body, t->cap);
     errbuf[0] = '\0';
     struct curl_slist *headers = request_headers(req);
     curl_easy_reset(c);
@@ -418,14 +404,11 @@ static fetch_result transfer_end(CURL *c, CURLcode rc, transfer *t, const char *
     resp->bytes_sent = request_bytes;
     resp->bytes_received = header_bytes + (long)body_bytes;
     resp->result = classify(rc, t, errbuf);
-    if (resp->result != FETCH_OK) {
+    if (resp->result == FETCH_OK)
+        resp->body = buf_take(&t->body, &resp->len);
+    else
         fetch_response_free(resp);
-    } else if (!resp->body) {
-        resp->body = malloc(1);
-        if (!resp->body)
-            abort();
-        resp->body[0] = '\0';
-    }
+    buf_free(&t->body);
     return resp->result;
 }
 
@@ -473,10 +456,8 @@ fetch_multi *fetch_multi_create(size_t max_parallel)
         return NULL;
     }
     max_parallel = max_parallel ? max_parallel : 1;
-    fetch_multi *m = calloc(1, sizeof *m);
-    multi_slot *slots = calloc(max_parallel, sizeof *slots);
-    if (!m || !slots)
-        abort();
+    fetch_multi *m = xcalloc(1, sizeof *m);
+    multi_slot *slots = xcalloc(max_parallel, sizeof *slots);
     m->slots = slots;
     m->n = max_parallel;
     m->multi = curl_multi_init();
@@ -493,12 +474,7 @@ fetch_multi *fetch_multi_create(size_t max_parallel)
 
 static char *dup_or_null(const char *s)
 {
-    if (!s)
-        return NULL;
-    char *d = strdup(s);
-    if (!d)
-        abort();
-    return d;
+    return s ? xstrdup(s) : NULL;
 }
 
 /* Hands the slot back: the copies freed, the handle out of the multi. */

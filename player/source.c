@@ -142,9 +142,7 @@ static bool save_feed(source *s, const char *body, size_t len)
     if (!s->cache)
         return true;
     size_t head_max = strlen(s->feed) + sizeof s->etag + sizeof s->last_modified + 64;
-    char *buf = malloc(head_max + len);
-    if (!buf)
-        abort();
+    char *buf = xmalloc(head_max + len);
     int n =
         snprintf(buf, head_max, FEED_CACHE_MAGIC "url %s\netag %s\nlast-modified %s\n\n",
                  s->feed, s->etag, s->last_modified);
