@@ -11,7 +11,7 @@
 #include "feed.h"
 #include "text.h"
 
-#define DEFAULT_ARTICLE SIGNAGE_FONT_DIR "/../../shared/content/yuanling-2024-06-28.txt"
+#define DEFAULT_ARTICLE SIGNAGE_FONT_DIR "/../tests/data/content/yuanling-2024-06-28.txt"
 
 static double now_ms(void)
 {
