@@ -5,12 +5,15 @@ read back with dpkg-deb, and the player under the unit's restrictions as
 far as this machine allows. Exit 77 (skipped) when a tool is missing.
 
 usage: deploy.py unit|install|deb|sandbox|readonly"""
+import functools
+import http.server
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 SRC = os.environ["SIGNAGE_SOURCE_DIR"]
@@ -189,11 +192,11 @@ def test_deb(tmp):
           f"Depends: {deps}")
 
 
-def player_cmd(tmp, cache):
-    feed = os.path.join(SRC, "config", "demo-feed.json")
+def player_cmd(tmp, cache, feed=None, extra=""):
+    feed = feed or os.path.join(SRC, "config", "demo-feed.json")
     ini = os.path.join(tmp, "player.ini")
     with open(ini, "w") as f:
-        f.write(f"[player]\nfeed = {feed}\ncache_dir = {cache}\n")
+        f.write(f"[player]\nfeed = {feed}\ncache_dir = {cache}\n{extra}")
     return [PLAYER, "--config", ini, "--window", "640x360", "--play-log",
             os.path.join(cache, "play.log")]
 
@@ -216,14 +219,36 @@ def shown(cache):
         return []
 
 
+class Counting(http.server.SimpleHTTPRequestHandler):
+    gets = 0
+
+    def do_GET(self):
+        Counting.gets += 1
+        super().do_GET()
+
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory):
+    handler = functools.partial(Counting, directory=directory)
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
 def test_readonly(tmp):
     """Read-only everything but the cache (Raspberry Pi OS's overlay root):
-    bubblewrap binds / read-only, then the cache writable."""
+    bubblewrap binds / read-only, then the cache writable. The feed is
+    polled every 5 s over HTTP: the SD card sees the cache written once."""
     if not shutil.which("bwrap"):
         skip("no bwrap (bubblewrap)")
     cache = os.path.join(tmp, "cache")
     os.makedirs(cache)
-    cmd = player_cmd(tmp, cache)
+    srv = serve(os.path.join(SRC, "config"))
+    url = f"http://127.0.0.1:{srv.server_address[1]}/demo-feed.json"
+    cmd = player_cmd(tmp, cache, url, "[fetch]\npoll_interval = 5\n")
+    t0 = time.time()
     os.chmod(os.path.join(tmp, "player.ini"), 0o444)
     bw = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
           "--tmpfs", "/tmp", "--ro-bind", tmp, tmp, "--bind", cache, cache,
@@ -231,11 +256,15 @@ def test_readonly(tmp):
     r = run(*bw, "true")
     if r.returncode != 0:
         skip(f"bwrap cannot make a sandbox here: {r.stderr.strip()}")
-    alive, err = run_for(bw, cmd, 6)
+    alive, err = run_for(bw, cmd, 14)
+    srv.shutdown()
+    check(Counting.gets >= 3, f"polled at least 3 times: {Counting.gets}")
+    late = [f for f in os.listdir(cache) if f != "play.log" and
+            os.stat(os.path.join(cache, f)).st_mtime > t0 + 4]
+    check(not late, f"no cache file written after the first fetch: {late}")
     check(alive and "error" not in err, f"runs on a read-only root:\n{err}")
     check(len(shown(cache)) >= 1, "slides shown")
-    check(os.path.exists(os.path.join(cache, "feed.json")) or os.listdir(cache),
-          "the cache was written")
+    check([f for f in os.listdir(cache) if f != "play.log"], "the cache was written")
     check("Read-only" not in err and "read-only" not in err, f"no write refused:\n{err}")
 
 
