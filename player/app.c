@@ -270,6 +270,8 @@ static void resize(app *a)
 
 static void handle_event(app *a, const SDL_Event *ev)
 {
+    if (!a->rd && ev->type != SDL_QUIT)
+        return; /* the display went away among these events */
     switch (ev->type) {
     case SDL_QUIT:
         a->quit = true;
