@@ -173,6 +173,8 @@ static display_result display_open(app *a)
         return DISPLAY_NONE;
     if (!driver_shows_something())
         return DISPLAY_FATAL;
+    if (SDL_GetNumVideoDisplays() < 1)
+        SDL_SetError("no connected display");
     if (SDL_GetNumVideoDisplays() < 1 || !open_window(a)) {
         display_close(a);
         return DISPLAY_NONE;
@@ -512,6 +514,28 @@ static void app_close(app *a)
     SDL_Quit();
 }
 
+/* After display_open failed: on the console, log once and try again in
+ * 3 s; elsewhere (or with a driver that shows nothing) false: give up. */
+static bool display_missing(app *a, display_result r, uint64_t now)
+{
+    if (r == DISPLAY_FATAL) {
+        display_close(a);
+        return false; /* logged by driver_shows_something */
+    }
+    if (!a->may_wait_for_display) {
+        LOG_ERR("no screen through video driver '%s': %s (DISPLAY=%s)",
+                SDL_GetHint(SDL_HINT_VIDEODRIVER), SDL_GetError(),
+                getenv("DISPLAY") ? getenv("DISPLAY") : "unset");
+        return false;
+    }
+    if (!a->no_display_logged)
+        LOG_WARN("no display yet (%s): trying again every 3 s", SDL_GetError());
+    a->no_display_logged = true;
+    notify_status(a->nt, "waiting for a display");
+    a->display_retry = now + 3000;
+    return true;
+}
+
 /* No screen: try to open one every few seconds, logging the cause once.
  * Meanwhile the worker keeps fetching and the watchdog is fed; the feed is
  * taken when a screen appears. False when there will never be one. */
@@ -528,18 +552,8 @@ static bool wait_for_display(app *a)
             a->dirty = true;
             return true;
         }
-        if (r == DISPLAY_FATAL || !a->may_wait_for_display) {
-            LOG_ERR("no screen through video driver '%s': %s (DISPLAY=%s)",
-                    SDL_GetHint(SDL_HINT_VIDEODRIVER), SDL_GetError(),
-                    getenv("DISPLAY") ? getenv("DISPLAY") : "unset");
-            display_close(a);
+        if (!display_missing(a, r, now))
             return false;
-        }
-        if (!a->no_display_logged)
-            LOG_WARN("no display yet (%s): trying again every 3 s", SDL_GetError());
-        a->no_display_logged = true;
-        notify_status(a->nt, "waiting for a display");
-        a->display_retry = now + 3000;
     }
     int ms = (int)(a->display_retry - now);
     int ping = notify_watchdog_due_ms(a->nt, now);
