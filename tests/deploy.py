@@ -211,6 +211,22 @@ def run_for(sandbox, cmd, seconds, env=None):
     return r.returncode == 124, r.stderr
 
 
+def sandbox(tmp, cache, *extra):
+    """bwrap: / read-only, a private /tmp (PrivateTmp=), the player, its
+    sources and the test's files read-only even when they live in /tmp, the
+    cache alone writable."""
+    ro = []
+    for path in (os.path.dirname(os.path.realpath(PLAYER)), SRC, tmp):
+        # Parents in the new /tmp open to all (mktemp -d makes them 0700).
+        up = os.path.dirname(path)
+        while up.startswith("/tmp/"):
+            ro = ["--perms", "0755", "--dir", up] + ro
+            up = os.path.dirname(up)
+        ro += ["--ro-bind", path, path]
+    return ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs",
+            "/tmp", *ro, "--bind", cache, cache, *extra, "--die-with-parent", "--"]
+
+
 def shown(cache):
     try:
         with open(os.path.join(cache, "play.log")) as f:
@@ -250,9 +266,7 @@ def test_readonly(tmp):
     cmd = player_cmd(tmp, cache, url, "[fetch]\npoll_interval = 5\n")
     t0 = time.time()
     os.chmod(os.path.join(tmp, "player.ini"), 0o444)
-    bw = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-          "--tmpfs", "/tmp", "--ro-bind", tmp, tmp, "--bind", cache, cache,
-          "--die-with-parent", "--"]
+    bw = sandbox(tmp, cache)
     r = run(*bw, "true")
     if r.returncode != 0:
         skip(f"bwrap cannot make a sandbox here: {r.stderr.strip()}")
@@ -281,9 +295,7 @@ def test_sandbox(tmp):
     os.chown(cache, 65534, 65534)
     os.chmod(tmp, 0o755)
     cmd = player_cmd(tmp, cache)
-    bw = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-          "--tmpfs", "/tmp", "--ro-bind", tmp, tmp, "--bind", cache, cache, "--unshare-ipc",
-          "--die-with-parent", "--"]
+    bw = sandbox(tmp, cache, "--unshare-ipc")
     priv = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
             "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--"]
     if os.geteuid() != 0:
