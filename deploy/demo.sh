@@ -4,8 +4,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 deploy/deps.sh
-cmake -S . -B build >/dev/null
-cmake --build build -j"$(nproc 2>/dev/null || echo 2)"
+# The player only: tests and benchmarks are test.sh's (and need more packages).
+cmake -S . -B build -DSIGNAGE_BUILD_TESTS=OFF >/dev/null
+cmake --build build -j"$(nproc 2>/dev/null || echo 2)" --target signage-player
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${1:-}" != "--snapshot" ]; then
     echo "signage-player: Esc or Ctrl+Q quits"
     exec build/signage-player --config config/player.ini --window 1280x720

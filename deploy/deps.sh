@@ -1,13 +1,18 @@
 #!/bin/sh
-# Installs the Debian packages the player needs to build, run and test,
-# only those that are missing. Uses sudo when not root.
+# Installs the Debian packages the player needs to build and run, only those
+# that are missing, plus any package named on the command line (test.sh adds
+# the test-only ones). Uses sudo when not root. --print lists them.
 set -eu
 PKGS="build-essential cmake pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
-libcurl4-openssl-dev libcjson-dev libicu-dev libfontconfig-dev fonts-noto-cjk fonts-dejavu-core
-fonts-symbola python3 unicode-data nginx-light"
-[ "${1:-}" = "--print" ] && { echo $PKGS; exit 0; }
+libcurl4-openssl-dev libcjson-dev libicu-dev libfontconfig-dev libsystemd-dev
+fonts-noto-cjk fonts-dejavu-core fonts-symbola"
+if [ "${1:-}" = "--print" ]; then
+    shift
+    echo $PKGS "$@"
+    exit 0
+fi
 missing=""
-for p in $PKGS; do
+for p in $PKGS "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0

@@ -3,11 +3,16 @@
 # a normal build and one under AddressSanitizer + UBSan.
 set -eu
 cd "$(dirname "$0")/.."
-deploy/deps.sh
+# Test-only packages: never on a player that only ran the demo or install.sh.
+# nginx-light: fleet benchmark; unicode-data: line break tables; dpkg-dev and
+# fakeroot: the .deb test; bubblewrap: the read-only root test; clang-format
+# and clang-tidy: CI gates.
+deploy/deps.sh python3 unicode-data nginx-light dpkg-dev fakeroot bubblewrap \
+    clang-format clang-tidy
 jobs=$(nproc 2>/dev/null || echo 2)
 werror=OFF
 [ "${CI:-}" = "true" ] && werror=ON
-cmake -S . -B build -DSIGNAGE_WERROR=$werror >/dev/null
+cmake -S . -B build -DSIGNAGE_BUILD_TESTS=ON -DSIGNAGE_WERROR=$werror >/dev/null
 cmake --build build -j"$jobs"
 (cd build && ctest --output-on-failure -j"$jobs")
 if [ "${SIGNAGE_SKIP_SANITIZE:-}" != "1" ]; then

@@ -14,6 +14,7 @@
 #include "deck.h"
 #include "log.h"
 #include "media.h"
+#include "notify.h"
 #include "params.h"
 #include "power.h"
 #include "render.h"
@@ -40,11 +41,17 @@ typedef struct {
     int64_t shown_minute;
     int64_t wall_offset; /* --now minus the real clock at start */
     Uint32 wake_event;
-    FILE *play_log;    /* --play-log, or NULL */
-    bool screen_on;    /* inside screen hours, or an urgent item is open */
-    bool screen_known; /* screen_on has been decided */
-    power *power;      /* the display power commands, rate-limited */
-    int64_t power_due; /* seconds until a held-back power change, or -1 */
+    notify *nt;
+    bool may_wait_for_display; /* KMSDRM (or a test): no screen yet is not fatal */
+    bool no_display_logged;
+    uint64_t display_retry;    /* monotonic ms of the next try to open one */
+    uint64_t no_display_until; /* test hook: no display before this */
+    uint64_t hang_at;          /* test hook: the loop hangs from then on */
+    FILE *play_log;            /* --play-log, or NULL */
+    bool screen_on;            /* inside screen hours, or an urgent item is open */
+    bool screen_known;         /* screen_on has been decided */
+    power *power;              /* the display power commands, rate-limited */
+    int64_t power_due;         /* seconds until a held-back power change, or -1 */
     bool dirty, quit;
 } app;
 
@@ -87,23 +94,93 @@ static bool open_window(app *a)
     int pos = flags & SDL_WINDOW_FULLSCREEN_DESKTOP ? 0 : (int)SDL_WINDOWPOS_CENTERED;
     a->win =
         SDL_CreateWindow("signage-player", pos, pos, w, h, flags | SDL_WINDOW_RESIZABLE);
-    if (!a->win) {
-        LOG_ERR("window: %s", SDL_GetError());
+    if (!a->win)
         return false;
-    }
     if (!a->cfg->software)
         a->r = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_ACCELERATED);
     if (!a->r)
         a->r = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
-    if (!a->r) {
-        LOG_ERR("renderer: %s", SDL_GetError());
+    if (!a->r)
         return false;
-    }
     SDL_ShowCursor(SDL_DISABLE);
     SDL_DisableScreenSaver();
     SDL_GetRendererOutputSize(a->r, &a->w, &a->h);
-    LOG_INFO("screen %dx%d (%s)", a->w, a->h, SDL_GetCurrentVideoDriver());
+    SDL_RendererInfo info = {0};
+    SDL_GetRendererInfo(a->r, &info);
+    LOG_INFO("screen %dx%d: video driver %s, renderer %s", a->w, a->h,
+             SDL_GetCurrentVideoDriver(), info.name ? info.name : "?");
     return true;
+}
+
+/* Asks SDL for the driver of the session the player runs in. Without X11
+ * or Wayland, SDL 2 would settle for its offscreen driver, which shows
+ * nothing: on the console it is KMSDRM. A driver set in SDL_VIDEODRIVER is
+ * the user's choice and kept. */
+static void choose_video_driver(app *a)
+{
+    const char *forced = getenv("SDL_VIDEODRIVER");
+    const char *x11 = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
+    const char *want = forced && forced[0]                ? forced
+                       : (x11 && x11[0]) && (wl && wl[0]) ? "x11,wayland"
+                       : x11 && x11[0]                    ? "x11"
+                       : wl && wl[0]                      ? "wayland"
+                                                          : "kmsdrm";
+    if (!forced || !forced[0])
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, want);
+    /* On the console a board often starts before the TV is on. */
+    a->may_wait_for_display = strcmp(want, "kmsdrm") == 0 || a->no_display_until;
+}
+
+/* SDL's offscreen and dummy drivers show nothing: only on request. */
+static bool driver_shows_something(void)
+{
+    const char *got = SDL_GetCurrentVideoDriver(), *forced = getenv("SDL_VIDEODRIVER");
+    if (!got || (strcmp(got, "offscreen") != 0 && strcmp(got, "dummy") != 0) ||
+        (forced && strcmp(forced, got) == 0))
+        return true;
+    LOG_ERR(
+        "video driver '%s' shows nothing on a screen (DISPLAY=%s, WAYLAND_DISPLAY=%s)",
+        got, getenv("DISPLAY") ? getenv("DISPLAY") : "unset",
+        getenv("WAYLAND_DISPLAY") ? getenv("WAYLAND_DISPLAY") : "unset");
+    return false;
+}
+
+static void display_close(app *a)
+{
+    render_destroy(a->rd);
+    if (a->r)
+        SDL_DestroyRenderer(a->r);
+    if (a->win)
+        SDL_DestroyWindow(a->win);
+    a->rd = NULL;
+    a->r = NULL;
+    a->win = NULL;
+    SDL_QuitSubSystem(SDL_INIT_VIDEO);
+}
+
+typedef enum { DISPLAY_OK, DISPLAY_NONE, DISPLAY_FATAL } display_result;
+
+/* Video, window, renderer and the slide renderer; DISPLAY_NONE when no
+ * screen is connected (SDL's error says why). */
+static display_result display_open(app *a)
+{
+    if (SDL_GetTicks64() < a->no_display_until) {
+        SDL_SetError("no connected display (test hook SIGNAGE_TEST_NO_DISPLAY_FOR_MS)");
+        return DISPLAY_NONE;
+    }
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0)
+        return DISPLAY_NONE;
+    if (!driver_shows_something())
+        return DISPLAY_FATAL;
+    if (SDL_GetNumVideoDisplays() < 1)
+        SDL_SetError("no connected display");
+    if (SDL_GetNumVideoDisplays() < 1 || !open_window(a)) {
+        display_close(a);
+        return DISPLAY_NONE;
+    }
+    render_theme theme = params_theme(a->cfg);
+    a->rd = render_create(a->r, media_fonts(a->media), &theme);
+    return DISPLAY_OK;
 }
 
 /* One line per slide shown: wall time, monotonic ms, item id, page, and
@@ -140,8 +217,17 @@ static void rotated(app *a, unsigned ev)
              it->frame.image.w > 0);
 }
 
+/* The screen's size changed (or a new screen): lay out again for it. */
+static void resize(app *a)
+{
+    SDL_GetRendererOutputSize(a->r, &a->w, &a->h);
+    rotated(a, rotation_resize(a->rot, a->w, a->h));
+}
+
 static void handle_event(app *a, const SDL_Event *ev)
 {
+    if (!a->rd && ev->type != SDL_QUIT)
+        return; /* the display went away among these events */
     switch (ev->type) {
     case SDL_QUIT:
         a->quit = true;
@@ -160,9 +246,16 @@ static void handle_event(app *a, const SDL_Event *ev)
         a->dirty = true;
         break;
     case SDL_WINDOWEVENT:
-        if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
-            SDL_GetRendererOutputSize(a->r, &a->w, &a->h);
-            rotated(a, rotation_resize(a->rot, a->w, a->h));
+        if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+            resize(a);
+        a->dirty = true;
+        break;
+    case SDL_DISPLAYEVENT:
+        /* HDMI unplugged, where SDL reports it: wait for a screen again. */
+        if (ev->display.event == SDL_DISPLAYEVENT_DISCONNECTED &&
+            SDL_GetNumVideoDisplays() < 1) {
+            LOG_WARN("display disconnected");
+            display_close(a);
         }
         a->dirty = true;
         break;
@@ -241,6 +334,25 @@ static const char *waiting_status(app *a)
                                      : "正在获取最新信息……";
 }
 
+/* STATUS= for the service manager: what the screen shows. */
+static void notify_shown(app *a)
+{
+    char st[256];
+    rotation_view v = rotation_get(a->rot);
+    if (!a->screen_on) {
+        snprintf(st, sizeof st, "screen off (outside screen hours)");
+    } else if (v.item < 0) {
+        snprintf(st, sizeof st, "waiting slide: %s",
+                 v.deck ? "nothing open in the feed" : "no feed yet");
+    } else {
+        const layout_item *it = deck_layout(v.deck, (size_t)v.item);
+        const feed_item *fi = &deck_feed(v.deck)->items[v.item];
+        snprintf(st, sizeof st, "showing %s, page %d/%d",
+                 fi->title[0] ? fi->title : fi->id, v.page + 1, it->n_pages);
+    }
+    notify_status(a->nt, st);
+}
+
 static void draw(app *a)
 {
     char clock[16], day[64];
@@ -258,6 +370,8 @@ static void draw(app *a)
     }
     SDL_RenderPresent(a->r);
     a->dirty = false;
+    notify_ready(a->nt); /* the first frame is on screen */
+    notify_shown(a);
 }
 
 /* Milliseconds until the earliest deadline: page end, next minute, or the
@@ -278,6 +392,9 @@ static int wait_ms(const app *a)
     }
     if (a->power_due >= 0 && a->power_due * 1000 < ms)
         ms = a->power_due * 1000;
+    /* The watchdog is fed from this loop: wake in time for it. */
+    int64_t to_ping = notify_watchdog_due_ms(a->nt, now);
+    ms = to_ping < ms ? to_ping : ms;
     /* Wake at least once a minute whatever the wall clock did. */
     return ms > 60000 ? 60000 : ms < 0 ? 0 : (int)ms;
 }
@@ -293,18 +410,33 @@ static void log_zone(app *a)
              lt.offset_s < 0 ? '-' : '+', off / 3600, off / 60 % 60);
 }
 
+/* A test hook's milliseconds from the environment; 0 when unset. */
+static uint64_t env_ms(const char *name)
+{
+    const char *v = getenv(name);
+    long long ms = v ? strtoll(v, NULL, 10) : 0;
+    return ms > 0 ? (uint64_t)ms : 0;
+}
+
 static bool app_open(app *a)
 {
     /* A software renderer still maps the GL driver for the window surface
      * unless told not to (about 100 MB on X11 with Mesa). */
     if (a->cfg->software)
         SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
-    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0 || TTF_Init() != 0) {
+    /* Video comes later, when there is a screen (display_open). */
+    if (SDL_Init(SDL_INIT_EVENTS) != 0 || TTF_Init() != 0) {
         LOG_ERR("SDL: %s", SDL_GetError());
         return false;
     }
     IMG_Init(IMG_INIT_PNG | IMG_INIT_JPG);
     a->wake_event = SDL_RegisterEvents(1);
+    a->nt = notify_create();
+    uint64_t hang = env_ms("SIGNAGE_TEST_HANG_AFTER_MS");
+    a->hang_at = hang ? SDL_GetTicks64() + hang : 0;
+    uint64_t no_display = env_ms("SIGNAGE_TEST_NO_DISPLAY_FOR_MS");
+    a->no_display_until = no_display ? SDL_GetTicks64() + no_display : 0;
+    choose_video_driver(a);
     if (a->opt.play_log && !(a->play_log = fopen(a->opt.play_log, "a"))) {
         LOG_ERR("cannot open %s", a->opt.play_log);
         return false;
@@ -318,8 +450,6 @@ static bool app_open(app *a)
     a->power =
         power_create(a->cfg->display_on_cmd, a->cfg->display_off_cmd, POWER_MIN_GAP);
     a->screen_on = true; /* until the first handle_schedule decides */
-    if (!open_window(a))
-        return false;
     source_params sp_src = params_source(a->cfg);
     a->src = source_create(&sp_src, wake_loop, a);
     if (!a->src)
@@ -327,8 +457,7 @@ static bool app_open(app *a)
     a->media = media_create(a->cfg, a->src, wake_loop, a);
     if (!a->media)
         return false;
-    render_theme theme = params_theme(a->cfg);
-    a->rd = render_create(a->r, media_fonts(a->media), &theme);
+    /* The screen's size comes with the display (display_open, resize). */
     a->rot = rotation_create(a->sched, a->w, a->h);
     return true;
 }
@@ -339,16 +468,73 @@ static void app_close(app *a)
     schedule_destroy(a->sched);
     power_destroy(a->power);
     tz_destroy(a->zone);
-    render_destroy(a->rd);
+    display_close(a);
     media_destroy(a->media);
     source_destroy(a->src);
-    if (a->r)
-        SDL_DestroyRenderer(a->r);
-    if (a->win)
-        SDL_DestroyWindow(a->win);
+    notify_destroy(a->nt);
     IMG_Quit();
     TTF_Quit();
     SDL_Quit();
+}
+
+/* After display_open failed: on the console, log once and try again in
+ * 3 s; elsewhere (or with a driver that shows nothing) false: give up. */
+static bool display_missing(app *a, display_result r, uint64_t now)
+{
+    if (r == DISPLAY_FATAL) {
+        display_close(a);
+        return false; /* logged by driver_shows_something */
+    }
+    if (!a->may_wait_for_display) {
+        LOG_ERR("no screen through video driver '%s': %s (DISPLAY=%s)",
+                SDL_GetHint(SDL_HINT_VIDEODRIVER), SDL_GetError(),
+                getenv("DISPLAY") ? getenv("DISPLAY") : "unset");
+        return false;
+    }
+    if (!a->no_display_logged)
+        LOG_WARN("no display yet (%s): trying again every 3 s", SDL_GetError());
+    a->no_display_logged = true;
+    notify_status(a->nt, "waiting for a display");
+    a->display_retry = now + 3000;
+    return true;
+}
+
+/* No screen: try to open one every few seconds, logging the cause once.
+ * Meanwhile the worker keeps fetching and the watchdog is fed; the feed is
+ * taken when a screen appears. False when there will never be one. */
+static bool wait_for_display(app *a)
+{
+    uint64_t now = SDL_GetTicks64();
+    if (now >= a->display_retry) {
+        display_result r = display_open(a);
+        if (r == DISPLAY_OK) {
+            if (a->no_display_logged)
+                LOG_INFO("display found");
+            a->no_display_logged = false;
+            resize(a);
+            a->dirty = true;
+            return true;
+        }
+        if (!display_missing(a, r, now))
+            return false;
+    }
+    int ms = (int)(a->display_retry - now);
+    int ping = notify_watchdog_due_ms(a->nt, now);
+    SDL_Event ev;
+    if (SDL_WaitEventTimeout(&ev, ping < ms ? ping : ms) && ev.type == SDL_QUIT)
+        a->quit = true;
+    return true;
+}
+
+/* Test hook: the loop stops here for good, as a hung draw or a dead lock
+ * would, so that a test sees the watchdog pings stop. */
+static void test_hang(const app *a)
+{
+    if (!a->hang_at || SDL_GetTicks64() < a->hang_at)
+        return;
+    LOG_WARN("test hook: the loop hangs now (SIGNAGE_TEST_HANG_AFTER_MS)");
+    for (;;)
+        SDL_Delay(1000);
 }
 
 int app_run(const config *cfg, const app_options *opt)
@@ -358,6 +544,12 @@ int app_run(const config *cfg, const app_options *opt)
         a.wall_offset = opt->now - (int64_t)time(NULL);
     bool ok = app_open(&a);
     while (ok && !a.quit) {
+        notify_watchdog(a.nt, SDL_GetTicks64());
+        test_hang(&a);
+        if (!a.rd) {
+            ok = wait_for_display(&a);
+            continue;
+        }
         handle_schedule(&a);
         if (handle_source(&a))
             handle_schedule(&a); /* an urgent item in it may wake the screen */

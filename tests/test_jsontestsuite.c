@@ -41,10 +41,7 @@ static char **list_dir(const char *dir, size_t *n)
 
 static void test_suite(void)
 {
-    char dir[1024];
-    const char *shared = getenv("SIGNAGE_SHARED_DIR");
-    snprintf(dir, sizeof dir, "%s/jsontestsuite/test_parsing",
-             shared ? shared : TEST_SHARED_DIR);
+    const char *dir = TEST_DATA_DIR "/jsontestsuite/test_parsing";
     size_t n;
     char **names = list_dir(dir, &n);
     CHECKF(n == 318, "%zu files in %s, want 318", n, dir);

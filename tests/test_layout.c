@@ -85,7 +85,7 @@ static void add_paragraphs(strvec *sv, const char *raw)
  * title/date line): lines 5 on. */
 static char *article_body(void)
 {
-    char *raw = test_read_file(TEST_SHARED_DIR "/content/yuanling-2024-06-28.txt", NULL);
+    char *raw = test_read_file(TEST_DATA_DIR "/content/yuanling-2024-06-28.txt", NULL);
     if (!raw)
         return NULL;
     char *p = raw;

@@ -224,10 +224,7 @@ static void test_html(void)
  * spaces. Each must come out as one paragraph without the indent. */
 static void test_article(void)
 {
-    char path[1024];
-    const char *shared = getenv("SIGNAGE_SHARED_DIR");
-    snprintf(path, sizeof path, "%s/content/yuanling-2024-06-28.txt",
-             shared ? shared : TEST_SHARED_DIR);
+    const char *path = TEST_DATA_DIR "/content/yuanling-2024-06-28.txt";
     size_t len;
     char *in = test_read_file(path, &len);
     CHECKF(in != NULL, "cannot read %s", path);

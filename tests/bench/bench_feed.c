@@ -13,7 +13,7 @@
 #include "util.h"
 #include "text.h"
 
-#define DEFAULT_ARTICLE SIGNAGE_FONT_DIR "/../../shared/content/yuanling-2024-06-28.txt"
+#define DEFAULT_ARTICLE SIGNAGE_FONT_DIR "/../tests/data/content/yuanling-2024-06-28.txt"
 
 static char *read_all(const char *path, size_t *len)
 {

@@ -23,7 +23,7 @@
 #include "linebreak.h"
 #include "text.h"
 
-#define DEFAULT_ARTICLE SIGNAGE_FONT_DIR "/../../shared/content/yuanling-2024-06-28.txt"
+#define DEFAULT_ARTICLE SIGNAGE_FONT_DIR "/../tests/data/content/yuanling-2024-06-28.txt"
 #define RUNS 21
 
 static char *read_file(const char *path)

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Time from exec to READY=1 with a cached feed: the player started as the
+systemd unit starts it (NOTIFY_SOCKET set to a socket read here), with the
+last good feed in its cache and the feed server down, as after a power cut
+with the network still coming up. SDL's dummy video driver; median of N.
+
+usage: tests/bench/ready.py BUILD_DIR [RUNS]   (default 10)"""
+import functools
+import http.server
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CONFIG = os.path.join(HERE, "..", "..", "config")
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory):
+    handler = functools.partial(Quiet, directory=directory)
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+def start(player, ini, sock_path):
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", NOTIFY_SOCKET=sock_path)
+    return subprocess.Popen([player, "--config", ini, "--window", "1920x1080"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def until_ready(sock, proc, t0):
+    sock.settimeout(10)
+    while True:
+        msg = sock.recv(4096)
+        if msg == b"READY=1":
+            return time.monotonic() - t0
+        if proc.poll() is not None:
+            raise SystemExit("player exited before READY=1")
+
+
+def main():
+    player = os.path.join(sys.argv[1], "signage-player")
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    with tempfile.TemporaryDirectory() as tmp:
+        srv = serve(CONFIG)
+        url = f"http://127.0.0.1:{srv.server_address[1]}/demo-feed.json"
+        ini = os.path.join(tmp, "player.ini")
+        with open(ini, "w") as f:
+            f.write(f"[player]\nfeed = {url}\ncache_dir = {tmp}/cache\n")
+        sock_path = os.path.join(tmp, "notify.sock")
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(sock_path)
+        # One run with the server up fills the cache; then the server goes.
+        p = start(player, ini, sock_path)
+        until_ready(sock, p, time.monotonic())
+        time.sleep(2)
+        p.terminate()
+        p.wait()
+        srv.shutdown()
+        srv.server_close()
+        times = []
+        for _ in range(runs):
+            while True:  # drop what the last run sent
+                sock.settimeout(0)
+                try:
+                    sock.recv(4096)
+                except (BlockingIOError, socket.timeout):
+                    break
+            t0 = time.monotonic()
+            p = start(player, ini, sock_path)
+            times.append(until_ready(sock, p, t0) * 1000)
+            p.terminate()
+            p.wait()
+        times.sort()
+        print(f"exec to READY=1, cached feed, server down, 1920x1080 dummy: "
+              f"median {statistics.median(times):.0f} ms, min {times[0]:.0f}, "
+              f"max {times[-1]:.0f} over {runs} runs")
+
+
+if __name__ == "__main__":
+    main()
