@@ -350,8 +350,9 @@ static Uint32 box_pixel(const SDL_Surface *src, const int off[4], int x0, int y0
     uint64_t a = 0, r = 0, g = 0, b = 0;
     int bpp = src->format->BytesPerPixel;
     for (int y = y0; y < y0 + k; y++) {
-        const Uint8 *p = (const Uint8 *)src->pixels + (size_t)y * src->pitch + x0 * bpp;
-        for (int x = 0; x < k; x++, p += bpp) {
+        const Uint8 *p = (const Uint8 *)src->pixels + (size_t)y * (size_t)src->pitch +
+                         (size_t)(x0 * bpp);
+        for (int x = 0; x < k; x++, p += (size_t)bpp) {
             unsigned pa = off[3] < 0 ? 255 : p[off[3]];
             a += pa;
             r += (uint64_t)p[off[0]] * pa;
@@ -361,7 +362,7 @@ static Uint32 box_pixel(const SDL_Surface *src, const int off[4], int x0, int y0
     }
     if (!a)
         return 0;
-    return (Uint32)(a / ((uint64_t)k * k)) << 24 | (Uint32)(r / a) << 16 |
+    return (Uint32)(a / ((uint64_t)k * (uint64_t)k)) << 24 | (Uint32)(r / a) << 16 |
            (Uint32)(g / a) << 8 | (Uint32)(b / a);
 }
 
@@ -374,7 +375,7 @@ static SDL_Surface *box_shrink(const SDL_Surface *src, const int off[4], int k)
     if (!dst)
         return NULL;
     for (int y = 0; y < h; y++) {
-        Uint32 *out = (Uint32 *)((Uint8 *)dst->pixels + (size_t)y * dst->pitch);
+        Uint32 *out = (Uint32 *)((Uint8 *)dst->pixels + (size_t)y * (size_t)dst->pitch);
         for (int x = 0; x < w; x++)
             out[x] = box_pixel(src, off, x * k, y * k, k);
     }

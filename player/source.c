@@ -197,11 +197,13 @@ static const char *head_line(const char *p, const char *key, char *out, size_t o
 {
     size_t k = strlen(key);
     const char *nl = p ? strchr(p, '\n') : NULL;
-    if (!nl || strncmp(p, key, k) != 0 || p[k] != ' ' ||
-        (size_t)(nl - p - k - 1) >= out_size)
+    if (!nl || strncmp(p, key, k) != 0 || p[k] != ' ')
         return NULL;
-    memcpy(out, p + k + 1, (size_t)(nl - p - k - 1));
-    out[nl - p - k - 1] = '\0';
+    size_t n = (size_t)(nl - p) - k - 1;
+    if (n >= out_size)
+        return NULL;
+    memcpy(out, p + k + 1, n);
+    out[n] = '\0';
     return nl + 1;
 }
 

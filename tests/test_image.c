@@ -225,10 +225,10 @@ static void test_probes(void)
     unsigned char vp8l[40] = "RIFF\0\0\0\0WEBPVP8L";
     vp8l[20] = 0x2f;
     uint32_t bits = (99u) | (49u << 14); /* 100 x 50 */
-    memcpy(
-        vp8l + 21,
-        (unsigned char[4]){bits & 255, (bits >> 8) & 255, (bits >> 16) & 255, bits >> 24},
-        4);
+    memcpy(vp8l + 21,
+           (unsigned char[4]){(unsigned char)bits, (unsigned char)(bits >> 8),
+                              (unsigned char)(bits >> 16), (unsigned char)(bits >> 24)},
+           4);
     CHECK(image_probe(vp8l, sizeof vp8l, &fmt, &w, &h) && w == 100 && h == 50);
 
     CHECK(!image_probe("<html>not an image</html>", 25, &fmt, &w, &h));

@@ -99,8 +99,8 @@ int main(int argc, char **argv)
     printf("feed of %d items, %.2f MB: json check %.1f ms (%.0f MB/s, %s), feed_parse "
            "%.1f ms, "
            "%zu items kept\n",
-           items, flen / 1e6, t1 - t0, flen / 1e3 / (t1 - t0), ok ? "valid" : "INVALID",
-           t2 - t1, f ? f->n_items : 0);
+           items, (double)flen / 1e6, t1 - t0, (double)flen / 1e3 / (t1 - t0),
+           ok ? "valid" : "INVALID", t2 - t1, f ? f->n_items : 0);
     printf("resident after parse: %ld kB (peak %ld kB)\n", util_status_kb("VmRSS:"),
            util_status_kb("VmHWM:"));
     feed_destroy(f);

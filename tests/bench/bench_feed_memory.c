@@ -100,8 +100,8 @@ static void run(const char *name, item_fn item)
     feed_destroy(g);
     printf("%-28s %.1f MB, %6zu items kept: RSS %ld kB at start, peak %+ld kB%s, "
            "after a 2-item feed %+ld kB\n",
-           name, len / 1e6, kept, base, peak - base, peak_ok ? "" : " (peak not reset)",
-           after - base);
+           name, (double)len / 1e6, kept, base, peak - base,
+           peak_ok ? "" : " (peak not reset)", after - base);
     free(json);
 }
 

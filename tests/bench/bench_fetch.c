@@ -134,11 +134,12 @@ int main(int argc, char **argv)
     long total = nm + other;
     printf("players: %d, polls each: %d, %s connections, requests: %ld in %.2f s\n",
            players, polls, fresh ? "fresh" : "kept-alive", total, secs);
-    printf("requests per second: %.0f\n", total / secs);
+    printf("requests per second: %.0f\n", (double)total / secs);
     printf("unchanged (304): %ld, other: %ld, slowest poll: %.1f ms\n", nm, other, worst);
     printf("bytes per unchanged poll: %.0f sent + %.0f received = %.0f (full GET: %ld)\n",
-           (double)sent / total, (double)received / total,
-           (double)(sent + received) / total, first.bytes_sent + first.bytes_received);
+           (double)sent / (double)total, (double)received / (double)total,
+           (double)(sent + received) / (double)total,
+           first.bytes_sent + first.bytes_received);
     fetch_response_free(&first);
     free(p);
     free(t);

@@ -66,7 +66,7 @@ int main(int argc, char **argv)
     if (s)
         printf(" to %dx%d\n", s->w, s->h);
     printf("time %.1f ms wall, %.1f ms CPU; peak RSS %.1f MiB before, %.1f MiB after\n",
-           wall, cpu, rss0 / 1024.0, rss1 / 1024.0);
+           wall, cpu, (double)rss0 / 1024.0, (double)rss1 / 1024.0);
     SDL_FreeSurface(s);
     remove(path);
     return 0;
