@@ -1,6 +1,7 @@
 #!/bin/sh
-# Installs what is missing, builds, and runs the whole test suite twice:
-# a normal build and one under AddressSanitizer + UBSan.
+# Installs what is missing, builds, and runs the whole test suite three
+# times: a normal build, one under AddressSanitizer + UBSan, and the tests
+# that run threads under ThreadSanitizer.
 set -eu
 cd "$(dirname "$0")/.."
 # Test-only packages: never on a player that only ran the demo or install.sh.
@@ -17,7 +18,15 @@ cmake --build build -j"$jobs"
 (cd build && ctest --output-on-failure -j"$jobs")
 if [ "${SIGNAGE_SKIP_SANITIZE:-}" != "1" ]; then
     cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSIGNAGE_SANITIZE=ON \
-        -DSIGNAGE_WERROR=$werror >/dev/null
+        -DSIGNAGE_BUILD_TESTS=ON -DSIGNAGE_WERROR=$werror >/dev/null
     cmake --build build-asan -j"$jobs"
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$jobs")
+    # The tests whose code runs threads (fetch and image workers, the
+    # loop, the binary against servers): a data race fails them.
+    cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DSIGNAGE_TSAN=ON \
+        -DSIGNAGE_BUILD_TESTS=ON -DSIGNAGE_WERROR=$werror >/dev/null
+    cmake --build build-tsan -j"$jobs"
+    (cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+        ctest --output-on-failure -j"$jobs" \
+        -R '^(test_fetch|test_image|test_loop|test_e2e|player_http|player_systemd_notify)$')
 fi

@@ -97,7 +97,8 @@ const char *fetch_result_name(fetch_result r)
 
 bool fetch_is_remote_url(const char *url)
 {
-    return strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0;
+    return url &&
+           (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0);
 }
 
 /* The media type, lower-cased, without parameters or spaces. */

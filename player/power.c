@@ -102,7 +102,6 @@ int64_t power_want(power *p, bool on, bool urgent, int64_t now)
 void power_reap(void)
 {
     int status;
-    pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+    while (waitpid(-1, &status, WNOHANG) > 0)
         log_exit(status);
 }

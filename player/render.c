@@ -93,9 +93,14 @@ static void texcache_evict_one(render *rd)
             lru = i;
     texcache_entry *e = &rd->cache[lru];
     SDL_DestroyTexture(e->tex);
-    free(e->key);
+    /* Each live entry owns its own key; the analyzer cannot tell two
+     * entries' keys apart after the last one moves into a freed slot. */
+    free(e->key); /* NOLINT(clang-analyzer-unix.Malloc) */
     rd->cache_bytes -= e->bytes;
-    *e = rd->cache[--rd->n_cache];
+    rd->n_cache--;
+    if (lru != rd->n_cache)
+        *e = rd->cache[rd->n_cache];
+    rd->cache[rd->n_cache] = (texcache_entry){0}; /* no stale pointers */
 }
 
 static texcache_entry *texcache_find(render *rd, const char *key, size_t n, uint64_t h)

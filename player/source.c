@@ -466,7 +466,7 @@ static bool feed_setting_ok(const char *feed_setting, bool *remote)
         return false;
     }
     if (!*remote && strstr(feed_setting, "://") &&
-        strncasecmp(feed_setting, "file://", 7)) {
+        strncasecmp(feed_setting, "file://", 7) != 0) {
         LOG_ERR("feed %s: only http://, https://, file:// or a path", feed_setting);
         return false;
     }

@@ -273,8 +273,8 @@ static period rule_period(const rule *r, int64_t t, int64_t floor)
         return p;
     int year, m, d;
     tz_civil_from_days(floor_div(t, 86400), &year, &m, &d);
-    int64_t at[10];
-    int32_t off[10];
+    int64_t at[10] = {0};
+    int32_t off[10] = {0};
     int n = 0;
     for (int y = year - 2; y <= year + 2; y++) {
         int64_t s, e;
@@ -383,7 +383,7 @@ static const char *read_block(cursor *c, const header *h, int tsize, tz *z)
     const unsigned char *types = take(c, (uint64_t)h->type * 6);
     take(c, block_size(h, tsize) - (uint64_t)h->time * (uint64_t)(tsize + 1) -
                 (uint64_t)h->type * 6);
-    int32_t offs[256];
+    int32_t offs[256] = {0};
     for (uint32_t i = 0; i < h->type; i++) {
         offs[i] = (int32_t)be32(types + 6 * i);
         if (offs[i] < -89999 || offs[i] > 93599 || types[6 * i + 4] > 1 ||
