@@ -96,6 +96,7 @@ void log_repeat_fail(log_repeat *r, enum log_level level, const char *module,
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
+    r->total++;
     if (r->count > 0 && strcmp(what, r->what) == 0) {
         unsigned long c = ++r->count;
         while (c % 10 == 0)
@@ -121,8 +122,8 @@ void log_repeat_ok(log_repeat *r, const char *module, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    log_msg(LOG_INFO, module, "%s, after %lu failure%s (last: %s)", msg, r->count,
-            r->count == 1 ? "" : "s", r->what);
+    log_msg(LOG_INFO, module, "%s, after %lu failure%s (last: %s)", msg, r->total,
+            r->total == 1 ? "" : "s", r->what);
     r->what[0] = '\0';
-    r->count = 0;
+    r->count = r->total = 0;
 }

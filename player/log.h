@@ -39,6 +39,7 @@ void log_errno(enum log_level level, const char *module, int err, const char *fm
 typedef struct {
     char what[256];      /* the failure going on; "" when none */
     unsigned long count; /* how many times in a row */
+    unsigned long total; /* failures of any message since the last success */
 } log_repeat;
 
 #if defined(__GNUC__)
@@ -48,7 +49,8 @@ void log_repeat_fail(log_repeat *r, enum log_level level, const char *module,
                      const char *fmt, ...);
 
 /* Success: when a failure was going on, logs one info line "<fmt>, after N
- * failures (last: <what>)" and forgets it; else nothing. */
+ * failures (last: <what>)", N counting every failure since the last
+ * success, and forgets them; else nothing. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif

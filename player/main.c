@@ -17,11 +17,11 @@
 
 /* One screen: at most 24 lines (a test counts them). */
 static const char usage[] =
-    "usage: signage-player [OPTION]...              show the feed, fullscreen\n"
-    "       signage-player --check-config [FILE]    check a config file and exit\n"
-    "       signage-player --snapshot DIR           every page as PNG, then exit\n"
-    "       signage-player --layout-dump            every page as JSON, then exit\n"
-    "  -c, --config FILE    settings (default " DEFAULT_CONFIG " if present)\n"
+    "usage: signage-player [OPTION]...            show the feed, fullscreen\n"
+    "       signage-player --check-config [FILE]  check a config file and exit\n"
+    "       signage-player --snapshot DIR         every page as PNG, then exit\n"
+    "       signage-player --layout-dump          every page as JSON, then exit\n"
+    "  -c, --config FILE    settings (default: " DEFAULT_CONFIG ")\n"
     "      --check-config   report every problem in the settings; exit 1 if any\n"
     "  -w, --window WxH     a window instead of fullscreen\n"
     "      --size WxH       screen size for --snapshot, --layout-dump (1920x1080)\n"
@@ -204,6 +204,7 @@ static bool load_config(const char *path, int level, config *cfg)
         log_set_level((enum log_level)level);
     else if (log_level_from_name(cfg->log_level, &lv))
         log_set_level(lv);
+    LOG_DBG("settings from %s: feed %s", path ? path : "the defaults", cfg->feed);
     return ok;
 }
 
