@@ -176,11 +176,10 @@ void config_report_add(config_report *r, bool warning, int line, const char *fmt
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    const char *tag = warning ? "warning: " : "";
-    if (line > 0)
-        snprintf(text, sizeof text, "%s:%d: %s%s", r->file, line, tag, msg);
-    else
-        snprintf(text, sizeof text, "%s: %s%s", r->file, tag, msg);
+    int at = line > 0 ? snprintf(text, sizeof text, "%s:%d: ", r->file, line)
+                      : snprintf(text, sizeof text, "%s: ", r->file);
+    p->at = at > 0 && (size_t)at < sizeof text ? at : 0;
+    snprintf(text + p->at, sizeof text - (size_t)p->at, "%s", msg);
     memcpy(p->text, text, sizeof text);
 }
 
@@ -407,12 +406,18 @@ static void parse_section(parse_state *st, char *s)
                           "unknown section [%s] (its keys are skipped)", s);
 }
 
-/* The hint for an unknown key: where it belongs, or the nearest name. */
+/* The hint for an unknown key: the section it belongs in (the exact name is
+ * known elsewhere), else the nearest name ("Feed" or "feed_ulr": "feed"). */
 static void key_hint(const char *section, const char *key, char *out, size_t size)
 {
     const config_key *best = NULL;
-    int best_d = 99;
+    int best_d = 99, limit = (int)strlen(key) / 2;
+    out[0] = '\0';
     for (size_t i = 0; i < NKEYS; i++) {
+        if (strcmp(keys[i].name, key) == 0) {
+            snprintf(out, size, ": it belongs in [%s]", keys[i].section);
+            return;
+        }
         int d = config_distance(key, keys[i].name);
         /* the same section wins a tie */
         if (d < best_d || (d == best_d && strcmp(keys[i].section, section) == 0)) {
@@ -420,14 +425,11 @@ static void key_hint(const char *section, const char *key, char *out, size_t siz
             best = &keys[i];
         }
     }
-    int limit = (int)strlen(key) / 2;
-    out[0] = '\0';
-    if (best && best_d == 0)
-        snprintf(out, size, ": it belongs in [%s]", best->section);
-    else if (best && best_d <= (limit > 2 ? limit : 2) &&
-             strcmp(best->section, section) == 0)
+    if (!best || best_d > (limit > 2 ? limit : 2))
+        return;
+    if (strcmp(best->section, section) == 0)
         snprintf(out, size, "; did you mean '%s'?", best->name);
-    else if (best && best_d <= (limit > 2 ? limit : 2))
+    else
         snprintf(out, size, "; did you mean '%s' in [%s]?", best->name, best->section);
 }
 

@@ -119,6 +119,7 @@ int config_distance(const char *a, const char *b);
 typedef struct {
     bool warning;    /* reported, but the player starts */
     int line;        /* 0: the file as a whole */
+    int at;          /* where the message starts in text */
     char text[1200]; /* "file:line: message" */
 } config_problem;
 

@@ -175,8 +175,11 @@ static int check_config(const char *path)
     config cfg;
     config_report *r = xcalloc(1, sizeof *r);
     confcheck_load(&cfg, path, r);
-    for (int i = 0; i < r->count; i++)
-        puts(r->problems[i].text);
+    for (int i = 0; i < r->count; i++) {
+        const config_problem *p = &r->problems[i];
+        printf("%.*s%s%s\n", p->at, p->text, p->warning ? "warning: " : "",
+               p->text + p->at);
+    }
     if (r->dropped)
         printf("%s: %d more problems not shown\n", path, r->dropped);
     printf("%s: %d error%s, %d warning%s\n", path, r->errors, r->errors == 1 ? "" : "s",

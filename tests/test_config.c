@@ -224,7 +224,7 @@ static void test_all_errors(void)
     EXPECT_REPORTED("t.ini:12: unknown key 'font_regulr' in [text]; did you mean "
                     "'font_regular'?");
     EXPECT_REPORTED("t.ini:14: theme.accent: read '#12345': expected a colour like");
-    EXPECT_REPORTED("t.ini:17: warning: player.centre_name is set again (first on line "
+    EXPECT_REPORTED("t.ini:17: player.centre_name is set again (first on line "
                     "16)");
     CHECKF(report.errors == 9 && report.warnings == 1, "%d errors, %d warnings",
            report.errors, report.warnings);
@@ -235,6 +235,10 @@ static void test_all_errors(void)
     CHECK(!parse_all(&cfg, "[player]\npoll_intervall = 5\n", 26));
     EXPECT_REPORTED("t.ini:2: unknown key 'poll_intervall' in [player]; did you mean "
                     "'poll_interval' in [fetch]?");
+    CHECK(!parse_all(&cfg, "[Player]\nFeed = x\n", 18));
+    EXPECT_REPORTED("t.ini:1: unknown section [Player]; did you mean [player]?");
+    CHECK(!parse_all(&cfg, "[player]\nFeed = x\n", 18));
+    EXPECT_REPORTED("t.ini:2: unknown key 'Feed' in [player]; did you mean 'feed'?");
     CHECK(!parse_all(&cfg, "[player]\nxyzzy = 5\n", 17));
     EXPECT_REPORTED("t.ini:2: unknown key 'xyzzy' in [player]");
     CHECK(!reported("did you mean"));
@@ -341,8 +345,8 @@ static void test_confcheck(const char *dir)
     write_text(path, text);
     config cfg;
     CHECK(!confcheck_load(&cfg, path, &report));
-    snprintf(text, sizeof text, "%s:2: warning: player.feed: cannot read %s/later.json",
-             path, dir);
+    snprintf(text, sizeof text, "%s:2: player.feed: cannot read %s/later.json", path,
+             dir);
     EXPECT_REPORTED(text);
     snprintf(text, sizeof text,
              "%s:3: player.time_zone: 'CST' is not an IANA zone name; did you mean "
