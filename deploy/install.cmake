@@ -19,6 +19,8 @@ install(DIRECTORY fonts/ DESTINATION ${SIGNAGE_DATA}/fonts COMPONENT player
         FILES_MATCHING PATTERN "*.otf" PATTERN "*.ttf" PATTERN "*.txt")
 install(FILES config/player.ini config/demo-feed.json deploy/signage-player.desktop
         DESTINATION ${SIGNAGE_DATA} COMPONENT player)
+install(FILES doc/signage-player.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT player)
+install(FILES doc/player.ini.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5 COMPONENT player)
 install(PROGRAMS deploy/console DESTINATION ${SIGNAGE_LIBEXEC} COMPONENT player)
 install(FILES ${CMAKE_BINARY_DIR}/signage-player.service
         DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/systemd/system COMPONENT player)

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,80 +12,71 @@
 #include "log.h"
 #include "util.h"
 
-typedef enum {
-    T_STR,
-    T_INT,
-    T_DBL,
-    T_BOOL,
-    T_COLOR,
-    T_WINDOW,
-    T_LEVEL,
-    T_LANG,
-    T_FEED
-} key_type;
-
-typedef struct {
-    const char *section, *key;
-    key_type type;
-    size_t offset, size; /* size: buffer size for T_STR */
-    double min, max;
-} key_spec;
-
-#define STR(s, k, f)                                                                     \
+#define FIELD(f) offsetof(config, f), sizeof(((config *)0)->f)
+#define STR(s, k, t, f, def)                                                             \
     {                                                                                    \
-        s, k, T_STR, offsetof(config, f), sizeof(((config *)0)->f), 0, 0                 \
+        s, k, t, FIELD(f), 0, 0, NULL, def                                               \
     }
-#define NUM(s, k, t, f, lo, hi)                                                          \
+#define NUM(s, k, t, f, lo, hi, unit, def)                                               \
     {                                                                                    \
-        s, k, t, offsetof(config, f), 0, lo, hi                                          \
+        s, k, t, FIELD(f), lo, hi, unit, def                                             \
     }
 #define DAY(k, i)                                                                        \
     {                                                                                    \
-        "hours", k, T_WINDOW, offsetof(config, hours) + (i) * sizeof(config_window), 0,  \
-            0, 0                                                                         \
+        "hours", k, CONFIG_WINDOW,                                                       \
+            offsetof(config, hours) + (i) * sizeof(config_window),                       \
+            sizeof(config_window), 0, 0, NULL, NULL                                      \
     }
+#define SECONDS "seconds"
+#define HEIGHTS "fraction of the screen height"
 
-static const key_spec keys[] = {
-    {"player", "feed", T_FEED, offsetof(config, feed), sizeof(((config *)0)->feed), 0, 0},
-    STR("player", "cache_dir", cache_dir),
-    STR("player", "centre_name", centre_name),
-    {"player", "language", T_LANG, offsetof(config, language),
-     sizeof(((config *)0)->language), 0, 0},
-    STR("player", "time_zone", time_zone),
-    {"player", "log_level", T_LEVEL, offsetof(config, log_level),
-     sizeof(((config *)0)->log_level), 0, 0},
-    STR("player", "logo", logo),
-    NUM("display", "fullscreen", T_BOOL, fullscreen, 0, 1),
-    NUM("display", "width", T_INT, width, 160, 16384),
-    NUM("display", "height", T_INT, height, 120, 16384),
-    NUM("display", "software", T_BOOL, software, 0, 1),
-    STR("text", "font_regular", font_regular),
-    STR("text", "font_bold", font_bold),
-    NUM("text", "body_size", T_DBL, body_size, 0.015, 0.2),
-    NUM("text", "title_size", T_DBL, title_size, 0.02, 0.3),
-    NUM("text", "line_spacing", T_DBL, line_spacing, 1.0, 3.0),
-    NUM("text", "paragraph_spacing", T_DBL, paragraph_spacing, 0.0, 3.0),
-    NUM("text", "indent", T_BOOL, indent, 0, 1),
-    NUM("text", "justify", T_BOOL, justify, 0, 1),
-    NUM("text", "enlarge_short", T_BOOL, enlarge_short, 0, 1),
-    NUM("text", "margin", T_DBL, margin, 0.0, 0.25),
-    NUM("timing", "reading_speed", T_INT, reading_speed, 30, 3000),
-    NUM("timing", "page_min", T_INT, page_min, 1, 3600),
-    NUM("timing", "page_max", T_INT, page_max, 1, 3600),
-    NUM("timing", "duration_cap", T_INT, duration_cap, 1, 86400),
-    NUM("fetch", "poll_interval", T_INT, poll_interval, 5, 86400),
-    NUM("fetch", "backoff_max", T_INT, backoff_max, 5, 86400),
-    NUM("fetch", "connect_timeout", T_INT, connect_timeout, 1, 600),
-    NUM("fetch", "total_timeout", T_INT, total_timeout, 1, 3600),
-    NUM("fetch", "max_feed_bytes", T_INT, max_feed_bytes, 1024, FEED_MAX_BYTES),
-    NUM("fetch", "max_image_bytes", T_INT, max_image_bytes, 1024, 64 * 1024 * 1024),
-    NUM("fetch", "max_image_pixels", T_INT, max_image_pixels, 1024, 100 * 1000 * 1000),
-    STR("fetch", "ca_file", ca_file),
-    NUM("schedule", "max_age_days", T_INT, max_age_days, 0, 36500),
-    NUM("schedule", "high_ratio", T_INT, high_ratio, 1, 10),
-    NUM("schedule", "urgent_alternate", T_BOOL, urgent_alternate, 0, 1),
-    STR("schedule", "display_on_cmd", display_on_cmd),
-    STR("schedule", "display_off_cmd", display_off_cmd),
+static const config_key keys[] = {
+    STR("player", "feed", CONFIG_FEED, feed, "demo-feed.json"),
+    STR("player", "centre_name", CONFIG_STR, centre_name, "社区服务中心"),
+    STR("player", "language", CONFIG_LANG, language, "zh"),
+    STR("player", "time_zone", CONFIG_ZONE, time_zone, ""),
+    STR("player", "log_level", CONFIG_LEVEL, log_level, "info"),
+    STR("player", "logo", CONFIG_LOGO, logo, ""),
+    STR("player", "cache_dir", CONFIG_DIR, cache_dir, ""),
+    NUM("display", "fullscreen", CONFIG_BOOL, fullscreen, 0, 1, NULL, "true"),
+    NUM("display", "width", CONFIG_INT, width, 160, 16384, "pixels", "1280"),
+    NUM("display", "height", CONFIG_INT, height, 120, 16384, "pixels", "720"),
+    NUM("display", "software", CONFIG_BOOL, software, 0, 1, NULL, "false"),
+    STR("text", "font_regular", CONFIG_FILE, font_regular, ""),
+    STR("text", "font_bold", CONFIG_FILE, font_bold, ""),
+    /* 0.045: 48 px at 1080p, comfortable at 3 m */
+    NUM("text", "body_size", CONFIG_DBL, body_size, 0.015, 0.2, HEIGHTS, "0.045"),
+    NUM("text", "title_size", CONFIG_DBL, title_size, 0.02, 0.3, HEIGHTS, "0.068"),
+    NUM("text", "line_spacing", CONFIG_DBL, line_spacing, 1.0, 3.0, "times the font size",
+        "1.55"),
+    NUM("text", "paragraph_spacing", CONFIG_DBL, paragraph_spacing, 0.0, 3.0, "lines",
+        "0.45"),
+    NUM("text", "indent", CONFIG_BOOL, indent, 0, 1, NULL, "true"),
+    NUM("text", "justify", CONFIG_BOOL, justify, 0, 1, NULL, "true"),
+    NUM("text", "enlarge_short", CONFIG_BOOL, enlarge_short, 0, 1, NULL, "true"),
+    NUM("text", "margin", CONFIG_DBL, margin, 0.0, 0.25, HEIGHTS, "0.06"),
+    NUM("timing", "reading_speed", CONFIG_INT, reading_speed, 30, 3000,
+        "characters per minute", "300"),
+    NUM("timing", "page_min", CONFIG_INT, page_min, 1, 3600, SECONDS, "8"),
+    NUM("timing", "page_max", CONFIG_INT, page_max, 1, 3600, SECONDS, "45"),
+    NUM("timing", "duration_cap", CONFIG_INT, duration_cap, 1, 86400, SECONDS, "300"),
+    NUM("fetch", "poll_interval", CONFIG_INT, poll_interval, 5, 86400, SECONDS, "60"),
+    NUM("fetch", "backoff_max", CONFIG_INT, backoff_max, 5, 86400, SECONDS, "900"),
+    NUM("fetch", "connect_timeout", CONFIG_INT, connect_timeout, 1, 600, SECONDS, "10"),
+    NUM("fetch", "total_timeout", CONFIG_INT, total_timeout, 1, 3600, SECONDS, "30"),
+    NUM("fetch", "max_feed_bytes", CONFIG_INT, max_feed_bytes, 1024, FEED_MAX_BYTES,
+        "bytes", "8388608"),
+    NUM("fetch", "max_image_bytes", CONFIG_INT, max_image_bytes, 1024, 64 * 1024 * 1024,
+        "bytes", "10485760"),
+    NUM("fetch", "max_image_pixels", CONFIG_INT, max_image_pixels, 1024,
+        100 * 1000 * 1000, "pixels, width times height", "16000000"),
+    STR("fetch", "ca_file", CONFIG_FILE, ca_file, ""),
+    NUM("schedule", "max_age_days", CONFIG_INT, max_age_days, 0, 36500, "days", "0"),
+    NUM("schedule", "high_ratio", CONFIG_INT, high_ratio, 1, 10, "times per round", "2"),
+    NUM("schedule", "urgent_alternate", CONFIG_BOOL, urgent_alternate, 0, 1, NULL,
+        "false"),
+    STR("schedule", "display_on_cmd", CONFIG_STR, display_on_cmd, ""),
+    STR("schedule", "display_off_cmd", CONFIG_STR, display_off_cmd, ""),
     DAY("mon", 0),
     DAY("tue", 1),
     DAY("wed", 2),
@@ -92,11 +84,19 @@ static const key_spec keys[] = {
     DAY("fri", 4),
     DAY("sat", 5),
     DAY("sun", 6),
-    NUM("theme", "background", T_COLOR, background, 0, 0),
-    NUM("theme", "foreground", T_COLOR, foreground, 0, 0),
-    NUM("theme", "accent", T_COLOR, accent, 0, 0),
-    NUM("theme", "muted", T_COLOR, muted, 0, 0),
+    STR("theme", "background", CONFIG_COLOR, background, "#102a3c"),
+    STR("theme", "foreground", CONFIG_COLOR, foreground, "#f5f1e8"),
+    STR("theme", "accent", CONFIG_COLOR, accent, "#f0b448"),
+    STR("theme", "muted", CONFIG_COLOR, muted, "#9db4c0"),
 };
+#define NKEYS (sizeof keys / sizeof keys[0])
+_Static_assert(NKEYS <= CONFIG_MAX_KEYS, "raise CONFIG_MAX_KEYS");
+
+const config_key *config_keys(size_t *count)
+{
+    *count = NKEYS;
+    return keys;
+}
 
 static void copy_str(char *dst, size_t size, const char *src)
 {
@@ -107,50 +107,94 @@ static void copy_str(char *dst, size_t size, const char *src)
     dst[n] = '\0';
 }
 
-void config_defaults(config *cfg)
+int config_distance(const char *a, const char *b)
 {
-    memset(cfg, 0, sizeof *cfg);
-    copy_str(cfg->feed, sizeof cfg->feed, "demo-feed.json");
-    copy_str(cfg->centre_name, sizeof cfg->centre_name, "社区服务中心");
-    copy_str(cfg->language, sizeof cfg->language, "zh");
-    copy_str(cfg->log_level, sizeof cfg->log_level, "info");
-    cfg->fullscreen = true;
-    cfg->width = 1280;
-    cfg->height = 720;
-    cfg->body_size = 0.045; /* 48 px at 1080p: comfortable at 3 m */
-    cfg->title_size = 0.068;
-    cfg->line_spacing = 1.55;
-    cfg->paragraph_spacing = 0.45;
-    cfg->indent = true;
-    cfg->justify = true;
-    cfg->enlarge_short = true;
-    cfg->margin = 0.06;
-    cfg->reading_speed = 300;
-    cfg->page_min = 8;
-    cfg->page_max = 45;
-    cfg->duration_cap = 300;
-    cfg->poll_interval = 60;
-    cfg->backoff_max = 900;
-    cfg->connect_timeout = 10;
-    cfg->total_timeout = 30;
-    cfg->max_feed_bytes = 8 * 1024 * 1024;
-    cfg->max_image_bytes = 10 * 1024 * 1024;
-    cfg->max_image_pixels = 16 * 1000 * 1000;
-    cfg->high_ratio = 2;
-    cfg->background = (config_color){0x10, 0x2a, 0x3c};
-    cfg->foreground = (config_color){0xf5, 0xf1, 0xe8};
-    cfg->accent = (config_color){0xf0, 0xb4, 0x48};
-    cfg->muted = (config_color){0x9d, 0xb4, 0xc0};
+    enum { CAP = 99, W = 64 };
+    size_t na = strlen(a), nb = strlen(b);
+    if (na >= W || nb >= W)
+        return CAP;
+    int prev[W], cur[W];
+    for (size_t j = 0; j <= nb; j++)
+        prev[j] = (int)j;
+    for (size_t i = 1; i <= na; i++) {
+        cur[0] = (int)i;
+        for (size_t j = 1; j <= nb; j++) {
+            int same =
+                tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]);
+            int best = prev[j - 1] + !same;
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best)
+                best = cur[j - 1] + 1;
+            cur[j] = best;
+        }
+        memcpy(prev, cur, sizeof prev);
+    }
+    return prev[nb] < CAP ? prev[nb] : CAP;
 }
 
-static char *trim(char *s)
+void config_key_describe(const config_key *k, char *out, size_t size)
 {
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-        s[--n] = '\0';
-    return s;
+    static const char *const fixed[] = {
+        [CONFIG_BOOL] = "true or false (also yes/no, on/off, 1/0)",
+        [CONFIG_COLOR] = "a colour like #1a2b3c",
+        [CONFIG_WINDOW] = "HH:MM-HH:MM (00:00 to 24:00, two different times), all or off",
+        [CONFIG_LEVEL] = "error, warn, info or debug",
+        [CONFIG_LANG] = "a BCP 47 language tag such as zh or zh-Hans-CN",
+        [CONFIG_FEED] = "a path, or a file://, http:// or https:// URL",
+        [CONFIG_ZONE] = "an IANA zone name such as Asia/Shanghai, or UTC",
+    };
+    if (k->type == CONFIG_INT || k->type == CONFIG_DBL)
+        snprintf(out, size, "%s from %.*f to %.*f%s%s%s",
+                 k->type == CONFIG_INT ? "a whole number" : "a number",
+                 k->type == CONFIG_INT ? 0 : 3, k->min, k->type == CONFIG_INT ? 0 : 3,
+                 k->max, k->unit ? " (" : "", k->unit ? k->unit : "", k->unit ? ")" : "");
+    else if (k->type < sizeof fixed / sizeof fixed[0] && fixed[k->type])
+        snprintf(out, size, "%s", fixed[k->type]);
+    else
+        snprintf(out, size, "text of at most %zu bytes", k->size - 1);
+}
+
+void config_report_init(config_report *r, const char *file)
+{
+    memset(r, 0, sizeof *r);
+    copy_str(r->file, sizeof r->file, file);
+}
+
+void config_report_add(config_report *r, bool warning, int line, const char *fmt, ...)
+{
+    *(warning ? &r->warnings : &r->errors) += 1;
+    if (r->count == CONFIG_MAX_PROBLEMS) {
+        r->dropped++;
+        return;
+    }
+    config_problem *p = &r->problems[r->count++];
+    p->warning = warning;
+    p->line = line;
+    char msg[600], text[sizeof p->text];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    int at = line > 0 ? snprintf(text, sizeof text, "%s:%d: ", r->file, line)
+                      : snprintf(text, sizeof text, "%s: ", r->file);
+    p->at = at > 0 && (size_t)at < sizeof text ? at : 0;
+    snprintf(text + p->at, sizeof text - (size_t)p->at, "%s", msg);
+    memcpy(p->text, text, sizeof text);
+}
+
+static int key_index(const char *section, const char *name)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+int config_report_line(const config_report *r, const char *section, const char *name)
+{
+    int i = key_index(section, name);
+    return i < 0 ? 0 : r->key_line[i];
 }
 
 static bool parse_int(const char *v, long *out)
@@ -204,108 +248,250 @@ static bool parse_window(const char *v, config_window *out)
     return true;
 }
 
-static const char *set_str(char *field, size_t size, const char *v)
+typedef enum { SET_OK, SET_BAD, SET_RANGE, SET_LONG } set_result;
+
+static bool feed_scheme_ok(const char *v)
 {
-    if (strlen(v) >= size)
-        return "value too long";
-    copy_str(field, size, v);
-    return NULL;
+    return !strstr(v, "://") || strncmp(v, "file://", 7) == 0 ||
+           strncmp(v, "http://", 7) == 0 || strncmp(v, "https://", 8) == 0;
 }
 
-/* Returns NULL on success or a description of what is wrong. */
-static const char *set_value(config *cfg, const key_spec *k, const char *v)
+static set_result set_number(config *cfg, const config_key *k, const char *v)
 {
     char *field = (char *)cfg + k->offset;
     long n;
     double d;
     char *end;
-    enum log_level lv;
-    switch (k->type) {
-    case T_STR:
-        return set_str(field, k->size, v);
-    case T_LANG:
-        if (!feed_language_valid(v))
-            return "expected a BCP 47 language tag such as zh or zh-Hans-CN";
-        return set_str(field, k->size, v);
-    case T_FEED:
-        if (strstr(v, "://") && strncmp(v, "file://", 7) != 0 &&
-            strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
-            return "expected a path, or a file://, http:// or https:// URL";
-        return set_str(field, k->size, v);
-    case T_LEVEL:
-        if (!log_level_from_name(v, &lv))
-            return "expected error, warn, info or debug";
-        copy_str(field, k->size, v);
-        return NULL;
-    case T_INT:
+    if (k->type == CONFIG_INT) {
         if (!parse_int(v, &n))
-            return "expected a whole number";
+            return SET_BAD;
         if (n < k->min || n > k->max)
-            return "number out of range";
+            return SET_RANGE;
         *(int *)field = (int)n;
-        return NULL;
-    case T_DBL:
-        errno = 0;
-        d = strtod(v, &end);
-        if (errno || end == v || *end)
-            return "expected a number";
-        if (!(d >= k->min && d <= k->max))
-            return "number out of range";
-        *(double *)field = d;
-        return NULL;
-    case T_BOOL:
-        return parse_bool(v, (bool *)field) ? NULL : "expected true or false";
-    case T_COLOR:
-        return parse_color(v, (config_color *)field) ? NULL
-                                                     : "expected a colour like #1a2b3c";
-    case T_WINDOW:
-        if (!parse_window(v, (config_window *)field))
-            return "expected HH:MM-HH:MM (00:00 to 24:00, two different times), all or "
-                   "off";
-        cfg->hours_set = true;
-        return NULL;
+        return SET_OK;
     }
-    return "internal: unknown type";
+    errno = 0;
+    d = strtod(v, &end);
+    if (errno || end == v || *end)
+        return SET_BAD;
+    if (!(d >= k->min && d <= k->max))
+        return SET_RANGE;
+    *(double *)field = d;
+    return SET_OK;
 }
 
-static const key_spec *find_key(const char *section, const char *key, bool *section_known)
+static set_result set_value(config *cfg, const config_key *k, const char *v)
 {
-    *section_known = false;
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        if (strcmp(keys[i].section, section) != 0)
-            continue;
-        *section_known = true;
-        if (strcmp(keys[i].key, key) == 0)
-            return &keys[i];
+    char *field = (char *)cfg + k->offset;
+    enum log_level lv;
+    bool ok = true;
+    switch (k->type) {
+    case CONFIG_INT:
+    case CONFIG_DBL:
+        return set_number(cfg, k, v);
+    case CONFIG_BOOL:
+        return parse_bool(v, (bool *)field) ? SET_OK : SET_BAD;
+    case CONFIG_COLOR:
+        return parse_color(v, (config_color *)field) ? SET_OK : SET_BAD;
+    case CONFIG_WINDOW:
+        if (!parse_window(v, (config_window *)field))
+            return SET_BAD;
+        cfg->hours_set = true;
+        return SET_OK;
+    case CONFIG_LANG:
+        ok = feed_language_valid(v);
+        break;
+    case CONFIG_FEED:
+        ok = feed_scheme_ok(v);
+        break;
+    case CONFIG_LEVEL:
+        ok = log_level_from_name(v, &lv);
+        break;
+    default:
+        break;
     }
-    return NULL;
+    if (!ok)
+        return SET_BAD;
+    if (strlen(v) >= k->size)
+        return SET_LONG;
+    copy_str(field, k->size, v);
+    return SET_OK;
 }
 
-/* Handles one line; returns NULL or an error message (which may use buf). */
-static const char *parse_line(config *cfg, char *line, char *section, size_t section_size,
-                              char *buf, size_t buf_size)
+void config_defaults(config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    for (size_t i = 0; i < NKEYS; i++)
+        if (keys[i].def)
+            set_value(cfg, &keys[i], keys[i].def);
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+    return s;
+}
+
+/* The value as read, cut to 60 bytes (at a character boundary) for a message. */
+static void shown_value(const char *v, char *out, size_t size)
+{
+    size_t n = strlen(v), max = size < 64 ? size - 1 : 60;
+    if (n <= max) {
+        copy_str(out, size, v);
+        return;
+    }
+    while (max > 0 && ((unsigned char)v[max] & 0xC0) == 0x80)
+        max--;
+    snprintf(out, size, "%.*s...", (int)max, v);
+}
+
+/* The parser's position: the file's section, and whether it is known. */
+typedef struct {
+    config *cfg;
+    config_report *r;
+    char section[64];
+    bool section_known;
+    int line;
+} parse_state;
+
+static bool section_known(const char *s)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (strcmp(keys[i].section, s) == 0)
+            return true;
+    return false;
+}
+
+/* The nearest known section to s, or NULL when none is close. */
+static const char *nearest_section(const char *s)
+{
+    const char *best = NULL;
+    int best_d = 3;
+    for (size_t i = 0; i < NKEYS; i++) {
+        int d = config_distance(s, keys[i].section);
+        if (d < best_d) {
+            best_d = d;
+            best = keys[i].section;
+        }
+    }
+    return best;
+}
+
+static void parse_section(parse_state *st, char *s)
+{
+    char *close = strchr(s, ']');
+    if (!close || *trim(close + 1) != '\0') {
+        config_report_add(st->r, false, st->line,
+                          "malformed section header: expected [name]");
+        return;
+    }
+    *close = '\0';
+    s = trim(s + 1);
+    copy_str(st->section, sizeof st->section, s);
+    st->section_known = section_known(s);
+    if (st->section_known)
+        return;
+    const char *near = nearest_section(s);
+    if (near)
+        config_report_add(st->r, false, st->line,
+                          "unknown section [%s]; did you mean [%s]? (its keys are "
+                          "skipped)",
+                          s, near);
+    else
+        config_report_add(st->r, false, st->line,
+                          "unknown section [%s] (its keys are skipped)", s);
+}
+
+/* The hint for an unknown key: the section it belongs in (the exact name is
+ * known elsewhere), else the nearest name ("Feed" or "feed_ulr": "feed"). */
+static void key_hint(const char *section, const char *key, char *out, size_t size)
+{
+    const config_key *best = NULL;
+    int best_d = 99, limit = (int)strlen(key) / 2;
+    out[0] = '\0';
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (strcmp(keys[i].name, key) == 0) {
+            snprintf(out, size, ": it belongs in [%s]", keys[i].section);
+            return;
+        }
+        int d = config_distance(key, keys[i].name);
+        /* the same section wins a tie */
+        if (d < best_d || (d == best_d && strcmp(keys[i].section, section) == 0)) {
+            best_d = d;
+            best = &keys[i];
+        }
+    }
+    if (!best || best_d > (limit > 2 ? limit : 2))
+        return;
+    if (strcmp(best->section, section) == 0)
+        snprintf(out, size, "; did you mean '%s'?", best->name);
+    else
+        snprintf(out, size, "; did you mean '%s' in [%s]?", best->name, best->section);
+}
+
+static void report_bad_value(parse_state *st, const config_key *k, const char *v,
+                             set_result why)
+{
+    char valid[200], shown[80];
+    config_key_describe(k, valid, sizeof valid);
+    shown_value(v, shown, sizeof shown);
+    if (why == SET_LONG)
+        config_report_add(st->r, false, st->line,
+                          "%s.%s: value too long (%zu bytes, at most %zu)", k->section,
+                          k->name, strlen(v), k->size - 1);
+    else
+        config_report_add(st->r, false, st->line, "%s.%s: read '%s'%s: expected %s",
+                          k->section, k->name, shown,
+                          why == SET_RANGE ? ", out of range" : "", valid);
+}
+
+static void parse_key(parse_state *st, char *key, char *value)
+{
+    char hint[200];
+    if (st->section[0] == '\0') {
+        key_hint("", key, hint, sizeof hint);
+        config_report_add(st->r, false, st->line, "key '%s' outside of any section%s",
+                          key, hint);
+        return;
+    }
+    if (!st->section_known)
+        return; /* reported once at the section */
+    int i = key_index(st->section, key);
+    if (i < 0) {
+        key_hint(st->section, key, hint, sizeof hint);
+        config_report_add(st->r, false, st->line, "unknown key '%s' in [%s]%s", key,
+                          st->section, hint);
+        return;
+    }
+    const config_key *k = &keys[i];
+    if (st->r->key_line[i])
+        config_report_add(st->r, true, st->line,
+                          "%s.%s is set again (first on line %d); this one counts",
+                          k->section, k->name, st->r->key_line[i]);
+    st->r->key_line[i] = st->line;
+    set_result why = set_value(st->cfg, k, value);
+    if (why != SET_OK)
+        report_bad_value(st, k, value, why);
+}
+
+static void parse_line(parse_state *st, char *line)
 {
     char *s = trim(line);
     if (*s == '\0' || *s == '#' || *s == ';')
-        return NULL;
+        return;
     if (*s == '[') {
-        char *close = strchr(s, ']');
-        if (!close || *trim(close + 1) != '\0')
-            return "malformed section header";
-        *close = '\0';
-        s = trim(s + 1);
-        bool known;
-        find_key(s, "", &known);
-        if (!known) {
-            snprintf(buf, buf_size, "unknown section [%s]", s);
-            return buf;
-        }
-        copy_str(section, section_size, s);
-        return NULL;
+        parse_section(st, s);
+        return;
     }
     char *eq = strchr(s, '=');
-    if (!eq)
-        return "expected key = value";
+    if (!eq) {
+        config_report_add(st->r, false, st->line, "expected key = value");
+        return;
+    }
     *eq = '\0';
     char *key = trim(s), *value = trim(eq + 1);
     size_t vn = strlen(value);
@@ -313,74 +499,74 @@ static const char *parse_line(config *cfg, char *line, char *section, size_t sec
         value[vn - 1] = '\0';
         value++;
     }
-    if (*section == '\0')
-        return "key outside of any section";
-    bool known;
-    const key_spec *k = find_key(section, key, &known);
-    if (!k) {
-        snprintf(buf, buf_size, "unknown key '%s' in [%s]", key, section);
-        return buf;
-    }
-    const char *why = set_value(cfg, k, value);
-    if (why) {
-        snprintf(buf, buf_size, "%s.%s: %s", section, key, why);
-        return buf;
-    }
-    return NULL;
+    parse_key(st, key, value);
 }
 
-static bool check_whole(const config *cfg, const char *filename, char *err,
-                        size_t err_size)
+static void check_whole(const config *cfg, config_report *r)
 {
     if (cfg->page_min > cfg->page_max) {
-        snprintf(err, err_size, "%s: timing.page_min is larger than timing.page_max",
-                 filename);
-        return false;
+        int a = config_report_line(r, "timing", "page_min");
+        int b = config_report_line(r, "timing", "page_max");
+        config_report_add(r, false, a > b ? a : b,
+                          "timing.page_min (%d) is larger than timing.page_max (%d)",
+                          cfg->page_min, cfg->page_max);
     }
-    if (cfg->feed[0] == '\0') {
-        snprintf(err, err_size, "%s: player.feed is empty", filename);
-        return false;
+    if (cfg->feed[0] == '\0')
+        config_report_add(r, false, config_report_line(r, "player", "feed"),
+                          "player.feed is empty: expected a path or URL");
+}
+
+bool config_parse_report(config *cfg, const char *text, size_t len, const char *filename,
+                         config_report *r)
+{
+    char line[CONFIG_MAX_LINE + 1];
+    parse_state st = {.cfg = cfg, .r = r};
+    copy_str(r->file, sizeof r->file, filename);
+    size_t pos = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    while (pos < len) {
+        st.line++;
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+        memcpy(line, text + pos, n > CONFIG_MAX_LINE ? 0 : n);
+        line[n > CONFIG_MAX_LINE ? 0 : n] = '\0';
+        pos += n + 1;
+        if (n > CONFIG_MAX_LINE)
+            config_report_add(r, false, st.line,
+                              "line of %zu bytes, longer than %d: nothing on it was read",
+                              n, CONFIG_MAX_LINE);
+        else if (strlen(line) != n)
+            config_report_add(r, false, st.line, "NUL byte in line");
+        else
+            parse_line(&st, line);
     }
-    return true;
+    check_whole(cfg, r);
+    return r->errors == 0;
 }
 
 bool config_parse(config *cfg, const char *text, size_t len, const char *filename,
                   char *err, size_t err_size)
 {
-    char section[32] = "";
-    char line[CONFIG_MAX_LINE + 1];
-    char msg[256];
-    size_t pos = 0;
-    int lineno = 0;
-    while (pos < len) {
-        lineno++;
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-        if (n > CONFIG_MAX_LINE) {
-            snprintf(err, err_size, "%s:%d: line longer than %d bytes", filename, lineno,
-                     CONFIG_MAX_LINE);
-            return false;
-        }
-        memcpy(line, text + pos, n);
-        line[n] = '\0';
-        pos += n + 1;
-        if (strlen(line) != n) {
-            snprintf(err, err_size, "%s:%d: NUL byte in line", filename, lineno);
-            return false;
-        }
-        const char *why = parse_line(cfg, line, section, sizeof section, msg, sizeof msg);
-        if (why) {
-            snprintf(err, err_size, "%s:%d: %s", filename, lineno, why);
-            return false;
-        }
+    config_report *r = xmalloc(sizeof *r);
+    config_report_init(r, filename);
+    bool ok = config_parse_report(cfg, text, len, filename, r);
+    size_t used = 0;
+    err[0] = '\0';
+    for (int i = 0; i < r->count && used + 1 < err_size; i++) {
+        if (r->problems[i].warning)
+            continue;
+        int n = snprintf(err + used, err_size - used, "%s%s", used ? "\n" : "",
+                         r->problems[i].text);
+        used += n > 0 ? (size_t)n : 0;
     }
-    return check_whole(cfg, filename, err, err_size);
+    free(r);
+    return ok;
 }
 
-/* A relative feed, logo or cache_dir path is relative to the config file's
- * folder, never to the working directory. */
-static void resolve_relative(char *value, size_t size, const char *config_path)
+/* A relative path is relative to the config file's folder, never to the
+ * working directory. */
+static void resolve_relative(config_report *r, int line, char *value, size_t size)
 {
+    const char *config_path = r->file;
     if (value[0] == '\0' || value[0] == '/' || strstr(value, "://"))
         return;
     const char *slash = strrchr(config_path, '/');
@@ -391,25 +577,31 @@ static void resolve_relative(char *value, size_t size, const char *config_path)
                      config_path, value);
     if (n > 0 && (size_t)n < size)
         copy_str(value, size, joined);
+    else
+        config_report_add(r, false, line, "the path %s/%s is longer than %zu bytes",
+                          config_path, value, size - 1);
 }
 
-bool config_load(config *cfg, const char *path, char *err, size_t err_size)
+bool config_load(config *cfg, const char *path, config_report *r)
 {
     size_t n;
+    copy_str(r->file, sizeof r->file, path);
     char *buf = read_file_capped(path, CONFIG_MAX_FILE, &n);
     if (!buf) {
+        r->unread = true;
         if (errno == EFBIG)
-            snprintf(err, err_size, "%s: larger than %d bytes", path, CONFIG_MAX_FILE);
+            config_report_add(r, false, 0, "larger than %d bytes", CONFIG_MAX_FILE);
         else
-            snprintf(err, err_size, "%s: %s", path, read_file_error(errno));
+            config_report_add(r, false, 0, "%s", read_file_error(errno));
         return false;
     }
-    bool ok = config_parse(cfg, buf, n, path, err, err_size);
+    config_parse_report(cfg, buf, n, path, r);
     free(buf);
-    if (ok) {
-        resolve_relative(cfg->feed, sizeof cfg->feed, path);
-        resolve_relative(cfg->logo, sizeof cfg->logo, path);
-        resolve_relative(cfg->cache_dir, sizeof cfg->cache_dir, path);
+    for (size_t i = 0; i < NKEYS; i++) {
+        config_type t = keys[i].type;
+        if (t == CONFIG_FILE || t == CONFIG_DIR || t == CONFIG_LOGO || t == CONFIG_FEED)
+            resolve_relative(r, r->key_line[i], (char *)cfg + keys[i].offset,
+                             keys[i].size);
     }
-    return ok;
+    return r->errors == 0;
 }

@@ -1,12 +1,17 @@
 /* config: the INI file to a struct holding every setting, with defaults.
- * Pure: reads a buffer, no SDL, no network, no clock. */
+ * Pure: reads a buffer, no SDL, no network, no clock. The table of keys
+ * (config_keys) is the one place each key's section, type, range, unit and
+ * default are written: the parser, its error messages and the manual's
+ * test read it. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONFIG_MAX_LINE 4096 /* longer lines are an error, never cut */
+#define CONFIG_MAX_LINE 8192 /* longer lines are an error, never cut */
 #define CONFIG_MAX_FILE (1024 * 1024)
+#define CONFIG_MAX_KEYS 64      /* room in config_report.key_line */
+#define CONFIG_MAX_PROBLEMS 100 /* more are counted in config_report.dropped */
 
 typedef struct {
     uint8_t r, g, b;
@@ -74,14 +79,88 @@ typedef struct config {
     config_color background, foreground, accent, muted;
 } config;
 
+typedef enum {
+    CONFIG_STR,
+    CONFIG_FILE, /* a file that must be readable (relative: to the config) */
+    CONFIG_DIR,  /* a folder, made at run time (relative: to the config) */
+    CONFIG_LOGO, /* a CONFIG_FILE, or an http(s) URL */
+    CONFIG_FEED, /* a path (may appear later), file:// or http(s):// URL */
+    CONFIG_ZONE, /* an IANA zone name, checked against the system's data */
+    CONFIG_INT,
+    CONFIG_DBL,
+    CONFIG_BOOL,
+    CONFIG_COLOR,
+    CONFIG_WINDOW,
+    CONFIG_LEVEL,
+    CONFIG_LANG
+} config_type;
+
+/* One key of the file. */
+typedef struct {
+    const char *section, *name;
+    config_type type;
+    size_t offset, size; /* the field in struct config; size of a string buffer */
+    double min, max;     /* CONFIG_INT and CONFIG_DBL */
+    const char *unit;    /* "seconds"; NULL when the value has none */
+    const char *def;     /* the default as written in the file; NULL: unset */
+} config_key;
+
+/* The table of every key, in file order; *count receives its length. */
+const config_key *config_keys(size_t *count);
+
+/* What a key accepts, for messages: "a whole number from 5 to 86400 (seconds)". */
+void config_key_describe(const config_key *k, char *out, size_t size);
+
+/* Levenshtein distance of two short ASCII names, case-insensitive, capped at
+ * 99 (for "did you mean" hints). */
+int config_distance(const char *a, const char *b);
+
+/* One problem found in a config file. */
+typedef struct {
+    bool warning;    /* reported, but the player starts */
+    int line;        /* 0: the file as a whole */
+    int at;          /* where the message starts in text */
+    char text[1200]; /* "file:line: message" */
+} config_problem;
+
+/* Every problem of one file, and the line that set each key. */
+typedef struct config_report {
+    char file[512];
+    config_problem problems[CONFIG_MAX_PROBLEMS];
+    int count, errors, warnings, dropped;
+    bool unread;                   /* the file itself could not be read */
+    int key_line[CONFIG_MAX_KEYS]; /* by config_keys() index; 0: not in the file */
+} config_report;
+
+/* Empties r for the file named file. */
+void config_report_init(config_report *r, const char *file);
+
+/* Adds a problem at line (0: none) of r's file. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+void config_report_add(config_report *r, bool warning, int line, const char *fmt, ...);
+
+/* The line that set the key section.name, or 0. */
+int config_report_line(const config_report *r, const char *section, const char *name);
+
 /* Fills every field with its default. */
 void config_defaults(config *cfg);
 
-/* Parses an INI buffer over the defaults already in cfg. On error writes
- * "file:line: message" into err and returns false. Unknown sections or keys
- * and bad values are errors. */
+/* Parses an INI buffer over the values already in cfg, reporting every
+ * problem into r (initialised by the caller): unknown sections and keys
+ * (with the nearest known name), bad values (with what is valid), lines
+ * longer than CONFIG_MAX_LINE. A UTF-8 BOM and CRLF line ends are
+ * accepted. Returns true when r holds no error. */
+bool config_parse_report(config *cfg, const char *text, size_t len, const char *filename,
+                         config_report *r);
+
+/* The same, with the errors written one per line into err. */
 bool config_parse(config *cfg, const char *text, size_t len, const char *filename,
                   char *err, size_t err_size);
 
-/* Reads and parses a file (capped at CONFIG_MAX_FILE). */
-bool config_load(config *cfg, const char *path, char *err, size_t err_size);
+/* Reads a file (capped at CONFIG_MAX_FILE) into r's problems and parses it
+ * over cfg; relative paths of CONFIG_FILE, CONFIG_DIR, CONFIG_LOGO and
+ * CONFIG_FEED keys are then taken from the file's folder. Returns true when
+ * r holds no error. */
+bool config_load(config *cfg, const char *path, config_report *r);

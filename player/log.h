@@ -1,5 +1,10 @@
 /* log: one line per event on stderr, with level and module.
- * Define LOG_MODULE before including this header. */
+ * Define LOG_MODULE before including this header.
+ *
+ * When stderr is the journal (JOURNAL_STREAM names stderr's device and
+ * inode, as systemd sets it), each line starts with its syslog priority
+ * instead of the program's name: <3> error, <4> warn, <6> info, <7> debug,
+ * so `journalctl -p warning` shows the warnings and errors. */
 #pragma once
 #include <errno.h>
 #include <stdbool.h>
@@ -24,9 +29,38 @@ __attribute__((format(printf, 4, 5)))
 #endif
 void log_errno(enum log_level level, const char *module, int err, const char *fmt, ...);
 
+/* Flood control for a failure that lasts (a feed that keeps failing, a
+ * command that keeps failing): the first failure is logged, a failure with
+ * another message is logged with the count of the one before, the same one
+ * again only at the 10th, 100th, 1000th ... time, and the recovery once
+ * with the count. The message must not carry what changes every time (a
+ * retry delay): it is compared whole. One per failing thing, used by one
+ * thread; zero-initialised (log_repeat r = {0}) it has no failure. */
+typedef struct {
+    char what[256];      /* the failure going on; "" when none */
+    unsigned long count; /* how many times in a row */
+    unsigned long total; /* failures of any message since the last success */
+} log_repeat;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+void log_repeat_fail(log_repeat *r, enum log_level level, const char *module,
+                     const char *fmt, ...);
+
+/* Success: when a failure was going on, logs one info line "<fmt>, after N
+ * failures (last: <what>)", N counting every failure since the last
+ * success, and forgets them; else nothing. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+void log_repeat_ok(log_repeat *r, const char *module, const char *fmt, ...);
+
 #define LOG_ERR(...) log_msg(LOG_ERROR, LOG_MODULE, __VA_ARGS__)
 #define LOG_WARN(...) log_msg(LOG_WARN, LOG_MODULE, __VA_ARGS__)
 #define LOG_INFO(...) log_msg(LOG_INFO, LOG_MODULE, __VA_ARGS__)
 #define LOG_DBG(...) log_msg(LOG_DEBUG, LOG_MODULE, __VA_ARGS__)
 /* An error line ending in the reason errno gives. */
 #define LOG_ERRNO(...) log_errno(LOG_ERROR, LOG_MODULE, errno, __VA_ARGS__)
+#define LOG_FAILED(r, level, ...) log_repeat_fail(r, level, LOG_MODULE, __VA_ARGS__)
+#define LOG_RECOVERED(r, ...) log_repeat_ok(r, LOG_MODULE, __VA_ARGS__)

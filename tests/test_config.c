@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "confcheck.h"
 #include "test.h"
 
 static bool parse(config *cfg, const char *text, char *err, size_t n)
@@ -16,7 +17,7 @@ static bool parse(config *cfg, const char *text, char *err, size_t n)
 static void expect_error(const char *text, const char *needle)
 {
     config cfg;
-    char err[512] = "";
+    char err[4096] = "";
     bool ok = parse(&cfg, text, err, sizeof err);
     CHECKF(!ok, "accepted: %s", text);
     CHECKF(strstr(err, needle) != NULL, "error '%s' lacks '%s'", err, needle);
@@ -75,9 +76,13 @@ static void test_errors(void)
 {
     expect_error("[player]\nfeeed = x\n", "t.ini:2: unknown key 'feeed'");
     expect_error("[nope]\n", "t.ini:1: unknown section [nope]");
-    expect_error("feed = x\n", "t.ini:1: key outside");
+    expect_error("feed = x\n",
+                 "t.ini:1: key 'feed' outside of any section: it belongs in [player]");
     expect_error("[timing]\n\nreading_speed = fast\n", "t.ini:3: timing.reading_speed");
-    expect_error("[timing]\nreading_speed = 0\n", "out of range");
+    expect_error(
+        "[timing]\nreading_speed = 0\n",
+        "t.ini:2: timing.reading_speed: read '0', out of range: expected a whole "
+        "number from 30 to 3000 (characters per minute)");
     expect_error("[timing]\nreading_speed = 12abc\n", "whole number");
     expect_error("[text]\nbody_size = nan\n", "out of range");
     expect_error("[text]\njustify = maybe\n", "true or false");
@@ -90,31 +95,40 @@ static void test_errors(void)
     expect_error("[timing]\npage_min = 50\npage_max = 10\n", "page_min");
     expect_error("[player]\nfeed =\n", "player.feed is empty");
 
-    /* A long URL either fits or fails loudly, never gets cut. */
+    /* A long line either fits or fails loudly, never gets cut. */
     char big[CONFIG_MAX_LINE + 64];
     int n = snprintf(big, sizeof big, "[player]\nfeed = https://e.org/");
     memset(big + n, 'a', sizeof big - (size_t)n - 2);
     big[sizeof big - 2] = '\n';
     big[sizeof big - 1] = '\0';
-    expect_error(big, "t.ini:2: line longer than");
+    expect_error(big, "t.ini:2: line of 8245 bytes, longer than 8192");
     char url[3000];
     n = snprintf(url, sizeof url, "[player]\nfeed = https://e.org/");
     memset(url + n, 'b', sizeof url - (size_t)n - 2);
     url[sizeof url - 2] = '\n';
     url[sizeof url - 1] = '\0';
-    expect_error(url, "player.feed: value too long");
+    expect_error(url, "t.ini:2: player.feed: value too long (2982 bytes, at most 2047)");
+}
+
+/* config_load into a fresh report (static: it is large); the first
+ * problem's text in err. */
+static bool load(config *cfg, const char *path, char *err, size_t size)
+{
+    static config_report r;
+    config_report_init(&r, path);
+    config_defaults(cfg);
+    bool ok = config_load(cfg, path, &r);
+    snprintf(err, size, "%s", r.count ? r.problems[0].text : "");
+    return ok;
 }
 
 static void test_file(void)
 {
     config cfg;
-    char err[512] = "";
-    config_defaults(&cfg);
-    CHECK(!config_load(&cfg, "/nonexistent/player.ini", err, sizeof err));
+    char err[1200] = "";
+    CHECK(!load(&cfg, "/nonexistent/player.ini", err, sizeof err));
     CHECK(strstr(err, "/nonexistent/player.ini") != NULL);
-    config_defaults(&cfg);
-    CHECKF(config_load(&cfg, TEST_SOURCE_DIR "/config/player.ini", err, sizeof err), "%s",
-           err);
+    CHECKF(load(&cfg, TEST_SOURCE_DIR "/config/player.ini", err, sizeof err), "%s", err);
     /* The shipped config's relative feed path is resolved beside it. */
     CHECK(strstr(cfg.feed, "/config/") != NULL);
 }
@@ -123,20 +137,22 @@ static void test_file(void)
  * to pass. */
 static void test_strict_values(void)
 {
-    expect_error("[hours]\nmon = 24:00-07:00\n", "t.ini:2: hours.mon: expected HH:MM");
+    expect_error("[hours]\nmon = 24:00-07:00\n",
+                 "t.ini:2: hours.mon: read '24:00-07:00': expected HH:MM");
     expect_error("[hours]\nmon = 7:3-8:0\n", "HH:MM");
     expect_error("[hours]\nmon = +7:30-21:00\n", "HH:MM");
     expect_error("[hours]\nmon = 07:30-+9:00\n", "HH:MM");
     expect_error("[hours]\nmon = 07:30-21:00 \t x\n", "HH:MM");
-    expect_error("[player]\nlanguage = %s%n\n", "player.language: expected a BCP 47");
+    expect_error("[player]\nlanguage = %s%n\n",
+                 "player.language: read '%s%n': expected a BCP 47");
     expect_error("[player]\nlanguage = zh_CN\n", "BCP 47");
     expect_error("[player]\nlanguage = z\n", "BCP 47");
     expect_error("[player]\nlanguage = zh-\n", "BCP 47");
     expect_error("[player]\nlanguage = 12-CN\n", "BCP 47");
     expect_error("[player]\nlanguage = zh-Hans-abcdefghi\n", "BCP 47");
     expect_error("[player]\nfeed = ftp://example.org/feed.json\n",
-                 "player.feed: expected");
-    expect_error("[player]\nfeed = gopher://x\n", "player.feed: expected");
+                 "player.feed: read 'ftp://example.org/feed.json': expected a path, or");
+    expect_error("[player]\nfeed = gopher://x\n", "player.feed: read");
 
     config cfg;
     char err[512] = "";
@@ -150,17 +166,235 @@ static void test_strict_values(void)
     CHECKF(parse(&cfg, "[player]\nlanguage = x-private\n", err, sizeof err), "%s", err);
 }
 
+static config_report report; /* large: static */
+
+/* Parses text as file t.ini into report; true when no error. */
+static bool parse_all(config *cfg, const char *text, size_t len)
+{
+    config_defaults(cfg);
+    config_report_init(&report, "t.ini");
+    return config_parse_report(cfg, text, len, "t.ini", &report);
+}
+
+/* The report has a problem whose text contains needle. */
+static bool reported(const char *needle)
+{
+    for (int i = 0; i < report.count; i++)
+        if (strstr(report.problems[i].text, needle))
+            return true;
+    return false;
+}
+
+#define EXPECT_REPORTED(needle) CHECKF(reported(needle), "not reported: %s", needle)
+
+/* Several errors in one file: every one reported with its line, the rest
+ * of the file still read. */
+static void test_all_errors(void)
+{
+    const char *ini = "[player]\n"
+                      "feed_ulr = https://e.org/feed.json\n" /* 2 */
+                      "poll_interval = 30\n"                 /* 3 */
+                      "[fetc]\n"                             /* 4 */
+                      "poll_interval = 30\n"                 /* 5: skipped */
+                      "[timing]\n"
+                      "reading_speed = fast\n" /* 7 */
+                      "page_max = 99999\n"     /* 8 */
+                      "[text]\n"
+                      "body_size = 2\n"       /* 10 */
+                      "justify = maybe\n"     /* 11 */
+                      "font_regulr = x.ttf\n" /* 12 */
+                      "[theme]\n"
+                      "accent = #12345\n" /* 14 */
+                      "[player]\n"
+                      "centre_name = 中心\n"
+                      "centre_name = 服务中心\n"; /* 17: warning */
+    config cfg;
+    CHECK(!parse_all(&cfg, ini, strlen(ini)));
+    EXPECT_REPORTED("t.ini:2: unknown key 'feed_ulr' in [player]; did you mean 'feed'?");
+    EXPECT_REPORTED("t.ini:3: unknown key 'poll_interval' in [player]: it belongs in "
+                    "[fetch]");
+    EXPECT_REPORTED("t.ini:4: unknown section [fetc]; did you mean [fetch]?");
+    EXPECT_REPORTED("t.ini:7: timing.reading_speed: read 'fast': expected a whole number "
+                    "from 30 to 3000 (characters per minute)");
+    EXPECT_REPORTED("t.ini:8: timing.page_max: read '99999', out of range: expected a "
+                    "whole number from 1 to 3600 (seconds)");
+    EXPECT_REPORTED("t.ini:10: text.body_size: read '2', out of range: expected a number "
+                    "from 0.015 to 0.200 (fraction of the screen height)");
+    EXPECT_REPORTED("t.ini:11: text.justify: read 'maybe': expected true or false");
+    EXPECT_REPORTED("t.ini:12: unknown key 'font_regulr' in [text]; did you mean "
+                    "'font_regular'?");
+    EXPECT_REPORTED("t.ini:14: theme.accent: read '#12345': expected a colour like");
+    EXPECT_REPORTED("t.ini:17: player.centre_name is set again (first on line "
+                    "16)");
+    CHECKF(report.errors == 9 && report.warnings == 1, "%d errors, %d warnings",
+           report.errors, report.warnings);
+    /* What was good is still read, and the last value counts. */
+    CHECK(strcmp(cfg.centre_name, "服务中心") == 0);
+
+    /* A key known in another section, with a typo: the section is named. */
+    CHECK(!parse_all(&cfg, "[player]\npoll_intervall = 5\n", 26));
+    EXPECT_REPORTED("t.ini:2: unknown key 'poll_intervall' in [player]; did you mean "
+                    "'poll_interval' in [fetch]?");
+    CHECK(!parse_all(&cfg, "[Player]\nFeed = x\n", 18));
+    EXPECT_REPORTED("t.ini:1: unknown section [Player]; did you mean [player]?");
+    CHECK(!parse_all(&cfg, "[player]\nFeed = x\n", 18));
+    EXPECT_REPORTED("t.ini:2: unknown key 'Feed' in [player]; did you mean 'feed'?");
+    CHECK(!parse_all(&cfg, "[player]\nxyzzy = 5\n", 17));
+    EXPECT_REPORTED("t.ini:2: unknown key 'xyzzy' in [player]");
+    CHECK(!reported("did you mean"));
+}
+
+/* Lines up to CONFIG_MAX_LINE (8 KiB) work; a longer one is refused with
+ * its number and the lines after it are still read. */
+static void test_long_lines(void)
+{
+    static char ini[20000];
+    config cfg;
+    const char *url = "https://signage.example.org/";
+    int n = snprintf(ini, sizeof ini, "[player]\nfeed = %s", url);
+    memset(ini + n, 'u', 300 - strlen(url));
+    snprintf(ini + n + 300 - strlen(url), 10, "\n# ");
+    size_t used = strlen(ini);
+    memset(ini + used, 'c', 8000); /* a comment of 8 KB: a line that works */
+    snprintf(ini + used + 8000, sizeof ini - used - 8000, "\n");
+    CHECKF(parse_all(&cfg, ini, strlen(ini)), "%s", report.problems[0].text);
+    CHECK(strlen(cfg.feed) == 300 && cfg.feed[299] == 'u');
+
+    n = snprintf(ini, sizeof ini, "[player]\n# fine\ncentre_name = ");
+    memset(ini + n, 'x', 9 * 1024);
+    snprintf(ini + n + 9 * 1024, sizeof ini - (size_t)n - 9 * 1024,
+             "\nlanguage = zh_CN\n");
+    CHECK(!parse_all(&cfg, ini, strlen(ini)));
+    EXPECT_REPORTED("t.ini:3: line of 9230 bytes, longer than 8192: nothing on it was "
+                    "read");
+    EXPECT_REPORTED("t.ini:4: player.language: read 'zh_CN'");
+    CHECK(strcmp(cfg.centre_name, "社区服务中心") == 0); /* not cut: not set */
+}
+
+/* Windows Notepad: a UTF-8 BOM and CRLF line ends. */
+static void test_bom_crlf(void)
+{
+    const char ini[] = "\xEF\xBB\xBF[player]\r\ncentre_name = 园岭\r\n\r\n[timing]\r\n"
+                       "page_min = 5\r\n";
+    config cfg;
+    CHECKF(parse_all(&cfg, ini, sizeof ini - 1), "%s", report.problems[0].text);
+    CHECK(strcmp(cfg.centre_name, "园岭") == 0);
+    CHECK(cfg.page_min == 5);
+    CHECK(report.count == 0);
+}
+
+/* Every default in the key table is a valid value of its key, and the
+ * defaults written back as a file parse without a problem. */
+static void test_key_table(void)
+{
+    size_t n;
+    const config_key *keys = config_keys(&n);
+    static char ini[8192];
+    size_t used = 0;
+    const char *section = "";
+    for (size_t i = 0; i < n; i++) {
+        if (!keys[i].def)
+            continue;
+        if (strcmp(section, keys[i].section) != 0)
+            used += (size_t)snprintf(ini + used, sizeof ini - used, "[%s]\n",
+                                     section = keys[i].section);
+        used += (size_t)snprintf(ini + used, sizeof ini - used, "%s = %s\n", keys[i].name,
+                                 keys[i].def);
+    }
+    config a, b;
+    config_defaults(&a);
+    CHECKF(parse_all(&b, ini, used) && report.count == 0, "%s", report.problems[0].text);
+    CHECK(memcmp(&a, &b, sizeof a) == 0);
+}
+
+/* More problems than the report holds: counted, not lost silently. */
+static void test_many_problems(void)
+{
+    static char ini[8192];
+    size_t used = (size_t)snprintf(ini, sizeof ini, "[text]\n");
+    for (int i = 0; i < 150; i++)
+        used += (size_t)snprintf(ini + used, sizeof ini - used, "indent = %d\n", i + 2);
+    config cfg;
+    CHECK(!parse_all(&cfg, ini, used));
+    CHECK(report.count == CONFIG_MAX_PROBLEMS && report.errors == 150);
+    CHECK(report.dropped == 150 + 149 - CONFIG_MAX_PROBLEMS); /* and the repeats */
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    CHECK(fp != NULL);
+    if (fp) {
+        fputs(text, fp);
+        fclose(fp);
+    }
+}
+
+/* What needs the system: files the config names, the time zone. */
+static void test_confcheck(const char *dir)
+{
+    char path[300], text[1200], font[300];
+    snprintf(path, sizeof path, "%s/check.ini", dir);
+    snprintf(font, sizeof font, "%s/ok.otf", dir);
+    write_text(font, "not really a font, but readable");
+    snprintf(text, sizeof text,
+             "[player]\nfeed = later.json\ntime_zone = CST\nlogo = https://e.org/l.png\n"
+             "[text]\nfont_regular = ok.otf\nfont_bold = missing-bold.otf\n"
+             "[fetch]\nca_file = %s\n",
+             dir);
+    write_text(path, text);
+    config cfg;
+    CHECK(!confcheck_load(&cfg, path, &report));
+    snprintf(text, sizeof text, "%s:2: player.feed: cannot read %s/later.json", path,
+             dir);
+    EXPECT_REPORTED(text);
+    snprintf(text, sizeof text,
+             "%s:3: player.time_zone: 'CST' is not an IANA zone name; did you mean "
+             "Asia/Shanghai, America/Chicago",
+             path);
+    EXPECT_REPORTED(text);
+    snprintf(text, sizeof text,
+             "%s:7: text.font_bold: cannot read %s/missing-bold.otf: No such file", path,
+             dir);
+    EXPECT_REPORTED(text);
+    snprintf(text, sizeof text, "%s:9: fetch.ca_file: cannot read %s: not a regular file",
+             path, dir);
+    EXPECT_REPORTED(text);
+    CHECKF(report.errors == 3 && report.warnings == 1, "%d errors, %d warnings",
+           report.errors, report.warnings);
+    CHECK(!reported("font_regular") && !reported("logo"));
+    /* In line order. */
+    for (int i = 1; i < report.count; i++)
+        CHECK(report.problems[i - 1].line <= report.problems[i].line);
+
+    char hint[300];
+    CHECK(confcheck_zone_hint("cst", hint, sizeof hint) && strstr(hint, "Asia/Shanghai"));
+    CHECK(confcheck_zone_hint("US/Eastern", hint, sizeof hint) &&
+          strcmp(hint, "America/New_York") == 0);
+    if (access("/usr/share/zoneinfo/Asia/Shanghai", R_OK) != 0) {
+        SKIP("no /usr/share/zoneinfo: zone typo hints not checked");
+        return;
+    }
+    CHECKF(confcheck_zone_hint("Asia/Shangai", hint, sizeof hint) &&
+               strcmp(hint, "Asia/Shanghai") == 0,
+           "%s", hint);
+    CHECK(!confcheck_zone_hint("Nowhere/Atall", hint, sizeof hint));
+    write_text(path,
+               "[player]\nfeed = https://e.org/f.json\ntime_zone = Asia/Shanghai\n");
+    CHECKF(confcheck_load(&cfg, path, &report) && report.count == 0, "%s",
+           report.problems[0].text);
+}
+
 typedef struct {
     const char *path;
-    char err[512];
+    char err[1200];
 } load_job;
 
 static int load_in_child(void *arg)
 {
     load_job *job = arg;
     config cfg;
-    config_defaults(&cfg);
-    bool ok = config_load(&cfg, job->path, job->err, sizeof job->err);
+    bool ok = load(&cfg, job->path, job->err, sizeof job->err);
     fprintf(stderr, "%s\n", job->err);
     return ok ? 1 : 0;
 }
@@ -195,16 +429,19 @@ static void test_not_regular(const char *dir)
 /* cache_dir, like feed and logo, is relative to the config file. */
 static void test_relative_paths(const char *dir)
 {
-    char path[300], want[400], err[512] = "";
+    char path[300], want[400], err[1200] = "";
     snprintf(path, sizeof path, "%s/rel.ini", dir);
     FILE *fp = fopen(path, "w");
     if (!fp)
         return;
-    fputs("[player]\nfeed = feed.json\ncache_dir = cache\nlogo = img/logo.png\n", fp);
+    fputs("[player]\nfeed = feed.json\ncache_dir = cache\nlogo = img/logo.png\n"
+          "[text]\nfont_regular = f/r.otf\n",
+          fp);
     fclose(fp);
     config cfg;
-    config_defaults(&cfg);
-    CHECKF(config_load(&cfg, path, err, sizeof err), "%s", err);
+    CHECKF(load(&cfg, path, err, sizeof err), "%s", err);
+    snprintf(want, sizeof want, "%s/f/r.otf", dir);
+    CHECKF(strcmp(cfg.font_regular, want) == 0, "font_regular %s", cfg.font_regular);
     snprintf(want, sizeof want, "%s/cache", dir);
     CHECKF(strcmp(cfg.cache_dir, want) == 0, "cache_dir %s", cfg.cache_dir);
     snprintf(want, sizeof want, "%s/feed.json", dir);
@@ -255,11 +492,17 @@ int main(void)
     test_errors();
     test_file();
     test_strict_values();
+    test_all_errors();
+    test_long_lines();
+    test_bom_crlf();
+    test_key_table();
+    test_many_problems();
     char dir[] = "/tmp/test_config.XXXXXX";
     if (!mkdtemp(dir))
         return 1;
     test_not_regular(dir);
     test_relative_paths(dir);
+    test_confcheck(dir);
     test_player_fifos(dir);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

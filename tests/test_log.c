@@ -29,6 +29,41 @@ static void log_enoent(void)
     LOG_ERRNO("cannot open %s", "x.ini");
 }
 
+static log_repeat fetch_failures;
+
+/* A feed server down for 120 polls, then a different failure twice, then
+ * back. */
+static void lasting_failure(void)
+{
+    for (int i = 0; i < 120; i++)
+        LOG_FAILED(&fetch_failures, LOG_WARN, "feed https://e.org/f.json: %s",
+                   "connection refused");
+    LOG_FAILED(&fetch_failures, LOG_WARN, "feed https://e.org/f.json: HTTP %d", 503);
+    LOG_FAILED(&fetch_failures, LOG_WARN, "feed https://e.org/f.json: HTTP %d", 503);
+    LOG_RECOVERED(&fetch_failures, "feed https://e.org/f.json fetched");
+    LOG_RECOVERED(&fetch_failures, "feed fetched again"); /* nothing going on */
+}
+
+static void test_flood_control(void)
+{
+    static char out[4096];
+    captured(lasting_failure, out, sizeof out);
+    const char *want =
+        "signage-player: warn: test: feed https://e.org/f.json: connection refused\n"
+        "signage-player: warn: test: feed https://e.org/f.json: connection refused "
+        "(still failing, 10 times)\n"
+        "signage-player: warn: test: feed https://e.org/f.json: connection refused "
+        "(still failing, 100 times)\n"
+        "signage-player: warn: test: feed https://e.org/f.json: HTTP 503 (before: feed "
+        "https://e.org/f.json: connection refused, 120 times)\n"
+        "signage-player: info: test: feed https://e.org/f.json fetched, after 122 "
+        "failures "
+        "(last: feed https://e.org/f.json: HTTP 503)\n";
+    CHECKF(strcmp(out, want) == 0, "got:\n%s", out);
+    CHECK(fetch_failures.count == 0 && fetch_failures.total == 0 &&
+          fetch_failures.what[0] == '\0');
+}
+
 int main(void)
 {
     enum log_level lv;
@@ -45,5 +80,6 @@ int main(void)
                         "No such file or directory\n") == 0,
            "%s", line);
     CHECK(log_problem_count() == before + 2);
+    test_flood_control();
     return test_done("log");
 }
