@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "text.h"
+#include "tz.h"
 #include "util.h"
 
 #include <cjson/cJSON.h>
@@ -297,26 +298,16 @@ static bool digits_n(const char *s, int n, int *out)
     return true;
 }
 
-static int days_in_month(int y, int m)
+/* Days since 1970-01-01 of a calendar date, or false when there is no such
+ * date (30 February): the date must come back unchanged from the day count. */
+static bool civil_days(int y, int m, int d, int64_t *days)
 {
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : days[m - 1];
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (y >= 0). Counted
- * with years starting in March, so the leap day is the last of its year. */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    if (m <= 2)
-        y--;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t year_of_era = y - era * 400;
-    int64_t month_from_march = m > 2 ? m - 3 : m + 9;
-    int64_t day_of_year = (153 * month_from_march + 2) / 5 + d - 1;
-    int64_t day_of_era =
-        year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    return era * 146097 + day_of_era - 719468;
+    if (m < 1 || m > 12 || d < 1)
+        return false;
+    *days = tz_days_from_civil(y, m, d);
+    int y2, m2, d2;
+    tz_civil_from_days(*days, &y2, &m2, &d2);
+    return y2 == y && m2 == m && d2 == d;
 }
 
 /* "+hh:mm", "-hh:mm", "Z" or "z" at *p; moves *p past it. */
@@ -357,10 +348,10 @@ bool feed_parse_time(const char *s, int64_t *out_unix)
     }
     if (!parse_offset(&p, &off) || *p != '\0')
         return false;
-    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 ||
-        se > 60)
+    int64_t days;
+    if (!civil_days(y, mo, d, &days) || h > 23 || mi > 59 || se > 60)
         return false;
-    *out_unix = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
+    *out_unix = days * 86400 + h * 3600 + mi * 60 + se - off;
     return true;
 }
 
