@@ -9,6 +9,7 @@
 #include "tz.h"
 #include "util.h"
 
+#include <assert.h>
 #include <cjson/cJSON.h>
 #include <limits.h>
 #include <math.h>
@@ -593,11 +594,19 @@ static bool sig_duration(const cJSON *v, feed_signage *s, const char **why)
     return true;
 }
 
+static const char *const priority_names[] = {"normal", "high", "urgent"};
+static_assert(sizeof priority_names / sizeof priority_names[0] == FEED_PRIORITY_COUNT,
+              "one name per priority");
+
+const char *feed_priority_name(feed_priority p)
+{
+    return (unsigned)p < FEED_PRIORITY_COUNT ? priority_names[p] : NULL;
+}
+
 static bool sig_priority(const cJSON *v, feed_signage *s, const char **why)
 {
-    static const char *const names[] = {"normal", "high", "urgent"};
-    for (int i = 0; cJSON_IsString(v) && i < 3; i++) {
-        if (strcmp(v->valuestring, names[i]) == 0) {
+    for (int i = 0; cJSON_IsString(v) && i < FEED_PRIORITY_COUNT; i++) {
+        if (strcmp(v->valuestring, priority_names[i]) == 0) {
             s->priority = (feed_priority)i;
             s->has_priority = true;
             return true;

@@ -24,7 +24,8 @@
 typedef enum {
     FEED_PRIORITY_NORMAL,
     FEED_PRIORITY_HIGH,
-    FEED_PRIORITY_URGENT
+    FEED_PRIORITY_URGENT,
+    FEED_PRIORITY_COUNT /* not a priority: the number of them */
 } feed_priority;
 
 /* A daily window in minutes since local midnight. to <= from crosses midnight
@@ -142,4 +143,8 @@ bool feed_parse_window(const char *s, feed_window *w);
 bool feed_language_valid(const char *tag);
 
 /* Index of the item with this id, or -1. */
+/* "normal", "high" or "urgent": the name the feed writes for p; NULL for a
+ * value that is no priority. */
+const char *feed_priority_name(feed_priority p);
+
 long feed_find(const feed *f, const char *id);

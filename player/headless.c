@@ -182,11 +182,10 @@ static cJSON *dump_line(const layout_line *ln)
 
 static cJSON *dump_item(const feed_item *item, const layout_item *it, bool open)
 {
-    static const char *const prio[] = {"normal", "high", "urgent"};
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", item->id);
     cJSON_AddBoolToObject(o, "open", open);
-    cJSON_AddStringToObject(o, "priority", prio[item->signage.priority]);
+    cJSON_AddStringToObject(o, "priority", feed_priority_name(item->signage.priority));
     cJSON_AddBoolToObject(o, "image", it->frame.image.w > 0);
     cJSON_AddNumberToObject(o, "title_px", it->title_px);
     cJSON_AddNumberToObject(o, "font_px", it->body_px);

@@ -657,6 +657,27 @@ static void test_memory(void)
     free(json);
 }
 
+/* Each priority's name reads back as that priority: the name table and the
+ * parser are one. */
+static void test_priority_names(void)
+{
+    for (int p = 0; p < FEED_PRIORITY_COUNT; p++) {
+        const char *name = feed_priority_name((feed_priority)p);
+        char json[256];
+        snprintf(json, sizeof json,
+                 HEAD "\"items\":[{\"id\":\"p\",\"content_text\":\"x\","
+                      "\"_signage\":{\"priority\":\"%s\"}}]}",
+                 name ? name : "");
+        feed *f = feed_parse(json, strlen(json), "t");
+        CHECKF(name && f && f->n_items == 1 && f->items[0].signage.has_priority &&
+                   f->items[0].signage.priority == (feed_priority)p,
+               "priority %d", p);
+        feed_destroy(f);
+    }
+    CHECK(feed_priority_name(FEED_PRIORITY_COUNT) == NULL);
+    CHECK(feed_priority_name((feed_priority)-1) == NULL);
+}
+
 int main(void)
 {
     test_log_lines();
@@ -667,6 +688,7 @@ int main(void)
     test_encoding();
     test_caps();
     test_signage_fields();
+    test_priority_names();
     test_times();
     test_nul_escape();
     test_memory();
