@@ -8,6 +8,7 @@
 
 #include "hash.h"
 #include "log.h"
+#include "text.h"
 
 #define CACHE_MAX_BYTES (48u * 1024 * 1024)
 #define CACHE_MAX_ENTRIES 1024
@@ -138,25 +139,28 @@ static texcache_entry *texcache_put(render *rd, const char *key, size_t n, uint6
     return e;
 }
 
-/* Length in bytes of the unit starting at s: one CJK character (with any
- * following combining marks), or a run of other non-space characters. */
+/* Length in bytes of the unit starting at s: one wide character
+ * (text_is_wide) with any combining marks after it, or a run of other
+ * non-space characters. */
 static size_t next_unit(const char *s, size_t n, bool *is_space)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    *is_space = u[0] == ' ';
+    *is_space = s[0] == ' ';
     if (*is_space)
         return 1;
     size_t i = 0;
     bool wide_run = false;
-    while (i < n && u[i] != ' ') {
-        size_t len = u[i] < 0x80 ? 1 : u[i] < 0xe0 ? 2 : u[i] < 0xf0 ? 3 : 4;
-        bool wide = len >= 3; /* CJK, punctuation and symbols: one unit each */
-        if (i > 0 && (wide || wide_run))
+    while (i < n && s[i] != ' ') {
+        uint32_t cp;
+        size_t len = text_utf8_next(s + i, n - i, &cp);
+        bool mark = text_is_mark(cp);
+        bool wide = text_is_wide(cp); /* CJK: one unit each */
+        if (i > 0 && !mark && (wide || wide_run))
             break;
-        wide_run = wide;
+        if (!mark)
+            wide_run = wide;
         i += len;
     }
-    return i > n ? n : i;
+    return i;
 }
 
 /* Spreads a rendered line to target width: each unit moves right by an

@@ -136,15 +136,14 @@ typedef struct {
     bool full;
 } norm;
 
-/* A mark that joins the character before it (Grapheme_Extend: nonspacing
- * and enclosing marks, variation selectors, emoji modifiers and tags). */
-static bool is_mark(uint32_t cp)
+bool text_is_mark(uint32_t cp)
 {
     /* Han ideographs and Hangul syllables (most of a Chinese feed) have
      * no marks: no lookup for them. */
     if (cp < 0x300 || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7A3))
         return false;
-    return u_hasBinaryProperty((UChar32)cp, UCHAR_GRAPHEME_EXTEND);
+    return cp < TEXT_UTF8_INVALID &&
+           u_hasBinaryProperty((UChar32)cp, UCHAR_GRAPHEME_EXTEND);
 }
 
 static void norm_content(norm *n, uint32_t cp)
@@ -153,7 +152,7 @@ static void norm_content(norm *n, uint32_t cp)
      * them draw far outside the line box. ZWJ neither counts nor resets,
      * so "a" ZWJ marks cannot double the cap; emoji sequences and Hangul
      * jamo have no runs that long. */
-    bool mark = is_mark(cp);
+    bool mark = text_is_mark(cp);
     if (n->pending != PEND_NONE)
         n->marks = 0;
     if (mark && n->marks >= TEXT_MAX_MARKS)
@@ -519,10 +518,12 @@ char *text_from_html(const char *html, size_t len, size_t max_out)
     return out;
 }
 
-static bool is_cjk(uint32_t c)
+bool text_is_wide(uint32_t cp)
 {
-    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
-           (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) || c >= 0x20000;
+    if (cp > 0x10FFFF)
+        return false;
+    int w = u_getIntPropertyValue((UChar32)cp, UCHAR_EAST_ASIAN_WIDTH);
+    return w == U_EA_WIDE || w == U_EA_FULLWIDTH;
 }
 
 char *text_cjk_punct(char *s)
@@ -542,7 +543,7 @@ char *text_cjk_punct(char *s)
             text_utf8_next(s + i + 1, len - i - 1, &next);
         /* After a closing quote it is Chinese when Chinese follows. */
         bool quote = prev == 0x201D || prev == 0x2019;
-        if (m && (is_cjk(prev) || (quote && is_cjk(next))) && next != ' ') {
+        if (m && (text_is_wide(prev) || (quote && text_is_wide(next))) && next != ' ') {
             o += text_utf8_put(wide[m - marks], out + o);
         } else {
             memcpy(out + o, s + i, k);
