@@ -765,11 +765,7 @@ static void measure_put(fonts *f, const char *s, size_t n, uint64_t h, int px, b
     if (f->n_measure >= MEASURE_MAX)
         measure_clear(f);
     measure_entry *e = measure_slot(f, s, n, h, px, bold);
-    char *copy = malloc(n + 1);
-    if (!copy)
-        abort();
-    memcpy(copy, s, n);
-    copy[n] = '\0';
+    char *copy = xstrndup(s, n);
     *e = (measure_entry){copy, n, h, px, width, bold};
     f->n_measure++;
 }

@@ -626,9 +626,7 @@ layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
     layout_params q = sane(p);
     if (!body)
         body = ""; /* no body: a title-only slide, not a NULL to measure */
-    layout_item *it = calloc(1, sizeof *it);
-    if (!it)
-        abort();
+    layout_item *it = xcalloc(1, sizeof *it);
     int side = short_side(&q);
     it->frame = layout_frame_compute(&q);
     composer c = {.m = m, .lb = linebreak_create(q.language)};

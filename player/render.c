@@ -9,6 +9,7 @@
 #include "hash.h"
 #include "log.h"
 #include "text.h"
+#include "util.h"
 
 #define CACHE_MAX_BYTES (48u * 1024 * 1024)
 #define CACHE_MAX_ENTRIES 1024
@@ -41,15 +42,11 @@ static const SDL_Color urgent_badge = {0xff, 0xe3, 0x8a, 0xff};
 
 render *render_create(SDL_Renderer *r, fonts *f, const render_theme *theme)
 {
-    render *rd = calloc(1, sizeof *rd);
-    if (!rd)
-        abort();
+    render *rd = xcalloc(1, sizeof *rd);
     rd->r = r;
     rd->fonts = f;
     rd->theme = *theme;
-    rd->cache = calloc(CACHE_MAX_ENTRIES, sizeof *rd->cache);
-    if (!rd->cache)
-        abort();
+    rd->cache = xcalloc(CACHE_MAX_ENTRIES, sizeof *rd->cache);
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
     return rd;
 }
@@ -125,10 +122,7 @@ static texcache_entry *texcache_put(render *rd, const char *key, size_t n, uint6
     }
     texcache_entry *e = &rd->cache[rd->n_cache++];
     e->hash = h;
-    e->key = malloc(n + 1);
-    if (!e->key)
-        abort();
-    memcpy(e->key, key, n + 1);
+    e->key = xstrndup(key, n);
     e->key_len = n;
     e->tex = tex;
     e->w = s->w;
@@ -211,9 +205,7 @@ static texcache_entry *text_texture(render *rd, const char *text, int px, bool b
     int hn = snprintf(head, sizeof head, "%d|%d|%02x%02x%02x|%d|", px, bold, c.r, c.g,
                       c.b, justify_to);
     size_t n = (size_t)hn + tn;
-    char *key = malloc(n + 1);
-    if (!key)
-        abort();
+    char *key = xmalloc(n + 1);
     memcpy(key, head, (size_t)hn);
     memcpy(key + hn, text, tn + 1);
     uint64_t h = hash_bytes(key, n);
