@@ -123,7 +123,7 @@ static bool snapshot_pages(stage *st, render *rd, SDL_Renderer *r, SDL_Surface *
 int app_snapshot(const config *cfg, const app_options *opt, const char *dir)
 {
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        LOG_ERR("cannot create %s: %s", dir, strerror(errno));
+        LOG_ERRNO("cannot create %s", dir);
         return 1;
     }
     stage st;
