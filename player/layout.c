@@ -31,7 +31,8 @@ typedef struct {
 
 typedef struct {
     layout_line *v;
-    int n, cap;
+    int n;
+    size_t cap;
 } line_vec;
 
 /* Breaks text into lines at one font size. Owns the segment buffer so
@@ -232,10 +233,7 @@ static size_t take_line(const composer *c, const char *s, size_t i, int avail, i
 
 static layout_line *push_line(line_vec *out)
 {
-    if (out->n == out->cap) {
-        out->cap = out->cap ? out->cap * 2 : 64;
-        out->v = xrealloc(out->v, (size_t)out->cap * sizeof *out->v);
-    }
+    out->v = buf_grow(out->v, &out->cap, (size_t)out->n + 1, sizeof *out->v);
     layout_line *l = &out->v[out->n++];
     memset(l, 0, sizeof *l);
     return l;
@@ -358,7 +356,7 @@ static void ellipsize(composer *c, layout_line *l, int box_w)
     const size_t *gb = linebreak_graphemes(c->lb, l->text, len, &n);
     for (size_t k = n + 1; k-- > 0;) {
         size_t cut = trim_before_ellipsis(l->text, k ? gb[k - 1] : 0);
-        char *cand = xrealloc(NULL, cut + sizeof ELLIPSIS);
+        char *cand = xmalloc(cut + sizeof ELLIPSIS);
         memcpy(cand, l->text, cut);
         memcpy(cand + cut, ELLIPSIS, sizeof ELLIPSIS);
         int w = measure(c, cand, strlen(cand));
@@ -535,7 +533,7 @@ static int page_seconds(const layout_params *q, int chars)
 static void paginate(layout_item *it, const layout_params *q)
 {
     int cap = it->n_lines > 0 ? it->n_lines : 1;
-    it->pages = xrealloc(NULL, (size_t)cap * sizeof *it->pages);
+    it->pages = xmalloc((size_t)cap * sizeof *it->pages);
     it->n_pages = 0;
     int first = 0;
     do {
