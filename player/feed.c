@@ -594,6 +594,11 @@ static bool sig_duration(const cJSON *v, feed_signage *s, const char **why)
     return true;
 }
 
+const char *feed_item_image(const feed_item *item)
+{
+    return item->image ? item->image : item->banner_image;
+}
+
 static const char *const priority_names[] = {"normal", "high", "urgent"};
 static_assert(sizeof priority_names / sizeof priority_names[0] == FEED_PRIORITY_COUNT,
               "one name per priority");

@@ -143,6 +143,9 @@ bool feed_parse_window(const char *s, feed_window *w);
 bool feed_language_valid(const char *tag);
 
 /* Index of the item with this id, or -1. */
+/* The item's picture: its image, else its banner_image; NULL when none. */
+const char *feed_item_image(const feed_item *item);
+
 /* "normal", "high" or "urgent": the name the feed writes for p; NULL for a
  * value that is no priority. */
 const char *feed_priority_name(feed_priority p);

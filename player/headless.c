@@ -46,7 +46,8 @@ static bool stage_open(stage *st, const config *cfg, const app_options *opt)
     }
     IMG_Init(IMG_INIT_PNG | IMG_INIT_JPG);
     st->src = source_create(cfg, NULL, NULL);
-    st->media = media_create(cfg, st->src, NULL, NULL); /* waits for images */
+    media_params mp = params_media(cfg);
+    st->media = media_create(&mp, st->src, NULL, NULL); /* waits for images */
     if (!st->media)
         return false;
     if (st->src) {

@@ -78,6 +78,10 @@ static void test_valid(void)
     CHECKF(strcmp(a2->body, "时间：周六上午 9:00\n地点：活动室") == 0, "%s", a2->body);
     CHECK(a2->image && strcmp(a2->image, "https://example.org/a.jpg") == 0);
     CHECK(a2->banner_image && strcmp(a2->banner_image, "https://example.org/b.jpg") == 0);
+    CHECK(feed_item_image(a2) == a2->image); /* image before banner_image */
+    feed_item banner_only = {.banner_image = a2->banner_image};
+    CHECK(feed_item_image(&banner_only) == a2->banner_image);
+    CHECK(feed_item_image(&(feed_item){0}) == NULL);
     CHECK(a2->language && strcmp(a2->language, "zh-Hans") == 0);
     CHECK(!a2->has_date_published);
     /* Feed-level defaults reach an item without _signage. */

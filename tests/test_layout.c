@@ -8,6 +8,7 @@
 #include "deck.h"
 #include "layout.h"
 #include "linebreak.h"
+#include "params.h"
 #include "test.h"
 #include "text.h"
 
@@ -46,7 +47,7 @@ static layout_params default_params(int w, int h)
     /* The shipped defaults (static: params.language points into it). */
     static config cfg;
     config_defaults(&cfg);
-    layout_params p = deck_config_params(&cfg, w, h);
+    layout_params p = params_layout(&cfg, w, h);
     p.enlarge_short = false; /* measured at the configured size */
     return p;
 }
