@@ -79,7 +79,8 @@ void config_defaults(config *cfg);
 
 /* Parses an INI buffer over the defaults already in cfg. On error writes
  * "file:line: message" into err and returns false. Unknown sections or keys
- * and bad values are errors. */
+ * and bad values are errors. config_load's core; public as a test seam (the
+ * tests parse from memory). */
 bool config_parse(config *cfg, const char *text, size_t len, const char *filename,
                   char *err, size_t err_size);
 

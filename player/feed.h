@@ -126,7 +126,8 @@ bool feed_parse_time(const char *s, int64_t *out_unix);
  * optional whitespace around it, well-formed UTF-8 everywhere, escapes
  * \" \\ \/ \b \f \n \r \t \uXXXX with surrogates only in valid pairs,
  * no more than FEED_JSON_MAX_DEPTH nested arrays/objects. No BOM. Does not
- * recurse deeper than FEED_JSON_MAX_DEPTH. */
+ * recurse deeper than FEED_JSON_MAX_DEPTH. feed_parse runs it; public as a
+ * test seam (JSONTestSuite, bench_feed). */
 bool feed_json_valid(const char *buf, size_t len);
 
 /* A daily window "HH:MM-HH:MM", the one rule for the feed's _signage.hours

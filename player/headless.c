@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "app.h"
+#include "headless.h"
 #include "deck.h"
 #include "log.h"
 #include "media.h"
@@ -121,7 +121,7 @@ static bool snapshot_pages(stage *st, render *rd, SDL_Renderer *r, SDL_Surface *
     return true;
 }
 
-int app_snapshot(const config *cfg, const app_options *opt, const char *dir)
+int headless_snapshot(const config *cfg, const app_options *opt, const char *dir)
 {
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
         LOG_ERRNO("cannot create %s", dir);
@@ -254,7 +254,7 @@ static bool dump_feed(cJSON *root, const config *cfg, stage *st, int64_t now)
     return true;
 }
 
-int app_layout_dump(const config *cfg, const app_options *opt, FILE *out)
+int headless_layout_dump(const config *cfg, const app_options *opt, FILE *out)
 {
     stage st;
     if (!stage_open(&st, cfg, opt)) {

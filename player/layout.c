@@ -10,6 +10,7 @@
 #include "linebreak.h"
 #include "buf.h"
 #include "log.h"
+#include "text.h"
 #include "util.h"
 
 #define LAYOUT_MAX_TEXT (4u * 1024 * 1024) /* bytes of body laid out, at most */
@@ -254,10 +255,7 @@ static void set_line(const composer *c, const char *s, layout_line *l, size_t i,
 
 static int count_chars(const char *s)
 {
-    int n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
+    return (int)text_count_chars(s, strlen(s));
 }
 
 /* A paragraph's last line of one or two characters ("局。", a lone 字) takes

@@ -9,6 +9,7 @@
 #include "app.h"
 #include "config.h"
 #include "feed.h"
+#include "headless.h"
 #include "log.h"
 #include "tz.h"
 
@@ -127,8 +128,8 @@ int main(int argc, char **argv)
     if (!parse_args(argc, argv, &a) || !load_config(a.config, &cfg))
         return 2;
     if (a.snapshot)
-        return app_snapshot(&cfg, &a.app, a.snapshot);
+        return headless_snapshot(&cfg, &a.app, a.snapshot);
     if (a.dump)
-        return app_layout_dump(&cfg, &a.app, stdout);
+        return headless_layout_dump(&cfg, &a.app, stdout);
     return app_run(&cfg, &a.app);
 }
