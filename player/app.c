@@ -454,7 +454,8 @@ static bool app_open(app *a)
     a->src = source_create(&sp_src, wake_loop, a);
     if (!a->src)
         return false;
-    a->media = media_create(a->cfg, a->src, wake_loop, a);
+    media_params mp = params_media(a->cfg);
+    a->media = media_create(&mp, a->src, wake_loop, a);
     if (!a->media)
         return false;
     /* The screen's size comes with the display (display_open, resize). */

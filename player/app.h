@@ -1,10 +1,9 @@
-/* app: the player's modes. app_run is the interactive loop (window,
- * rotation, feed updates); the headless modes render or dump every page of
- * the current feed with no display. Each returns the process exit status. */
+/* app: the interactive loop (window, rotation, feed updates), and the
+ * options it shares with the headless modes (headless.h). app_run returns
+ * the process exit status. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "config.h"
 
@@ -17,5 +16,3 @@ typedef struct {
 } app_options;
 
 int app_run(const config *cfg, const app_options *opt);
-int app_snapshot(const config *cfg, const app_options *opt, const char *dir);
-int app_layout_dump(const config *cfg, const app_options *opt, FILE *out);

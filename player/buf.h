@@ -25,6 +25,9 @@ bool buf_add(buf *b, const void *data, size_t n);
  * not NULL) their count. The buffer is empty again, with the same max. */
 char *buf_take(buf *b, size_t *len);
 
+/* Frees the bytes of a buffer not taken; it is empty again, with the same
+ * max. No caller in the player today (every collector takes its bytes):
+ * the destructor of the type, checked by test_buf. */
 void buf_free(buf *b);
 
 /* v, an array of elements of size bytes with room for *cap of them,

@@ -127,7 +127,7 @@ cache *cache_create(const char *dir)
         return NULL;
     }
     if (!mkdir_p(dir)) {
-        LOG_ERR("cannot create cache directory %s: %s", dir, strerror(errno));
+        LOG_ERRNO("cannot create cache directory %s", dir);
         return NULL;
     }
     struct stat st;
@@ -136,7 +136,7 @@ cache *cache_create(const char *dir)
         return NULL;
     }
     if (access(dir, W_OK | X_OK) != 0) {
-        LOG_ERR("cache directory %s is not writable: %s", dir, strerror(errno));
+        LOG_ERRNO("cache directory %s is not writable", dir);
         return NULL;
     }
     cache *c = xmalloc(sizeof *c);
@@ -245,7 +245,7 @@ bool cache_write(cache *c, const char *name, const void *data, size_t len)
     snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", c->dir, name);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        LOG_ERR("cannot create a temp file in %s: %s", c->dir, strerror(errno));
+        LOG_ERRNO("cannot create a temp file in %s", c->dir);
         return false;
     }
     unsigned char hdr[CACHE_HEADER_SIZE];
@@ -262,7 +262,7 @@ bool cache_write(cache *c, const char *name, const void *data, size_t len)
         err = errno;
     }
     if (!ok) {
-        LOG_ERR("cannot write %s: %s", path, strerror(err));
+        log_errno(LOG_ERROR, LOG_MODULE, err, "cannot write %s", path);
         unlink(tmp);
         return false;
     }
@@ -278,8 +278,8 @@ static void move_aside(cache *c, const char *name, const char *why)
     if (rename(path, bad) == 0)
         LOG_WARN("%s is damaged (%s): moved aside to %s", path, why, bad);
     else
-        LOG_WARN("%s is damaged (%s) and cannot be moved aside: %s", path, why,
-                 strerror(errno));
+        log_errno(LOG_WARN, LOG_MODULE, errno,
+                  "%s is damaged (%s) and cannot be moved aside", path, why);
 }
 
 bool cache_read(cache *c, const char *name, size_t max_len, char **data, size_t *len)

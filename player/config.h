@@ -155,7 +155,8 @@ void config_defaults(config *cfg);
 bool config_parse_report(config *cfg, const char *text, size_t len, const char *filename,
                          config_report *r);
 
-/* The same, with the errors written one per line into err. */
+/* The same, with the errors written one per line into err: a test seam
+ * (the tests parse from memory). */
 bool config_parse(config *cfg, const char *text, size_t len, const char *filename,
                   char *err, size_t err_size);
 

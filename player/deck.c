@@ -7,21 +7,20 @@
 
 struct deck {
     feed *feed;
-    const config *cfg;
-    int w, h;
+    layout_params base; /* the screen's, before any item's own */
+    int duration_cap;
     const layout_measure *measure;
     bool *has_image;       /* one per item */
     layout_item **layouts; /* NULL until made */
 };
 
-deck *deck_create(feed *f, const config *cfg, int screen_w, int screen_h,
+deck *deck_create(feed *f, const layout_params *base, int duration_cap,
                   const layout_measure *m, const bool *has_image)
 {
     deck *d = xcalloc(1, sizeof *d);
     d->feed = f;
-    d->cfg = cfg;
-    d->w = screen_w;
-    d->h = screen_h;
+    d->base = *base;
+    d->duration_cap = duration_cap;
     d->measure = m;
     d->layouts = xcalloc(f->n_items, sizeof *d->layouts);
     d->has_image = xcalloc(f->n_items, sizeof *d->has_image);
@@ -51,31 +50,10 @@ size_t deck_count(const deck *d)
     return d->feed->n_items;
 }
 
-layout_params deck_config_params(const config *c, int screen_w, int screen_h)
-{
-    return (layout_params){
-        .screen_w = screen_w,
-        .screen_h = screen_h,
-        .body_size = c->body_size,
-        .title_size = c->title_size,
-        .line_spacing = c->line_spacing,
-        .paragraph_spacing = c->paragraph_spacing,
-        .margin = c->margin,
-        .indent = c->indent,
-        .justify = c->justify,
-        .enlarge_short = c->enlarge_short,
-        .language = c->language,
-        .reading_speed = c->reading_speed,
-        .page_min = c->page_min,
-        .page_max = c->page_max,
-    };
-}
-
 /* The layout parameters for item i. */
-static layout_params deck_params(const deck *d, size_t i)
+static layout_params item_params(const deck *d, size_t i)
 {
-    const config *c = d->cfg;
-    layout_params p = deck_config_params(c, d->w, d->h);
+    layout_params p = d->base;
     if (d->feed->language)
         p.language = d->feed->language;
     if (i < d->feed->n_items) {
@@ -83,7 +61,7 @@ static layout_params deck_params(const deck *d, size_t i)
         if (it->language)
             p.language = it->language;
         int dur = it->signage.duration;
-        p.duration = dur > c->duration_cap ? c->duration_cap : dur;
+        p.duration = dur > d->duration_cap ? d->duration_cap : dur;
         p.has_image = d->has_image[i];
     }
     return p;
@@ -94,7 +72,7 @@ const layout_item *deck_layout(deck *d, size_t i)
     if (i >= d->feed->n_items)
         return NULL;
     if (!d->layouts[i]) {
-        layout_params p = deck_params(d, i);
+        layout_params p = item_params(d, i);
         const feed_item *it = &d->feed->items[i];
         d->layouts[i] = layout_item_create(&p, d->measure, it->title, it->body);
     }
@@ -107,8 +85,8 @@ void deck_resize(deck *d, int screen_w, int screen_h)
         layout_item_destroy(d->layouts[i]);
         d->layouts[i] = NULL;
     }
-    d->w = screen_w;
-    d->h = screen_h;
+    d->base.screen_w = screen_w;
+    d->base.screen_h = screen_h;
 }
 
 void deck_set_images(deck *d, const bool *has_image)

@@ -7,17 +7,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config.h"
 #include "feed.h"
 #include "layout.h"
 
 typedef struct deck deck;
 
-/* Takes ownership of f. cfg and m are borrowed and must outlive the deck.
- * has_image[i] says whether item i has an image that will be drawn (the
- * layout leaves room for it); it is copied, and may be NULL (no images).
- * The caller finds out; the deck never asks anyone. */
-deck *deck_create(feed *f, const config *cfg, int screen_w, int screen_h,
+/* Takes ownership of f. base is the layout for the screen before any
+ * item's own language, duration or image (params_layout); it is copied,
+ * but its language string and m are borrowed and must outlive the deck. An
+ * item's own duration is capped at duration_cap seconds. has_image[i] says
+ * whether item i has an image that will be drawn (the layout leaves room
+ * for it); it is copied, and may be NULL (no images). The caller finds
+ * out; the deck never asks anyone. */
+deck *deck_create(feed *f, const layout_params *base, int duration_cap,
                   const layout_measure *m, const bool *has_image);
 void deck_destroy(deck *d);
 
@@ -34,7 +36,3 @@ void deck_resize(deck *d, int screen_w, int screen_h);
  * made from now on leave room for one; those made already stay until
  * deck_resize(). */
 void deck_set_images(deck *d, const bool *has_image);
-
-/* The layout parameters the config gives for a screen, before any item's
- * own language, duration or image. */
-layout_params deck_config_params(const config *cfg, int screen_w, int screen_h);

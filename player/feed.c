@@ -6,8 +6,10 @@
 
 #include "log.h"
 #include "text.h"
+#include "tz.h"
 #include "util.h"
 
+#include <assert.h>
 #include <cjson/cJSON.h>
 #include <limits.h>
 #include <math.h>
@@ -297,26 +299,16 @@ static bool digits_n(const char *s, int n, int *out)
     return true;
 }
 
-static int days_in_month(int y, int m)
+/* Days since 1970-01-01 of a calendar date, or false when there is no such
+ * date (30 February): the date must come back unchanged from the day count. */
+static bool civil_days(int y, int m, int d, int64_t *days)
 {
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : days[m - 1];
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (y >= 0). Counted
- * with years starting in March, so the leap day is the last of its year. */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    if (m <= 2)
-        y--;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t year_of_era = y - era * 400;
-    int64_t month_from_march = m > 2 ? m - 3 : m + 9;
-    int64_t day_of_year = (153 * month_from_march + 2) / 5 + d - 1;
-    int64_t day_of_era =
-        year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    return era * 146097 + day_of_era - 719468;
+    if (m < 1 || m > 12 || d < 1)
+        return false;
+    *days = tz_days_from_civil(y, m, d);
+    int y2, m2, d2;
+    tz_civil_from_days(*days, &y2, &m2, &d2);
+    return y2 == y && m2 == m && d2 == d;
 }
 
 /* "+hh:mm", "-hh:mm", "Z" or "z" at *p; moves *p past it. */
@@ -357,10 +349,10 @@ bool feed_parse_time(const char *s, int64_t *out_unix)
     }
     if (!parse_offset(&p, &off) || *p != '\0')
         return false;
-    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 ||
-        se > 60)
+    int64_t days;
+    if (!civil_days(y, mo, d, &days) || h > 23 || mi > 59 || se > 60)
         return false;
-    *out_unix = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
+    *out_unix = days * 86400 + h * 3600 + mi * 60 + se - off;
     return true;
 }
 
@@ -602,11 +594,24 @@ static bool sig_duration(const cJSON *v, feed_signage *s, const char **why)
     return true;
 }
 
+const char *feed_item_image(const feed_item *item)
+{
+    return item->image ? item->image : item->banner_image;
+}
+
+static const char *const priority_names[] = {"normal", "high", "urgent"};
+static_assert(sizeof priority_names / sizeof priority_names[0] == FEED_PRIORITY_COUNT,
+              "one name per priority");
+
+const char *feed_priority_name(feed_priority p)
+{
+    return (unsigned)p < FEED_PRIORITY_COUNT ? priority_names[p] : NULL;
+}
+
 static bool sig_priority(const cJSON *v, feed_signage *s, const char **why)
 {
-    static const char *const names[] = {"normal", "high", "urgent"};
-    for (int i = 0; cJSON_IsString(v) && i < 3; i++) {
-        if (strcmp(v->valuestring, names[i]) == 0) {
+    for (int i = 0; cJSON_IsString(v) && i < FEED_PRIORITY_COUNT; i++) {
+        if (strcmp(v->valuestring, priority_names[i]) == 0) {
             s->priority = (feed_priority)i;
             s->has_priority = true;
             return true;

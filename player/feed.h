@@ -24,7 +24,8 @@
 typedef enum {
     FEED_PRIORITY_NORMAL,
     FEED_PRIORITY_HIGH,
-    FEED_PRIORITY_URGENT
+    FEED_PRIORITY_URGENT,
+    FEED_PRIORITY_COUNT /* not a priority: the number of them */
 } feed_priority;
 
 /* A daily window in minutes since local midnight. to <= from crosses midnight
@@ -126,7 +127,8 @@ bool feed_parse_time(const char *s, int64_t *out_unix);
  * optional whitespace around it, well-formed UTF-8 everywhere, escapes
  * \" \\ \/ \b \f \n \r \t \uXXXX with surrogates only in valid pairs,
  * no more than FEED_JSON_MAX_DEPTH nested arrays/objects. No BOM. Does not
- * recurse deeper than FEED_JSON_MAX_DEPTH. */
+ * recurse deeper than FEED_JSON_MAX_DEPTH. feed_parse runs it; public as a
+ * test seam (JSONTestSuite, bench_feed). */
 bool feed_json_valid(const char *buf, size_t len);
 
 /* A daily window "HH:MM-HH:MM", the one rule for the feed's _signage.hours
@@ -143,4 +145,11 @@ bool feed_parse_window(const char *s, feed_window *w);
 bool feed_language_valid(const char *tag);
 
 /* Index of the item with this id, or -1. */
+/* The item's picture: its image, else its banner_image; NULL when none. */
+const char *feed_item_image(const feed_item *item);
+
+/* "normal", "high" or "urgent": the name the feed writes for p; NULL for a
+ * value that is no priority. */
+const char *feed_priority_name(feed_priority p);
+
 long feed_find(const feed *f, const char *id);

@@ -12,6 +12,7 @@
 
 #include <SDL_ttf.h>
 #include <fontconfig/fontconfig.h>
+#include <unicode/uchar.h>
 
 #include "hash.h"
 #include "log.h"
@@ -604,18 +605,18 @@ static int box_advance(int px)
     return px;
 }
 
-/* Ideographs, kana, Hangul syllables, CJK punctuation and full-width
- * forms: characters that no default OpenType feature moves, so a run of
- * them is as wide as the sum of their advances. (Combining kana marks and
- * ideographic tone marks are left out.) */
+/* Wide characters (text_is_wide) that no default OpenType feature moves,
+ * so a run of them is as wide as the sum of their advances. Left out, as
+ * they shape with their neighbours: marks (text_is_mark: kana voicing
+ * marks, ideographic tone marks, emoji modifiers), emoji and leading
+ * Hangul jamo (which join into syllables). */
 static bool is_fixed(uint32_t cp)
 {
-    return (cp >= 0x2e80 && cp <= 0x2fdf) || (cp >= 0x3000 && cp <= 0x3029) ||
-           (cp >= 0x3030 && cp <= 0x3096) || (cp >= 0x309b && cp <= 0x30ff) ||
-           (cp >= 0x3105 && cp <= 0x312f) || (cp >= 0x3190 && cp <= 0x9fff) ||
-           (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-           (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff01 && cp <= 0xff60) ||
-           (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3ffff);
+    if (!text_is_wide(cp))
+        return false;
+    UChar32 c = (UChar32)cp;
+    return !text_is_mark(cp) && !u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC) &&
+           u_getIntPropertyValue(c, UCHAR_HANGUL_SYLLABLE_TYPE) != U_HST_LEADING_JAMO;
 }
 
 static adv_entry *adv_lookup(fonts *f, uint64_t key)
@@ -764,11 +765,7 @@ static void measure_put(fonts *f, const char *s, size_t n, uint64_t h, int px, b
     if (f->n_measure >= MEASURE_MAX)
         measure_clear(f);
     measure_entry *e = measure_slot(f, s, n, h, px, bold);
-    char *copy = malloc(n + 1);
-    if (!copy)
-        abort();
-    memcpy(copy, s, n);
-    copy[n] = '\0';
+    char *copy = xstrndup(s, n);
     *e = (measure_entry){copy, n, h, px, width, bold};
     f->n_measure++;
 }

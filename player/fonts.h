@@ -46,11 +46,13 @@ int fonts_width(fonts *f, const char *utf8, size_t len, int px, bool bold);
 SDL_Surface *fonts_render(fonts *f, const char *utf8, size_t len, int px, bool bold,
                           SDL_Color color);
 
-/* Ascent and line height of the primary face at px (for baselines). */
+/* Ascent and line height of the primary face at px (for baselines).
+ * Test seam: only the tests call these (to check fonts_render's surface). */
 int fonts_ascent(fonts *f, int px, bool bold);
 int fonts_height(fonts *f, int px, bool bold);
 
-/* true when some available face (primary or fallback) has the code point. */
+/* true when some available face (primary or fallback) has the code point.
+ * Test seam: only the tests call it. */
 bool fonts_has_glyph(fonts *f, uint32_t cp);
 
 /* A layout_measure that calls fonts_width. */
@@ -60,7 +62,8 @@ enum fonts_face { FONTS_FACE_NONE, FONTS_FACE_PRIMARY, FONTS_FACE_FALLBACK };
 
 /* Which face draws cp at the weight: the primary face, a fallback, or none
  * (the replacement box). *path (if path is not NULL) gets the face's file,
- * borrowed until fonts_destroy, or NULL for none. */
+ * borrowed until fonts_destroy, or NULL for none. Test seam: only the tests
+ * call it. */
 enum fonts_face fonts_face_for(fonts *f, uint32_t cp, bool bold, const char **path);
 
 typedef struct {
@@ -70,4 +73,5 @@ typedef struct {
     int open_fonts; /* TTF_Font objects open (per size) */
 } fonts_stats;
 
+/* Test seam: for the tests and benchmarks (cache hits, open faces). */
 fonts_stats fonts_get_stats(const fonts *f);

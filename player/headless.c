@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "app.h"
+#include "headless.h"
 #include "deck.h"
 #include "log.h"
 #include "media.h"
@@ -47,7 +47,8 @@ static bool stage_open(stage *st, const config *cfg, const app_options *opt)
     IMG_Init(IMG_INIT_PNG | IMG_INIT_JPG);
     source_params sp = params_source(cfg);
     st->src = source_create(&sp, NULL, NULL);
-    st->media = media_create(cfg, st->src, NULL, NULL); /* waits for images */
+    media_params mp = params_media(cfg);
+    st->media = media_create(&mp, st->src, NULL, NULL); /* waits for images */
     if (!st->media)
         return false;
     if (st->src) {
@@ -121,10 +122,10 @@ static bool snapshot_pages(stage *st, render *rd, SDL_Renderer *r, SDL_Surface *
     return true;
 }
 
-int app_snapshot(const config *cfg, const app_options *opt, const char *dir)
+int headless_snapshot(const config *cfg, const app_options *opt, const char *dir)
 {
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        LOG_ERR("cannot create %s: %s", dir, strerror(errno));
+        LOG_ERRNO("cannot create %s", dir);
         return 1;
     }
     stage st;
@@ -183,11 +184,10 @@ static cJSON *dump_line(const layout_line *ln)
 
 static cJSON *dump_item(const feed_item *item, const layout_item *it, bool open)
 {
-    static const char *const prio[] = {"normal", "high", "urgent"};
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", item->id);
     cJSON_AddBoolToObject(o, "open", open);
-    cJSON_AddStringToObject(o, "priority", prio[item->signage.priority]);
+    cJSON_AddStringToObject(o, "priority", feed_priority_name(item->signage.priority));
     cJSON_AddBoolToObject(o, "image", it->frame.image.w > 0);
     cJSON_AddNumberToObject(o, "title_px", it->title_px);
     cJSON_AddNumberToObject(o, "font_px", it->body_px);
@@ -255,7 +255,7 @@ static bool dump_feed(cJSON *root, const config *cfg, stage *st, int64_t now)
     return true;
 }
 
-int app_layout_dump(const config *cfg, const app_options *opt, FILE *out)
+int headless_layout_dump(const config *cfg, const app_options *opt, FILE *out)
 {
     stage st;
     if (!stage_open(&st, cfg, opt)) {

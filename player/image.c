@@ -421,7 +421,7 @@ static char *read_image(const char *path, const void **payload, size_t *plen)
     size_t len = 0;
     char *buf = read_file_capped(path, IMAGE_MAX_FILE_BYTES + CACHE_HEADER_SIZE, &len);
     if (!buf) {
-        LOG_WARN("%s: %s", path, errno == EFBIG ? "file too large" : strerror(errno));
+        LOG_WARN("%s: %s", path, read_file_error(errno));
         return NULL;
     }
     *payload = buf;

@@ -10,6 +10,7 @@
 #include "linebreak.h"
 #include "buf.h"
 #include "log.h"
+#include "text.h"
 #include "util.h"
 
 #define LAYOUT_MAX_TEXT (4u * 1024 * 1024) /* bytes of body laid out, at most */
@@ -31,7 +32,8 @@ typedef struct {
 
 typedef struct {
     layout_line *v;
-    int n, cap;
+    int n;
+    size_t cap;
 } line_vec;
 
 /* Breaks text into lines at one font size. Owns the segment buffer so
@@ -232,10 +234,7 @@ static size_t take_line(const composer *c, const char *s, size_t i, int avail, i
 
 static layout_line *push_line(line_vec *out)
 {
-    if (out->n == out->cap) {
-        out->cap = out->cap ? out->cap * 2 : 64;
-        out->v = xrealloc(out->v, (size_t)out->cap * sizeof *out->v);
-    }
+    out->v = buf_grow(out->v, &out->cap, (size_t)out->n + 1, sizeof *out->v);
     layout_line *l = &out->v[out->n++];
     memset(l, 0, sizeof *l);
     return l;
@@ -256,10 +255,7 @@ static void set_line(const composer *c, const char *s, layout_line *l, size_t i,
 
 static int count_chars(const char *s)
 {
-    int n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
+    return (int)text_count_chars(s, strlen(s));
 }
 
 /* A paragraph's last line of one or two characters ("局。", a lone 字) takes
@@ -358,7 +354,7 @@ static void ellipsize(composer *c, layout_line *l, int box_w)
     const size_t *gb = linebreak_graphemes(c->lb, l->text, len, &n);
     for (size_t k = n + 1; k-- > 0;) {
         size_t cut = trim_before_ellipsis(l->text, k ? gb[k - 1] : 0);
-        char *cand = xrealloc(NULL, cut + sizeof ELLIPSIS);
+        char *cand = xmalloc(cut + sizeof ELLIPSIS);
         memcpy(cand, l->text, cut);
         memcpy(cand + cut, ELLIPSIS, sizeof ELLIPSIS);
         int w = measure(c, cand, strlen(cand));
@@ -535,7 +531,7 @@ static int page_seconds(const layout_params *q, int chars)
 static void paginate(layout_item *it, const layout_params *q)
 {
     int cap = it->n_lines > 0 ? it->n_lines : 1;
-    it->pages = xrealloc(NULL, (size_t)cap * sizeof *it->pages);
+    it->pages = xmalloc((size_t)cap * sizeof *it->pages);
     it->n_pages = 0;
     int first = 0;
     do {
@@ -626,9 +622,7 @@ layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
     layout_params q = sane(p);
     if (!body)
         body = ""; /* no body: a title-only slide, not a NULL to measure */
-    layout_item *it = calloc(1, sizeof *it);
-    if (!it)
-        abort();
+    layout_item *it = xcalloc(1, sizeof *it);
     int side = short_side(&q);
     it->frame = layout_frame_compute(&q);
     composer c = {.m = m, .lb = linebreak_create(q.language)};

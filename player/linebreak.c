@@ -62,9 +62,7 @@ static void locale_for(const char *language, char *out, size_t cap)
 
 linebreak *linebreak_create(const char *language)
 {
-    linebreak *lb = calloc(1, sizeof *lb);
-    if (!lb)
-        abort();
+    linebreak *lb = xcalloc(1, sizeof *lb);
     char loc[ULOC_FULLNAME_CAPACITY];
     locale_for(language, loc, sizeof loc);
     UErrorCode err = U_ZERO_ERROR;

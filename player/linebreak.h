@@ -54,9 +54,12 @@ const size_t *linebreak_graphemes(linebreak *lb, const char *text, size_t len, s
 /* Kinsoku classes. No line starts with a no-start character: UAX #14 classes
  * CL, CP, EX, IS, NS, IN (，。、；：？！）」』》……), CJ, and closing quotes
  * (class QU with general category Pf: ” ’). No line ends with a no-end
- * character: class OP (（「『《) and opening quotes (QU with Pi: “ ‘). */
+ * character: class OP (（「『《) and opening quotes (QU with Pi: “ ‘).
+ * linebreak_no_start is a test seam: only linebreak itself and the tests
+ * call it. */
 bool linebreak_no_start(uint32_t cp);
 bool linebreak_no_end(uint32_t cp);
 
-/* true for the characters that stay with a preceding number (rule 2). */
+/* true for the characters that stay with a preceding number (rule 2).
+ * Test seam: only linebreak itself and the tests call it. */
 bool linebreak_is_unit(uint32_t cp);

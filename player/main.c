@@ -10,6 +10,7 @@
 #include "config.h"
 #include "confcheck.h"
 #include "feed.h"
+#include "headless.h"
 #include "log.h"
 #include "util.h"
 
@@ -222,8 +223,8 @@ int main(int argc, char **argv)
     if (!load_config(config_path(a.config), a.level, &cfg))
         return 2;
     if (a.snapshot)
-        return app_snapshot(&cfg, &a.app, a.snapshot);
+        return headless_snapshot(&cfg, &a.app, a.snapshot);
     if (a.dump)
-        return app_layout_dump(&cfg, &a.app, stdout);
+        return headless_layout_dump(&cfg, &a.app, stdout);
     return app_run(&cfg, &a.app);
 }

@@ -16,7 +16,7 @@ typedef enum { SLOT_EMPTY, SLOT_PENDING, SLOT_READY, SLOT_FAILED } slot_state;
  * the request whose gen it took. Fields the worker touches are read and
  * written under media.lock. */
 typedef struct {
-    char *ref;  /* the feed's URL or the config's logo; NULL: empty */
+    char *ref;  /* the feed's URL or the logo; NULL: empty */
     char *path; /* the file to decode */
     int box_w, box_h;
     unsigned gen; /* a new request or a forget bumps it: late answers drop */
@@ -28,7 +28,8 @@ typedef struct {
 enum { SLOT_IMAGE, SLOT_LOGO, SLOT_COUNT };
 
 struct media {
-    const config *cfg;
+    char *logo;           /* "": none */
+    int max_image_pixels; /* read by the worker; never changes */
     source *src;
     fonts *fonts;
     layout_measure measure;
@@ -82,7 +83,7 @@ static void *worker_main(void *arg)
         int w = s->box_w, h = s->box_h;
         unsigned gen = s->gen;
         pthread_mutex_unlock(&m->lock);
-        SDL_Surface *surface = image_load(path, m->cfg->max_image_pixels, w, h);
+        SDL_Surface *surface = image_load(path, m->max_image_pixels, w, h);
         free(path);
         pthread_mutex_lock(&m->lock);
         deliver(m, s, gen, surface);
@@ -96,13 +97,14 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-media *media_create(const config *cfg, source *src, media_wake_fn wake, void *ctx)
+media *media_create(const media_params *p, source *src, media_wake_fn wake, void *ctx)
 {
-    fonts *f = fonts_create(cfg->font_regular, cfg->font_bold, cfg->language);
+    fonts *f = fonts_create(p->font_regular, p->font_bold, p->language);
     if (!f)
         return NULL;
     media *m = xcalloc(1, sizeof *m);
-    m->cfg = cfg;
+    m->logo = xstrdup(p->logo);
+    m->max_image_pixels = p->max_image_pixels;
     m->src = src;
     m->fonts = f;
     m->measure = fonts_measure(f);
@@ -117,6 +119,7 @@ media *media_create(const config *cfg, source *src, media_wake_fn wake, void *ct
         pthread_cond_destroy(&m->work);
         pthread_mutex_destroy(&m->lock);
         fonts_destroy(f);
+        free(m->logo);
         free(m);
         return NULL;
     }
@@ -155,6 +158,7 @@ void media_destroy(media *m)
     pthread_cond_destroy(&m->work);
     pthread_mutex_destroy(&m->lock);
     fonts_destroy(m->fonts);
+    free(m->logo);
     free(m);
 }
 
@@ -166,11 +170,6 @@ fonts *media_fonts(media *m)
 const layout_measure *media_measure(const media *m)
 {
     return &m->measure;
-}
-
-static const char *item_image_url(const feed_item *item)
-{
-    return item->image ? item->image : item->banner_image;
 }
 
 /* True when s holds (or waits for) ref at this box. The request fields are
@@ -214,7 +213,7 @@ static SDL_Surface *slot_get(media *m, slot *s, const char *ref, int box_w, int 
 
 SDL_Surface *media_image(media *m, const feed_item *item, const layout_rect *box)
 {
-    const char *url = item_image_url(item);
+    const char *url = feed_item_image(item);
     if (!m->src || !url || box->w <= 0 || box->h <= 0)
         return NULL;
     return slot_get(m, &m->slots[SLOT_IMAGE], url, box->w, box->h);
@@ -222,9 +221,9 @@ SDL_Surface *media_image(media *m, const feed_item *item, const layout_rect *box
 
 SDL_Surface *media_logo(media *m, int box_w, int box_h)
 {
-    if (!m->src || !m->cfg->logo[0] || box_w <= 0 || box_h <= 0)
+    if (!m->src || !m->logo[0] || box_w <= 0 || box_h <= 0)
         return NULL;
-    return slot_get(m, &m->slots[SLOT_LOGO], m->cfg->logo, box_w, box_h);
+    return slot_get(m, &m->slots[SLOT_LOGO], m->logo, box_w, box_h);
 }
 
 bool media_changed(media *m)

@@ -1,5 +1,5 @@
-/* media: what a slide needs besides its layout: the fonts named in the
- * config, and item images from the source's cache, decoded once and scaled
+/* media: what a slide needs besides its layout: the configured fonts, and
+ * item images from the source's cache, decoded once and scaled
  * once to the box they are shown in (image.h). Decoding runs on media's own
  * worker thread, one image at a time, so a slow or hostile file never
  * holds up the loop: a slide asks for its image, is drawn without it, and
@@ -9,13 +9,21 @@
 
 #include <SDL.h>
 
-#include "config.h"
 #include "feed.h"
 #include "fonts.h"
 #include "layout.h"
 #include "source.h"
 
 typedef struct media media;
+
+/* What media takes from the config (params_media). The strings are read
+ * during media_create only (media keeps its own copies). */
+typedef struct {
+    const char *font_regular, *font_bold; /* empty: the bundled fonts */
+    const char *language;                 /* BCP 47, for fontconfig's fallback */
+    const char *logo;                     /* image path or URL; empty: none */
+    int max_image_pixels;                 /* width*height cap of a decoded image */
+} media_params;
 
 /* Called on the worker thread when a decode has finished (or failed):
  * wake the loop, which then asks media_changed(). */
@@ -25,7 +33,7 @@ typedef void (*media_wake_fn)(void *ctx);
  * media_logo wait for their decode instead (the headless modes, whose
  * snapshots must show the images). NULL when no font opens or the worker
  * cannot start. */
-media *media_create(const config *cfg, source *src, media_wake_fn wake, void *ctx);
+media *media_create(const media_params *p, source *src, media_wake_fn wake, void *ctx);
 void media_destroy(media *m);
 
 fonts *media_fonts(media *m);
@@ -40,7 +48,7 @@ SDL_Surface *media_image(media *m, const feed_item *item, const layout_rect *box
 
 void media_forget_images(media *m);
 
-/* The config's logo scaled to fit box (the header's height), or NULL when
+/* The logo (media_params) scaled to fit box (the header's height), or NULL when
  * none is configured, it is not downloaded or decoded yet, or it was
  * refused; as media_image. Owned by media. */
 SDL_Surface *media_logo(media *m, int box_w, int box_h);

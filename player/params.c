@@ -54,3 +54,34 @@ source_params params_source(const config *cfg)
             },
     };
 }
+
+layout_params params_layout(const config *c, int screen_w, int screen_h)
+{
+    return (layout_params){
+        .screen_w = screen_w,
+        .screen_h = screen_h,
+        .body_size = c->body_size,
+        .title_size = c->title_size,
+        .line_spacing = c->line_spacing,
+        .paragraph_spacing = c->paragraph_spacing,
+        .margin = c->margin,
+        .indent = c->indent,
+        .justify = c->justify,
+        .enlarge_short = c->enlarge_short,
+        .language = c->language,
+        .reading_speed = c->reading_speed,
+        .page_min = c->page_min,
+        .page_max = c->page_max,
+    };
+}
+
+media_params params_media(const config *cfg)
+{
+    return (media_params){
+        .font_regular = cfg->font_regular,
+        .font_bold = cfg->font_bold,
+        .language = cfg->language,
+        .logo = cfg->logo,
+        .max_image_pixels = cfg->max_image_pixels,
+    };
+}

@@ -2,6 +2,8 @@
  * that no module but this one and main reads the whole config. */
 #pragma once
 #include "config.h"
+#include "layout.h"
+#include "media.h"
 #include "render.h"
 #include "schedule.h"
 #include "source.h"
@@ -15,3 +17,11 @@ source_params params_source(const config *cfg);
 
 /* [theme] colours and the centre's name, for render. */
 render_theme params_theme(const config *cfg);
+
+/* [layout] (and the language) for a screen, before any item's own
+ * language, duration or image: deck_create's base. Borrows cfg's language. */
+layout_params params_layout(const config *cfg, int screen_w, int screen_h);
+
+/* Fonts, language, the image pixel cap and the logo, for media_create.
+ * Borrows cfg's strings. */
+media_params params_media(const config *cfg);

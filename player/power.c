@@ -50,8 +50,8 @@ static pid_t power_run(const char *cmd, bool on)
     pid_t pid;
     int err = posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ);
     if (err) {
-        LOG_WARN("display %s command '%s' did not start: %s", on ? "on" : "off", cmd,
-                 strerror(err));
+        log_errno(LOG_WARN, LOG_MODULE, err, "display %s command '%s' did not start",
+                  on ? "on" : "off", cmd);
         return 0;
     }
     LOG_INFO("display %s: %s", on ? "on" : "off", cmd);

@@ -8,6 +8,8 @@
 
 #include "hash.h"
 #include "log.h"
+#include "text.h"
+#include "util.h"
 
 #define CACHE_MAX_BYTES (48u * 1024 * 1024)
 #define CACHE_MAX_ENTRIES 1024
@@ -40,15 +42,11 @@ static const SDL_Color urgent_badge = {0xff, 0xe3, 0x8a, 0xff};
 
 render *render_create(SDL_Renderer *r, fonts *f, const render_theme *theme)
 {
-    render *rd = calloc(1, sizeof *rd);
-    if (!rd)
-        abort();
+    render *rd = xcalloc(1, sizeof *rd);
     rd->r = r;
     rd->fonts = f;
     rd->theme = *theme;
-    rd->cache = calloc(CACHE_MAX_ENTRIES, sizeof *rd->cache);
-    if (!rd->cache)
-        abort();
+    rd->cache = xcalloc(CACHE_MAX_ENTRIES, sizeof *rd->cache);
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
     return rd;
 }
@@ -129,10 +127,7 @@ static texcache_entry *texcache_put(render *rd, const char *key, size_t n, uint6
     }
     texcache_entry *e = &rd->cache[rd->n_cache++];
     e->hash = h;
-    e->key = malloc(n + 1);
-    if (!e->key)
-        abort();
-    memcpy(e->key, key, n + 1);
+    e->key = xstrndup(key, n);
     e->key_len = n;
     e->tex = tex;
     e->w = s->w;
@@ -143,25 +138,28 @@ static texcache_entry *texcache_put(render *rd, const char *key, size_t n, uint6
     return e;
 }
 
-/* Length in bytes of the unit starting at s: one CJK character (with any
- * following combining marks), or a run of other non-space characters. */
+/* Length in bytes of the unit starting at s: one wide character
+ * (text_is_wide) with any combining marks after it, or a run of other
+ * non-space characters. */
 static size_t next_unit(const char *s, size_t n, bool *is_space)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    *is_space = u[0] == ' ';
+    *is_space = s[0] == ' ';
     if (*is_space)
         return 1;
     size_t i = 0;
     bool wide_run = false;
-    while (i < n && u[i] != ' ') {
-        size_t len = u[i] < 0x80 ? 1 : u[i] < 0xe0 ? 2 : u[i] < 0xf0 ? 3 : 4;
-        bool wide = len >= 3; /* CJK, punctuation and symbols: one unit each */
-        if (i > 0 && (wide || wide_run))
+    while (i < n && s[i] != ' ') {
+        uint32_t cp;
+        size_t len = text_utf8_next(s + i, n - i, &cp);
+        bool mark = text_is_mark(cp);
+        bool wide = text_is_wide(cp); /* CJK: one unit each */
+        if (i > 0 && !mark && (wide || wide_run))
             break;
-        wide_run = wide;
+        if (!mark)
+            wide_run = wide;
         i += len;
     }
-    return i > n ? n : i;
+    return i;
 }
 
 /* Spreads a rendered line to target width: each unit moves right by an
@@ -212,9 +210,7 @@ static texcache_entry *text_texture(render *rd, const char *text, int px, bool b
     int hn = snprintf(head, sizeof head, "%d|%d|%02x%02x%02x|%d|", px, bold, c.r, c.g,
                       c.b, justify_to);
     size_t n = (size_t)hn + tn;
-    char *key = malloc(n + 1);
-    if (!key)
-        abort();
+    char *key = xmalloc(n + 1);
     memcpy(key, head, (size_t)hn);
     memcpy(key + hn, text, tn + 1);
     uint64_t h = hash_bytes(key, n);

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include "params.h"
 #include "timefmt.h"
 #include "util.h"
 
@@ -10,7 +11,7 @@ bool *slide_images(source *src, const feed *f)
     bool *has = xcalloc(f->n_items, sizeof *has);
     for (size_t i = 0; src && i < f->n_items; i++) {
         const feed_item *item = &f->items[i];
-        const char *url = item->image ? item->image : item->banner_image;
+        const char *url = feed_item_image(item);
         has[i] = url && source_image_path(src, url) != NULL;
     }
     return has;
@@ -20,7 +21,8 @@ deck *slide_deck(feed *f, const config *cfg, int screen_w, int screen_h, media *
                  source *src)
 {
     bool *has_image = slide_images(src, f);
-    deck *d = deck_create(f, cfg, screen_w, screen_h, media_measure(m), has_image);
+    layout_params base = params_layout(cfg, screen_w, screen_h);
+    deck *d = deck_create(f, &base, cfg->duration_cap, media_measure(m), has_image);
     free(has_image);
     return d;
 }

@@ -1,6 +1,7 @@
 /* text: see text.h. Everything here works on bytes with explicit lengths;
  * no locale, no libc wide-character functions. */
 #include "text.h"
+#include "buf.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -136,15 +137,14 @@ typedef struct {
     bool full;
 } norm;
 
-/* A mark that joins the character before it (Grapheme_Extend: nonspacing
- * and enclosing marks, variation selectors, emoji modifiers and tags). */
-static bool is_mark(uint32_t cp)
+bool text_is_mark(uint32_t cp)
 {
     /* Han ideographs and Hangul syllables (most of a Chinese feed) have
      * no marks: no lookup for them. */
     if (cp < 0x300 || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7A3))
         return false;
-    return u_hasBinaryProperty((UChar32)cp, UCHAR_GRAPHEME_EXTEND);
+    return cp < TEXT_UTF8_INVALID &&
+           u_hasBinaryProperty((UChar32)cp, UCHAR_GRAPHEME_EXTEND);
 }
 
 static void norm_content(norm *n, uint32_t cp)
@@ -153,7 +153,7 @@ static void norm_content(norm *n, uint32_t cp)
      * them draw far outside the line box. ZWJ neither counts nor resets,
      * so "a" ZWJ marks cannot double the cap; emoji sequences and Hangul
      * jamo have no runs that long. */
-    bool mark = is_mark(cp);
+    bool mark = text_is_mark(cp);
     if (n->pending != PEND_NONE)
         n->marks = 0;
     if (mark && n->marks >= TEXT_MAX_MARKS)
@@ -162,18 +162,18 @@ static void norm_content(norm *n, uint32_t cp)
         n->marks++;
     else if (cp != 0x200D)
         n->marks = 0;
-    char buf[5];
+    char bytes[5];
     size_t k = 0;
     if (n->pending == PEND_BREAK)
-        buf[k++] = '\n';
+        bytes[k++] = '\n';
     else if (n->pending == PEND_SPACE)
-        buf[k++] = ' ';
-    k += text_utf8_put(cp, buf + k);
+        bytes[k++] = ' ';
+    k += text_utf8_put(cp, bytes + k);
     if (n->len + k > n->limit) {
         n->full = true;
         return;
     }
-    memcpy(n->out + n->len, buf, k);
+    memcpy(n->out + n->len, bytes, k);
     n->len += k;
     n->pending = PEND_NONE;
     n->in_para = n->any = true;
@@ -268,25 +268,20 @@ char *text_normalise_line(const char *in, size_t len, size_t max_out)
 
 /* ---- HTML ---- */
 
-typedef struct {
-    char *p;
-    size_t len, cap;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n)
+/* The HTML pass writes into a buf capped at html_max(len), a cap never
+ * reached: no input writes more than 5 bytes for 3 ("<li" at the end gives
+ * "\n• "), and a character reference never writes more bytes than it reads. */
+static size_t html_max(size_t len)
 {
-    if (b->len + n + 1 > b->cap) {
-        while (b->len + n + 1 > b->cap)
-            b->cap = b->cap ? b->cap * 2 : 256;
-        b->p = realloc(b->p, b->cap);
-        if (!b->p)
-            abort();
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
+    return len / 3 * 5 + 5;
 }
 
-static void sb_cp(sbuf *b, uint32_t cp)
+static void sb_put(buf *b, const char *s, size_t n)
+{
+    (void)buf_add(b, s, n);
+}
+
+static void sb_cp(buf *b, uint32_t cp)
 {
     char u[4];
     sb_put(b, u, text_utf8_put(cp, u));
@@ -371,7 +366,7 @@ static size_t tag_end(const char *h, size_t n, size_t i)
 }
 
 /* h[i] is '<'. Emits what the tag means and returns the index after it. */
-static size_t html_tag(const char *h, size_t n, size_t i, sbuf *b)
+static size_t html_tag(const char *h, size_t n, size_t i, buf *b)
 {
     size_t j = i + 1;
     if (n - i >= 4 && memcmp(h + i, "<!--", 4) == 0)
@@ -428,7 +423,7 @@ static const uint16_t cp1252[32] = {
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D,   0x017E, 0x0178};
 
 /* h[i] is '&' followed by '#'. */
-static size_t html_numeric(const char *h, size_t n, size_t i, sbuf *b)
+static size_t html_numeric(const char *h, size_t n, size_t i, buf *b)
 {
     size_t j = i + 2;
     int base = 10;
@@ -462,7 +457,7 @@ static size_t html_numeric(const char *h, size_t n, size_t i, sbuf *b)
 }
 
 /* h[i] is '&'. Emits the decoded character, or '&' itself. */
-static size_t html_entity(const char *h, size_t n, size_t i, sbuf *b)
+static size_t html_entity(const char *h, size_t n, size_t i, buf *b)
 {
     if (i + 1 < n && h[i + 1] == '#')
         return html_numeric(h, n, i, b);
@@ -493,8 +488,8 @@ static size_t html_entity(const char *h, size_t n, size_t i, sbuf *b)
 
 char *text_from_html(const char *html, size_t len, size_t max_out)
 {
-    sbuf b = {0};
-    sb_put(&b, "", 0);
+    buf b;
+    buf_init(&b, html_max(len));
     size_t i = 0;
     while (i < len) {
         char c = html[i];
@@ -514,15 +509,19 @@ char *text_from_html(const char *html, size_t len, size_t max_out)
             i = run;
         }
     }
-    char *out = text_normalise(b.p, b.len, max_out);
-    free(b.p);
+    size_t n;
+    char *plain = buf_take(&b, &n);
+    char *out = text_normalise(plain, n, max_out);
+    free(plain);
     return out;
 }
 
-static bool is_cjk(uint32_t c)
+bool text_is_wide(uint32_t cp)
 {
-    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
-           (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) || c >= 0x20000;
+    if (cp > 0x10FFFF)
+        return false;
+    int w = u_getIntPropertyValue((UChar32)cp, UCHAR_EAST_ASIAN_WIDTH);
+    return w == U_EA_WIDE || w == U_EA_FULLWIDTH;
 }
 
 char *text_cjk_punct(char *s)
@@ -542,7 +541,7 @@ char *text_cjk_punct(char *s)
             text_utf8_next(s + i + 1, len - i - 1, &next);
         /* After a closing quote it is Chinese when Chinese follows. */
         bool quote = prev == 0x201D || prev == 0x2019;
-        if (m && (is_cjk(prev) || (quote && is_cjk(next))) && next != ' ') {
+        if (m && (text_is_wide(prev) || (quote && text_is_wide(next))) && next != ' ') {
             o += text_utf8_put(wide[m - marks], out + o);
         } else {
             memcpy(out + o, s + i, k);

@@ -66,6 +66,16 @@ size_t text_count_chars(const char *s, size_t len);
  * then covers its maximal valid prefix. */
 size_t text_utf8_next(const char *s, size_t len, uint32_t *cp);
 
+/* True for a code point that East Asian typography sets one em wide (ICU's
+ * East_Asian_Width Wide or Fullwidth: ideographs, kana, Hangul, CJK and
+ * full-width punctuation, most emoji); Ambiguous ones (“ ” — …) are not.
+ * The one width test for text, fonts and render. */
+bool text_is_wide(uint32_t cp);
+
+/* A mark that joins the character before it (Grapheme_Extend: nonspacing
+ * and enclosing marks, variation selectors, emoji modifiers and tags). */
+bool text_is_mark(uint32_t cp);
+
 /* Encodes a code point (<= U+10FFFF) as UTF-8 into out (room for 4
  * bytes); returns the bytes written. */
 size_t text_utf8_put(uint32_t cp, char *out);
@@ -74,8 +84,9 @@ size_t text_utf8_put(uint32_t cp, char *out);
 bool text_utf8_valid(const char *s, size_t len);
 
 /* Scraped Chinese pages often carry ASCII ,;:!? between Chinese characters
- * ("街道,已初步"). Each such mark that follows a CJK character (Han, kana,
- * CJK or full-width punctuation), or a closing quote when Chinese follows
+ * ("街道,已初步"). Each such mark that follows a wide character
+ * (text_is_wide: Han, kana, Hangul, CJK or full-width punctuation), or a
+ * closing quote when a wide character follows
  * the mark, and is not followed by a space becomes its
  * full-width form, as a printed notice sets it; "1,000", "Hello, world" and
  * "9:00" stay as they are. Takes ownership of s (frees it) and returns the

@@ -29,6 +29,6 @@ const char *read_file_error(int err);
 void util_release_memory(void);
 
 /* A memory figure of this process in kB from /proc/self/status, key with
- * its colon ("VmRSS:", "VmHWM:"); -1 where there is none. For benchmarks,
- * tests and status lines. */
+ * its colon ("VmRSS:", "VmHWM:"); -1 where there is none. Test seam: only
+ * the benchmarks and tests call it (a status line may). */
 long util_status_kb(const char *key);

@@ -1,4 +1,5 @@
 #include "test.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -20,26 +21,9 @@ void test_run(const char *name, void (*fn)(void))
 
 char *test_read_file(const char *path, size_t *len)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        abort();
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, fp)) > 0) {
-        n += got;
-        if (cap - n < 2) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            if (!buf)
-                abort();
-        }
-    }
-    fclose(fp);
-    buf[n] = '\0';
-    if (len)
+    size_t n;
+    char *buf = read_file_capped(path, TEST_MAX_FILE, &n);
+    if (buf && len)
         *len = n;
     return buf;
 }

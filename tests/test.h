@@ -45,7 +45,10 @@ void test_run(const char *name, void (*fn)(void));
 /* Runs one test case and names it in the output, with its own counts. */
 #define RUN(fn) test_run(#fn, fn)
 
-/* Reads a whole file; NULL if missing. Caller frees. */
+#define TEST_MAX_FILE (64u * 1024 * 1024) /* the largest file test_read_file reads */
+
+/* Reads a whole regular file (read_file_capped), NUL-terminated; NULL if
+ * missing, not regular or larger than TEST_MAX_FILE. Caller frees. */
 char *test_read_file(const char *path, size_t *len);
 
 /* Prints "name: N passed, M failed" (", K skipped" after SKIP) and returns

@@ -78,6 +78,10 @@ static void test_valid(void)
     CHECKF(strcmp(a2->body, "时间：周六上午 9:00\n地点：活动室") == 0, "%s", a2->body);
     CHECK(a2->image && strcmp(a2->image, "https://example.org/a.jpg") == 0);
     CHECK(a2->banner_image && strcmp(a2->banner_image, "https://example.org/b.jpg") == 0);
+    CHECK(feed_item_image(a2) == a2->image); /* image before banner_image */
+    feed_item banner_only = {.banner_image = a2->banner_image};
+    CHECK(feed_item_image(&banner_only) == a2->banner_image);
+    CHECK(feed_item_image(&(feed_item){0}) == NULL);
     CHECK(a2->language && strcmp(a2->language, "zh-Hans") == 0);
     CHECK(!a2->has_date_published);
     /* Feed-level defaults reach an item without _signage. */
@@ -657,6 +661,27 @@ static void test_memory(void)
     free(json);
 }
 
+/* Each priority's name reads back as that priority: the name table and the
+ * parser are one. */
+static void test_priority_names(void)
+{
+    for (int p = 0; p < FEED_PRIORITY_COUNT; p++) {
+        const char *name = feed_priority_name((feed_priority)p);
+        char json[256];
+        snprintf(json, sizeof json,
+                 HEAD "\"items\":[{\"id\":\"p\",\"content_text\":\"x\","
+                      "\"_signage\":{\"priority\":\"%s\"}}]}",
+                 name ? name : "");
+        feed *f = feed_parse(json, strlen(json), "t");
+        CHECKF(name && f && f->n_items == 1 && f->items[0].signage.has_priority &&
+                   f->items[0].signage.priority == (feed_priority)p,
+               "priority %d", p);
+        feed_destroy(f);
+    }
+    CHECK(feed_priority_name(FEED_PRIORITY_COUNT) == NULL);
+    CHECK(feed_priority_name((feed_priority)-1) == NULL);
+}
+
 int main(void)
 {
     test_log_lines();
@@ -667,6 +692,7 @@ int main(void)
     test_encoding();
     test_caps();
     test_signage_fields();
+    test_priority_names();
     test_times();
     test_nul_escape();
     test_memory();

@@ -586,7 +586,8 @@ static void test_media_worker(void)
     source *src = source_create(&sp, NULL, NULL);
     feed *f = src ? source_take_feed(src) : NULL;
     CHECK(f && f->n_items == 1);
-    media *m = media_create(&cfg, src, count_wake, NULL);
+    media_params mp = params_media(&cfg);
+    media *m = media_create(&mp, src, count_wake, NULL);
     CHECK(m != NULL);
     if (!f || !m) {
         media_destroy(m);
@@ -613,7 +614,7 @@ static void test_media_worker(void)
            SDL_AtomicGet(&wakes));
     media_destroy(m);
 
-    m = media_create(&cfg, src, NULL, NULL); /* waits */
+    m = media_create(&mp, src, NULL, NULL); /* waits */
     s = m ? media_image(m, &f->items[0], &box) : NULL;
     CHECK(s && s->w == 200 && s->h == 100);
     CHECK(m && media_logo(m, 100, 50) == NULL);

@@ -2,11 +2,13 @@
  * paragraphs at four screen sizes, with a deterministic measurer (CJK = px,
  * ASCII = px/2), checked for kinsoku, widths, no text lost or duplicated,
  * protected tokens, pagination rules and page times. */
+#include "buf.h"
 #include "fonts.h"
 #include "config.h"
 #include "deck.h"
 #include "layout.h"
 #include "linebreak.h"
+#include "params.h"
 #include "test.h"
 #include "text.h"
 
@@ -45,7 +47,7 @@ static layout_params default_params(int w, int h)
     /* The shipped defaults (static: params.language points into it). */
     static config cfg;
     config_defaults(&cfg);
-    layout_params p = deck_config_params(&cfg, w, h);
+    layout_params p = params_layout(&cfg, w, h);
     p.enlarge_short = false; /* measured at the configured size */
     return p;
 }
@@ -54,17 +56,13 @@ static layout_params default_params(int w, int h)
 
 typedef struct {
     char **v;
-    int n, cap;
+    int n;
+    size_t cap;
 } strvec;
 
 static void add(strvec *sv, char *s)
 {
-    if (sv->n == sv->cap) {
-        sv->cap = sv->cap ? sv->cap * 2 : 64;
-        sv->v = realloc(sv->v, (size_t)sv->cap * sizeof *sv->v);
-        if (!sv->v)
-            abort();
-    }
+    sv->v = buf_grow(sv->v, &sv->cap, (size_t)sv->n + 1, sizeof *sv->v);
     sv->v[sv->n++] = s;
 }
 
@@ -113,23 +111,23 @@ static const char *pick(const char *const *v, size_t n)
 
 #define PICK(v) pick(v, sizeof v / sizeof *v)
 
-static void append(char *buf, size_t *len, size_t cap, const char *s)
+static void append(char *chars, size_t *len, size_t cap, const char *s)
 {
     size_t n = strlen(s);
     if (*len + n + 1 < cap) {
-        memcpy(buf + *len, s, n);
+        memcpy(chars + *len, s, n);
         *len += n;
-        buf[*len] = '\0';
+        chars[*len] = '\0';
     }
 }
 
-static void han_run(char *buf, size_t *len, size_t cap)
+static void han_run(char *chars, size_t *len, size_t cap)
 {
     static const char *const han[] = {
         "园", "岭", "街", "道", "社", "区", "党", "群", "服", "务", "中", "心", "发",
         "展", "项", "目", "居", "民", "城", "市", "更", "新", "深", "圳", "福", "田"};
     for (unsigned k = 1 + rnd(10); k > 0; k--)
-        append(buf, len, cap, PICK(han));
+        append(chars, len, cap, PICK(han));
 }
 
 /* One random paragraph mixing what Chinese news text holds. */
@@ -159,31 +157,31 @@ static char *generate_paragraph(void)
                                          "¥100",
                                          "(note)",
                                          "Café"};
-    char buf[4096];
+    char chars[4096];
     size_t len = 0;
-    buf[0] = '\0';
+    chars[0] = '\0';
     for (unsigned k = 1 + rnd(40); k > 0; k--) {
         unsigned what = rnd(10);
         if (what < 4) {
-            han_run(buf, &len, sizeof buf);
+            han_run(chars, &len, sizeof chars);
         } else if (what < 6) {
-            append(buf, &len, sizeof buf, PICK(punct));
+            append(chars, &len, sizeof chars, PICK(punct));
         } else if (what < 7) {
             unsigned i = rnd(sizeof open / sizeof *open);
-            append(buf, &len, sizeof buf, open[i]);
-            han_run(buf, &len, sizeof buf);
-            append(buf, &len, sizeof buf, close[i]);
+            append(chars, &len, sizeof chars, open[i]);
+            han_run(chars, &len, sizeof chars);
+            append(chars, &len, sizeof chars, close[i]);
         } else {
-            append(buf, &len, sizeof buf, PICK(tokens));
+            append(chars, &len, sizeof chars, PICK(tokens));
         }
     }
     if (rnd(12) == 0) { /* a unit wider than any line */
-        append(buf, &len, sizeof buf, rnd(2) ? " https://example.org/" : " ");
+        append(chars, &len, sizeof chars, rnd(2) ? " https://example.org/" : " ");
         for (unsigned k = 60 + rnd(200); k > 0; k--)
-            append(buf, &len, sizeof buf, (const char[]){(char)('a' + rnd(26)), 0});
-        append(buf, &len, sizeof buf, "。");
+            append(chars, &len, sizeof chars, (const char[]){(char)('a' + rnd(26)), 0});
+        append(chars, &len, sizeof chars, "。");
     }
-    return text_normalise(buf, len, sizeof buf);
+    return text_normalise(chars, len, sizeof chars);
 }
 
 /* ---- the invariant checker ------------------------------------------- */

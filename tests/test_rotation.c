@@ -11,6 +11,7 @@
 #include "config.h"
 #include "deck.h"
 #include "feed.h"
+#include "params.h"
 #include "rotation.h"
 #include "schedule.h"
 #include "test.h"
@@ -69,7 +70,8 @@ static deck *make_deck(const char *items, const bool *has_image)
                           items);
     feed *f = feed_parse(json, (size_t)n, "test");
     CHECKF(f != NULL, "feed %s", items);
-    return f ? deck_create(f, &cfg, W, H, &measure, has_image) : NULL;
+    layout_params base = params_layout(&cfg, W, H);
+    return f ? deck_create(f, &base, cfg.duration_cap, &measure, has_image) : NULL;
 }
 
 /* The slide on screen as "id/page[*]", "-" or "off". */

@@ -291,6 +291,20 @@ static void test_cjk_punct(void)
     check_punct("“加速度”,致力", "“加速度”，致力");
     check_punct("“quoted”, he", "“quoted”, he");
     check_punct("", "");
+    /* Wide is ICU's East_Asian_Width W or F: Hangul, kana, full-width forms
+     * and CJK Extension B count; the Ambiguous dash and quotes do not. */
+    check_punct("한국,서울", "한국，서울");
+    check_punct("カナ!", "カナ！");
+    check_punct("Ａ,b", "Ａ，b");
+    check_punct("𠀋,字", "𠀋，字");
+    check_punct("—,x", "—,x");
+    CHECK(text_is_wide(0x4E2D) && text_is_wide(0x3000) && text_is_wide(0xFF01));
+    CHECK(!text_is_wide('a') && !text_is_wide(0x201C) && !text_is_wide(0x2014));
+    CHECK(!text_is_wide(0xFF61) && !text_is_wide(TEXT_UTF8_INVALID));
+    /* The HTML pass's largest growth, 3 bytes to 5, is not cut. */
+    char *li = text_from_html("<li", 3, 64);
+    CHECKF(strcmp(li, "\xe2\x80\xa2") == 0, "'%s'", li);
+    free(li);
     char *html = text_from_html(LI_HTML, strlen(LI_HTML), 4096);
     CHECKF(strcmp(html, "项目：\n\xe2\x80\xa2 测血压\n\xe2\x80\xa2 测血糖") == 0,
            "li: '%s'", html);

@@ -21,6 +21,7 @@
 #include "deck.h"
 #include "layout.h"
 #include "linebreak.h"
+#include "params.h"
 #include "text.h"
 
 #define DEFAULT_ARTICLE SIGNAGE_FONT_DIR "/../tests/data/content/yuanling-2024-06-28.txt"
@@ -55,7 +56,7 @@ static layout_params params(void)
     /* The shipped defaults (static: params.language points into it). */
     static config cfg;
     config_defaults(&cfg);
-    layout_params p = deck_config_params(&cfg, 1920, 1080);
+    layout_params p = params_layout(&cfg, 1920, 1080);
     p.enlarge_short = false; /* measured at the configured size */
     return p;
 }
