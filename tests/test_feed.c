@@ -245,9 +245,7 @@ static void test_encoding(void)
 static char *many_items(size_t n, size_t *len)
 {
     size_t cap = 128 + n * 64;
-    char *buf = malloc(cap);
-    if (!buf)
-        abort();
+    char *buf = xmalloc(cap);
     size_t k = (size_t)snprintf(buf, cap, HEAD "\"items\":[");
     for (size_t i = 0; i < n; i++)
         k += (size_t)snprintf(buf + k, cap - k,
@@ -282,9 +280,7 @@ static void test_caps(void)
 
     /* Bigger than FEED_MAX_BYTES: refused before any parsing. */
     size_t big = FEED_MAX_BYTES + 1;
-    json = malloc(big);
-    if (!json)
-        abort();
+    json = xmalloc(big);
     memset(json, ' ', big);
     memcpy(json, "[]", 2);
     before = log_problem_count();
@@ -293,9 +289,7 @@ static void test_caps(void)
 
     /* Long text is cut at a character boundary within the caps. */
     size_t n = 40000;
-    json = malloc(n * 3 + 4096);
-    if (!json)
-        abort();
+    json = xmalloc(n * 3 + 4096);
     size_t cap = n * 3 + 4096;
     size_t k =
         (size_t)snprintf(json, cap, HEAD "\"items\":[{\"id\":\"long\",\"title\":\"");
@@ -511,9 +505,7 @@ static char *capture_log(const char *json, feed **out)
     dup2(saved, 2);
     close(saved);
     rewind(tmp);
-    char *buf = calloc(1, 1 << 20);
-    if (!buf)
-        abort();
+    char *buf = xcalloc(1, 1 << 20);
     size_t n = fread(buf, 1, (1 << 20) - 1, tmp);
     buf[n] = '\0';
     fclose(tmp);
@@ -551,9 +543,7 @@ static void test_log_lines(void)
 
     /* A thousand bad items: FEED_MAX_LOG_LINES lines and one summary. */
     size_t cap = 64 * 1024, k = 0;
-    char *many = malloc(cap);
-    if (!many)
-        abort();
+    char *many = xmalloc(cap);
     k += (size_t)snprintf(many, cap, HEAD "\"items\":[");
     for (int i = 0; i < 1000; i++)
         k += (size_t)snprintf(many + k, cap - k, "%s{\"id\":\"%d\"}", i ? "," : "", i);
@@ -598,9 +588,7 @@ static void test_nul_escape(void)
 static char *zeros_feed(const char *head, size_t *len)
 {
     size_t cap = FEED_MAX_BYTES - 16, n = strlen(head);
-    char *buf = malloc(cap + 8);
-    if (!buf)
-        abort();
+    char *buf = xmalloc(cap + 8);
     memcpy(buf, head, n);
     while (n + 4 < cap) {
         memcpy(buf + n, "0,", 2);

@@ -15,6 +15,7 @@
 #include "fonts.h"
 #include "log.h"
 #include "test.h"
+#include "util.h"
 
 #define UNIHAN "/usr/share/unicode/Unihan_OtherMappings.txt.bz2"
 
@@ -67,9 +68,7 @@ static uint32_t *read_tgh(int *count)
     FILE *p = popen("bzcat " UNIHAN, "r");
     if (!p)
         return NULL;
-    uint32_t *cps = malloc(10000 * sizeof *cps);
-    if (!cps)
-        abort();
+    uint32_t *cps = xmalloc(10000 * sizeof *cps);
     char line[256];
     while (fgets(line, sizeof line, p) && *count < 10000) {
         unsigned cp;
@@ -450,9 +449,7 @@ static void test_render(fonts *f)
     CHECK(ink_of(f, s, 48, true) > ink_of(f, s, 48, false)); /* bold is heavier */
     /* A very long line is cut, not refused. */
     size_t len = 3 * 6000;
-    char *big = malloc(len + 1);
-    if (!big)
-        abort();
+    char *big = xmalloc(len + 1);
     for (size_t i = 0; i < len; i += 3)
         memcpy(big + i, "字", 3);
     big[len] = '\0';

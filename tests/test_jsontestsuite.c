@@ -6,6 +6,7 @@
 #include "feed.h"
 #include "log.h"
 #include "test.h"
+#include "util.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -98,9 +99,7 @@ static void test_suite(void)
 static void test_depth(void)
 {
     size_t big = 1000000;
-    char *buf = malloc(2 * big + 1);
-    if (!buf)
-        abort();
+    char *buf = xmalloc(2 * big + 1);
     int depth = FEED_JSON_MAX_DEPTH;
     memset(buf, '[', (size_t)depth);
     memset(buf + depth, ']', (size_t)depth);

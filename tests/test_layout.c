@@ -10,6 +10,7 @@
 #include "linebreak.h"
 #include "params.h"
 #include "test.h"
+#include "util.h"
 #include "text.h"
 
 #include <math.h>
@@ -489,9 +490,7 @@ static int chars_per_line(const layout_item *it)
 static char *repeat(const char *s, int n)
 {
     size_t len = strlen(s);
-    char *out = malloc(len * (size_t)n + 1);
-    if (!out)
-        abort();
+    char *out = xmalloc(len * (size_t)n + 1);
     for (int i = 0; i < n; i++)
         memcpy(out + len * (size_t)i, s, len);
     out[len * (size_t)n] = '\0';
@@ -501,9 +500,7 @@ static char *repeat(const char *s, int n)
 static char *concat3(const char *a, const char *b, const char *c)
 {
     size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
-    char *out = malloc(la + lb + lc + 1);
-    if (!out)
-        abort();
+    char *out = xmalloc(la + lb + lc + 1);
     memcpy(out, a, la);
     memcpy(out + la, b, lb);
     memcpy(out + la + lb, c, lc + 1);

@@ -1,5 +1,6 @@
 /* text: normalising, HTML to text, UTF-8 helpers. */
 #include "test.h"
+#include "util.h"
 #include "text.h"
 
 #include <stdint.h>
@@ -315,9 +316,7 @@ static void test_cjk_punct(void)
 static char *marks_after(const char *base, const char *mark, size_t n, size_t *len)
 {
     size_t b = strlen(base), m = strlen(mark);
-    char *s = malloc(b + n * m + 1);
-    if (!s)
-        abort();
+    char *s = xmalloc(b + n * m + 1);
     memcpy(s, base, b);
     for (size_t i = 0; i < n; i++)
         memcpy(s + b + i * m, mark, m);

@@ -15,30 +15,11 @@
 
 #define DEFAULT_ARTICLE SIGNAGE_FONT_DIR "/../tests/data/content/yuanling-2024-06-28.txt"
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    rewind(fp);
-    char *buf = malloc((size_t)n + 1);
-    if (!buf || fread(buf, 1, (size_t)n, fp) != (size_t)n)
-        abort();
-    fclose(fp);
-    buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
-}
-
 /* The article as a JSON string body: quotes, backslashes, newlines escaped. */
 static char *json_escape(const char *s, size_t len, size_t *out_len)
 {
-    char *out = malloc(len * 2 + 1);
+    char *out = xmalloc(len * 2 + 1);
     size_t k = 0;
-    if (!out)
-        abort();
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '"' || s[i] == '\\') {
             out[k++] = '\\';
@@ -58,9 +39,7 @@ static char *json_escape(const char *s, size_t len, size_t *out_len)
 static char *build_feed(const char *body, size_t body_len, size_t *len, int *items)
 {
     size_t cap = FEED_MAX_BYTES, k = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        abort();
+    char *buf = xmalloc(cap);
     k += (size_t)snprintf(buf, cap,
                           "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":"
                           "\"bench\",\"items\":[");
@@ -82,7 +61,7 @@ int main(int argc, char **argv)
 {
     const char *path = argc > 1 ? argv[1] : DEFAULT_ARTICLE;
     size_t alen, blen, flen;
-    char *article = read_all(path, &alen);
+    char *article = read_file_capped(path, 64u << 20, &alen);
     if (!article) {
         fprintf(stderr, "bench_feed: cannot read %s\n", path);
         return 1;
@@ -111,9 +90,7 @@ int main(int argc, char **argv)
         free(text_normalise(article, alen, FEED_MAX_TEXT));
     t1 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
     size_t hlen = alen + 64;
-    char *html = malloc(hlen);
-    if (!html)
-        abort();
+    char *html = xmalloc(hlen);
     hlen = (size_t)snprintf(html, hlen, "<div><p>%s</p></div>", article);
     for (int i = 0; i < rounds; i++)
         free(text_from_html(html, hlen, FEED_MAX_TEXT));

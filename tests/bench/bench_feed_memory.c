@@ -48,9 +48,7 @@ static int text_item(char *out, size_t size, int i)
 static char *make_feed(item_fn item, size_t *len)
 {
     size_t cap = FEED_MAX_BYTES, n = strlen(HEAD);
-    char *buf = malloc(cap);
-    if (!buf)
-        abort();
+    char *buf = xmalloc(cap);
     memcpy(buf, HEAD, n);
     for (int i = 0; n + 600 < cap; i++)
         n += (size_t)item(buf + n, cap - n, i);

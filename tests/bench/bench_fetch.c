@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "bench.h"
+#include "util.h"
 #include "feed.h"
 #include "fetch.h"
 #include "log.h"
@@ -106,10 +107,8 @@ int main(int argc, char **argv)
     fetch_response first;
     if (!first_get(url, &first))
         return 1;
-    player *p = calloc((size_t)players, sizeof *p);
-    pthread_t *t = calloc((size_t)players, sizeof *t);
-    if (!p || !t)
-        abort();
+    player *p = xcalloc((size_t)players, sizeof *p);
+    pthread_t *t = xcalloc((size_t)players, sizeof *t);
     double t0 = bench_ms(CLOCK_MONOTONIC) / 1e3;
     for (int i = 0; i < players; i++) {
         p[i] = (player){.url = url,
