@@ -59,8 +59,8 @@ static void test_grow(void)
 
 int main(void)
 {
-    test_cap();
-    test_large();
-    test_grow();
+    RUN(test_cap);
+    RUN(test_large);
+    RUN(test_grow);
     return test_done("buf");
 }

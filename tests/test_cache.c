@@ -248,7 +248,7 @@ int main(void)
     snprintf(file, sizeof file, "%s/plain", base);
     snprintf(under_file, sizeof under_file, "%s/sub", file);
 
-    test_crc();
+    RUN(test_crc);
     cache *c = cache_create(dir); /* creates the parents */
     CHECK(c != NULL);
     CHECK(c && strcmp(cache_dir(c), dir) == 0);
@@ -268,7 +268,7 @@ int main(void)
     CHECK(cache_create(under_file) == NULL); /* a file is in the way */
     CHECK(cache_create("") == NULL);
 
-    test_default_dir();
+    RUN(test_default_dir);
     test_fifo_entry(base);
     test_stale_temps(base);
     test_dir_is_file(base);

@@ -187,9 +187,9 @@ int main(void)
     if (!mkdtemp(tmp))
         return 1;
     snprintf(out_path, sizeof out_path, "%s/out.txt", tmp);
-    test_help_version();
-    test_check_config();
-    test_logging();
+    RUN(test_help_version);
+    RUN(test_check_config);
+    RUN(test_logging);
     free(out);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);

@@ -487,16 +487,16 @@ static void test_player_fifos(const char *dir)
 
 int main(void)
 {
-    test_defaults();
-    test_values();
-    test_errors();
-    test_file();
-    test_strict_values();
-    test_all_errors();
-    test_long_lines();
-    test_bom_crlf();
-    test_key_table();
-    test_many_problems();
+    RUN(test_defaults);
+    RUN(test_values);
+    RUN(test_errors);
+    RUN(test_file);
+    RUN(test_strict_values);
+    RUN(test_all_errors);
+    RUN(test_long_lines);
+    RUN(test_bom_crlf);
+    RUN(test_key_table);
+    RUN(test_many_problems);
     char dir[] = "/tmp/test_config.XXXXXX";
     if (!mkdtemp(dir))
         return 1;

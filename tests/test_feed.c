@@ -672,17 +672,17 @@ static void test_priority_names(void)
 
 int main(void)
 {
-    test_log_lines();
-    test_valid();
-    test_required();
-    test_item_types();
-    test_bad_items();
-    test_encoding();
-    test_caps();
-    test_signage_fields();
-    test_priority_names();
-    test_times();
-    test_nul_escape();
-    test_memory();
+    RUN(test_log_lines);
+    RUN(test_valid);
+    RUN(test_required);
+    RUN(test_item_types);
+    RUN(test_bad_items);
+    RUN(test_encoding);
+    RUN(test_caps);
+    RUN(test_signage_fields);
+    RUN(test_priority_names);
+    RUN(test_times);
+    RUN(test_nul_escape);
+    RUN(test_memory);
     return test_done("feed");
 }

@@ -1087,7 +1087,7 @@ static void test_jitter(void)
 
 int main(void)
 {
-    test_jitter();
+    RUN(test_jitter);
     char base[] = "/tmp/test_fetch.XXXXXX";
     if (!mkdtemp(base)) {
         perror("mkdtemp");
@@ -1113,14 +1113,14 @@ int main(void)
         return 1;
     }
     fetch *f = fetch_create();
-    test_fetch_helpers();
+    RUN(test_fetch_helpers);
     test_fetch_basics(f);
     test_fetch_failures(f);
     test_fetch_tls(f);
     test_fetch_proxy(f);
     test_fetch_crlf_validator(f);
     test_fetch_no_downgrade(f);
-    test_fetch_multi();
+    RUN(test_fetch_multi);
 
     config cfg;
     make_config(&cfg, dir1, port);

@@ -594,8 +594,8 @@ int main(void)
         printf("font files used: %d, open fonts: %d\n", st.files, st.open_fonts);
     }
     fonts_destroy(f);
-    test_configured();
-    test_empty_fontconfig();
+    RUN(test_configured);
+    RUN(test_empty_fontconfig);
     TTF_Quit();
     SDL_Quit();
     FcFini();

@@ -628,15 +628,15 @@ int main(void)
     snprintf(dir, sizeof dir, "/tmp/test_image.XXXXXX");
     if (!mkdtemp(dir) || TTF_Init() != 0)
         return 1;
-    test_probes();
-    test_real_files();
-    test_alpha_and_palette();
-    test_bomb();
-    test_bad_files();
-    test_cache_format();
-    test_polyglots();
-    test_gif_and_webp();
-    test_media_worker();
+    RUN(test_probes);
+    RUN(test_real_files);
+    RUN(test_alpha_and_palette);
+    RUN(test_bomb);
+    RUN(test_bad_files);
+    RUN(test_cache_format);
+    RUN(test_polyglots);
+    RUN(test_gif_and_webp);
+    RUN(test_media_worker);
     test_file_cap(); /* last: it reads 64 MiB, which the RSS checks would see */
     IMG_Quit();
     TTF_Quit();

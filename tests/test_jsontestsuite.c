@@ -167,8 +167,8 @@ int main(void)
 {
     /* 318 refusals are expected here: keep the log to errors. */
     log_set_level(LOG_ERROR);
-    test_small();
-    test_depth();
-    test_suite();
+    RUN(test_small);
+    RUN(test_depth);
+    RUN(test_suite);
     return test_done("jsontestsuite");
 }

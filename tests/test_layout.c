@@ -899,13 +899,13 @@ static void test_enlarge_short(void)
 
 int main(void)
 {
-    test_kinsoku_and_units_at_line_end();
-    test_overlong_unit();
-    test_title();
-    test_widow_orphan();
-    test_page_time();
-    test_indent_prose_only();
-    test_enlarge_short();
+    RUN(test_kinsoku_and_units_at_line_end);
+    RUN(test_overlong_unit);
+    RUN(test_title);
+    RUN(test_widow_orphan);
+    RUN(test_page_time);
+    RUN(test_indent_prose_only);
+    RUN(test_enlarge_short);
 
     strvec paras = {0};
     char *article = article_body();

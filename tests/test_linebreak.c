@@ -283,10 +283,10 @@ static void test_graphemes_and_bad_input(void)
 
 int main(void)
 {
-    test_unicode_file();
-    test_tailoring();
-    test_kinsoku_classes();
-    test_random_invariants();
-    test_graphemes_and_bad_input();
+    RUN(test_unicode_file);
+    RUN(test_tailoring);
+    RUN(test_kinsoku_classes);
+    RUN(test_random_invariants);
+    RUN(test_graphemes_and_bad_input);
     return test_done("linebreak");
 }

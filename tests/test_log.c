@@ -80,6 +80,6 @@ int main(void)
                         "No such file or directory\n") == 0,
            "%s", line);
     CHECK(log_problem_count() == before + 2);
-    test_flood_control();
+    RUN(test_flood_control);
     return test_done("log");
 }

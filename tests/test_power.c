@@ -126,10 +126,10 @@ int main(void)
     snprintf(record, sizeof record, "%s/record", dir);
     snprintf(on_cmd, sizeof on_cmd, "echo on >> '%s'", record);
     snprintf(off_cmd, sizeof off_cmd, "echo off >> '%s'", record);
-    test_limit();
-    test_cycling_feed();
-    test_no_commands();
-    test_serial();
+    RUN(test_limit);
+    RUN(test_cycling_feed);
+    RUN(test_no_commands);
+    RUN(test_serial);
     unlink(record);
     rmdir(dir);
     return test_done("power");

@@ -289,7 +289,7 @@ int main(void)
     deck_destroy(d);
     for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
         run_table(&tables[i]);
-    test_flush_and_resize();
+    RUN(test_flush_and_resize);
     tz_destroy(zone);
     return test_done("rotation");
 }

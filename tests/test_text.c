@@ -367,14 +367,14 @@ static void test_combining_marks(void)
 
 int main(void)
 {
-    test_lines_and_spaces();
-    test_controls_and_escapes();
-    test_invalid_utf8();
-    test_caps();
-    test_html();
-    test_article();
-    test_cjk_punct();
-    test_random();
-    test_combining_marks();
+    RUN(test_lines_and_spaces);
+    RUN(test_controls_and_escapes);
+    RUN(test_invalid_utf8);
+    RUN(test_caps);
+    RUN(test_html);
+    RUN(test_article);
+    RUN(test_cjk_punct);
+    RUN(test_random);
+    RUN(test_combining_marks);
     return test_done("text");
 }

@@ -620,17 +620,17 @@ static void test_extremes(void)
 
 int main(void)
 {
-    test_system_zone();
-    test_names();
-    test_local_table();
-    test_make_table();
-    test_transitions();
-    test_calendar();
-    test_against_glibc();
-    test_rules_against_glibc();
-    test_rule_facts();
-    test_table_then_rule();
-    test_corrupt();
-    test_extremes();
+    RUN(test_system_zone);
+    RUN(test_names);
+    RUN(test_local_table);
+    RUN(test_make_table);
+    RUN(test_transitions);
+    RUN(test_calendar);
+    RUN(test_against_glibc);
+    RUN(test_rules_against_glibc);
+    RUN(test_rule_facts);
+    RUN(test_table_then_rule);
+    RUN(test_corrupt);
+    RUN(test_extremes);
     return test_done("tz");
 }
