@@ -99,7 +99,8 @@ bool fetch_resolve_url(const char *base, const char *ref, char *out, size_t out_
 bool fetch_is_remote_url(const char *url);
 
 /* The Content-Type check on its own: true when a response of this type may
- * be read as `kind`. NULL or "" (missing) is accepted. */
+ * be read as `kind`. NULL or "" (missing) is accepted. A test seam: the
+ * table of types is tested without a server. */
 bool fetch_type_ok(fetch_kind kind, const char *content_type);
 
 /* Several transfers at once from one thread (libcurl multi), each with the

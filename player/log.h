@@ -15,7 +15,7 @@ enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 void log_set_level(enum log_level level);
 bool log_level_from_name(const char *name, enum log_level *out);
 
-/* Count of LOG_ERROR and LOG_WARN lines so far (tests read it). */
+/* Count of LOG_ERROR and LOG_WARN lines so far. A test seam. */
 unsigned log_problem_count(void);
 
 #if defined(__GNUC__)

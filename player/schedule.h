@@ -97,7 +97,8 @@ void schedule_set_feed(schedule *s, const feed *f);
 int schedule_next(schedule *s, int64_t now);
 
 /* Index of the item last returned by schedule_next() in the current feed;
- * -1 if none, or if it left the feed at the last set_feed. */
+ * -1 if none, or if it left the feed at the last set_feed. A test seam
+ * (the rotation keeps its own item). */
 int schedule_current(const schedule *s);
 
 /* Whether one item's window is open at now (it need not be in the feed,

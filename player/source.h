@@ -90,7 +90,8 @@ feed *source_take_feed(source *s);
 void source_wait_first(source *s, int timeout_ms);
 
 /* Blocks up to timeout_ms until no image download is queued or running;
- * true if none is. */
+ * true if none is. A test seam (source_wait_first waits for the images of
+ * the first feed on its own). */
 bool source_wait_images(source *s, int timeout_ms);
 
 /* Path of the cached file for an image URL (item image, banner, logo) if
@@ -108,13 +109,16 @@ const char *source_image_path(source *s, const char *url);
 void source_get_status(source *s, source_status *out);
 
 /* ms spread by up to 10% either way (uniform, in 0.1% steps), so that a
- * fleet started together does not poll in step. seed: rand_r state. */
+ * fleet started together does not poll in step. seed: rand_r state. A test
+ * seam: the poll loop's jitter, tested on its own. */
 long source_jitter_ms(long ms, unsigned *seed);
 
 /* A count that goes up when images arrive after their feed was handed
  * over (source_image_path then starts returning them): the app lays its
  * slides out again. */
 unsigned source_images_arrived(source *s);
+
+/* Test seams: tests drive the poll loop with these. */
 
 /* Asks the worker to poll now instead of at the next deadline. */
 void source_poll_now(source *s);

@@ -59,7 +59,8 @@ bool tz_valid_name(const char *name);
 
 /* A zone from TZif bytes (version 1 to 4), named name. NULL after one log
  * line when the bytes are not a valid TZif file, a footer rule does not
- * parse, or the file carries leap seconds (the right/ zones). Pure. */
+ * parse, or the file carries leap seconds (the right/ zones). Pure; a test
+ * seam too (tests build TZif bytes in memory). */
 tz *tz_from_tzif(const char *name, const unsigned char *data, size_t len);
 
 /* The zone's name as opened ("Asia/Shanghai"; the resolved name for the
@@ -69,7 +70,8 @@ const char *tz_name(const tz *z);
 /* Local wall time at Unix time t. */
 void tz_local(tz *z, int64_t t, tz_time *out);
 
-/* UTC offset in seconds at Unix time t. */
+/* UTC offset in seconds at Unix time t. A test seam (tz_local gives it
+ * with the wall time). */
 int tz_offset(tz *z, int64_t t);
 
 /* Unix time of a local wall time. Out-of-range fields are normalised
@@ -90,5 +92,6 @@ int64_t tz_next_transition(tz *z, int64_t t);
  * routine, for schedule, feed and tests. */
 int64_t tz_days_from_civil(int year, int month, int day);
 void tz_civil_from_days(int64_t days, int *year, int *month, int *day);
-/* ISO weekday (Monday = 1) of a day count since 1970-01-01. */
+/* ISO weekday (Monday = 1) of a day count since 1970-01-01. A test seam
+ * (tz_local gives it). */
 int tz_weekday(int64_t days);
