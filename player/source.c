@@ -45,6 +45,7 @@ struct source {
     int failures;
     unsigned seed;
     int last_code;      /* what went wrong last, to log changes only */
+    log_repeat failing; /* a failure that lasts is logged, not every poll of it */
     char *unsaved_body; /* the feed shown, not in the cache yet (disk full) */
     size_t unsaved_len;
 
@@ -98,19 +99,21 @@ static void set_status(source *s, source_result r, int http, int code, const cha
     s->last_code = code;
     pthread_cond_broadcast(&s->cond);
     pthread_mutex_unlock(&s->mu);
-    if (changed) {
-        char code_text[32] = "";
-        if (http)
-            snprintf(code_text, sizeof code_text, " (HTTP %d)", http);
-        if (r == SOURCE_ERROR)
-            LOG_WARN("%s: %s%s", s->feed, msg, code_text);
-        else if (quiet)
-            LOG_DBG("%s: %s%s", s->feed, msg, code_text);
-        else
-            LOG_INFO("%s: %s%s", s->feed, msg, code_text);
-        if (s->wake)
-            s->wake(s->ctx);
-    }
+    char code_text[32] = "";
+    if (http)
+        snprintf(code_text, sizeof code_text, " (HTTP %d)", http);
+    /* A lasting failure: when it starts, when it changes, at the 10th,
+     * 100th... poll, and when it ends, with the count. */
+    if (r == SOURCE_ERROR)
+        LOG_FAILED(&s->failing, LOG_WARN, "%s: %s%s", s->feed, msg, code_text);
+    else if (s->failing.count)
+        LOG_RECOVERED(&s->failing, "%s: %s%s", s->feed, msg, code_text);
+    else if (changed && quiet)
+        LOG_DBG("%s: %s%s", s->feed, msg, code_text);
+    else if (changed)
+        LOG_INFO("%s: %s%s", s->feed, msg, code_text);
+    if (changed && s->wake)
+        s->wake(s->ctx);
 }
 
 /* Hands a new feed to the app; an untaken older one is dropped. */

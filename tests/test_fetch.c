@@ -801,6 +801,37 @@ static void test_source_refused_no_backoff(fetch *f, const char *dir)
     control(f, "mode=ok");
 }
 
+/* A lasting failure is logged when it starts and at the 10th poll, not at
+ * every poll; the count is in the line. Runs in a child that logs to a file. */
+static int fail_twelve_times(void *arg)
+{
+    const char *dir = arg;
+    config cfg;
+    make_config(&cfg, dir, dead_port());
+    source_timing t = quick;
+    t.poll_ms = 10;
+    t.backoff_base_ms = 10;
+    t.backoff_max_ms = 20;
+    source *s = start_source(&cfg, &t, NULL, NULL);
+    bool ok = source_wait_attempts(s, 12, 10000);
+    source_destroy(s);
+    return ok ? 0 : 1;
+}
+
+static void test_source_no_flood(const char *dir)
+{
+    char log_path[1200];
+    snprintf(log_path, sizeof log_path, "%s/flood.log", dir);
+    CHECK(test_in_child(fail_twelve_times, (void *)dir, 30, log_path) == 0);
+    char *log = test_read_file(log_path, NULL);
+    int lines = 0;
+    for (const char *p = log ? log : ""; (p = strstr(p, "feed.json: ")); p++)
+        lines++;
+    CHECKF(lines == 2, "%d lines for 12 failed polls:\n%s", lines, log ? log : "");
+    CHECK(log && strstr(log, "still failing, 10 times"));
+    free(log);
+}
+
 /* Destroying a source while a fetch hangs returns quickly. */
 static void test_source_cancel(fetch *f, const char *dir)
 {
@@ -1144,6 +1175,7 @@ int main(void)
     test_source_offline(dir1, old_port);
     test_source_no_cache_offline(dir2);
     test_source_backoff(dir3);
+    test_source_no_flood(dir3);
     test_source_local(dir3);
 
     char cmd[200];
