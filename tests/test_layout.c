@@ -218,13 +218,8 @@ static void check_add(check_result *total, const check_result *r)
 
 static uint32_t first_cp(const char *s)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    uint32_t c = u[0];
-    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    if (len > 1)
-        c &= 0x3F >> (len - 1);
-    for (size_t i = 1; i < len && u[i]; i++)
-        c = (c << 6) | (u[i] & 0x3F);
+    uint32_t c = 0;
+    text_utf8_next(s, strlen(s), &c);
     return c;
 }
 

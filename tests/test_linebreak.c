@@ -127,16 +127,11 @@ static void test_tailoring(void)
 }
 
 /* Decodes one code point of valid UTF-8 and advances *p. */
+/* The code point at *p (text's decoder), stepping past it. */
 static uint32_t decode(const char **p)
 {
-    const unsigned char *s = (const unsigned char *)*p;
-    uint32_t c = s[0];
-    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    if (len > 1)
-        c &= 0x3F >> (len - 1);
-    for (size_t i = 1; i < len; i++)
-        c = (c << 6) | (s[i] & 0x3F);
-    *p += len;
+    uint32_t c;
+    *p += text_utf8_next(*p, strlen(*p), &c);
     return c;
 }
 
