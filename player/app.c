@@ -25,6 +25,10 @@
 #include "timefmt.h"
 #include "tz.h"
 
+/* The longest a slide waits for its image to be decoded before it shows
+ * without it. */
+#define IMAGE_HOLD_MS 1000
+
 typedef struct {
     const config *cfg;
     app_options opt;
@@ -50,6 +54,9 @@ typedef struct {
     FILE *play_log;            /* --play-log, or NULL */
     bool screen_on;            /* inside screen hours, or an urgent item is open */
     bool screen_known;         /* screen_on has been decided */
+    uint64_t image_hold;       /* monotonic ms: the slide that started waits for its
+                                  image until then (the last one stays up); 0: none */
+    bool drawn;                /* a frame has been presented */
     power *power;              /* the display power commands, rate-limited */
     int64_t power_due;         /* seconds until a held-back power change, or -1 */
     bool dirty, quit;
@@ -197,14 +204,11 @@ static void play_log(app *a, const char *id, int page, int pages, bool image)
 
 /* Acts on what a rotation call changed: caches of the old deck go, a slide
  * that started is logged and drawn. */
-static void rotated(app *a, unsigned ev)
+/* A slide is on screen from now: its page time counts, the play log and the
+ * next draw show it. */
+static void slide_shown(app *a)
 {
-    if (ev & ROTATION_FLUSH) {
-        media_forget_images(a->media);
-        render_flush(a->rd);
-    }
-    if (!(ev & ROTATION_STARTED))
-        return;
+    a->image_hold = 0;
     a->dirty = true;
     rotation_started(a->rot, SDL_GetTicks64());
     rotation_view v = rotation_get(a->rot);
@@ -215,6 +219,35 @@ static void rotated(app *a, unsigned ev)
     const layout_item *it = deck_layout(v.deck, (size_t)v.item);
     play_log(a, deck_feed(v.deck)->items[v.item].id, v.page + 1, it->n_pages,
              it->frame.image.w > 0);
+}
+
+/* True when the slide that starts now shows an image still being decoded:
+ * it waits for it (the last slide stays up) rather than appear and then
+ * change under the reader's eyes. Never an urgent slide, nor the first. */
+static bool waits_for_image(app *a)
+{
+    rotation_view v = rotation_get(a->rot);
+    if (!a->drawn || !a->screen_on || v.item < 0)
+        return false;
+    const feed_item *item = &deck_feed(v.deck)->items[v.item];
+    const layout_item *it = deck_layout(v.deck, (size_t)v.item);
+    return it->frame.image.w > 0 && item->signage.priority != FEED_PRIORITY_URGENT &&
+           !media_image(a->media, item, &it->frame.image) &&
+           media_image_pending(a->media);
+}
+
+static void rotated(app *a, unsigned ev)
+{
+    if (ev & ROTATION_FLUSH) {
+        media_forget_images(a->media);
+        render_flush(a->rd);
+    }
+    if (!(ev & ROTATION_STARTED))
+        return;
+    if (waits_for_image(a))
+        a->image_hold = SDL_GetTicks64() + IMAGE_HOLD_MS;
+    else
+        slide_shown(a);
 }
 
 /* The screen's size changed (or a new screen): lay out again for it. */
@@ -319,7 +352,10 @@ static void handle_clock(app *a)
 /* An image or logo decoded on media's worker: draw the slide again. */
 static void handle_media(app *a)
 {
-    if (media_changed(a->media))
+    bool arrived = media_changed(a->media);
+    if (a->image_hold && (arrived || SDL_GetTicks64() >= a->image_hold))
+        slide_shown(a);
+    else if (arrived)
         a->dirty = true;
 }
 
@@ -355,6 +391,7 @@ static void notify_shown(app *a)
 
 static void draw(app *a)
 {
+    a->drawn = true;
     char clock[16], day[64];
     int64_t now = wall_now(a);
     timefmt_clock(a->zone, now, clock, sizeof clock);
@@ -389,6 +426,10 @@ static int wait_ms(const app *a)
     if (a->screen_on && v.item >= 0) {
         int64_t to_page = v.until > now ? (int64_t)(v.until - now) : 0;
         ms = to_page < ms ? to_page : ms;
+    }
+    if (a->image_hold) {
+        int64_t to_hold = a->image_hold > now ? (int64_t)(a->image_hold - now) : 0;
+        ms = to_hold < ms ? to_hold : ms;
     }
     if (a->power_due >= 0 && a->power_due * 1000 < ms)
         ms = a->power_due * 1000;
@@ -557,7 +598,7 @@ int app_run(const config *cfg, const app_options *opt)
         handle_slide(&a);
         handle_clock(&a);
         handle_media(&a);
-        if (a.dirty)
+        if (a.dirty && !a.image_hold)
             draw(&a);
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, wait_ms(&a))) {

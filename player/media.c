@@ -211,6 +211,14 @@ static SDL_Surface *slot_get(media *m, slot *s, const char *ref, int box_w, int 
     return surface;
 }
 
+bool media_image_pending(media *m)
+{
+    pthread_mutex_lock(&m->lock);
+    bool pending = m->slots[SLOT_IMAGE].state == SLOT_PENDING;
+    pthread_mutex_unlock(&m->lock);
+    return pending;
+}
+
 SDL_Surface *media_image(media *m, const feed_item *item, const layout_rect *box)
 {
     const char *url = feed_item_image(item);

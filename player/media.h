@@ -46,6 +46,9 @@ const layout_measure *media_measure(const media *m);
  * media_forget_images(). */
 SDL_Surface *media_image(media *m, const feed_item *item, const layout_rect *box);
 
+/* True while the item image last asked of media_image is being decoded. */
+bool media_image_pending(media *m);
+
 void media_forget_images(media *m);
 
 /* The logo (media_params) scaled to fit box (the header's height), or NULL when
