@@ -54,6 +54,7 @@ static const key_spec keys[] = {
     {"player", "log_level", T_LEVEL, offsetof(config, log_level),
      sizeof(((config *)0)->log_level), 0, 0},
     STR("player", "logo", logo),
+    STR("player", "status_file", status_file),
     NUM("display", "fullscreen", T_BOOL, fullscreen, 0, 1),
     NUM("display", "width", T_INT, width, 160, 16384),
     NUM("display", "height", T_INT, height, 120, 16384),

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "feed.h"
 #include "log.h"
+#include "status.h"
 #include "tz.h"
 
 static const char usage[] =
@@ -25,11 +26,16 @@ static const char usage[] =
     "  --now TIME      the wall clock at start, RFC 3339 (for tests and previews)\n"
     "  --wait SECONDS  headless: how long to wait for the first fetch (default 15)\n"
     "  --play-log FILE append a line per slide shown (time, item id, page)\n"
+    "  --check-feed FILE|URL  check a feed as the player would take it and exit\n"
+    "  --json          --check-feed: print JSON\n"
+    "  --status [FILE] print the running player's status file for a person\n"
     "  --version       print the version\n";
 
 typedef struct {
     const char *config, *snapshot;
     bool dump;
+    const char *check_feed, *status_file; /* admin modes */
+    bool json, status;
     app_options app;
 } args;
 
@@ -48,7 +54,7 @@ static bool parse_args(int argc, char **argv, args *a)
         bool takes = strcmp(o, "--config") == 0 || strcmp(o, "--window") == 0 ||
                      strcmp(o, "--snapshot") == 0 || strcmp(o, "--size") == 0 ||
                      strcmp(o, "--now") == 0 || strcmp(o, "--wait") == 0 ||
-                     strcmp(o, "--play-log") == 0;
+                     strcmp(o, "--play-log") == 0 || strcmp(o, "--check-feed") == 0;
         if (takes && !v) {
             fprintf(stderr, "signage-player: %s needs a value\n", o);
             return false;
@@ -78,6 +84,14 @@ static bool parse_args(int argc, char **argv, args *a)
             a->app.wait_ms = (int)s * 1000;
         } else if (strcmp(o, "--play-log") == 0) {
             a->app.play_log = v;
+        } else if (strcmp(o, "--check-feed") == 0) {
+            a->check_feed = v;
+        } else if (strcmp(o, "--json") == 0) {
+            a->json = true;
+        } else if (strcmp(o, "--status") == 0) {
+            a->status = true;
+            if (v && v[0] != '-')
+                a->status_file = argv[++i];
         } else if (strcmp(o, "--layout-dump") == 0) {
             a->dump = true;
         } else if (strcmp(o, "--version") == 0) {
@@ -95,12 +109,12 @@ static bool parse_args(int argc, char **argv, args *a)
     return true;
 }
 
+static const char default_config[] = "/etc/signage-player/player.ini";
+
 static bool load_config(const char *path, config *cfg)
 {
     char err[1024];
     config_defaults(cfg);
-    if (!path && access("/etc/signage-player/player.ini", R_OK) == 0)
-        path = "/etc/signage-player/player.ini";
     if (path && !config_load(cfg, path, err, sizeof err)) {
         fprintf(stderr, "signage-player: %s\n", err);
         return false;
@@ -120,12 +134,36 @@ static bool load_config(const char *path, config *cfg)
     return true;
 }
 
+/* --status: the file named, else the config's, else the default. */
+static int show_status(const config *cfg, const char *file)
+{
+    char path[1024];
+    if (!file && cfg->status_file[0])
+        file = cfg->status_file;
+    if (!file && status_default_path(path, sizeof path))
+        file = path;
+    if (!file) {
+        fprintf(stderr, "signage-player: no status file (set status_file in [player])\n");
+        return 2;
+    }
+    return status_show(file, (int64_t)time(NULL), stdout);
+}
+
 int main(int argc, char **argv)
 {
     args a = {0};
     config cfg;
-    if (!parse_args(argc, argv, &a) || !load_config(a.config, &cfg))
+    if (!parse_args(argc, argv, &a))
         return 2;
+    if (!a.config && access(default_config, R_OK) == 0)
+        a.config = default_config;
+    a.app.config_path = a.config;
+    if (!load_config(a.config, &cfg))
+        return 2;
+    if (a.status)
+        return show_status(&cfg, a.status_file);
+    if (a.check_feed)
+        return app_check_feed(&cfg, &a.app, a.check_feed, a.json);
     if (a.snapshot)
         return app_snapshot(&cfg, &a.app, a.snapshot);
     if (a.dump)
