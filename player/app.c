@@ -9,9 +9,13 @@
 #include <SDL_ttf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "checkfeed.h"
 #include "deck.h"
+#include "fetch.h"
 #include "log.h"
 #include "media.h"
 #include "params.h"
@@ -21,11 +25,15 @@
 #include "schedule.h"
 #include "slide.h"
 #include "source.h"
+#include "status.h"
 #include "timefmt.h"
 #include "tz.h"
+#include "util.h"
+#include "watch.h"
 
 typedef struct {
-    const config *cfg;
+    const config *cfg; /* &conf */
+    config conf;       /* the running config; replaced whole by a reload */
     app_options opt;
     SDL_Window *win;
     SDL_Renderer *r;
@@ -46,6 +54,18 @@ typedef struct {
     power *power;      /* the display power commands, rate-limited */
     int64_t power_due; /* seconds until a held-back power change, or -1 */
     bool dirty, quit;
+    /* Live reload: a good new config waits for the slide boundary; a new
+     * feed's source starts fetching at once. */
+    watch *watch;
+    config *pending;
+    source *next_src;
+    /* The status file: written when something changed, at most once a
+     * second. */
+    char status_path[1024]; /* "" none */
+    bool status_due;
+    uint64_t status_written; /* monotonic ms of the last write */
+    source_status last_src;  /* what the last write said of the source */
+    int64_t started;         /* wall time at start */
 } app;
 
 static int64_t wall_now(const app *a)
@@ -129,6 +149,7 @@ static void rotated(app *a, unsigned ev)
     if (!(ev & ROTATION_STARTED))
         return;
     a->dirty = true;
+    a->status_due = true;
     rotation_started(a->rot, SDL_GetTicks64());
     rotation_view v = rotation_get(a->rot);
     if (v.item < 0) {
@@ -202,6 +223,7 @@ static void handle_schedule(app *a)
     if (on != a->screen_on || !a->screen_known) {
         a->screen_known = true;
         a->screen_on = on;
+        a->status_due = true;
         LOG_INFO("screen %s", on ? "on" : "off (outside screen hours)");
         /* off: the idle state, logged as "off" */
         rotated(a, rotation_set_screen(a->rot, on, now, SDL_GetTicks64()));
@@ -278,6 +300,10 @@ static int wait_ms(const app *a)
     }
     if (a->power_due >= 0 && a->power_due * 1000 < ms)
         ms = a->power_due * 1000;
+    if (a->status_due && a->status_path[0]) {
+        int64_t to_status = (int64_t)(a->status_written + 1000) - (int64_t)now;
+        ms = to_status < ms ? to_status : ms;
+    }
     /* Wake at least once a minute whatever the wall clock did. */
     return ms > 60000 ? 60000 : ms < 0 ? 0 : (int)ms;
 }
@@ -291,6 +317,283 @@ static void log_zone(app *a)
     LOG_INFO("time zone %s: local time %04d-%02d-%02d %02d:%02d (UTC%c%02d:%02d)",
              tz_name(a->zone), lt.year, lt.month, lt.day, lt.hour, lt.minute,
              lt.offset_s < 0 ? '-' : '+', off / 3600, off / 60 % 60);
+}
+
+/* What the config makes, between the window and the loop: the zone, the
+ * schedule, the source (or the one a reload started), media, render and
+ * the rotation. A reload closes and opens it again. */
+static bool open_content(app *a)
+{
+    a->zone = tz_create(a->cfg->time_zone);
+    if (!a->zone)
+        return false;
+    log_zone(a);
+    schedule_params sp = params_schedule(a->cfg, a->zone);
+    a->sched = schedule_create(&sp);
+    a->src = a->next_src ? a->next_src : source_create(a->cfg, wake_loop, a);
+    a->next_src = NULL;
+    if (!a->src)
+        return false;
+    a->images_seen = source_images_arrived(a->src);
+    a->media = media_create(a->cfg, a->src, wake_loop, a);
+    if (!a->media)
+        return false;
+    render_theme theme = params_theme(a->cfg);
+    a->rd = render_create(a->r, media_fonts(a->media), &theme);
+    a->rot = rotation_create(a->sched, a->w, a->h);
+    return true;
+}
+
+/* In this order: the decks borrow media's measure and the config. */
+static void close_content(app *a)
+{
+    rotation_destroy(a->rot);
+    schedule_destroy(a->sched);
+    tz_destroy(a->zone);
+    render_destroy(a->rd);
+    media_destroy(a->media);
+    source_destroy(a->src);
+    a->rot = NULL;
+    a->sched = NULL;
+    a->zone = NULL;
+    a->rd = NULL;
+    a->media = NULL;
+    a->src = NULL;
+}
+
+/* ---- live reload and the status file ---- */
+
+static void status_path_set(app *a)
+{
+    if (a->cfg->status_file[0])
+        snprintf(a->status_path, sizeof a->status_path, "%s", a->cfg->status_file);
+    else if (!status_default_path(a->status_path, sizeof a->status_path))
+        a->status_path[0] = '\0';
+    if (a->status_path[0])
+        LOG_INFO("status file %s", a->status_path);
+    a->status_due = true;
+}
+
+/* The config file again, through the same loader and checks as at start.
+ * NULL (errors logged) when it fails: the running config stays. */
+static config *reload_read(const app *a)
+{
+    config *next = xmalloc(sizeof *next);
+    char err[1024];
+    config_defaults(next);
+    if (!config_load(next, a->opt.config_path, err, sizeof err)) {
+        LOG_ERR("config not reloaded, the running one is kept: %s", err);
+    } else if (next->time_zone[0] && !tz_valid_name(next->time_zone)) {
+        LOG_ERR("config not reloaded, the running one is kept: %s: player.time_zone: "
+                "unknown zone '%s'",
+                a->opt.config_path, next->time_zone);
+    } else {
+        return next;
+    }
+    free(next);
+    return NULL;
+}
+
+/* Keeps what needs a restart ([display]: the window is made once). */
+static void keep_display(const config *cur, config *next)
+{
+    if (next->fullscreen != cur->fullscreen || next->width != cur->width ||
+        next->height != cur->height || next->software != cur->software)
+        LOG_WARN("config: [display] changes take effect at the next start");
+    next->fullscreen = cur->fullscreen;
+    next->width = cur->width;
+    next->height = cur->height;
+    next->software = cur->software;
+}
+
+/* A good new config waits for the end of the page on screen; a new feed
+ * is fetched at once by a source of its own, taken over then. */
+static void reload_take(app *a, config *next)
+{
+    keep_display(a->cfg, next);
+    const char *fetching = a->next_src ? a->pending->feed : a->cfg->feed;
+    if (strcmp(next->feed, fetching) != 0) {
+        source_destroy(a->next_src);
+        a->next_src = NULL;
+        if (strcmp(next->feed, a->cfg->feed) != 0) {
+            LOG_INFO("config: new feed %s, fetching it now", next->feed);
+            a->next_src = source_create(next, wake_loop, a);
+        }
+    }
+    free(a->pending);
+    a->pending = NULL;
+    if (memcmp(next, a->cfg, sizeof *next) == 0) {
+        LOG_INFO("config %s read again: no change", a->opt.config_path);
+        free(next);
+        return;
+    }
+    enum log_level lv;
+    if (log_level_from_name(next->log_level, &lv))
+        log_set_level(lv);
+    a->pending = next;
+    LOG_INFO("config %s reloaded: applied when the page on screen ends",
+             a->opt.config_path);
+}
+
+/* Everything the config makes is made again; the window stays, and the
+ * last frame stays on it until the new rotation's first slide is drawn. */
+static void reload_apply(app *a)
+{
+    close_content(a);
+    a->conf = *a->pending;
+    free(a->pending);
+    a->pending = NULL;
+    if (!open_content(a)) {
+        LOG_ERR("the reloaded config could not be applied: stopping");
+        a->quit = true;
+        return;
+    }
+    if (!a->screen_on)
+        rotation_set_screen(a->rot, false, wall_now(a), SDL_GetTicks64());
+    status_path_set(a);
+    LOG_INFO("config applied");
+}
+
+static void handle_reload(app *a)
+{
+    if (a->watch && watch_changed(a->watch)) {
+        config *next = reload_read(a);
+        if (next)
+            reload_take(a, next);
+    }
+    rotation_view v = rotation_get(a->rot);
+    if (a->pending && !a->quit &&
+        (v.item < 0 || !a->screen_on || SDL_GetTicks64() >= v.until))
+        reload_apply(a);
+}
+
+/* Seconds since the feed shown was fetched or confirmed; -1 unknown. */
+static int64_t cache_age(app *a, const source_status *st, int64_t now)
+{
+    struct stat sb;
+    char path[1200];
+    if (st->last_success > 0 && !st->from_cache)
+        return now - st->last_success;
+    /* the cached feed's file, "feed" in source's cache directory */
+    snprintf(path, sizeof path, "%s/feed", source_cache_dir(a->src));
+    return source_cache_dir(a->src)[0] && stat(path, &sb) == 0 ? now - sb.st_mtime : -1;
+}
+
+typedef struct {
+    status_item list[3][STATUS_MAX_LISTED];
+    size_t count[3], listed[3];
+} status_lists;
+
+static void status_classify(app *a, int64_t now, status_lists *l)
+{
+    const feed *f = rotation_feed(a->rot);
+    schedule_params sp = params_schedule(a->cfg, a->zone);
+    for (size_t i = 0; f && i < f->n_items; i++) {
+        const char *why;
+        checkfeed_state k = checkfeed_item_state(&sp, f, i, now, &why);
+        l->count[k]++;
+        if (l->listed[k] < STATUS_MAX_LISTED)
+            l->list[k][l->listed[k]++] = (status_item){f->items[i].id, why};
+    }
+}
+
+/* When the next write is due at the latest: the page's end, the next poll. */
+static int64_t status_expect(app *a, const source_status *st, int64_t now)
+{
+    rotation_view v = rotation_get(a->rot);
+    uint64_t mono = SDL_GetTicks64();
+    int64_t due = 0;
+    if (a->screen_on && v.item >= 0)
+        due = now + (int64_t)((v.until > mono ? v.until - mono : 0) / 1000) + 1;
+    if (fetch_is_remote_url(a->cfg->feed) && st->last_attempt > 0) {
+        int64_t poll = st->last_attempt + a->cfg->backoff_max + a->cfg->total_timeout;
+        due = due && due < poll ? due : poll;
+    }
+    return due;
+}
+
+static void status_write_now(app *a, const source_status *st)
+{
+    int64_t now = wall_now(a);
+    status_lists *l = xcalloc(1, sizeof *l);
+    status_classify(a, now, l);
+    SDL_RendererInfo ri = {0};
+    SDL_GetRendererInfo(a->r, &ri);
+    rotation_view v = rotation_get(a->rot);
+    status_info si = {
+        .pid = (long)getpid(),
+        .now = now,
+        .started = a->started,
+        .expect_before = status_expect(a, st, now),
+        .width = a->w,
+        .height = a->h,
+        .driver = SDL_GetCurrentVideoDriver(),
+        .renderer = ri.name,
+        .screen_on = a->screen_on,
+        .feed = a->cfg->feed,
+        .src = *st,
+        .cache_age = cache_age(a, st, now),
+        .n_shown = l->count[CHECKFEED_OPEN],
+        .n_waiting = l->count[CHECKFEED_WAITING],
+        .n_skipped = l->count[CHECKFEED_SKIPPED],
+        .shown = l->list[CHECKFEED_OPEN],
+        .waiting = l->list[CHECKFEED_WAITING],
+        .skipped = l->list[CHECKFEED_SKIPPED],
+        .listed_shown = l->listed[CHECKFEED_OPEN],
+        .listed_waiting = l->listed[CHECKFEED_WAITING],
+        .listed_skipped = l->listed[CHECKFEED_SKIPPED],
+    };
+    if (v.item >= 0) {
+        si.item_id = deck_feed(v.deck)->items[v.item].id;
+        si.page = v.page + 1;
+        si.pages = deck_layout(v.deck, (size_t)v.item)->n_pages;
+    }
+    char *text = status_format(&si);
+    status_write(a->status_path, text);
+    free(text);
+    free(l);
+}
+
+/* A fetch result changes the status (a local file's checks every few
+ * seconds do not, unless their result changes). */
+static bool source_news(app *a, const source_status *st)
+{
+    const source_status *o = &a->last_src;
+    bool remote = fetch_is_remote_url(a->cfg->feed);
+    return st->result != o->result || st->http_status != o->http_status ||
+           st->from_cache != o->from_cache || strcmp(st->message, o->message) != 0 ||
+           (remote && st->last_attempt != o->last_attempt);
+}
+
+static void handle_status(app *a)
+{
+    if (!a->status_path[0] || !a->src)
+        return;
+    source_status st;
+    source_get_status(a->src, &st);
+    a->status_due |= source_news(a, &st);
+    uint64_t mono = SDL_GetTicks64();
+    if (!a->status_due || (a->status_written && mono < a->status_written + 1000))
+        return;
+    a->last_src = st;
+    status_write_now(a, &st);
+    a->status_written = mono;
+    a->status_due = false;
+}
+
+static void admin_open(app *a)
+{
+    a->started = wall_now(a);
+    status_path_set(a);
+    if (a->opt.config_path)
+        a->watch = watch_create(a->opt.config_path, wake_loop, a);
+}
+
+static void admin_close(app *a)
+{
+    watch_destroy(a->watch);
+    source_destroy(a->next_src);
+    free(a->pending);
 }
 
 static bool app_open(app *a)
@@ -309,38 +612,21 @@ static bool app_open(app *a)
         LOG_ERR("cannot open %s", a->opt.play_log);
         return false;
     }
-    a->zone = tz_create(a->cfg->time_zone);
-    if (!a->zone)
-        return false;
-    log_zone(a);
-    schedule_params sp = params_schedule(a->cfg, a->zone);
-    a->sched = schedule_create(&sp);
+    /* power borrows the command strings: a reload replaces them in place */
     a->power =
         power_create(a->cfg->display_on_cmd, a->cfg->display_off_cmd, POWER_MIN_GAP);
     a->screen_on = true; /* until the first handle_schedule decides */
-    if (!open_window(a))
+    if (!open_window(a) || !open_content(a))
         return false;
-    a->src = source_create(a->cfg, wake_loop, a);
-    if (!a->src)
-        return false;
-    a->media = media_create(a->cfg, a->src, wake_loop, a);
-    if (!a->media)
-        return false;
-    render_theme theme = params_theme(a->cfg);
-    a->rd = render_create(a->r, media_fonts(a->media), &theme);
-    a->rot = rotation_create(a->sched, a->w, a->h);
+    admin_open(a);
     return true;
 }
 
 static void app_close(app *a)
 {
-    rotation_destroy(a->rot);
-    schedule_destroy(a->sched);
+    admin_close(a);
+    close_content(a);
     power_destroy(a->power);
-    tz_destroy(a->zone);
-    render_destroy(a->rd);
-    media_destroy(a->media);
-    source_destroy(a->src);
     if (a->r)
         SDL_DestroyRenderer(a->r);
     if (a->win)
@@ -352,11 +638,13 @@ static void app_close(app *a)
 
 int app_run(const config *cfg, const app_options *opt)
 {
-    app a = {.cfg = cfg, .opt = *opt, .shown_minute = -1, .dirty = true};
+    app a = {.conf = *cfg, .opt = *opt, .shown_minute = -1, .dirty = true};
+    a.cfg = &a.conf;
     if (opt->has_now)
         a.wall_offset = opt->now - (int64_t)time(NULL);
     bool ok = app_open(&a);
     while (ok && !a.quit) {
+        handle_reload(&a);
         handle_schedule(&a);
         if (handle_source(&a))
             handle_schedule(&a); /* an urgent item in it may wake the screen */
@@ -365,6 +653,7 @@ int app_run(const config *cfg, const app_options *opt)
         handle_media(&a);
         if (a.dirty)
             draw(&a);
+        handle_status(&a);
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, wait_ms(&a))) {
             do
