@@ -191,14 +191,16 @@ static void check_image(checkfeed_item *ci, const config *cfg, source *src,
     free(data);
 }
 
+/* White space, which cleaning may fold; controls and invisible format
+ * characters are not: cleaning dropping them is worth a warning. */
 static bool blank(uint32_t cp)
 {
-    return cp <= 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0xa0) || cp == 0x3000 ||
-           (cp >= 0x2000 && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202f) ||
-           cp == 0x205f || cp == 0xfeff;
+    return cp == ' ' || (cp >= 0x09 && cp <= 0x0d) || cp == 0xa0 || cp == 0x3000 ||
+           (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 || cp == 0x2029 ||
+           cp == 0x202f || cp == 0x205f;
 }
 
-/* Code points that show (not spaces or controls). */
+/* Code points that are not white space. */
 static size_t visible(const char *s)
 {
     size_t n = 0, len = s ? strlen(s) : 0;
@@ -215,12 +217,12 @@ static void check_dropped(checkfeed_item *ci, const feed_item *it, const cJSON *
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(raw, "content_text");
     if (cJSON_IsString(t) && visible(it->body) < visible(t->valuestring))
         WARN(ci,
-             "text: %zu characters dropped by cleaning (control or format "
+             "text: %zu character(s) dropped by cleaning (control or format "
              "characters, or past the %d KiB cap)",
              visible(t->valuestring) - visible(it->body), FEED_MAX_TEXT / 1024);
     t = cJSON_GetObjectItemCaseSensitive(raw, "title");
     if (cJSON_IsString(t) && visible(it->title) < visible(t->valuestring))
-        WARN(ci, "title: %zu characters dropped by cleaning",
+        WARN(ci, "title: %zu character(s) dropped by cleaning",
              visible(t->valuestring) - visible(it->title));
 }
 
@@ -244,7 +246,7 @@ static void check_glyphs(checkfeed_item *ci, fonts *fo, const char *s)
     for (size_t i = 0; i < len && missing < 1000;) {
         uint32_t cp;
         i += text_utf8_next(s + i, len - i, &cp);
-        if (blank(cp) || cp == TEXT_UTF8_INVALID || fonts_has_glyph(fo, cp))
+        if (blank(cp) || cp < 0x20 || cp == TEXT_UTF8_INVALID || fonts_has_glyph(fo, cp))
             continue;
         char code[12];
         snprintf(code, sizeof code, "U+%04X", (unsigned)cp);
@@ -254,7 +256,8 @@ static void check_glyphs(checkfeed_item *ci, fonts *fo, const char *s)
         missing++;
     }
     if (missing)
-        WARN(ci, "%zu characters no font has (drawn as boxes): %s", missing, shown);
+        WARN(ci, "%zu character%s no font has (drawn as boxes): %s", missing,
+             missing == 1 ? "" : "s", shown);
 }
 
 /* ---- the report ---- */

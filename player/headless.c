@@ -157,9 +157,11 @@ static void html_text(FILE *out, const char *s)
 }
 
 /* Item indices in the order the screen shows them from now (the
- * schedule's own picks over a round), then the items not open now in feed
- * order; *n_open of them come first. The caller frees. */
-static size_t *sheet_order(const config *cfg, const feed *f, int64_t now, size_t *n_open)
+ * schedule's own picks over a round; *n_open of them), then the rest in
+ * feed order: open ones held back (by an urgent item), waiting ones, the
+ * ones that will not show. The caller frees. */
+static size_t *sheet_order(const config *cfg, const checkfeed_report *rep, const feed *f,
+                           int64_t now, size_t *n_open)
 {
     size_t *order = xcalloc(f->n_items ? f->n_items : 1, sizeof *order), n = 0;
     bool *seen = xcalloc(f->n_items ? f->n_items : 1, sizeof *seen);
@@ -177,9 +179,10 @@ static size_t *sheet_order(const config *cfg, const feed *f, int64_t now, size_t
         seen[i] = true;
     }
     *n_open = n;
-    for (size_t i = 0; i < f->n_items; i++)
-        if (!seen[i])
-            order[n++] = i;
+    for (int state = CHECKFEED_OPEN; state <= CHECKFEED_SKIPPED; state++)
+        for (size_t i = 0; i < f->n_items; i++)
+            if (!seen[i] && (int)rep->items[i].state == state)
+                order[n++] = i;
     schedule_destroy(s);
     tz_destroy(zone);
     free(seen);
@@ -206,23 +209,31 @@ static const char sheet_script[] =
     "for(var i=0;i<m.length;i++)if(m[i].complete&&m[i].naturalWidth>0)ok++;"
     "document.body.setAttribute('data-images',ok+'/'+m.length);});</script>\n";
 
-static void sheet_item(FILE *out, const checkfeed_item *ci, size_t i, int pos, bool open)
+static const char *sheet_state(const checkfeed_item *ci, bool shown)
 {
-    fprintf(out, "<section class=\"%s\"><h2>%d. ", open ? "open" : "closed", pos);
+    if (shown)
+        return "On screen now, in this order";
+    if (ci->state == CHECKFEED_OPEN)
+        return "Open, but not shown now: an urgent item holds the screen";
+    if (ci->state == CHECKFEED_WAITING)
+        return "Not open now: waiting for its schedule";
+    return "Not open now: ";
+}
+
+static void sheet_item(FILE *out, const checkfeed_item *ci, size_t i, int pos, bool shown)
+{
+    fprintf(out, "<section class=\"%s\"><h2>%d. ", shown ? "open" : "closed", pos);
     html_text(out, ci->title[0] ? ci->title : ci->id);
     fputs(" <small>", out);
     html_text(out, ci->id);
-    fputs("</small></h2>\n<p class=\"state\">", out);
-    fputs(open                             ? "On screen in this round"
-          : ci->state == CHECKFEED_WAITING ? "Not open now: waiting for its schedule"
-                                           : "Not open now: ",
-          out);
-    if (!open && ci->why)
+    fprintf(out, "</small></h2>\n<p class=\"state\">%s", sheet_state(ci, shown));
+    if (ci->why)
         html_text(out, ci->why);
-    fprintf(out, " &middot; %d page%s, %d s</p>\n", ci->n_pages,
+    fprintf(out, " &middot; %d page%s, %d s</p>\n<p class=\"shows\">Shows: ", ci->n_pages,
             ci->n_pages == 1 ? "" : "s", ci->total_seconds);
     for (int k = 0; k < ci->n_spans && k < CHECKFEED_MAX_SPANS; k++)
-        fprintf(out, "<p class=\"shows\">Shows %s</p>\n", ci->span_text[k]);
+        fprintf(out, "%s%s", k ? " &middot; " : "", ci->span_text[k]);
+    fputs(ci->n_spans ? "</p>\n" : "not in the next 7 days</p>\n", out);
     if (ci->n_warnings)
         fputs("<ul class=\"warn\">", out);
     for (int k = 0; k < ci->n_warnings; k++) {
@@ -251,8 +262,9 @@ static void sheet_html(FILE *out, const checkfeed_report *rep, const size_t *ord
             "<title>Contact sheet</title><style>%s</style></head>\n<body>\n",
             sheet_style);
     fprintf(out,
-            "<header><h1>Contact sheet</h1><p>At %s, screen %dx%d: %zu items, %zu open, "
-            "in the order the screen shows them.</p></header>\n<main>\n",
+            "<header><h1>Contact sheet</h1><p>At %s, screen %dx%d: %zu items, %zu on "
+            "screen now, in the order it shows them; the others after, "
+            "dimmed.</p></header>\n<main>\n",
             rep->now_text, rep->width, rep->height, rep->n_items, n_open);
     for (int k = 0; k < rep->n_warnings; k++) {
         fputs("<p class=\"warn\">", out);
@@ -276,7 +288,7 @@ static bool sheet_write(stage *st, const config *cfg, const char *dir, int64_t n
     rep->width = st->w;
     rep->height = st->h;
     size_t n_open;
-    size_t *order = sheet_order(cfg, deck_feed(st->deck), now, &n_open);
+    size_t *order = sheet_order(cfg, rep, deck_feed(st->deck), now, &n_open);
     snprintf(path, sizeof path, "%s/index.html", dir);
     FILE *out = fopen(path, "w");
     if (out)
