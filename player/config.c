@@ -378,7 +378,7 @@ bool config_parse(config *cfg, const char *text, size_t len, const char *filenam
     return check_whole(cfg, filename, err, err_size);
 }
 
-/* A relative feed, logo or cache_dir path is relative to the config file's
+/* A relative feed, logo, cache_dir or status_file path is relative to the config file's
  * folder, never to the working directory. */
 static void resolve_relative(char *value, size_t size, const char *config_path)
 {
@@ -411,6 +411,7 @@ bool config_load(config *cfg, const char *path, char *err, size_t err_size)
         resolve_relative(cfg->feed, sizeof cfg->feed, path);
         resolve_relative(cfg->logo, sizeof cfg->logo, path);
         resolve_relative(cfg->cache_dir, sizeof cfg->cache_dir, path);
+        resolve_relative(cfg->status_file, sizeof cfg->status_file, path);
     }
     return ok;
 }
