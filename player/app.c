@@ -437,7 +437,7 @@ static void reload_take(app *a, config *next)
 
 /* Everything the config makes is made again; the window stays, and the
  * last frame stays on it until the new rotation's first slide is drawn. */
-static void reload_apply(app *a)
+static bool reload_apply(app *a)
 {
     close_content(a);
     a->conf = *a->pending;
@@ -445,16 +445,17 @@ static void reload_apply(app *a)
     a->pending = NULL;
     if (!open_content(a)) {
         LOG_ERR("the reloaded config could not be applied: stopping");
-        a->quit = true;
-        return;
+        return false;
     }
     if (!a->screen_on)
         rotation_set_screen(a->rot, false, wall_now(a), SDL_GetTicks64());
     status_path_set(a);
     LOG_INFO("config applied");
+    return true;
 }
 
-static void handle_reload(app *a)
+/* False when a reloaded config could not be applied (the loop ends). */
+static bool handle_reload(app *a)
 {
     if (a->watch && watch_changed(a->watch)) {
         config *next = reload_read(a);
@@ -462,9 +463,9 @@ static void handle_reload(app *a)
             reload_take(a, next);
     }
     rotation_view v = rotation_get(a->rot);
-    if (a->pending && !a->quit &&
-        (v.item < 0 || !a->screen_on || SDL_GetTicks64() >= v.until))
-        reload_apply(a);
+    if (a->pending && (v.item < 0 || !a->screen_on || SDL_GetTicks64() >= v.until))
+        return reload_apply(a);
+    return true;
 }
 
 /* Seconds since the feed shown was fetched or confirmed; -1 unknown. */
@@ -644,7 +645,8 @@ int app_run(const config *cfg, const app_options *opt)
         a.wall_offset = opt->now - (int64_t)time(NULL);
     bool ok = app_open(&a);
     while (ok && !a.quit) {
-        handle_reload(&a);
+        if (!(ok = handle_reload(&a)))
+            break;
         handle_schedule(&a);
         if (handle_source(&a))
             handle_schedule(&a); /* an urgent item in it may wake the screen */
