@@ -1,6 +1,5 @@
 /* checkfeed's schedule part: the spans an item shows in over 7 days and
- * its state, with feeds built as structs and instants computed with
- * glibc's timegm (not by the code under test). */
+ * its state, with feeds built as structs. */
 #define LOG_MODULE "test"
 #include "checkfeed.h"
 #include "log.h"
@@ -9,21 +8,13 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#define HOUR 3600
-
-static int64_t utc(int y, int mo, int d, int h, int mi)
+/* An RFC 3339 instant, read by feed's parser (not the code under test). */
+static int64_t at(const char *rfc3339)
 {
-    struct tm tm = {
-        .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi};
-    return (int64_t)timegm(&tm);
-}
-
-/* Shanghai wall time (UTC+8). 2026-12-01 is a Tuesday. */
-static int64_t sh(int y, int mo, int d, int h, int mi)
-{
-    return utc(y, mo, d, h, mi) - 8 * HOUR;
+    int64_t t = 0;
+    CHECK(feed_parse_time(rfc3339, &t));
+    return t;
 }
 
 static feed one_feed(feed_item *it)
@@ -47,7 +38,7 @@ static void test_unscheduled_all_week(void)
     feed f = one_feed(&it);
     schedule_params sp = params(z);
     checkfeed_span s[4];
-    int64_t now = sh(2026, 12, 1, 10, 0);
+    int64_t now = at("2026-12-01T10:00:00+08:00");
     CHECK(checkfeed_spans(&sp, &f, 0, now, s, 4) == 1);
     CHECK(s[0].from == now && s[0].to == now + 7 * 86400);
     const char *why;
@@ -67,12 +58,14 @@ static void test_windows_and_screen_hours(void)
     for (int d = 0; d < 7; d++)
         sp.screen_hours[d] = (feed_window){8 * 60, 20 * 60}; /* screen 08:00-20:00 */
     checkfeed_span s[16];
-    int64_t now = sh(2026, 12, 1, 10, 0);
+    int64_t now = at("2026-12-01T10:00:00+08:00");
     int n = checkfeed_spans(&sp, &f, 0, now, s, 16);
     CHECKF(n == 7, "%d spans", n);
     /* open 07-09, screen on from 08: shows 08:00-09:00 each morning */
-    CHECK(s[0].from == sh(2026, 12, 2, 8, 0) && s[0].to == sh(2026, 12, 2, 9, 0));
-    CHECK(s[6].from == sh(2026, 12, 8, 8, 0) && s[6].to == sh(2026, 12, 8, 9, 0));
+    CHECK(s[0].from == at("2026-12-02T08:00:00+08:00") &&
+          s[0].to == at("2026-12-02T09:00:00+08:00"));
+    CHECK(s[6].from == at("2026-12-08T08:00:00+08:00") &&
+          s[6].to == at("2026-12-08T09:00:00+08:00"));
     const char *why;
     CHECK(checkfeed_item_state(&sp, &f, 0, now, &why) == CHECKFEED_WAITING && !why);
     CHECK(checkfeed_spans(&sp, &f, 0, now, s, 2) == 7); /* counted past max */
@@ -94,9 +87,10 @@ static void test_dst_window(void)
     schedule_params sp = params(z);
     checkfeed_span s[4];
     /* 2027-03-28 is the spring-forward Sunday: 01:30-02:00 CET, then 03:00. */
-    int64_t now = utc(2027, 3, 25, 12, 0);
+    int64_t now = at("2027-03-25T12:00:00Z");
     CHECK(checkfeed_spans(&sp, &f, 0, now, s, 4) == 1);
-    CHECK(s[0].from == utc(2027, 3, 28, 0, 30) && s[0].to == utc(2027, 3, 28, 1, 0));
+    CHECK(s[0].from == at("2027-03-28T00:30:00Z") &&
+          s[0].to == at("2027-03-28T01:00:00Z"));
     tz_destroy(z);
 }
 
@@ -106,7 +100,7 @@ static void test_reasons(void)
     feed_item it;
     feed f = one_feed(&it);
     schedule_params sp = params(z);
-    int64_t now = sh(2026, 12, 1, 10, 0);
+    int64_t now = at("2026-12-01T10:00:00+08:00");
     const char *why;
     it.signage.has_enabled = true;
     CHECK(checkfeed_item_state(&sp, &f, 0, now, &why) == CHECKFEED_SKIPPED && why &&
