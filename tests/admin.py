@@ -309,6 +309,42 @@ def test_running(tmp):
     check(s.returncode == 1 and "STALE" in s.stdout, f"an overdue status: {s.stdout}")
 
 
+def inodes_seen(path, seconds):
+    """Distinct inodes of path while polling: each atomic replace is one."""
+    seen, end = set(), time.time() + seconds
+    while time.time() < end:
+        try:
+            seen.add(os.stat(path).st_ino)
+        except OSError:
+            pass
+        time.sleep(0.02)
+    return seen
+
+
+def test_status_writes(tmp):
+    """Written when something changes, at most once a second, never when
+    nothing does (an SD card wears)."""
+    feed1 = os.path.join(tmp, "run1.json")
+    status = os.path.join(tmp, "run", "status.json")
+    ini = os.path.join(tmp, "writes.ini")
+    for page, seconds, most, least in ((60, 4, 1, 1), (1, 5, 6, 3)):
+        if os.path.exists(status):
+            os.unlink(status)
+        write(ini, config_text(tmp, feed1, page))
+        p = subprocess.Popen([PLAYER, "--config", ini, "--window", "320x240"],
+                             stderr=subprocess.DEVNULL, env=ENV)
+        try:
+            check(wait_for(lambda: read_status(status).get("current", {}).get("item"), 15),
+                  "the status file appears")
+            time.sleep(3)  # the first local check turns "new feed" into "unchanged"
+            n = len(inodes_seen(status, seconds))
+            check(least <= n <= most,
+                  f"{page} s pages: {n} writes in {seconds} s (expected {least}..{most})")
+        finally:
+            p.terminate()
+            p.wait(timeout=10)
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         ini = os.path.join(tmp, "player.ini")
@@ -320,6 +356,7 @@ def main():
         test_check_feed_scheduled(tmp, ini)
         test_check_feed_http(ini, cache)
         test_running(tmp)
+        test_status_writes(tmp)
     print(f"{checks} checks, {failures} failed")
     return 1 if failures else 0
 
