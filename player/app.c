@@ -32,6 +32,11 @@
 #include "watch.h"
 
 typedef struct {
+    status_item list[3][STATUS_MAX_LISTED]; /* by checkfeed_state */
+    size_t count[3], listed[3];
+} status_lists;
+
+typedef struct {
     const config *cfg; /* &conf */
     config conf;       /* the running config; replaced whole by a reload */
     app_options opt;
@@ -66,6 +71,8 @@ typedef struct {
     uint64_t status_written; /* monotonic ms of the last write */
     source_status last_src;  /* what the last write said of the source */
     int64_t started;         /* wall time at start */
+    status_lists lists;      /* items open, waiting, skipped (ids borrowed) */
+    int64_t lists_until;     /* wall: made again from then (0: at once) */
 } app;
 
 static int64_t wall_now(const app *a)
@@ -209,6 +216,7 @@ static bool handle_source(app *a)
         return false;
     deck *d = slide_deck(f, a->cfg, a->w, a->h, a->media, a->src);
     LOG_INFO("new feed of %zu items", deck_count(d));
+    a->lists_until = 0; /* the status lists borrow the old feed's ids */
     rotated(a, rotation_new_deck(a->rot, d, wall_now(a), SDL_GetTicks64()));
     return true;
 }
@@ -450,6 +458,7 @@ static bool reload_apply(app *a)
     if (!a->screen_on)
         rotation_set_screen(a->rot, false, wall_now(a), SDL_GetTicks64());
     status_path_set(a);
+    a->lists_until = 0;
     LOG_INFO("config applied");
     return true;
 }
@@ -480,13 +489,16 @@ static int64_t cache_age(app *a, const source_status *st, int64_t now)
     return source_cache_dir(a->src)[0] && stat(path, &sb) == 0 ? now - sb.st_mtime : -1;
 }
 
-typedef struct {
-    status_item list[3][STATUS_MAX_LISTED];
-    size_t count[3], listed[3];
-} status_lists;
-
-static void status_classify(app *a, int64_t now, status_lists *l)
+/* The lists in the status file, made again only when the feed changed or
+ * the schedule may have (item states run O(items)). */
+static const status_lists *status_classify(app *a, int64_t now)
 {
+    status_lists *l = &a->lists;
+    if (now < a->lists_until)
+        return l;
+    memset(l, 0, sizeof *l);
+    int64_t change = schedule_next_change(a->sched, now);
+    a->lists_until = change < now + 3600 ? change : now + 3600;
     const feed *f = rotation_feed(a->rot);
     schedule_params sp = params_schedule(a->cfg, a->zone);
     for (size_t i = 0; f && i < f->n_items; i++) {
@@ -496,6 +508,7 @@ static void status_classify(app *a, int64_t now, status_lists *l)
         if (l->listed[k] < STATUS_MAX_LISTED)
             l->list[k][l->listed[k]++] = (status_item){f->items[i].id, why};
     }
+    return l;
 }
 
 /* When the next write is due at the latest: the page's end, the next poll. */
@@ -516,8 +529,7 @@ static int64_t status_expect(app *a, const source_status *st, int64_t now)
 static void status_write_now(app *a, const source_status *st)
 {
     int64_t now = wall_now(a);
-    status_lists *l = xcalloc(1, sizeof *l);
-    status_classify(a, now, l);
+    const status_lists *l = status_classify(a, now);
     SDL_RendererInfo ri = {0};
     SDL_GetRendererInfo(a->r, &ri);
     rotation_view v = rotation_get(a->rot);
@@ -552,7 +564,6 @@ static void status_write_now(app *a, const source_status *st)
     char *text = status_format(&si);
     status_write(a->status_path, text);
     free(text);
-    free(l);
 }
 
 /* A fetch result changes the status (a local file's checks every few
