@@ -22,10 +22,11 @@ typedef struct config {
     char feed[2048];      /* path, file:// or http(s):// URL */
     char cache_dir[1024]; /* empty: chosen at run time (XDG or system path) */
     char centre_name[256];
-    char language[32];      /* default text language, BCP 47, "zh" */
-    char time_zone[64];     /* IANA name; empty = the system's */
-    char log_level[16];     /* error, warn, info, debug */
-    char logo[2048];        /* optional image path or URL */
+    char language[32];  /* default text language, BCP 47, "zh" */
+    char time_zone[64]; /* IANA name; empty = the system's */
+    char log_level[16]; /* error, warn, info, debug */
+    char logo[2048];    /* optional image path or URL */
+
     char status_file[1024]; /* empty: status_default_path() at run time */
 
     /* [display] */
