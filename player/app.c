@@ -9,9 +9,14 @@
 #include <SDL_ttf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "checkfeed.h"
+#include "confcheck.h"
 #include "deck.h"
+#include "fetch.h"
 #include "log.h"
 #include "media.h"
 #include "notify.h"
@@ -22,15 +27,24 @@
 #include "schedule.h"
 #include "slide.h"
 #include "source.h"
+#include "status.h"
 #include "timefmt.h"
 #include "tz.h"
+#include "util.h"
+#include "watch.h"
 
 /* The longest a slide waits for its image to be decoded before it shows
  * without it. */
 #define IMAGE_HOLD_MS 1000
 
 typedef struct {
-    const config *cfg;
+    status_item list[3][STATUS_MAX_LISTED]; /* by checkfeed_state */
+    size_t count[3], listed[3];
+} status_lists;
+
+typedef struct {
+    const config *cfg; /* &conf */
+    config conf;       /* the running config; replaced whole by a reload */
     app_options opt;
     SDL_Window *win;
     SDL_Renderer *r;
@@ -60,6 +74,20 @@ typedef struct {
     power *power;              /* the display power commands, rate-limited */
     int64_t power_due;         /* seconds until a held-back power change, or -1 */
     bool dirty, quit;
+    /* Live reload: a good new config waits for the slide boundary; a new
+     * feed's source starts fetching at once. */
+    watch *watch;
+    config *pending;
+    source *next_src;
+    /* The status file: written when something changed, at most once a
+     * second. */
+    char status_path[1024]; /* "" none */
+    bool status_due;
+    uint64_t status_written; /* monotonic ms of the last write */
+    source_status last_src;  /* what the last write said of the source */
+    int64_t started;         /* wall time at start */
+    status_lists lists;      /* items open, waiting, skipped (ids borrowed) */
+    int64_t lists_until;     /* wall: made again from then (0: at once) */
 } app;
 
 static int64_t wall_now(const app *a)
@@ -210,6 +238,7 @@ static void slide_shown(app *a)
 {
     a->image_hold = 0;
     a->dirty = true;
+    a->status_due = true;
     rotation_started(a->rot, SDL_GetTicks64());
     rotation_view v = rotation_get(a->rot);
     if (v.item < 0) {
@@ -314,6 +343,7 @@ static bool handle_source(app *a)
         return false;
     deck *d = slide_deck(f, a->cfg, a->w, a->h, a->media, a->src);
     LOG_INFO("new feed of %zu items", deck_count(d));
+    a->lists_until = 0; /* the status lists borrow the old feed's ids */
     rotated(a, rotation_new_deck(a->rot, d, wall_now(a), SDL_GetTicks64()));
     return true;
 }
@@ -328,6 +358,7 @@ static void handle_schedule(app *a)
     if (on != a->screen_on || !a->screen_known) {
         a->screen_known = true;
         a->screen_on = on;
+        a->status_due = true;
         LOG_INFO("screen %s", on ? "on" : "off (outside screen hours)");
         /* off: the idle state, logged as "off" */
         rotated(a, rotation_set_screen(a->rot, on, now, SDL_GetTicks64()));
@@ -436,6 +467,10 @@ static int wait_ms(const app *a)
     /* The watchdog is fed from this loop: wake in time for it. */
     int64_t to_ping = notify_watchdog_due_ms(a->nt, now);
     ms = to_ping < ms ? to_ping : ms;
+    if (a->status_due && a->status_path[0]) {
+        int64_t to_status = (int64_t)(a->status_written + 1000) - (int64_t)now;
+        ms = to_status < ms ? to_status : ms;
+    }
     /* Wake at least once a minute whatever the wall clock did. */
     return ms > 60000 ? 60000 : ms < 0 ? 0 : (int)ms;
 }
@@ -457,6 +492,289 @@ static uint64_t env_ms(const char *name)
     const char *v = getenv(name);
     long long ms = v ? strtoll(v, NULL, 10) : 0;
     return ms > 0 ? (uint64_t)ms : 0;
+}
+
+/* What the config makes, between the display and the loop: the zone, the
+ * schedule, the source (or the one a reload started), media, render (when
+ * the display is open) and the rotation. A reload closes and opens it
+ * again. */
+static bool open_content(app *a)
+{
+    a->zone = tz_create(a->cfg->time_zone);
+    if (!a->zone)
+        return false;
+    log_zone(a);
+    schedule_params sp = params_schedule(a->cfg, a->zone);
+    a->sched = schedule_create(&sp);
+    source_params sp_src = params_source(a->cfg);
+    a->src = a->next_src ? a->next_src : source_create(&sp_src, wake_loop, a);
+    a->next_src = NULL;
+    if (!a->src)
+        return false;
+    a->images_seen = source_images_arrived(a->src);
+    media_params mp = params_media(a->cfg);
+    a->media = media_create(&mp, a->src, wake_loop, a);
+    if (!a->media)
+        return false;
+    if (a->r) { /* a reload: the display stays; else display_open makes it */
+        render_theme theme = params_theme(a->cfg);
+        a->rd = render_create(a->r, media_fonts(a->media), &theme);
+    }
+    a->rot = rotation_create(a->sched, a->w, a->h);
+    return true;
+}
+
+/* In this order: the decks borrow media's measure and the config. */
+static void close_content(app *a)
+{
+    rotation_destroy(a->rot);
+    schedule_destroy(a->sched);
+    tz_destroy(a->zone);
+    render_destroy(a->rd);
+    media_destroy(a->media);
+    source_destroy(a->src);
+    a->rot = NULL;
+    a->sched = NULL;
+    a->zone = NULL;
+    a->rd = NULL;
+    a->media = NULL;
+    a->src = NULL;
+}
+
+/* ---- live reload and the status file ---- */
+
+static void status_path_set(app *a)
+{
+    if (a->cfg->status_file[0])
+        snprintf(a->status_path, sizeof a->status_path, "%s", a->cfg->status_file);
+    else if (!status_default_path(a->status_path, sizeof a->status_path))
+        a->status_path[0] = '\0';
+    if (a->status_path[0])
+        LOG_INFO("status file %s", a->status_path);
+    a->status_due = true;
+}
+
+/* The config file again, through the same loader and checks as at start.
+ * NULL (errors logged) when it fails: the running config stays. */
+static config *reload_read(const app *a)
+{
+    config *next = xmalloc(sizeof *next);
+    config_report *r = xcalloc(1, sizeof *r);
+    bool ok = confcheck_load(next, a->opt.config_path, r);
+    for (int i = 0; i < r->count; i++)
+        log_msg(r->problems[i].warning ? LOG_WARN : LOG_ERROR, "config", "%s",
+                r->problems[i].text);
+    if (!ok)
+        LOG_ERR("config not reloaded, the running one is kept (%d error%s)", r->errors,
+                r->errors == 1 ? "" : "s");
+    free(r);
+    if (ok)
+        return next;
+    free(next);
+    return NULL;
+}
+
+/* Keeps what needs a restart ([display]: the window is made once). */
+static void keep_display(const config *cur, config *next)
+{
+    if (next->fullscreen != cur->fullscreen || next->width != cur->width ||
+        next->height != cur->height || next->software != cur->software)
+        LOG_WARN("config: [display] changes take effect at the next start");
+    next->fullscreen = cur->fullscreen;
+    next->width = cur->width;
+    next->height = cur->height;
+    next->software = cur->software;
+}
+
+/* A good new config waits for the end of the page on screen; a new feed
+ * is fetched at once by a source of its own, taken over then. */
+static void reload_take(app *a, config *next)
+{
+    keep_display(a->cfg, next);
+    const char *fetching = a->next_src ? a->pending->feed : a->cfg->feed;
+    if (strcmp(next->feed, fetching) != 0) {
+        source_destroy(a->next_src);
+        a->next_src = NULL;
+        if (strcmp(next->feed, a->cfg->feed) != 0) {
+            LOG_INFO("config: new feed %s, fetching it now", next->feed);
+            source_params sp = params_source(next);
+            a->next_src = source_create(&sp, wake_loop, a);
+        }
+    }
+    free(a->pending);
+    a->pending = NULL;
+    if (memcmp(next, a->cfg, sizeof *next) == 0) {
+        LOG_INFO("config %s read again: no change", a->opt.config_path);
+        free(next);
+        return;
+    }
+    enum log_level lv;
+    if (log_level_from_name(next->log_level, &lv))
+        log_set_level(lv);
+    a->pending = next;
+    LOG_INFO("config %s reloaded: applied when the page on screen ends",
+             a->opt.config_path);
+}
+
+/* Everything the config makes is made again; the window stays, and the
+ * last frame stays on it until the new rotation's first slide is drawn. */
+static bool reload_apply(app *a)
+{
+    close_content(a);
+    a->conf = *a->pending;
+    free(a->pending);
+    a->pending = NULL;
+    if (!open_content(a)) {
+        LOG_ERR("the reloaded config could not be applied: stopping");
+        return false;
+    }
+    if (!a->screen_on)
+        rotation_set_screen(a->rot, false, wall_now(a), SDL_GetTicks64());
+    status_path_set(a);
+    a->lists_until = 0;
+    LOG_INFO("config applied");
+    return true;
+}
+
+/* False when a reloaded config could not be applied (the loop ends). */
+static bool handle_reload(app *a)
+{
+    if (a->watch && watch_changed(a->watch)) {
+        config *next = reload_read(a);
+        if (next)
+            reload_take(a, next);
+    }
+    rotation_view v = rotation_get(a->rot);
+    if (a->pending && (v.item < 0 || !a->screen_on || SDL_GetTicks64() >= v.until))
+        return reload_apply(a);
+    return true;
+}
+
+/* Seconds since the feed shown was fetched or confirmed; -1 unknown. */
+static int64_t cache_age(const source_status *st, int64_t now)
+{
+    if (st->last_success > 0 && !st->from_cache)
+        return now - st->last_success;
+    return st->cached_at > 0 ? now - st->cached_at : -1;
+}
+
+/* The lists in the status file, made again only when the feed changed or
+ * the schedule may have (item states run O(items)). */
+static const status_lists *status_classify(app *a, int64_t now)
+{
+    status_lists *l = &a->lists;
+    if (now < a->lists_until)
+        return l;
+    memset(l, 0, sizeof *l);
+    int64_t change = schedule_next_change(a->sched, now);
+    a->lists_until = change < now + 3600 ? change : now + 3600;
+    const feed *f = rotation_feed(a->rot);
+    schedule_params sp = params_schedule(a->cfg, a->zone);
+    for (size_t i = 0; f && i < f->n_items; i++) {
+        const char *why;
+        checkfeed_state k = checkfeed_item_state(&sp, f, i, now, &why);
+        l->count[k]++;
+        if (l->listed[k] < STATUS_MAX_LISTED)
+            l->list[k][l->listed[k]++] = (status_item){f->items[i].id, why};
+    }
+    return l;
+}
+
+/* When the next write is due at the latest: the page's end, the next poll. */
+static int64_t status_expect(app *a, const source_status *st, int64_t now)
+{
+    rotation_view v = rotation_get(a->rot);
+    uint64_t mono = SDL_GetTicks64();
+    int64_t due = 0;
+    if (a->screen_on && v.item >= 0)
+        due = now + (int64_t)((v.until > mono ? v.until - mono : 0) / 1000) + 1;
+    if (fetch_is_remote_url(a->cfg->feed) && st->last_attempt > 0) {
+        int64_t poll = st->last_attempt + a->cfg->backoff_max + a->cfg->total_timeout;
+        due = due && due < poll ? due : poll;
+    }
+    return due;
+}
+
+static void status_write_now(app *a, const source_status *st)
+{
+    int64_t now = wall_now(a);
+    const status_lists *l = status_classify(a, now);
+    SDL_RendererInfo ri = {0};
+    SDL_GetRendererInfo(a->r, &ri);
+    rotation_view v = rotation_get(a->rot);
+    status_info si = {
+        .pid = (long)getpid(),
+        .now = now,
+        .started = a->started,
+        .expect_before = status_expect(a, st, now),
+        .width = a->w,
+        .height = a->h,
+        .driver = SDL_GetCurrentVideoDriver(),
+        .renderer = ri.name,
+        .screen_on = a->screen_on,
+        .feed = a->cfg->feed,
+        .src = *st,
+        .cache_age = cache_age(st, now),
+        .n_shown = l->count[CHECKFEED_OPEN],
+        .n_waiting = l->count[CHECKFEED_WAITING],
+        .n_skipped = l->count[CHECKFEED_SKIPPED],
+        .shown = l->list[CHECKFEED_OPEN],
+        .waiting = l->list[CHECKFEED_WAITING],
+        .skipped = l->list[CHECKFEED_SKIPPED],
+        .listed_shown = l->listed[CHECKFEED_OPEN],
+        .listed_waiting = l->listed[CHECKFEED_WAITING],
+        .listed_skipped = l->listed[CHECKFEED_SKIPPED],
+    };
+    if (v.item >= 0) {
+        si.item_id = deck_feed(v.deck)->items[v.item].id;
+        si.page = v.page + 1;
+        si.pages = deck_layout(v.deck, (size_t)v.item)->n_pages;
+    }
+    char *text = status_format(&si);
+    status_write(a->status_path, text);
+    free(text);
+}
+
+/* A fetch result changes the status (a local file's checks every few
+ * seconds do not, unless their result changes). */
+static bool source_news(app *a, const source_status *st)
+{
+    const source_status *o = &a->last_src;
+    bool remote = fetch_is_remote_url(a->cfg->feed);
+    return st->result != o->result || st->http_status != o->http_status ||
+           st->from_cache != o->from_cache || strcmp(st->message, o->message) != 0 ||
+           (remote && st->last_attempt != o->last_attempt);
+}
+
+static void handle_status(app *a)
+{
+    if (!a->status_path[0] || !a->src)
+        return;
+    source_status st;
+    source_get_status(a->src, &st);
+    a->status_due |= source_news(a, &st);
+    uint64_t mono = SDL_GetTicks64();
+    if (!a->status_due || (a->status_written && mono < a->status_written + 1000))
+        return;
+    a->last_src = st;
+    status_write_now(a, &st);
+    a->status_written = mono;
+    a->status_due = false;
+}
+
+static void admin_open(app *a)
+{
+    a->started = wall_now(a);
+    status_path_set(a);
+    if (a->opt.config_path)
+        a->watch = watch_create(a->opt.config_path, wake_loop, a);
+}
+
+static void admin_close(app *a)
+{
+    watch_destroy(a->watch);
+    source_destroy(a->next_src);
+    free(a->pending);
 }
 
 static bool app_open(app *a)
@@ -482,37 +800,22 @@ static bool app_open(app *a)
         LOG_ERR("cannot open %s", a->opt.play_log);
         return false;
     }
-    a->zone = tz_create(a->cfg->time_zone);
-    if (!a->zone)
-        return false;
-    log_zone(a);
-    schedule_params sp = params_schedule(a->cfg, a->zone);
-    a->sched = schedule_create(&sp);
+    /* power borrows the command strings: a reload replaces them in place */
     a->power =
         power_create(a->cfg->display_on_cmd, a->cfg->display_off_cmd, POWER_MIN_GAP);
     a->screen_on = true; /* until the first handle_schedule decides */
-    source_params sp_src = params_source(a->cfg);
-    a->src = source_create(&sp_src, wake_loop, a);
-    if (!a->src)
+    if (!open_content(a))
         return false;
-    media_params mp = params_media(a->cfg);
-    a->media = media_create(&mp, a->src, wake_loop, a);
-    if (!a->media)
-        return false;
-    /* The screen's size comes with the display (display_open, resize). */
-    a->rot = rotation_create(a->sched, a->w, a->h);
+    admin_open(a);
     return true;
 }
 
 static void app_close(app *a)
 {
-    rotation_destroy(a->rot);
-    schedule_destroy(a->sched);
+    admin_close(a);
+    close_content(a);
     power_destroy(a->power);
-    tz_destroy(a->zone);
     display_close(a);
-    media_destroy(a->media);
-    source_destroy(a->src);
     notify_destroy(a->nt);
     IMG_Quit();
     TTF_Quit();
@@ -581,7 +884,8 @@ static void test_hang(const app *a)
 
 int app_run(const config *cfg, const app_options *opt)
 {
-    app a = {.cfg = cfg, .opt = *opt, .shown_minute = -1, .dirty = true};
+    app a = {.conf = *cfg, .opt = *opt, .shown_minute = -1, .dirty = true};
+    a.cfg = &a.conf;
     if (opt->has_now)
         a.wall_offset = opt->now - (int64_t)time(NULL);
     bool ok = app_open(&a);
@@ -592,6 +896,8 @@ int app_run(const config *cfg, const app_options *opt)
             ok = wait_for_display(&a);
             continue;
         }
+        if (!(ok = handle_reload(&a)))
+            break;
         handle_schedule(&a);
         if (handle_source(&a))
             handle_schedule(&a); /* an urgent item in it may wake the screen */
@@ -600,6 +906,7 @@ int app_run(const config *cfg, const app_options *opt)
         handle_media(&a);
         if (a.dirty && !a.image_hold)
             draw(&a);
+        handle_status(&a);
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, wait_ms(&a))) {
             do

@@ -13,6 +13,8 @@ typedef struct {
     int64_t now;          /* --now: the wall clock at start, Unix seconds */
     int wait_ms;          /* headless: how long to wait for the first fetch */
     const char *play_log; /* append a line per slide shown, or NULL */
+
+    const char *config_path; /* the file cfg came from (watched for changes), or NULL */
 } app_options;
 
 int app_run(const config *cfg, const app_options *opt);

@@ -38,6 +38,7 @@ static const config_key keys[] = {
     STR("player", "log_level", CONFIG_LEVEL, log_level, "info"),
     STR("player", "logo", CONFIG_LOGO, logo, ""),
     STR("player", "cache_dir", CONFIG_DIR, cache_dir, ""),
+    STR("player", "status_file", CONFIG_OUT, status_file, ""),
     NUM("display", "fullscreen", CONFIG_BOOL, fullscreen, 0, 1, NULL, "true"),
     NUM("display", "width", CONFIG_INT, width, 160, 16384, "pixels", "1280"),
     NUM("display", "height", CONFIG_INT, height, 120, 16384, "pixels", "720"),
@@ -599,7 +600,8 @@ bool config_load(config *cfg, const char *path, config_report *r)
     free(buf);
     for (size_t i = 0; i < NKEYS; i++) {
         config_type t = keys[i].type;
-        if (t == CONFIG_FILE || t == CONFIG_DIR || t == CONFIG_LOGO || t == CONFIG_FEED)
+        if (t == CONFIG_FILE || t == CONFIG_DIR || t == CONFIG_OUT || t == CONFIG_LOGO ||
+            t == CONFIG_FEED)
             resolve_relative(r, r->key_line[i], (char *)cfg + keys[i].offset,
                              keys[i].size);
     }

@@ -32,6 +32,8 @@ typedef struct config {
     char log_level[16]; /* error, warn, info, debug */
     char logo[2048];    /* optional image path or URL */
 
+    char status_file[1024]; /* empty: status_default_path() at run time */
+
     /* [display] */
     bool fullscreen;
     int width, height; /* window size when not fullscreen */
@@ -83,6 +85,7 @@ typedef enum {
     CONFIG_STR,
     CONFIG_FILE, /* a file that must be readable (relative: to the config) */
     CONFIG_DIR,  /* a folder, made at run time (relative: to the config) */
+    CONFIG_OUT,  /* a file the player writes (relative: to the config) */
     CONFIG_LOGO, /* a CONFIG_FILE, or an http(s) URL */
     CONFIG_FEED, /* a path (may appear later), file:// or http(s):// URL */
     CONFIG_ZONE, /* an IANA zone name, checked against the system's data */
@@ -161,7 +164,7 @@ bool config_parse(config *cfg, const char *text, size_t len, const char *filenam
                   char *err, size_t err_size);
 
 /* Reads a file (capped at CONFIG_MAX_FILE) into r's problems and parses it
- * over cfg; relative paths of CONFIG_FILE, CONFIG_DIR, CONFIG_LOGO and
- * CONFIG_FEED keys are then taken from the file's folder. Returns true when
+ * over cfg; relative paths of CONFIG_FILE, CONFIG_DIR, CONFIG_OUT, CONFIG_LOGO
+ * and CONFIG_FEED keys are then taken from the file's folder. Returns true when
  * r holds no error. */
 bool config_load(config *cfg, const char *path, config_report *r);

@@ -651,6 +651,14 @@ static const struct {
     {"order", sig_order}, {"enabled", sig_enabled},
 };
 
+bool feed_signage_known(const char *name)
+{
+    for (size_t i = 0; i < sizeof sig_fields / sizeof sig_fields[0]; i++)
+        if (strcmp(sig_fields[i].name, name) == 0)
+            return true;
+    return false;
+}
+
 /* Applies the valid fields of a _signage member onto *s. */
 static void parse_signage(const cJSON *obj, feed_signage *s, pctx *c, const char *label)
 {

@@ -144,6 +144,10 @@ bool feed_parse_window(const char *s, feed_window *w);
  * for private and grandfathered tags, followed by more). */
 bool feed_language_valid(const char *tag);
 
+/* Whether name is a _signage field feed_parse reads (an unknown one is
+ * ignored there; --check-feed warns of it). */
+bool feed_signage_known(const char *name);
+
 /* Index of the item with this id, or -1. */
 /* The item's picture: its image, else its banner_image; NULL when none. */
 const char *feed_item_image(const feed_item *item);

@@ -6,15 +6,19 @@
 #include <SDL.h>
 #include <SDL_image.h>
 #include <SDL_ttf.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "checkfeed.h"
 #include "headless.h"
 #include "deck.h"
+#include "fetch.h"
 #include "log.h"
 #include "media.h"
 #include "params.h"
@@ -25,6 +29,7 @@
 #include "slide.h"
 #include "timefmt.h"
 #include "tz.h"
+#include "util.h"
 
 typedef struct {
     source *src;
@@ -76,8 +81,7 @@ static int64_t wall_now(const app_options *opt)
 }
 
 /* A file name that shows what the page is: 003-health-check-p01.png */
-static void page_file(char *buf, size_t size, const char *dir, size_t item,
-                      const char *id, int page)
+static void page_name(char *buf, size_t size, size_t item, const char *id, int page)
 {
     char safe[48];
     size_t n = 0;
@@ -88,7 +92,15 @@ static void page_file(char *buf, size_t size, const char *dir, size_t item,
         safe[n++] = ok ? c : '_';
     }
     safe[n] = '\0';
-    snprintf(buf, size, "%s/%03zu-%s-p%02d.png", dir, item + 1, safe, page + 1);
+    snprintf(buf, size, "%03zu-%s-p%02d.png", item + 1, safe, page + 1);
+}
+
+static void page_file(char *buf, size_t size, const char *dir, size_t item,
+                      const char *id, int page)
+{
+    char name[80];
+    page_name(name, sizeof name, item, id, page);
+    snprintf(buf, size, "%s/%s", dir, name);
 }
 
 static bool save(SDL_Surface *s, const char *path)
@@ -122,6 +134,254 @@ static bool snapshot_pages(stage *st, render *rd, SDL_Renderer *r, SDL_Surface *
     return true;
 }
 
+/* ---- the contact sheet: index.html beside the pages ---- */
+
+static void html_text(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<':
+            fputs("&lt;", out);
+            break;
+        case '>':
+            fputs("&gt;", out);
+            break;
+        case '&':
+            fputs("&amp;", out);
+            break;
+        case '"':
+            fputs("&quot;", out);
+            break;
+        default:
+            fputc(*s, out);
+        }
+    }
+}
+
+/* Item indices in the order the screen shows them from now (the
+ * schedule's own picks over a round; *n_open of them), then the rest in
+ * feed order: open ones held back (by an urgent item), waiting ones, the
+ * ones that will not show. The caller frees. */
+static size_t *sheet_order(const config *cfg, const checkfeed_report *rep, const feed *f,
+                           int64_t now, size_t *n_open)
+{
+    size_t *order = xcalloc(f->n_items ? f->n_items : 1, sizeof *order), n = 0;
+    bool *seen = xcalloc(f->n_items ? f->n_items : 1, sizeof *seen);
+    tz *zone = tz_create(cfg->time_zone);
+    schedule_params sp = params_schedule(cfg, zone);
+    schedule *s = schedule_create(&sp);
+    schedule_set_feed(s, f);
+    size_t picks = f->n_items * (size_t)(cfg->high_ratio + 1);
+    for (size_t k = 0; k < picks && n < f->n_items; k++) {
+        int i = schedule_next(s, now);
+        if (i < 0)
+            break;
+        if (!seen[i])
+            order[n++] = (size_t)i;
+        seen[i] = true;
+    }
+    *n_open = n;
+    for (int state = CHECKFEED_OPEN; state <= CHECKFEED_SKIPPED; state++)
+        for (size_t i = 0; i < f->n_items; i++)
+            if (!seen[i] && (int)rep->items[i].state == state)
+                order[n++] = i;
+    schedule_destroy(s);
+    tz_destroy(zone);
+    free(seen);
+    return order;
+}
+
+static const char sheet_style[] =
+    "body{font:15px/1.5 system-ui,sans-serif;margin:0;background:#f4f5f7;color:#222}"
+    "header{background:#102a3c;color:#fff;padding:16px 32px}h1{margin:0;font-size:22px}"
+    "main{padding:16px 32px}section{background:#fff;border-radius:8px;margin:0 0 18px;"
+    "padding:14px 18px;box-shadow:0 1px 3px rgba(0,0,0,.12)}"
+    "section.closed{opacity:.6;border-left:6px solid #999}"
+    "h2{font-size:17px;margin:0 0 4px}h2 small{color:#777;font-weight:normal}"
+    ".state{margin:0;color:#375}.closed .state{color:#844}"
+    ".shows{margin:0;color:#555}ul.warn{margin:6px 0;padding-left:20px;color:#a40}"
+    ".pages{display:flex;flex-wrap:wrap;gap:12px;margin-top:8px}"
+    "figure{margin:0}figure img{width:320px;height:auto;border:1px solid #ccc;"
+    "display:block}figcaption{font-size:13px;color:#555}";
+
+/* Marks the body data-images="loaded/total" once the page has loaded, so
+ * a headless browser can tell that every thumbnail decoded. */
+static const char sheet_script[] =
+    "<script>addEventListener('load',function(){var m=document.images,ok=0;"
+    "for(var i=0;i<m.length;i++)if(m[i].complete&&m[i].naturalWidth>0)ok++;"
+    "document.body.setAttribute('data-images',ok+'/'+m.length);});</script>\n";
+
+static const char *sheet_state(const checkfeed_item *ci, bool shown)
+{
+    if (shown)
+        return "On screen now, in this order";
+    if (ci->state == CHECKFEED_OPEN)
+        return "Open, but not shown now: an urgent item holds the screen";
+    if (ci->state == CHECKFEED_WAITING)
+        return "Not open now: waiting for its schedule";
+    return "Not open now: ";
+}
+
+static void sheet_item(FILE *out, const checkfeed_item *ci, size_t i, int pos, bool shown)
+{
+    fprintf(out, "<section class=\"%s\"><h2>%d. ", shown ? "open" : "closed", pos);
+    html_text(out, ci->title[0] ? ci->title : ci->id);
+    fputs(" <small>", out);
+    html_text(out, ci->id);
+    fprintf(out, "</small></h2>\n<p class=\"state\">%s", sheet_state(ci, shown));
+    if (ci->why)
+        html_text(out, ci->why);
+    fprintf(out, " &middot; %d page%s, %d s</p>\n<p class=\"shows\">Shows: ", ci->n_pages,
+            ci->n_pages == 1 ? "" : "s", ci->total_seconds);
+    for (int k = 0; k < ci->n_spans && k < CHECKFEED_MAX_SPANS; k++)
+        fprintf(out, "%s%s", k ? " &middot; " : "", ci->span_text[k]);
+    fputs(ci->n_spans ? "</p>\n" : "not in the next 7 days</p>\n", out);
+    if (ci->n_warnings)
+        fputs("<ul class=\"warn\">", out);
+    for (int k = 0; k < ci->n_warnings; k++) {
+        fputs("<li>", out);
+        html_text(out, ci->warnings[k]);
+        fputs("</li>", out);
+    }
+    fputs(ci->n_warnings ? "</ul>\n<div class=\"pages\">\n" : "<div class=\"pages\">\n",
+          out);
+    for (int p = 0; p < ci->n_pages; p++) {
+        char name[80];
+        page_name(name, sizeof name, i, ci->id, p);
+        fprintf(out,
+                "<figure><img src=\"%s\" alt=\"page %d\"><figcaption>Page %d of %d "
+                "&middot; %d s</figcaption></figure>\n",
+                name, p + 1, p + 1, ci->n_pages, ci->seconds[p]);
+    }
+    fputs("</div></section>\n", out);
+}
+
+static void sheet_html(FILE *out, const checkfeed_report *rep, const size_t *order,
+                       size_t n_open)
+{
+    fprintf(out,
+            "<!DOCTYPE html>\n<html lang=\"zh\"><head><meta charset=\"utf-8\">"
+            "<title>Contact sheet</title><style>%s</style></head>\n<body>\n",
+            sheet_style);
+    fprintf(out,
+            "<header><h1>Contact sheet</h1><p>At %s, screen %dx%d: %zu items, %zu on "
+            "screen now, in the order it shows them; the others after, "
+            "dimmed.</p></header>\n<main>\n",
+            rep->now_text, rep->width, rep->height, rep->n_items, n_open);
+    for (int k = 0; k < rep->n_warnings; k++) {
+        fputs("<p class=\"warn\">", out);
+        html_text(out, rep->warnings[k]);
+        fputs("</p>\n", out);
+    }
+    for (size_t k = 0; k < rep->n_items; k++)
+        sheet_item(out, &rep->items[order[k]], order[k], (int)k + 1, k < n_open);
+    fprintf(out, "</main>\n%s</body></html>\n", sheet_script);
+}
+
+/* DIR/index.html: every page written, grouped by item in the screen's
+ * order, with the same rows as --check-feed. */
+static bool sheet_write(stage *st, const config *cfg, const char *dir, int64_t now)
+{
+    char err[256], path[4096];
+    size_t raw_len = 0;
+    char *raw = checkfeed_raw(cfg, &raw_len, err, sizeof err);
+    checkfeed_report *rep = checkfeed_build(cfg, st->deck, raw, raw_len, st->src,
+                                            media_fonts(st->media), now);
+    rep->width = st->w;
+    rep->height = st->h;
+    size_t n_open;
+    size_t *order = sheet_order(cfg, rep, deck_feed(st->deck), now, &n_open);
+    snprintf(path, sizeof path, "%s/index.html", dir);
+    FILE *out = fopen(path, "w");
+    if (out)
+        sheet_html(out, rep, order, n_open);
+    bool ok = out && fclose(out) == 0;
+    if (!ok)
+        LOG_ERR("cannot write %s", path);
+    else
+        printf("%s\n", path);
+    free(order);
+    checkfeed_destroy(rep);
+    free(raw);
+    return ok;
+}
+
+/* ---- --check-feed ---- */
+
+/* The cache directory the check uses and removes: never the player's. */
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char path[4096];
+    while (d && (de = readdir(d))) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        unlink(path);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+static checkfeed_report *check_report(stage *st, const config *cfg, int64_t now)
+{
+    if (!st->deck) {
+        source_status ss = {0};
+        if (st->src)
+            source_get_status(st->src, &ss);
+        return checkfeed_refused(now, ss.message[0] ? ss.message : "no feed");
+    }
+    char err[256];
+    size_t raw_len = 0;
+    char *raw = checkfeed_raw(cfg, &raw_len, err, sizeof err);
+    checkfeed_report *rep = checkfeed_build(cfg, st->deck, raw, raw_len, st->src,
+                                            media_fonts(st->media), now);
+    free(raw);
+    rep->width = st->w;
+    rep->height = st->h;
+    return rep;
+}
+
+int headless_check_feed(const config *base, const app_options *opt, const char *target,
+                        bool json)
+{
+    config cfg = *base;
+    char tmp[512];
+    const char *td = getenv("TMPDIR");
+    snprintf(tmp, sizeof tmp, "%s/signage-check-XXXXXX", td && td[0] ? td : "/tmp");
+    char *abs = fetch_is_remote_url(target) ? NULL : realpath(target, NULL);
+    snprintf(cfg.feed, sizeof cfg.feed, "%s", abs ? abs : target);
+    free(abs);
+    if (!mkdtemp(tmp)) {
+        LOG_ERRNO("cannot create %s", tmp);
+        return 2;
+    }
+    snprintf(cfg.cache_dir, sizeof cfg.cache_dir, "%s", tmp);
+    stage st;
+    checkfeed_report *rep = NULL;
+    if (stage_open(&st, &cfg, opt))
+        rep = check_report(&st, &cfg, wall_now(opt));
+    else
+        rep =
+            checkfeed_refused(wall_now(opt), "the player could not start (see the log)");
+    if (json) {
+        cJSON *o = checkfeed_json(rep);
+        char *text = cJSON_Print(o);
+        puts(text);
+        cJSON_free(text);
+        cJSON_Delete(o);
+    } else {
+        checkfeed_print(rep, stdout);
+    }
+    int rc = rep->refused ? 1 : 0;
+    checkfeed_destroy(rep);
+    stage_close(&st);
+    remove_dir(tmp);
+    return rc;
+}
+
 int headless_snapshot(const config *cfg, const app_options *opt, const char *dir)
 {
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
@@ -148,7 +408,8 @@ int headless_snapshot(const config *cfg, const app_options *opt, const char *dir
     tz *zone = tz_create(cfg->time_zone);
     bool ok = false;
     if (zone && st.deck && deck_count(st.deck) > 0) {
-        ok = snapshot_pages(&st, rd, r, target, dir, zone, now);
+        ok = snapshot_pages(&st, rd, r, target, dir, zone, now) &&
+             sheet_write(&st, cfg, dir, now);
     } else if (zone) {
         char clock[16], day[64], path[4096];
         timefmt_clock(zone, now, clock, sizeof clock);

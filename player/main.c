@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -12,6 +13,7 @@
 #include "feed.h"
 #include "headless.h"
 #include "log.h"
+#include "status.h"
 #include "util.h"
 
 #define DEFAULT_CONFIG "/etc/signage-player/player.ini"
@@ -22,6 +24,8 @@ static const char usage[] =
     "       signage-player --check-config [FILE]  check a config file and exit\n"
     "       signage-player --snapshot DIR         every page as PNG, then exit\n"
     "       signage-player --layout-dump          every page as JSON, then exit\n"
+    "       signage-player --check-feed FILE|URL [--json]  check a feed and exit\n"
+    "       signage-player --status [FILE]        the running player's status\n"
     "  -c, --config FILE    settings (default: " DEFAULT_CONFIG ")\n"
     "      --check-config   report every problem in the settings; exit 1 if any\n"
     "  -w, --window WxH     a window instead of fullscreen\n"
@@ -38,6 +42,8 @@ static const char usage[] =
 typedef struct {
     const char *config, *snapshot;
     bool dump, check_config;
+    const char *check_feed, *status_file; /* admin modes */
+    bool json, status;
     int level; /* -1: the config's log_level */
     app_options app;
 } args;
@@ -49,7 +55,10 @@ enum {
     OPT_WAIT,
     OPT_PLAY_LOG,
     OPT_DUMP,
-    OPT_CHECK
+    OPT_CHECK,
+    OPT_CHECK_FEED,
+    OPT_JSON,
+    OPT_STATUS
 };
 
 static const struct option options[] = {
@@ -62,6 +71,9 @@ static const struct option options[] = {
     {"play-log", required_argument, NULL, OPT_PLAY_LOG},
     {"layout-dump", no_argument, NULL, OPT_DUMP},
     {"check-config", no_argument, NULL, OPT_CHECK},
+    {"check-feed", required_argument, NULL, OPT_CHECK_FEED},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"status", no_argument, NULL, OPT_STATUS},
     {"verbose", no_argument, NULL, 'v'},
     {"quiet", no_argument, NULL, 'q'},
     {"version", no_argument, NULL, 'V'},
@@ -122,6 +134,15 @@ static bool take_option(int opt, const char *v, args *a)
     case OPT_CHECK:
         a->check_config = true;
         return true;
+    case OPT_CHECK_FEED:
+        a->check_feed = v;
+        return true;
+    case OPT_JSON:
+        a->json = true;
+        return true;
+    case OPT_STATUS:
+        a->status = true;
+        return true;
     case 'v':
         a->level = LOG_DEBUG;
         return true;
@@ -151,6 +172,9 @@ static bool parse_args(int argc, char **argv, args *a)
     /* --check-config FILE: the one operand is the file. */
     if (a->check_config && optind == argc - 1)
         a->config = argv[optind++];
+    /* --status FILE: the one operand is the status file. */
+    else if (a->status && optind == argc - 1)
+        a->status_file = argv[optind++];
     if (optind < argc) {
         fprintf(stderr, "signage-player: unexpected argument '%s'\n", argv[optind]);
         return false;
@@ -212,6 +236,21 @@ static bool load_config(const char *path, int level, config *cfg)
     return ok;
 }
 
+/* --status: the file named, else the config's, else the default. */
+static int show_status(const config *cfg, const char *file)
+{
+    char path[1024];
+    if (!file && cfg->status_file[0])
+        file = cfg->status_file;
+    if (!file && status_default_path(path, sizeof path))
+        file = path;
+    if (!file) {
+        fprintf(stderr, "signage-player: no status file (set status_file in [player])\n");
+        return 2;
+    }
+    return status_show(file, (int64_t)time(NULL), stdout);
+}
+
 int main(int argc, char **argv)
 {
     args a = {0};
@@ -220,8 +259,13 @@ int main(int argc, char **argv)
         return 2;
     if (a.check_config)
         return check_config(config_path(a.config));
-    if (!load_config(config_path(a.config), a.level, &cfg))
+    a.app.config_path = config_path(a.config);
+    if (!load_config(a.app.config_path, a.level, &cfg))
         return 2;
+    if (a.status)
+        return show_status(&cfg, a.status_file);
+    if (a.check_feed)
+        return headless_check_feed(&cfg, &a.app, a.check_feed, a.json);
     if (a.snapshot)
         return headless_snapshot(&cfg, &a.app, a.snapshot);
     if (a.dump)

@@ -238,7 +238,12 @@ static void load_cached_feed(source *s)
         LOG_INFO("showing the cached feed (%zu items) until %s answers", f->n_items,
                  s->feed);
         publish(s, f, imagestore_collect(s->images, f), true);
+        char path[1200];
+        struct stat st;
         pthread_mutex_lock(&s->mu);
+        if (cache_path(s->cache, FEED_CACHE_NAME, path, sizeof path) &&
+            stat(path, &st) == 0)
+            s->status.cached_at = (int64_t)st.st_mtime;
         snprintf(s->status.message, sizeof s->status.message,
                  "showing the cached feed until the server answers");
         pthread_mutex_unlock(&s->mu);

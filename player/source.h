@@ -33,6 +33,7 @@ typedef struct {
     char message[256];    /* human-readable last result */
     bool from_cache;      /* the current feed came from the cache and the server
                              has not confirmed or replaced it yet */
+    int64_t cached_at;    /* Unix seconds the cached feed shown was saved; 0: none */
     unsigned attempts;    /* polls finished so far (local reads included) */
     unsigned unsaved;     /* files the cache lacks because the disk was full (the
                              feed counts 1, each image 1); written when there is

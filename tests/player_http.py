@@ -78,7 +78,8 @@ class Player:
         shutil.rmtree(out, ignore_errors=True)
         p = self.run("--snapshot", out, "--size", "640x360")
         check(p.returncode == 0, f"snapshot exit {p.returncode}")
-        return sorted(os.listdir(out)) if os.path.isdir(out) else []
+        names = sorted(os.listdir(out)) if os.path.isdir(out) else []
+        return [n for n in names if n.endswith(".png")]  # not the contact sheet
 
 
 V1 = ["v1-item1", "v1-item2", "v1-item3"]
