@@ -89,4 +89,4 @@ void checkfeed_destroy(checkfeed_report *r);
 void checkfeed_print(const checkfeed_report *r, FILE *out);
 cJSON *checkfeed_json(const checkfeed_report *r);
 /* One item as JSON (the contact sheet embeds these). */
-cJSON *checkfeed_item_json(const checkfeed_item *it);
+cJSON *checkfeed_item_json(const checkfeed_item *ci);

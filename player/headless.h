@@ -19,5 +19,5 @@ int headless_layout_dump(const config *cfg, const app_options *opt, FILE *out);
 
 /* --check-feed: target (path or URL) checked as the player would take it;
  * text or JSON on stdout; 1 when the feed would be refused. */
-int headless_check_feed(const config *cfg, const app_options *opt, const char *target,
+int headless_check_feed(const config *base, const app_options *opt, const char *target,
                         bool json);

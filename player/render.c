@@ -53,9 +53,12 @@ render *render_create(SDL_Renderer *r, fonts *f, const render_theme *theme)
 
 void render_flush(render *rd)
 {
-    for (size_t i = 0; i < rd->n_cache; i++) {
-        SDL_DestroyTexture(rd->cache[i].tex);
-        free(rd->cache[i].key);
+    for (size_t i = 0; i < CACHE_MAX_ENTRIES; i++) {
+        if (rd->cache[i].key) {
+            SDL_DestroyTexture(rd->cache[i].tex);
+            free(rd->cache[i].key);
+        }
+        rd->cache[i] = (texcache_entry){0};
     }
     rd->n_cache = 0;
     rd->cache_bytes = 0;
@@ -83,29 +86,30 @@ size_t render_cache_bytes(const render *rd)
     return rd->cache_bytes;
 }
 
+/* Slots never move: an entry is used while its key is set, so each key has
+ * one owner. */
 static void texcache_evict_one(render *rd)
 {
-    size_t lru = 0;
-    for (size_t i = 1; i < rd->n_cache; i++)
-        if (rd->cache[i].used < rd->cache[lru].used)
-            lru = i;
-    texcache_entry *e = &rd->cache[lru];
-    SDL_DestroyTexture(e->tex);
-    /* Each live entry owns its own key; the analyzer cannot tell two
-     * entries' keys apart after the last one moves into a freed slot. */
-    free(e->key); /* NOLINT(clang-analyzer-unix.Malloc) */
-    rd->cache_bytes -= e->bytes;
+    texcache_entry *lru = NULL;
+    for (size_t i = 0; i < CACHE_MAX_ENTRIES; i++) {
+        texcache_entry *e = &rd->cache[i];
+        if (e->key && (!lru || e->used < lru->used))
+            lru = e;
+    }
+    if (!lru)
+        return;
+    SDL_DestroyTexture(lru->tex);
+    free(lru->key);
+    rd->cache_bytes -= lru->bytes;
     rd->n_cache--;
-    if (lru != rd->n_cache)
-        *e = rd->cache[rd->n_cache];
-    rd->cache[rd->n_cache] = (texcache_entry){0}; /* no stale pointers */
+    *lru = (texcache_entry){0};
 }
 
 static texcache_entry *texcache_find(render *rd, const char *key, size_t n, uint64_t h)
 {
-    for (size_t i = 0; i < rd->n_cache; i++) {
+    for (size_t i = 0; i < CACHE_MAX_ENTRIES; i++) {
         texcache_entry *e = &rd->cache[i];
-        if (e->hash == h && e->key_len == n && memcmp(e->key, key, n) == 0) {
+        if (e->key && e->hash == h && e->key_len == n && memcmp(e->key, key, n) == 0) {
             e->used = ++rd->tick;
             return e;
         }
@@ -125,7 +129,14 @@ static texcache_entry *texcache_put(render *rd, const char *key, size_t n, uint6
         LOG_WARN("texture of %dx%d failed: %s", s->w, s->h, SDL_GetError());
         return NULL;
     }
-    texcache_entry *e = &rd->cache[rd->n_cache++];
+    texcache_entry *e = rd->cache, *end = rd->cache + CACHE_MAX_ENTRIES;
+    while (e < end && e->key) /* a free slot: the loop above left one */
+        e++;
+    if (e == end) {
+        SDL_DestroyTexture(tex);
+        return NULL;
+    }
+    rd->n_cache++;
     e->hash = h;
     e->key = xstrndup(key, n);
     e->key_len = n;
