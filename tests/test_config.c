@@ -23,16 +23,14 @@ static void expect_error(const char *text, const char *needle)
     CHECKF(strstr(err, needle) != NULL, "error '%s' lacks '%s'", err, needle);
 }
 
+/* An empty file is a valid config, and the defaults hang together. (What
+ * each default is lives in the key table; test_manual checks the manual
+ * and the shipped player.ini state the same.) */
 static void test_defaults(void)
 {
     config cfg;
     char err[256];
     CHECK(parse(&cfg, "", err, sizeof err));
-    CHECK(strcmp(cfg.language, "zh") == 0);
-    CHECK(cfg.reading_speed == 300);
-    CHECK(cfg.poll_interval == 60);
-    CHECK(cfg.max_feed_bytes == 8 * 1024 * 1024);
-    CHECK(cfg.fullscreen);
     CHECK(!cfg.hours_set);
     CHECK(cfg.page_min <= cfg.page_max);
 }
