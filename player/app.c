@@ -46,6 +46,7 @@ typedef struct {
     power *power;      /* the display power commands, rate-limited */
     int64_t power_due; /* seconds until a held-back power change, or -1 */
     bool dirty, quit;
+    bool presented; /* the first frame is on screen (logged once) */
 } app;
 
 static int64_t wall_now(const app *a)
@@ -258,6 +259,14 @@ static void draw(app *a)
     }
     SDL_RenderPresent(a->r);
     a->dirty = false;
+    if (!a->presented) {
+        /* Absolute, so that tests/bench/run.sh can time exec to first frame. */
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        LOG_INFO("first frame presented at %.1f ms (CLOCK_MONOTONIC)",
+                 (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6);
+        a->presented = true;
+    }
 }
 
 /* Milliseconds until the earliest deadline: page end, next minute, or the
