@@ -30,7 +30,9 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 FIRST_FRAME = re.compile(r"first frame presented at ([0-9.]+) ms")
 CHROMIUM_FLAGS = ["--kiosk", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--disable-quic",
-                  "--no-default-browser-check"]
+                  "--no-default-browser-check",
+                  # Xvfb has no window manager to make --kiosk fullscreen.
+                  "--window-position=0,0", "--window-size=1920,1080"]
 
 
 def mono_ms():

@@ -14,7 +14,8 @@ margin from [text], the clock 1.25 times the header text). The clock and
 date follow the config's time_zone and change once a minute, as the
 player's; pages change after each page's seconds in the player's rotation
 order, with no transition (the player has none yet). Images are not drawn
-(the demo feed has none)."""
+(the demo feed has none). The page asks not to be translated, so that
+Chromium shows no translation bubble over it."""
 import configparser
 import datetime
 import html
@@ -133,7 +134,8 @@ def document(cfg, dump, dates, w, h):
                 pages.append(page_html(cfg, fr, it, k, dates.get(it["id"], "")))
     rule = 2 if hh > 60 else 1
     return f"""<!DOCTYPE html>
-<html lang="zh-Hans"><head><meta charset="utf-8"><title>{html.escape(cfg["centre"])}</title>
+<html lang="zh-Hans" translate="no"><head><meta charset="utf-8">
+<meta name="google" content="notranslate"><title>{html.escape(cfg["centre"])}</title>
 <style>
 @font-face {{ font-family: "Signage"; font-weight: 400; src: url("NotoSansCJKsc-Subset-Regular.otf"); }}
 @font-face {{ font-family: "Signage"; font-weight: 700; src: url("NotoSansCJKsc-Subset-Bold.otf"); }}
