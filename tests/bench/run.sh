@@ -82,6 +82,8 @@ start_xvfb() {
     $1 Xvfb -displayfd 5 -screen 0 1920x1080x24 -nolisten tcp 5>"$tmp/display" \
         2>"$tmp/xvfb.log" &
     xvfb_pid=$!
+    BENCH_XVFB_PID=$xvfb_pid
+    export BENCH_XVFB_PID
     for _ in $(seq 50); do
         [ -s "$tmp/display" ] && break
         sleep 0.1
