@@ -313,7 +313,7 @@ def na(v, fmt):
 def table(args, r):
     s = args.seconds
     print(f"\n**{args.title}**\n")
-    row("what", "player", "kiosk (Chromium)", "player / kiosk", "goal", "")
+    row("what", "player", "kiosk (Chromium)", "player / kiosk", "goal", "result")
     row(*["---"] * 6)
     ff = r["first_frame"]
     row("exec to first frame presented, cached feed (median / worst of 10)",

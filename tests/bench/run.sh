@@ -59,13 +59,14 @@ machine() {
     [ -n "$cpu" ] || cpu=$(sed -n 's/^Model[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
     [ -n "$cpu" ] || cpu=$(uname -m)
     os=$(. /etc/os-release && echo "$PRETTY_NAME")
-    echo "Machine: $cpu, $(nproc) cores, $(free -m | awk '/^Mem:/ {print $2}') MB RAM;" \
+    echo "- Machine: $cpu, $(nproc) cores, $(free -m | awk '/^Mem:/ {print $2}') MB RAM;" \
         "$os, Linux $(uname -r), $(uname -m)."
-    echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)."
-    echo "Build: $build (CMAKE_BUILD_TYPE $(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' \
+    echo "- Run: $(date -u '+%Y-%m-%d %H:%M UTC'); load average at the start" \
+        "$(cut -d' ' -f1-3 /proc/loadavg)."
+    echo "- Build: ${build#"$here"/} (CMAKE_BUILD_TYPE $(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' \
         "$build/CMakeCache.txt"))."
-    [ -z "$browser" ] || echo "Kiosk: $(chromium --version 2>/dev/null)."
-    echo "Command: tests/bench/run.sh $*"
+    [ -z "$browser" ] || echo "- Kiosk: $(chromium --version 2>/dev/null)."
+    echo "- Command: \`tests/bench/run.sh${*:+ $*}\`"
 }
 
 xvfb_pid=""
@@ -119,4 +120,6 @@ for pass in $passes; do
         --title "$title" $nb || status=1
     stop_xvfb
 done
+echo
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 exit $status
