@@ -389,7 +389,8 @@ def main():
         if not args.no_browser:
             r["kiosk"] = kiosk(build, ini, tmp, args.seconds)
     table(args, r)
-    return 0 if r["first_frame"] and all(r["bench"].values()) else 1
+    ok = r["first_frame"] and r["software"]["first_frame"] and all(r["bench"].values())
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
