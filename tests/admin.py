@@ -15,20 +15,16 @@ import tempfile
 import time
 import zlib
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import testlib  # noqa: E402
+from testlib import check  # noqa: E402
+
 PLAYER = os.environ["SIGNAGE_PLAYER"]
 HERE = os.path.dirname(os.path.abspath(__file__))
 ENV = dict(os.environ, SDL_VIDEODRIVER="dummy")
 NOW = "2026-12-01T10:00:00+08:00"  # a Tuesday
 NOW_UNIX = int(datetime.datetime.fromisoformat(NOW).timestamp())
-checks = failures = 0
 
-
-def check(cond, what):
-    global checks, failures
-    checks += 1
-    if not cond:
-        failures += 1
-        print(f"check failed: {what}", file=sys.stderr)
 
 
 def png(w, h, rgb):
@@ -357,8 +353,7 @@ def main():
         test_check_feed_http(ini, cache)
         test_running(tmp)
         test_status_writes(tmp)
-    print(f"{checks} checks, {failures} failed")
-    return 1 if failures else 0
+    return testlib.done("admin")
 
 
 if __name__ == "__main__":

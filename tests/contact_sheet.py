@@ -14,18 +14,14 @@ import sys
 import tempfile
 import zlib
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import testlib  # noqa: E402
+from testlib import check  # noqa: E402
+
 PLAYER = os.environ["SIGNAGE_PLAYER"]
 ENV = dict(os.environ, SDL_VIDEODRIVER="dummy")
 NOW = "2026-12-01T10:00:00+08:00"
-checks = failures = 0
 
-
-def check(cond, what):
-    global checks, failures
-    checks += 1
-    if not cond:
-        failures += 1
-        print(f"check failed: {what}", file=sys.stderr)
 
 
 def png(w, h, rgb):
@@ -112,8 +108,7 @@ def main():
               f"items not open are marked: {sections}")
         check("waiting for its schedule" in dom and "ended (_signage.end has passed)" in dom,
               "why an item is not open")
-    print(f"{checks} checks, {failures} failed")
-    return 1 if failures else 0
+    return testlib.done("contact_sheet")
 
 
 if __name__ == "__main__":

@@ -16,19 +16,15 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import testlib  # noqa: E402
+from testlib import check  # noqa: E402
+
 SRC = os.environ["SIGNAGE_SOURCE_DIR"]
 BUILD = os.environ["SIGNAGE_BUILD_DIR"]
 PLAYER = os.environ["SIGNAGE_PLAYER"]
 UNIT = os.path.join(SRC, "deploy", "signage-player.service")
-checks = failures = 0
 
-
-def check(cond, what):
-    global checks, failures
-    checks += 1
-    if not cond:
-        failures += 1
-        print(f"check failed: {what}", file=sys.stderr)
 
 
 def skip(why):
@@ -315,8 +311,7 @@ def main():
              "sandbox": test_sandbox, "readonly": test_readonly}
     with tempfile.TemporaryDirectory() as tmp:
         tests[sys.argv[1]](tmp)
-    print(f"deploy {sys.argv[1]}: {checks - failures} passed, {failures} failed")
-    return 1 if failures else 0
+    return testlib.done(f"deploy {sys.argv[1]}")
 
 
 if __name__ == "__main__":

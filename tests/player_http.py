@@ -16,18 +16,14 @@ import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import testlib  # noqa: E402
+from testlib import check  # noqa: E402
+
 PLAYER = os.environ["SIGNAGE_PLAYER"]
 HERE = os.path.dirname(os.path.abspath(__file__))
 ENV = dict(os.environ, SDL_VIDEODRIVER="dummy")
-checks = failures = 0
 
-
-def check(cond, what):
-    global checks, failures
-    checks += 1
-    if not cond:
-        failures += 1
-        print(f"check failed: {what}", file=sys.stderr)
 
 
 class Server:
@@ -297,8 +293,7 @@ def main():
         if srv:
             srv.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"player_http: {checks - failures} passed, {failures} failed")
-    return 1 if failures else 0
+    return testlib.done("player_http")
 
 
 if __name__ == "__main__":

@@ -12,21 +12,17 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import testlib  # noqa: E402
+from testlib import check  # noqa: E402
+
 PLAYER = os.environ["SIGNAGE_PLAYER"]
-checks = failures = 0
 
 FEED = """{"version": "https://jsonfeed.org/version/1.1", "title": "测试",
  "_signage": {"duration": 1},
  "items": [{"id": "one", "title": "第一条", "content_text": "第一条通知。"},
            {"id": "two", "title": "第二条", "content_text": "第二条通知。"}]}"""
 
-
-def check(cond, what):
-    global checks, failures
-    checks += 1
-    if not cond:
-        failures += 1
-        print(f"check failed: {what}", file=sys.stderr)
 
 
 class Player:
@@ -176,8 +172,7 @@ def main():
         for sub in ("x11", "console"):
             os.makedirs(os.path.join(tmp, sub))
         tests[sys.argv[1]](tmp)
-    print(f"player_systemd {sys.argv[1]}: {checks - failures} passed, {failures} failed")
-    return 1 if failures else 0
+    return testlib.done(f"player_systemd {sys.argv[1]}")
 
 
 if __name__ == "__main__":
