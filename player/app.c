@@ -9,9 +9,7 @@
 #include <SDL_ttf.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "confcheck.h"
 #include "deck.h"
@@ -110,8 +108,6 @@ static void play_log(app *a, const char *id, int page, int pages, bool image)
     fflush(a->play_log);
 }
 
-/* Acts on what a rotation call changed: caches of the old deck go, a slide
- * that started is logged and drawn. */
 /* A slide is on screen from now: its page time counts, the play log and the
  * next draw show it. */
 static void slide_shown(app *a)
@@ -145,6 +141,8 @@ static bool waits_for_image(app *a)
            media_image_pending(a->media);
 }
 
+/* Acts on what a rotation call changed: caches of the old deck go, a slide
+ * that started is logged and drawn. */
 static void rotated(app *a, unsigned ev)
 {
     if (ev & ROTATION_FLUSH) {
