@@ -1,5 +1,5 @@
-/* app: the interactive loop (window, rotation, feed updates), and the
- * options it shares with the headless modes (headless.h). app_run returns
+/* app: the interactive loop (the display, rotation, feed updates, live
+ * reload), and the options it shares with the headless modes (headless.h).
  * the process exit status. */
 #pragma once
 #include <stdbool.h>
