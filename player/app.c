@@ -9,25 +9,22 @@
 #include <SDL_ttf.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "checkfeed.h"
 #include "confcheck.h"
 #include "deck.h"
-#include "fetch.h"
+#include "display.h"
 #include "log.h"
 #include "media.h"
 #include "notify.h"
 #include "params.h"
 #include "power.h"
 #include "render.h"
+#include "report.h"
 #include "rotation.h"
 #include "schedule.h"
 #include "slide.h"
 #include "source.h"
-#include "status.h"
 #include "timefmt.h"
 #include "tz.h"
 #include "util.h"
@@ -38,16 +35,10 @@
 #define IMAGE_HOLD_MS 1000
 
 typedef struct {
-    status_item list[3][STATUS_MAX_LISTED]; /* by checkfeed_state */
-    size_t count[3], listed[3];
-} status_lists;
-
-typedef struct {
     const config *cfg; /* &conf */
     config conf;       /* the running config; replaced whole by a reload */
     app_options opt;
-    SDL_Window *win;
-    SDL_Renderer *r;
+    display *disp;
     source *src;
     media *media;
     render *rd;
@@ -60,34 +51,22 @@ typedef struct {
     int64_t wall_offset; /* --now minus the real clock at start */
     Uint32 wake_event;
     notify *nt;
-    bool may_wait_for_display; /* KMSDRM (or a test): no screen yet is not fatal */
-    bool no_display_logged;
-    uint64_t display_retry;    /* monotonic ms of the next try to open one */
-    uint64_t no_display_until; /* test hook: no display before this */
-    uint64_t hang_at;          /* test hook: the loop hangs from then on */
-    FILE *play_log;            /* --play-log, or NULL */
-    bool screen_on;            /* inside screen hours, or an urgent item is open */
-    bool screen_known;         /* screen_on has been decided */
-    uint64_t image_hold;       /* monotonic ms: the slide that started waits for its
-                                  image until then (the last one stays up); 0: none */
-    bool drawn;                /* a frame has been presented */
-    power *power;              /* the display power commands, rate-limited */
-    int64_t power_due;         /* seconds until a held-back power change, or -1 */
+    uint64_t hang_at;    /* test hook: the loop hangs from then on */
+    FILE *play_log;      /* --play-log, or NULL */
+    bool screen_on;      /* inside screen hours, or an urgent item is open */
+    bool screen_known;   /* screen_on has been decided */
+    uint64_t image_hold; /* monotonic ms: the slide that started waits for its
+                            image until then (the last one stays up); 0: none */
+    bool drawn;          /* a frame has been presented */
+    power *power;        /* the display power commands, rate-limited */
+    int64_t power_due;   /* seconds until a held-back power change, or -1 */
     bool dirty, quit;
     /* Live reload: a good new config waits for the slide boundary; a new
      * feed's source starts fetching at once. */
     watch *watch;
     config *pending;
     source *next_src;
-    /* The status file: written when something changed, at most once a
-     * second. */
-    char status_path[1024]; /* "" none */
-    bool status_due;
-    uint64_t status_written; /* monotonic ms of the last write */
-    source_status last_src;  /* what the last write said of the source */
-    int64_t started;         /* wall time at start */
-    status_lists lists;      /* items open, waiting, skipped (ids borrowed) */
-    int64_t lists_until;     /* wall: made again from then (0: at once) */
+    report *report; /* the status file */
 } app;
 
 static int64_t wall_now(const app *a)
@@ -102,120 +81,19 @@ static void wake_loop(void *ctx)
     SDL_PushEvent(&ev);
 }
 
-static bool open_window(app *a)
+/* The slide renderer on the display's renderer, with the config's theme. */
+static void render_open(app *a)
 {
-    Uint32 flags = SDL_WINDOW_SHOWN;
-    int w = a->opt.width, h = a->opt.height;
-    if (w <= 0 || h <= 0) {
-        if (a->cfg->fullscreen) {
-            /* The desktop's size, not 0x0: without a window manager (a bare
-             * X session on a kiosk) the fullscreen request is never honoured
-             * and a 0x0 window stays 1x1; a borderless window of the
-             * screen's size at 0,0 covers it either way. */
-            SDL_DisplayMode mode;
-            flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
-            if (SDL_GetDesktopDisplayMode(0, &mode) == 0) {
-                w = mode.w;
-                h = mode.h;
-            } else {
-                w = a->cfg->width;
-                h = a->cfg->height;
-            }
-        } else {
-            w = a->cfg->width;
-            h = a->cfg->height;
-        }
-    }
-    int pos = flags & SDL_WINDOW_FULLSCREEN_DESKTOP ? 0 : (int)SDL_WINDOWPOS_CENTERED;
-    a->win =
-        SDL_CreateWindow("signage-player", pos, pos, w, h, flags | SDL_WINDOW_RESIZABLE);
-    if (!a->win)
-        return false;
-    if (!a->cfg->software)
-        a->r = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_ACCELERATED);
-    if (!a->r)
-        a->r = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
-    if (!a->r)
-        return false;
-    SDL_ShowCursor(SDL_DISABLE);
-    SDL_DisableScreenSaver();
-    SDL_GetRendererOutputSize(a->r, &a->w, &a->h);
-    SDL_RendererInfo info = {0};
-    SDL_GetRendererInfo(a->r, &info);
-    LOG_INFO("screen %dx%d: video driver %s, renderer %s", a->w, a->h,
-             SDL_GetCurrentVideoDriver(), info.name ? info.name : "?");
-    return true;
+    render_theme theme = params_theme(a->cfg);
+    a->rd = render_create(display_renderer(a->disp), media_fonts(a->media), &theme);
 }
 
-/* Asks SDL for the driver of the session the player runs in. Without X11
- * or Wayland, SDL 2 would settle for its offscreen driver, which shows
- * nothing: on the console it is KMSDRM. A driver set in SDL_VIDEODRIVER is
- * the user's choice and kept. */
-static void choose_video_driver(app *a)
-{
-    const char *forced = getenv("SDL_VIDEODRIVER");
-    const char *x11 = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
-    const char *want = forced && forced[0]                ? forced
-                       : (x11 && x11[0]) && (wl && wl[0]) ? "x11,wayland"
-                       : x11 && x11[0]                    ? "x11"
-                       : wl && wl[0]                      ? "wayland"
-                                                          : "kmsdrm";
-    if (!forced || !forced[0])
-        SDL_SetHint(SDL_HINT_VIDEODRIVER, want);
-    /* On the console a board often starts before the TV is on. */
-    a->may_wait_for_display = strcmp(want, "kmsdrm") == 0 || a->no_display_until;
-}
-
-/* SDL's offscreen and dummy drivers show nothing: only on request. */
-static bool driver_shows_something(void)
-{
-    const char *got = SDL_GetCurrentVideoDriver(), *forced = getenv("SDL_VIDEODRIVER");
-    if (!got || (strcmp(got, "offscreen") != 0 && strcmp(got, "dummy") != 0) ||
-        (forced && strcmp(forced, got) == 0))
-        return true;
-    LOG_ERR(
-        "video driver '%s' shows nothing on a screen (DISPLAY=%s, WAYLAND_DISPLAY=%s)",
-        got, getenv("DISPLAY") ? getenv("DISPLAY") : "unset",
-        getenv("WAYLAND_DISPLAY") ? getenv("WAYLAND_DISPLAY") : "unset");
-    return false;
-}
-
-static void display_close(app *a)
+/* The screen went away: what draws on it first, then the display. */
+static void screen_close(app *a)
 {
     render_destroy(a->rd);
-    if (a->r)
-        SDL_DestroyRenderer(a->r);
-    if (a->win)
-        SDL_DestroyWindow(a->win);
     a->rd = NULL;
-    a->r = NULL;
-    a->win = NULL;
-    SDL_QuitSubSystem(SDL_INIT_VIDEO);
-}
-
-typedef enum { DISPLAY_OK, DISPLAY_NONE, DISPLAY_FATAL } display_result;
-
-/* Video, window, renderer and the slide renderer; DISPLAY_NONE when no
- * screen is connected (SDL's error says why). */
-static display_result display_open(app *a)
-{
-    if (SDL_GetTicks64() < a->no_display_until) {
-        SDL_SetError("no connected display (test hook SIGNAGE_TEST_NO_DISPLAY_FOR_MS)");
-        return DISPLAY_NONE;
-    }
-    if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0)
-        return DISPLAY_NONE;
-    if (!driver_shows_something())
-        return DISPLAY_FATAL;
-    if (SDL_GetNumVideoDisplays() < 1)
-        SDL_SetError("no connected display");
-    if (SDL_GetNumVideoDisplays() < 1 || !open_window(a)) {
-        display_close(a);
-        return DISPLAY_NONE;
-    }
-    render_theme theme = params_theme(a->cfg);
-    a->rd = render_create(a->r, media_fonts(a->media), &theme);
-    return DISPLAY_OK;
+    display_close(a->disp);
 }
 
 /* One line per slide shown: wall time, monotonic ms, item id, page, and
@@ -230,15 +108,13 @@ static void play_log(app *a, const char *id, int page, int pages, bool image)
     fflush(a->play_log);
 }
 
-/* Acts on what a rotation call changed: caches of the old deck go, a slide
- * that started is logged and drawn. */
 /* A slide is on screen from now: its page time counts, the play log and the
  * next draw show it. */
 static void slide_shown(app *a)
 {
     a->image_hold = 0;
     a->dirty = true;
-    a->status_due = true;
+    report_changed(a->report);
     rotation_started(a->rot, SDL_GetTicks64());
     rotation_view v = rotation_get(a->rot);
     if (v.item < 0) {
@@ -265,6 +141,8 @@ static bool waits_for_image(app *a)
            media_image_pending(a->media);
 }
 
+/* Acts on what a rotation call changed: caches of the old deck go, a slide
+ * that started is logged and drawn. */
 static void rotated(app *a, unsigned ev)
 {
     if (ev & ROTATION_FLUSH) {
@@ -282,7 +160,7 @@ static void rotated(app *a, unsigned ev)
 /* The screen's size changed (or a new screen): lay out again for it. */
 static void resize(app *a)
 {
-    SDL_GetRendererOutputSize(a->r, &a->w, &a->h);
+    display_size(a->disp, &a->w, &a->h);
     rotated(a, rotation_resize(a->rot, a->w, a->h));
 }
 
@@ -313,12 +191,8 @@ static void handle_event(app *a, const SDL_Event *ev)
         a->dirty = true;
         break;
     case SDL_DISPLAYEVENT:
-        /* HDMI unplugged, where SDL reports it: wait for a screen again. */
-        if (ev->display.event == SDL_DISPLAYEVENT_DISCONNECTED &&
-            SDL_GetNumVideoDisplays() < 1) {
-            LOG_WARN("display disconnected");
-            display_close(a);
-        }
+        if (display_unplugged(ev))
+            screen_close(a); /* and wait for a screen again */
         a->dirty = true;
         break;
     default:
@@ -343,7 +217,7 @@ static bool handle_source(app *a)
         return false;
     deck *d = slide_deck(f, a->cfg, a->w, a->h, a->media, a->src);
     LOG_INFO("new feed of %zu items", deck_count(d));
-    a->lists_until = 0; /* the status lists borrow the old feed's ids */
+    report_new_feed(a->report); /* its lists borrow the old feed's ids */
     rotated(a, rotation_new_deck(a->rot, d, wall_now(a), SDL_GetTicks64()));
     return true;
 }
@@ -358,7 +232,7 @@ static void handle_schedule(app *a)
     if (on != a->screen_on || !a->screen_known) {
         a->screen_known = true;
         a->screen_on = on;
-        a->status_due = true;
+        report_changed(a->report);
         LOG_INFO("screen %s", on ? "on" : "off (outside screen hours)");
         /* off: the idle state, logged as "off" */
         rotated(a, rotation_set_screen(a->rot, on, now, SDL_GetTicks64()));
@@ -435,7 +309,7 @@ static void draw(app *a)
         slide_draw(a->rd, a->media, a->zone, &deck_feed(v.deck)->items[v.item],
                    deck_layout(v.deck, (size_t)v.item), v.page, clock, day);
     }
-    SDL_RenderPresent(a->r);
+    SDL_RenderPresent(display_renderer(a->disp));
     a->dirty = false;
     notify_ready(a->nt); /* the first frame is on screen */
     notify_shown(a);
@@ -474,10 +348,9 @@ static int wait_ms(const app *a)
     /* The watchdog is fed from this loop: wake in time for it. */
     int64_t to_ping = notify_watchdog_due_ms(a->nt, now);
     ms = to_ping < ms ? to_ping : ms;
-    if (a->status_due && a->status_path[0]) {
-        int64_t to_status = (int64_t)(a->status_written + 1000) - (int64_t)now;
-        ms = to_status < ms ? to_status : ms;
-    }
+    int64_t to_status = report_due_ms(a->report, now);
+    if (to_status >= 0 && to_status < ms)
+        ms = to_status;
     /* Wake at least once a minute whatever the wall clock did. */
     return ms > 60000 ? 60000 : ms < 0 ? 0 : (int)ms;
 }
@@ -523,10 +396,8 @@ static bool open_content(app *a)
     a->media = media_create(&mp, a->src, wake_loop, a);
     if (!a->media)
         return false;
-    if (a->r) { /* a reload: the display stays; else display_open makes it */
-        render_theme theme = params_theme(a->cfg);
-        a->rd = render_create(a->r, media_fonts(a->media), &theme);
-    }
+    if (display_is_open(a->disp)) /* a reload: the display stays */
+        render_open(a);
     a->rot = rotation_create(a->sched, a->w, a->h);
     return true;
 }
@@ -548,18 +419,7 @@ static void close_content(app *a)
     a->src = NULL;
 }
 
-/* ---- live reload and the status file ---- */
-
-static void status_path_set(app *a)
-{
-    if (a->cfg->status_file[0])
-        snprintf(a->status_path, sizeof a->status_path, "%s", a->cfg->status_file);
-    else if (!status_default_path(a->status_path, sizeof a->status_path))
-        a->status_path[0] = '\0';
-    if (a->status_path[0])
-        LOG_INFO("status file %s", a->status_path);
-    a->status_due = true;
-}
+/* ---- live reload ---- */
 
 /* The config file again, through the same loader and checks as at start.
  * NULL (errors logged) when it fails: the running config stays. */
@@ -637,8 +497,7 @@ static bool reload_apply(app *a)
     }
     if (!a->screen_on)
         rotation_set_screen(a->rot, false, wall_now(a), SDL_GetTicks64());
-    status_path_set(a);
-    a->lists_until = 0;
+    report_configure(a->report, a->cfg->status_file);
     LOG_INFO("config applied");
     return true;
 }
@@ -657,122 +516,36 @@ static bool handle_reload(app *a)
     return true;
 }
 
-/* Seconds since the feed shown was fetched or confirmed; -1 unknown. */
-static int64_t cache_age(const source_status *st, int64_t now)
+/* The status file when something changed, at most once a second. */
+static void handle_status(app *a)
 {
-    if (st->last_success > 0 && !st->from_cache)
-        return now - st->last_success;
-    return st->cached_at > 0 ? now - st->cached_at : -1;
-}
-
-/* The lists in the status file, made again only when the feed changed or
- * the schedule may have (item states run O(items)). */
-static const status_lists *status_classify(app *a, int64_t now)
-{
-    status_lists *l = &a->lists;
-    if (now < a->lists_until)
-        return l;
-    memset(l, 0, sizeof *l);
-    int64_t change = schedule_next_change(a->sched, now);
-    a->lists_until = change < now + 3600 ? change : now + 3600;
-    const feed *f = rotation_feed(a->rot);
-    schedule_params sp = params_schedule(a->cfg, a->zone);
-    for (size_t i = 0; f && i < f->n_items; i++) {
-        const char *why;
-        checkfeed_state k = checkfeed_item_state(&sp, f, i, now, &why);
-        l->count[k]++;
-        if (l->listed[k] < STATUS_MAX_LISTED)
-            l->list[k][l->listed[k]++] = (status_item){f->items[i].id, why};
-    }
-    return l;
-}
-
-/* When the next write is due at the latest: the page's end, the next poll. */
-static int64_t status_expect(app *a, const source_status *st, int64_t now)
-{
-    rotation_view v = rotation_get(a->rot);
+    source_status st;
+    source_get_status(a->src, &st);
     uint64_t mono = SDL_GetTicks64();
-    int64_t due = 0;
-    if (a->screen_on && v.item >= 0)
-        due = now + (int64_t)((v.until > mono ? v.until - mono : 0) / 1000) + 1;
-    if (fetch_is_remote_url(a->cfg->feed) && st->last_attempt > 0) {
-        int64_t poll = st->last_attempt + a->cfg->backoff_max + a->cfg->total_timeout;
-        due = due && due < poll ? due : poll;
-    }
-    return due;
-}
-
-static void status_write_now(app *a, const source_status *st)
-{
-    int64_t now = wall_now(a);
-    const status_lists *l = status_classify(a, now);
+    if (!report_due(a->report, a->cfg->feed, &st, mono))
+        return;
     SDL_RendererInfo ri = {0};
-    SDL_GetRendererInfo(a->r, &ri);
-    rotation_view v = rotation_get(a->rot);
-    status_info si = {
-        .pid = (long)getpid(),
-        .now = now,
-        .started = a->started,
-        .expect_before = status_expect(a, st, now),
+    SDL_GetRendererInfo(display_renderer(a->disp), &ri);
+    report_input in = {
+        .cfg = a->cfg,
+        .sched = a->sched,
+        .sp = params_schedule(a->cfg, a->zone),
+        .rot = a->rot,
+        .src = st,
+        .screen_on = a->screen_on,
         .width = a->w,
         .height = a->h,
         .driver = SDL_GetCurrentVideoDriver(),
         .renderer = ri.name,
-        .screen_on = a->screen_on,
-        .feed = a->cfg->feed,
-        .src = *st,
-        .cache_age = cache_age(st, now),
-        .n_shown = l->count[CHECKFEED_OPEN],
-        .n_waiting = l->count[CHECKFEED_WAITING],
-        .n_skipped = l->count[CHECKFEED_SKIPPED],
-        .shown = l->list[CHECKFEED_OPEN],
-        .waiting = l->list[CHECKFEED_WAITING],
-        .skipped = l->list[CHECKFEED_SKIPPED],
-        .listed_shown = l->listed[CHECKFEED_OPEN],
-        .listed_waiting = l->listed[CHECKFEED_WAITING],
-        .listed_skipped = l->listed[CHECKFEED_SKIPPED],
+        .now = wall_now(a),
+        .mono = mono,
     };
-    if (v.item >= 0) {
-        si.item_id = deck_feed(v.deck)->items[v.item].id;
-        si.page = v.page + 1;
-        si.pages = deck_layout(v.deck, (size_t)v.item)->n_pages;
-    }
-    char *text = status_format(&si);
-    status_write(a->status_path, text);
-    free(text);
-}
-
-/* A fetch result changes the status (a local file's checks every few
- * seconds do not, unless their result changes). */
-static bool source_news(app *a, const source_status *st)
-{
-    const source_status *o = &a->last_src;
-    bool remote = fetch_is_remote_url(a->cfg->feed);
-    return st->result != o->result || st->http_status != o->http_status ||
-           st->from_cache != o->from_cache || strcmp(st->message, o->message) != 0 ||
-           (remote && st->last_attempt != o->last_attempt);
-}
-
-static void handle_status(app *a)
-{
-    if (!a->status_path[0] || !a->src)
-        return;
-    source_status st;
-    source_get_status(a->src, &st);
-    a->status_due |= source_news(a, &st);
-    uint64_t mono = SDL_GetTicks64();
-    if (!a->status_due || (a->status_written && mono < a->status_written + 1000))
-        return;
-    a->last_src = st;
-    status_write_now(a, &st);
-    a->status_written = mono;
-    a->status_due = false;
+    report_write(a->report, &in);
 }
 
 static void admin_open(app *a)
 {
-    a->started = wall_now(a);
-    status_path_set(a);
+    a->report = report_create(a->cfg->status_file, wall_now(a));
     if (a->opt.config_path)
         a->watch = watch_create(a->opt.config_path, wake_loop, a);
 }
@@ -782,14 +555,24 @@ static void admin_close(app *a)
     watch_destroy(a->watch);
     source_destroy(a->next_src);
     free(a->pending);
+    report_destroy(a->report);
+}
+
+/* [display] (kept over reloads) or --window; the test hook's wait. */
+static display_params display_params_of(const app *a)
+{
+    bool window = a->opt.width > 0 && a->opt.height > 0;
+    return (display_params){
+        .width = window ? a->opt.width : a->cfg->width,
+        .height = window ? a->opt.height : a->cfg->height,
+        .fullscreen = !window && a->cfg->fullscreen,
+        .software = a->cfg->software,
+        .no_display_ms = env_ms("SIGNAGE_TEST_NO_DISPLAY_FOR_MS"),
+    };
 }
 
 static bool app_open(app *a)
 {
-    /* A software renderer still maps the GL driver for the window surface
-     * unless told not to (about 100 MB on X11 with Mesa). */
-    if (a->cfg->software)
-        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     /* Video comes later, when there is a screen (display_open). */
     if (SDL_Init(SDL_INIT_EVENTS) != 0 || TTF_Init() != 0) {
         LOG_ERR("SDL: %s", SDL_GetError());
@@ -800,9 +583,8 @@ static bool app_open(app *a)
     a->nt = notify_create();
     uint64_t hang = env_ms("SIGNAGE_TEST_HANG_AFTER_MS");
     a->hang_at = hang ? SDL_GetTicks64() + hang : 0;
-    uint64_t no_display = env_ms("SIGNAGE_TEST_NO_DISPLAY_FOR_MS");
-    a->no_display_until = no_display ? SDL_GetTicks64() + no_display : 0;
-    choose_video_driver(a);
+    display_params dp = display_params_of(a);
+    a->disp = display_create(&dp);
     if (a->opt.play_log && !(a->play_log = fopen(a->opt.play_log, "a"))) {
         LOG_ERR("cannot open %s", a->opt.play_log);
         return false;
@@ -822,33 +604,11 @@ static void app_close(app *a)
     admin_close(a);
     close_content(a);
     power_destroy(a->power);
-    display_close(a);
+    display_destroy(a->disp);
     notify_destroy(a->nt);
     IMG_Quit();
     TTF_Quit();
     SDL_Quit();
-}
-
-/* After display_open failed: on the console, log once and try again in
- * 3 s; elsewhere (or with a driver that shows nothing) false: give up. */
-static bool display_missing(app *a, display_result r, uint64_t now)
-{
-    if (r == DISPLAY_FATAL) {
-        display_close(a);
-        return false; /* logged by driver_shows_something */
-    }
-    if (!a->may_wait_for_display) {
-        LOG_ERR("no screen through video driver '%s': %s (DISPLAY=%s)",
-                SDL_GetHint(SDL_HINT_VIDEODRIVER), SDL_GetError(),
-                getenv("DISPLAY") ? getenv("DISPLAY") : "unset");
-        return false;
-    }
-    if (!a->no_display_logged)
-        LOG_WARN("no display yet (%s): trying again every 3 s", SDL_GetError());
-    a->no_display_logged = true;
-    notify_status(a->nt, "waiting for a display");
-    a->display_retry = now + 3000;
-    return true;
 }
 
 /* No screen: try to open one every few seconds, logging the cause once.
@@ -857,20 +617,19 @@ static bool display_missing(app *a, display_result r, uint64_t now)
 static bool wait_for_display(app *a)
 {
     uint64_t now = SDL_GetTicks64();
-    if (now >= a->display_retry) {
-        display_result r = display_open(a);
+    if (now >= display_next_try(a->disp)) {
+        display_result r = display_open(a->disp, now);
+        if (r == DISPLAY_FATAL)
+            return false;
         if (r == DISPLAY_OK) {
-            if (a->no_display_logged)
-                LOG_INFO("display found");
-            a->no_display_logged = false;
+            render_open(a);
             resize(a);
             a->dirty = true;
             return true;
         }
-        if (!display_missing(a, r, now))
-            return false;
+        notify_status(a->nt, "waiting for a display");
     }
-    int ms = (int)(a->display_retry - now);
+    int ms = (int)(display_next_try(a->disp) - now);
     int ping = notify_watchdog_due_ms(a->nt, now);
     SDL_Event ev;
     if (SDL_WaitEventTimeout(&ev, ping < ms ? ping : ms) && ev.type == SDL_QUIT)

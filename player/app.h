@@ -1,6 +1,6 @@
-/* app: the interactive loop (window, rotation, feed updates), and the
- * options it shares with the headless modes (headless.h). app_run returns
- * the process exit status. */
+/* app: the interactive loop (the display, rotation, feed updates, live
+ * reload), and the options it shares with the headless modes (headless.h).
+ * app_run returns the process exit status. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
