@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "log.h"
 #include "util.h"
 
@@ -42,11 +43,7 @@ uint32_t cache_crc32(uint32_t crc, const void *data, size_t len)
 
 void cache_name_for_url(const char *url, const char *prefix, char *out, size_t out_size)
 {
-    uint64_t h = 14695981039346656037ULL;
-    for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
-        h ^= *p;
-        h *= 1099511628211ULL;
-    }
+    uint64_t h = hash_bytes(url, strlen(url));
     snprintf(out, out_size, "%s%016llx", prefix, (unsigned long long)h);
 }
 

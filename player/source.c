@@ -16,6 +16,7 @@
 #include "cache.h"
 #include "fetch.h"
 #include "imagestore.h"
+#include "hash.h"
 #include "log.h"
 #include "util.h"
 
@@ -64,16 +65,6 @@ struct source {
 static int64_t now_unix(void)
 {
     return (int64_t)time(NULL);
-}
-
-static uint64_t hash_bytes(const char *p, size_t n)
-{
-    uint64_t h = 14695981039346656037ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
 }
 
 /* ---- status ---- */
