@@ -8,29 +8,19 @@ import json
 import os
 import re
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
-import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import testlib  # noqa: E402
-from testlib import check  # noqa: E402
+from testlib import check, png  # noqa: E402
 
 PLAYER = os.environ["SIGNAGE_PLAYER"]
 ENV = dict(os.environ, SDL_VIDEODRIVER="dummy")
 NOW = "2026-12-01T10:00:00+08:00"
 
 
-
-def png(w, h, rgb):
-    raw = b"".join(b"\x00" + bytes(rgb) * w for _ in range(h))
-
-    def chunk(t, d):
-        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 def browser():

@@ -5,7 +5,6 @@ read back with dpkg-deb, and the player under the unit's restrictions as
 far as this machine allows. Exit 77 (skipped) when a tool is missing.
 
 usage: deploy.py unit|install|deb|sandbox|readonly"""
-import functools
 import http.server
 import os
 import re
@@ -13,12 +12,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import testlib  # noqa: E402
-from testlib import check  # noqa: E402
+from testlib import check, serve  # noqa: E402
 
 SRC = os.environ["SIGNAGE_SOURCE_DIR"]
 BUILD = os.environ["SIGNAGE_BUILD_DIR"]
@@ -242,11 +240,6 @@ class Counting(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve(directory):
-    handler = functools.partial(Counting, directory=directory)
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    return srv
 
 
 def test_readonly(tmp):
@@ -257,7 +250,7 @@ def test_readonly(tmp):
         skip("no bwrap (bubblewrap)")
     cache = os.path.join(tmp, "cache")
     os.makedirs(cache)
-    srv = serve(os.path.join(SRC, "config"))
+    srv = serve(os.path.join(SRC, "config"), Counting)
     url = f"http://127.0.0.1:{srv.server_address[1]}/demo-feed.json"
     cmd = player_cmd(tmp, cache, url, "[fetch]\npoll_interval = 5\n")
     t0 = time.time()

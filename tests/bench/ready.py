@@ -5,31 +5,21 @@ last good feed in its cache and the feed server down, as after a power cut
 with the network still coming up. SDL's dummy video driver; median of N.
 
 usage: tests/bench/ready.py BUILD_DIR [RUNS]   (default 10)"""
-import functools
-import http.server
 import os
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from testlib import serve  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONFIG = os.path.join(HERE, "..", "..", "config")
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(directory):
-    handler = functools.partial(Quiet, directory=directory)
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    return srv
 
 
 def start(player, ini, sock_path):
