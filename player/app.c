@@ -445,12 +445,12 @@ static config *reload_read(const app *a)
 static void keep_display(const config *cur, config *next)
 {
     if (next->fullscreen != cur->fullscreen || next->width != cur->width ||
-        next->height != cur->height || next->software != cur->software)
+        next->height != cur->height || strcmp(next->renderer, cur->renderer) != 0)
         LOG_WARN("config: [display] changes take effect at the next start");
     next->fullscreen = cur->fullscreen;
     next->width = cur->width;
     next->height = cur->height;
-    next->software = cur->software;
+    memcpy(next->renderer, cur->renderer, sizeof next->renderer);
 }
 
 /* A good new config waits for the end of the page on screen; a new feed
@@ -566,7 +566,7 @@ static display_params display_params_of(const app *a)
         .width = window ? a->opt.width : a->cfg->width,
         .height = window ? a->opt.height : a->cfg->height,
         .fullscreen = !window && a->cfg->fullscreen,
-        .software = a->cfg->software,
+        .renderer = display_renderer_from_name(a->cfg->renderer),
         .no_display_ms = env_ms("SIGNAGE_TEST_NO_DISPLAY_FOR_MS"),
     };
 }

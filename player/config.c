@@ -42,7 +42,7 @@ static const config_key keys[] = {
     NUM("display", "fullscreen", CONFIG_BOOL, fullscreen, 0, 1, NULL, "true"),
     NUM("display", "width", CONFIG_INT, width, 160, 16384, "pixels", "1280"),
     NUM("display", "height", CONFIG_INT, height, 120, 16384, "pixels", "720"),
-    NUM("display", "software", CONFIG_BOOL, software, 0, 1, NULL, "false"),
+    STR("display", "renderer", CONFIG_RENDERER, renderer, "auto"),
     STR("text", "font_regular", CONFIG_FILE, font_regular, ""),
     STR("text", "font_bold", CONFIG_FILE, font_bold, ""),
     /* 0.045: 48 px at 1080p, comfortable at 3 m */
@@ -141,6 +141,7 @@ void config_key_describe(const config_key *k, char *out, size_t size)
         [CONFIG_COLOR] = "a colour like #1a2b3c",
         [CONFIG_WINDOW] = "HH:MM-HH:MM (00:00 to 24:00, two different times), all or off",
         [CONFIG_LEVEL] = "error, warn, info or debug",
+        [CONFIG_RENDERER] = "auto, accelerated or software",
         [CONFIG_LANG] = "a BCP 47 language tag such as zh or zh-Hans-CN",
         [CONFIG_FEED] = "a path, or a file://, http:// or https:// URL",
         [CONFIG_ZONE] = "an IANA zone name such as Asia/Shanghai, or UTC",
@@ -308,6 +309,10 @@ static set_result set_value(config *cfg, const config_key *k, const char *v)
     case CONFIG_LEVEL:
         ok = log_level_from_name(v, &lv);
         break;
+    case CONFIG_RENDERER:
+        ok = strcmp(v, "auto") == 0 || strcmp(v, "accelerated") == 0 ||
+             strcmp(v, "software") == 0;
+        break;
     default:
         break;
     }
@@ -450,6 +455,27 @@ static void report_bad_value(parse_state *st, const config_key *k, const char *v
                           why == SET_RANGE ? ", out of range" : "", valid);
 }
 
+/* [display] software = true|false, before renderer: still read, with a
+ * warning, so that an old config keeps its choice. */
+static bool old_software_key(parse_state *st, const char *key, const char *value)
+{
+    bool soft;
+    char shown[80];
+    if (strcmp(st->section, "display") != 0 || strcmp(key, "software") != 0)
+        return false;
+    if (!parse_bool(value, &soft)) {
+        shown_value(value, shown, sizeof shown);
+        config_report_add(st->r, false, st->line,
+                          "display.software: read '%s': expected true or false", shown);
+        return true;
+    }
+    copy_str(st->cfg->renderer, sizeof st->cfg->renderer, soft ? "software" : "auto");
+    config_report_add(st->r, true, st->line,
+                      "display.software is deprecated: write renderer = %s",
+                      st->cfg->renderer);
+    return true;
+}
+
 static void parse_key(parse_state *st, char *key, char *value)
 {
     char hint[200];
@@ -462,6 +488,8 @@ static void parse_key(parse_state *st, char *key, char *value)
     if (!st->section_known)
         return; /* reported once at the section */
     int i = key_index(st->section, key);
+    if (i < 0 && old_software_key(st, key, value))
+        return;
     if (i < 0) {
         key_hint(st->section, key, hint, sizeof hint);
         config_report_add(st->r, false, st->line, "unknown key '%s' in [%s]%s", key,

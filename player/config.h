@@ -37,8 +37,8 @@ typedef struct config {
     /* [display] */
     bool fullscreen;
     int width, height; /* window size when not fullscreen */
-    bool software;     /* software renderer: no GL driver mapped (less memory
-                          where there is no GPU); default: accelerated */
+    char renderer[16]; /* auto (the GPU if there is a real one), accelerated,
+                          software (no GL driver mapped: less memory) */
 
     /* [text] */
     char font_regular[1024]; /* empty: the bundled font */
@@ -95,6 +95,7 @@ typedef enum {
     CONFIG_COLOR,
     CONFIG_WINDOW,
     CONFIG_LEVEL,
+    CONFIG_RENDERER, /* auto, accelerated or software */
     CONFIG_LANG
 } config_type;
 

@@ -3,8 +3,10 @@
 #define LOG_MODULE "display"
 #include "display.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "util.h"
@@ -44,10 +46,6 @@ display *display_create(const display_params *p)
 {
     display *d = xcalloc(1, sizeof *d);
     d->p = *p;
-    /* A software renderer still maps the GL driver for the window surface
-     * unless told not to (about 100 MB on X11 with Mesa). */
-    if (p->software)
-        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     d->no_display_until = p->no_display_ms ? SDL_GetTicks64() + p->no_display_ms : 0;
     choose_video_driver(d);
     return d;
@@ -75,6 +73,159 @@ static bool driver_shows_something(void)
     return false;
 }
 
+display_renderer_mode display_renderer_from_name(const char *name)
+{
+    return strcmp(name, "accelerated") == 0 ? RENDERER_ACCELERATED
+           : strcmp(name, "software") == 0  ? RENDERER_SOFTWARE
+                                            : RENDERER_AUTO;
+}
+
+typedef enum { GPU_NONE, GPU_REAL, GPU_UNSURE } gpu_verdict;
+
+/* Test hook: a folder standing for / in /dev/dri and /sys/class/drm. */
+static const char *drm_root(void)
+{
+    const char *r = getenv("SIGNAGE_TEST_DRM_ROOT");
+    return r ? r : "";
+}
+
+/* The kernel driver of render node `node` (renderD128), "" if unknown. */
+static void node_driver(const char *node, char *out, size_t size)
+{
+    char link[512], target[512];
+    snprintf(link, sizeof link, "%s/sys/class/drm/%s/device/driver", drm_root(), node);
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    out[0] = '\0';
+    if (n <= 0)
+        return;
+    target[n] = '\0';
+    const char *base = strrchr(target, '/');
+    if ((size_t)snprintf(out, size, "%s", base ? base + 1 : target) >= size)
+        out[0] = '\0'; /* cut: no driver known here */
+}
+
+static bool gpu_driver(const char *name)
+{
+    static const char *const gpus[] = {
+        "v3d",     "vc4",  "i915",    "xe",  "amdgpu", "radeon", "nouveau", "panfrost",
+        "panthor", "lima", "etnaviv", "msm", "asahi",  "tegra",  NULL};
+    for (size_t i = 0; gpus[i]; i++)
+        if (strcmp(name, gpus[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The cheap check, before any GL library is loaded (Mesa's stay mapped
+ * once loaded: asking GL costs the memory a software renderer saves). No
+ * render node (or only vgem's) means no GPU; one of a GPU driver known
+ * here means a real one. Any other driver (virtio_gpu, with or without a
+ * GPU on the host; one not listed) is left to the GL query. */
+static gpu_verdict probe_render_nodes(char *why, size_t size)
+{
+    char dir[512], drv[64];
+    snprintf(dir, sizeof dir, "%s/dev/dri", drm_root());
+    snprintf(why, size, "no GPU render node");
+    gpu_verdict v = GPU_NONE;
+    DIR *dp = opendir(dir);
+    for (struct dirent *e; dp && v != GPU_REAL && (e = readdir(dp)) != NULL;) {
+        if (strncmp(e->d_name, "renderD", 7) != 0)
+            continue;
+        node_driver(e->d_name, drv, sizeof drv);
+        if (strcmp(drv, "vgem") == 0)
+            continue;
+        v = gpu_driver(drv) ? GPU_REAL : GPU_UNSURE;
+        snprintf(why, size, "render node %.32s, driver %s", e->d_name,
+                 drv[0] ? drv : "unknown");
+    }
+    if (dp)
+        closedir(dp);
+    return v;
+}
+
+/* What [display] renderer and the machine ask for; why: the reason. */
+static gpu_verdict choose_renderer(const display *d, char *why, size_t size)
+{
+    const char *driver = SDL_GetCurrentVideoDriver();
+    if (d->p.renderer != RENDERER_AUTO) {
+        snprintf(why, size, "forced by [display] renderer");
+        return d->p.renderer == RENDERER_SOFTWARE ? GPU_NONE : GPU_REAL;
+    }
+    if (driver && strcmp(driver, "dummy") == 0) {
+        snprintf(why, size, "auto: video driver dummy has no GL");
+        return GPU_NONE;
+    }
+    snprintf(why, size, "auto: ");
+    return probe_render_nodes(why + strlen(why), size - strlen(why));
+}
+
+/* The GL_RENDERER string of r's GL context; NULL if r draws without GL. */
+static const char *gl_renderer_name(SDL_Renderer *r)
+{
+    typedef const unsigned char *(*get_string_fn)(unsigned int);
+    enum { GL_RENDERER_NAME = 0x1F01 }; /* GL_RENDERER in gl.h */
+    SDL_RendererInfo info = {0};
+    if (SDL_GetRendererInfo(r, &info) != 0 || !info.name ||
+        strncmp(info.name, "opengl", 6) != 0 || !SDL_GL_GetCurrentContext())
+        return NULL;
+    void *sym = SDL_GL_GetProcAddress("glGetString");
+    get_string_fn get_string;
+    if (!sym)
+        return NULL;
+    memcpy(&get_string, &sym, sizeof get_string);
+    return (const char *)get_string(GL_RENDERER_NAME);
+}
+
+static bool cpu_rasteriser(const char *gl)
+{
+    return strstr(gl, "llvmpipe") || strstr(gl, "softpipe") ||
+           strstr(gl, "Software Rasterizer") || strstr(gl, "SWR");
+}
+
+/* SDL's software renderer maps the GL driver for the window surface
+ * unless told not to (about 100 MB on X11 with Mesa). */
+static SDL_Renderer *make_renderer(SDL_Window *win, bool software)
+{
+    if (software)
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    return SDL_CreateRenderer(
+        win, -1, software ? SDL_RENDERER_SOFTWARE : SDL_RENDERER_ACCELERATED);
+}
+
+/* Where the cheap check cannot tell: the accelerated renderer is made,
+ * and replaced by the software one if its GL is a CPU rasteriser. */
+static gpu_verdict ask_gl(display *d, char *why, size_t size)
+{
+    const char *gl = gl_renderer_name(d->r);
+    size_t n = strlen(why);
+    if (!gl || !cpu_rasteriser(gl)) {
+        snprintf(why + n, size - n, ", GL %s", gl ? gl : "none");
+        return GPU_REAL;
+    }
+    snprintf(why + n, size - n, ", GL %s is a CPU rasteriser", gl);
+    SDL_DestroyRenderer(d->r);
+    d->r = make_renderer(d->win, true);
+    return GPU_NONE;
+}
+
+/* The renderer [display] renderer asks for; logs which and why. */
+static bool open_renderer(display *d)
+{
+    char why[256];
+    gpu_verdict v = choose_renderer(d, why, sizeof why);
+    d->r = make_renderer(d->win, v == GPU_NONE);
+    if (d->r && v == GPU_UNSURE)
+        v = ask_gl(d, why, sizeof why);
+    if (!d->r && v != GPU_NONE) {
+        size_t n = strlen(why);
+        snprintf(why + n, sizeof why - n, "; accelerated failed: %s", SDL_GetError());
+        d->r = make_renderer(d->win, true);
+        v = GPU_NONE;
+    }
+    if (d->r)
+        LOG_INFO("renderer: %s (%s)", v == GPU_NONE ? "software" : "accelerated", why);
+    return d->r != NULL;
+}
+
 static bool open_window(display *d)
 {
     Uint32 flags = SDL_WINDOW_SHOWN;
@@ -96,11 +247,7 @@ static bool open_window(display *d)
         SDL_CreateWindow("signage-player", pos, pos, w, h, flags | SDL_WINDOW_RESIZABLE);
     if (!d->win)
         return false;
-    if (!d->p.software)
-        d->r = SDL_CreateRenderer(d->win, -1, SDL_RENDERER_ACCELERATED);
-    if (!d->r)
-        d->r = SDL_CreateRenderer(d->win, -1, SDL_RENDERER_SOFTWARE);
-    if (!d->r)
+    if (!open_renderer(d))
         return false;
     SDL_ShowCursor(SDL_DISABLE);
     SDL_DisableScreenSaver();

@@ -12,13 +12,24 @@
 
 typedef struct display display;
 
+/* [display] renderer: auto uses the GPU where there is a real one (not a
+ * CPU rasteriser such as llvmpipe); the others force one. */
+typedef enum {
+    RENDERER_AUTO,
+    RENDERER_ACCELERATED,
+    RENDERER_SOFTWARE
+} display_renderer_mode;
+
 typedef struct {
     /* The window's size; fullscreen: the desktop's, this one if unknown. */
     int width, height;
     bool fullscreen;
-    bool software;          /* the software renderer, no GL mapped for it */
+    display_renderer_mode renderer;
     uint64_t no_display_ms; /* test hook: no display for this long from now */
 } display_params;
+
+/* "accelerated" or "software"; anything else (the config checked it) auto. */
+display_renderer_mode display_renderer_from_name(const char *name);
 
 typedef enum { DISPLAY_OK, DISPLAY_NONE, DISPLAY_FATAL } display_result;
 

@@ -47,13 +47,13 @@ def player_env():
 
 def workspace(tmp, software=False):
     """The shipped config and demo feed, with the cache in tmp; software:
-    with `[display] software = true` (the CPU draws, no GL driver mapped)."""
+    with `[display] renderer = software` (the CPU draws, no GL driver mapped)."""
     shutil.copy(os.path.join(SOURCE, "config", "demo-feed.json"), tmp)
     with open(os.path.join(SOURCE, "config", "player.ini"), encoding="utf-8") as f:
         ini = f.read()
     ini = re.sub(r"(?m)^cache_dir =.*$", f"cache_dir = {tmp}/cache", ini)
     if software:
-        ini = re.sub(r"(?m)^software = false$", "software = true", ini)
+        ini = re.sub(r"(?m)^renderer = auto$", "renderer = software", ini)
     path = os.path.join(tmp, "player-software.ini" if software else "player.ini")
     with open(path, "w", encoding="utf-8") as f:
         f.write(ini)
@@ -359,7 +359,7 @@ def resources(p, k, sw, s):
         "≤ 1/10 of the kiosk", verdict(rp <= 0.1) if rp is not None else "")
     rc, rp = ratio(sw, k, "cpu"), ratio(sw, k, "pss_mb")
     ff = sw["first_frame"]
-    row("the player with `[display] software = true` (no GL driver): first frame "
+    row("the player with `[display] renderer = software` (no GL driver): first frame "
         "(median / worst), CPU, PSS",
         (f"{ff['median']:.0f} / {ff['worst']:.0f} ms, " if ff else "first frame failed, ")
         + f"{sw['cpu']:.2f} s, {sw['pss_mb']:.1f} MB", "",
