@@ -70,6 +70,36 @@ static void test_values(void)
     CHECK(cfg.background.r == 0 && cfg.background.g == 0);
 }
 
+/* [display] renderer: three values, auto by default; the old software key
+ * is read as renderer with a warning. */
+static void test_renderer(void)
+{
+    config cfg;
+    char err[512] = "";
+    CHECK(parse(&cfg, "", err, sizeof err) && strcmp(cfg.renderer, "auto") == 0);
+    CHECKF(parse(&cfg, "[display]\nrenderer = accelerated\n", err, sizeof err), "%s",
+           err);
+    CHECK(strcmp(cfg.renderer, "accelerated") == 0);
+    expect_error("[display]\nrenderer = gpu\n",
+                 "t.ini:2: display.renderer: read 'gpu': expected auto, accelerated or "
+                 "software");
+    const char *old = "[display]\nsoftware = yes\n";
+    config_report report;
+    config_report_init(&report, "t.ini");
+    config_defaults(&cfg);
+    CHECK(config_parse_report(&cfg, old, strlen(old), "t.ini", &report));
+    CHECK(strcmp(cfg.renderer, "software") == 0);
+    CHECKF(
+        report.warnings == 1 &&
+            strstr(report.problems[0].text,
+                   "t.ini:2: display.software is deprecated: write renderer = software"),
+        "%d warnings: %s", report.warnings, report.problems[0].text);
+    CHECK(parse(&cfg, "[display]\nsoftware = false\n", err, sizeof err));
+    CHECK(strcmp(cfg.renderer, "auto") == 0);
+    expect_error("[display]\nsoftware = maybe\n",
+                 "t.ini:2: display.software: read 'maybe'");
+}
+
 static void test_errors(void)
 {
     expect_error("[player]\nfeeed = x\n", "t.ini:2: unknown key 'feeed'");
@@ -487,6 +517,7 @@ int main(void)
 {
     RUN(test_defaults);
     RUN(test_values);
+    RUN(test_renderer);
     RUN(test_errors);
     RUN(test_file);
     RUN(test_strict_values);
