@@ -13,4 +13,4 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${1:-}" != "--snapshot" ]; th
 fi
 rm -rf snapshots
 build/signage-player --config config/player.ini --snapshot snapshots --size 1920x1080 >/dev/null
-echo "No desktop here: the demo's pages are in $(pwd)/snapshots/ ($(ls snapshots | wc -l) PNG files)."
+echo "No desktop here: the demo's pages are in $(pwd)/snapshots/ ($(ls snapshots/*.png | wc -l) PNG files and index.html, the contact sheet)."
