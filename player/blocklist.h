@@ -28,8 +28,8 @@ struct feed;
 /* Reads terms from buf: one per line, text from '#' to the end of the line
  * is a comment, blank lines are skipped. A term with no term character left
  * after normalising, or longer than BLOCKLIST_MAX_TERM bytes, or invalid
- * UTF-8, is skipped with one log line naming source and line; a duplicate
- * (after normalising) is dropped silently. Returns NULL (one log line) when
+ * UTF-8, is skipped with one log line naming source and line; of two terms
+ * that normalise alike, the first is the one reported. Returns NULL (one log line) when
  * len exceeds BLOCKLIST_MAX_BYTES. A list with no terms is valid and
  * matches nothing. */
 blocklist *blocklist_load(const char *buf, size_t len, const char *source);

@@ -46,9 +46,10 @@ def player_env():
 
 
 def workspace(tmp, software=False):
-    """The shipped config and demo feed, with the cache in tmp; software:
+    """The shipped config, demo feed and blocklist, with the cache in tmp; software:
     with `[display] software = true` (the CPU draws, no GL driver mapped)."""
-    shutil.copy(os.path.join(SOURCE, "config", "demo-feed.json"), tmp)
+    for name in ("demo-feed.json", "blocklist.txt"):
+        shutil.copy(os.path.join(SOURCE, "config", name), tmp)
     with open(os.path.join(SOURCE, "config", "player.ini"), encoding="utf-8") as f:
         ini = f.read()
     ini = re.sub(r"(?m)^cache_dir =.*$", f"cache_dir = {tmp}/cache", ini)
