@@ -212,7 +212,8 @@ static void build_trie(blocklist *bl, const norm_term *keys, size_t n)
         bl->states[path[k->len]].term = (int32_t)k->term;
         prev = k;
     }
-    qsort(bl->edges, bl->n_edges, sizeof *bl->edges, cmp_edge);
+    if (bl->n_edges) /* an empty list has none (and no array) */
+        qsort(bl->edges, bl->n_edges, sizeof *bl->edges, cmp_edge);
     for (size_t i = bl->n_edges; i-- > 0;) {
         ac_state *s = &bl->states[bl->edges[i].from];
         s->first = (int32_t)i;
@@ -223,8 +224,10 @@ static void build_trie(blocklist *bl, const norm_term *keys, size_t n)
 /* The state reached from s by byte b in the trie, or -1. */
 static int32_t edge(const blocklist *bl, int32_t s, uint8_t b)
 {
-    const ac_edge *e = bl->edges + bl->states[s].first;
     int32_t lo = 0, hi = bl->states[s].n_edges;
+    if (hi == 0)
+        return -1;
+    const ac_edge *e = bl->edges + bl->states[s].first;
     while (lo < hi) {
         int32_t mid = lo + (hi - lo) / 2;
         if (e[mid].byte == b)
