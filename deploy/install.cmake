@@ -17,12 +17,14 @@ set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
 install(TARGETS signage-player DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT player)
 install(DIRECTORY fonts/ DESTINATION ${SIGNAGE_DATA}/fonts COMPONENT player
         FILES_MATCHING PATTERN "*.otf" PATTERN "*.ttf" PATTERN "*.txt")
-install(FILES config/player.ini config/demo-feed.json deploy/signage-player.desktop
+install(FILES config/player.ini config/demo-feed.json config/blocklist.txt
+              deploy/signage-player.desktop
         DESTINATION ${SIGNAGE_DATA} COMPONENT player)
 install(FILES doc/signage-player.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT player)
 install(FILES doc/player.ini.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5 COMPONENT player)
 install(PROGRAMS deploy/console DESTINATION ${SIGNAGE_LIBEXEC} COMPONENT player)
 install(FILES ${CMAKE_BINARY_DIR}/signage-player.service
         DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/systemd/system COMPONENT player)
-install(FILES config/player.ini config/demo-feed.json DESTINATION /etc/signage-player
+install(FILES config/player.ini config/demo-feed.json config/blocklist.txt
+        DESTINATION /etc/signage-player
         COMPONENT etc)

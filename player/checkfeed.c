@@ -72,6 +72,8 @@ static const char *why_closed(const schedule_params *sp, const feed *f,
                               const feed_item *it, int64_t now)
 {
     const feed_signage *g = &it->signage;
+    if (it->blocked)
+        return "blocked by the blocklist";
     bool scheduled = g->has_start || g->has_end || g->days || g->n_hours;
     if (g->has_enabled && !g->enabled)
         return "disabled (_signage.enabled is false)";
@@ -286,6 +288,11 @@ static void item_schedule(checkfeed_item *ci, const schedule_params *sp, const f
                           size_t i, int64_t now)
 {
     ci->state = checkfeed_item_state(sp, f, i, now, &ci->why);
+    if (f->items[i].blocked) {
+        snprintf(ci->why_blocked, sizeof ci->why_blocked, "blocked: %s",
+                 f->items[i].blocked);
+        ci->why = ci->why_blocked;
+    }
     ci->n_spans = checkfeed_spans(sp, f, i, now, ci->spans, CHECKFEED_MAX_SPANS);
     for (int k = 0; k < ci->n_spans && k < CHECKFEED_MAX_SPANS; k++)
         span_label(sp->zone, &ci->spans[k], now, ci->span_text[k],

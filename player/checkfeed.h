@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "blocklist.h"
 #include "config.h"
 #include "deck.h"
 #include "feed.h"
@@ -48,8 +49,9 @@ checkfeed_state checkfeed_item_state(const schedule_params *sp, const feed *f, s
 typedef struct {
     char *id, *title;
     checkfeed_state state;
-    const char *why; /* CHECKFEED_SKIPPED */
-    int n_spans;     /* may exceed CHECKFEED_MAX_SPANS: listed are the first */
+    const char *why;                           /* CHECKFEED_SKIPPED */
+    char why_blocked[BLOCKLIST_MAX_TERM + 16]; /* why, for a blocked item */
+    int n_spans; /* may exceed CHECKFEED_MAX_SPANS: listed are the first */
     checkfeed_span spans[CHECKFEED_MAX_SPANS];
     char span_text[CHECKFEED_MAX_SPANS][48]; /* "Mon 12-01 09:00-17:30" local */
     int n_pages;

@@ -37,6 +37,7 @@ static const config_key keys[] = {
     STR("player", "time_zone", CONFIG_ZONE, time_zone, ""),
     STR("player", "log_level", CONFIG_LEVEL, log_level, "info"),
     STR("player", "logo", CONFIG_LOGO, logo, ""),
+    STR("player", "blocklist", CONFIG_FILE, blocklist, ""),
     STR("player", "cache_dir", CONFIG_DIR, cache_dir, ""),
     STR("player", "status_file", CONFIG_OUT, status_file, ""),
     NUM("display", "fullscreen", CONFIG_BOOL, fullscreen, 0, 1, NULL, "true"),

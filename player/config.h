@@ -33,6 +33,7 @@ typedef struct config {
     char logo[2048];    /* optional image path or URL */
 
     char status_file[1024]; /* empty: status_default_path() at run time */
+    char blocklist[1024];   /* file of blocked terms (blocklist.h); empty: none */
 
     /* [display] */
     bool fullscreen;

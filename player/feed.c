@@ -725,6 +725,8 @@ static void item_free(feed_item *it)
     free(it->image);
     free(it->banner_image);
     free(it->language);
+    free(it->url);
+    free(it->blocked);
 }
 
 /* The id as a new string (a number is written out), or NULL after a log. */
@@ -814,6 +816,7 @@ static void item_fill(const cJSON *it, const feed *f, feed_item *out, pctx *c,
     }
     out->image = opt_string(it, "image", FEED_MAX_URL, c, label);
     out->banner_image = opt_string(it, "banner_image", FEED_MAX_URL, c, label);
+    out->url = opt_string(it, "url", FEED_MAX_URL, c, label);
     out->language = opt_language(it, c, label);
     item_date(it, "date_published", &out->has_date_published, &out->date_published, c,
               label);

@@ -58,6 +58,8 @@ typedef struct {
     char *image;        /* URL or NULL */
     char *banner_image; /* URL or NULL */
     char *language;     /* NULL: the feed's */
+    char *url;          /* the item's url or NULL (read for the blocklist) */
+    char *blocked;      /* the blocklist term it matched (blocklist_apply), or NULL */
     bool has_date_published;
     int64_t date_published; /* Unix seconds */
     bool has_date_modified;

@@ -447,7 +447,9 @@ static cJSON *dump_item(const feed_item *item, const layout_item *it, bool open)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", item->id);
-    cJSON_AddBoolToObject(o, "open", open);
+    cJSON_AddBoolToObject(o, "open", open); /* a blocked item is never open */
+    if (item->blocked)
+        cJSON_AddStringToObject(o, "blocked", item->blocked);
     cJSON_AddStringToObject(o, "priority", feed_priority_name(item->signage.priority));
     cJSON_AddBoolToObject(o, "image", it->frame.image.w > 0);
     cJSON_AddNumberToObject(o, "title_px", it->title_px);

@@ -42,6 +42,7 @@ source_params params_source(const config *cfg)
         .cache_dir = cfg->cache_dir,
         .logo = cfg->logo,
         .ca_file = cfg->ca_file,
+        .blocklist = cfg->blocklist,
         .max_feed_bytes = (size_t)cfg->max_feed_bytes,
         .max_image_bytes = (size_t)cfg->max_image_bytes,
         .max_image_pixels = cfg->max_image_pixels,

@@ -132,7 +132,7 @@ static void rule_build(rule *r, const schedule *s, const feed_item *it)
 {
     const feed_signage *sg = &it->signage;
     memset(r, 0, sizeof *r);
-    r->never = sg->has_enabled && !sg->enabled;
+    r->never = (sg->has_enabled && !sg->enabled) || it->blocked; /* blocklist.h */
     r->start = sg->has_start ? sg->start : INT64_MIN;
     r->end = sg->has_end ? sg->end : INT64_MAX;
     r->days = (sg->days & ALL_DAYS) ? (sg->days & ALL_DAYS) : ALL_DAYS;

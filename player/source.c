@@ -17,6 +17,7 @@
 #include "fetch.h"
 #include "imagestore.h"
 #include "hash.h"
+#include "blocklist.h"
 #include "log.h"
 #include "util.h"
 
@@ -33,8 +34,9 @@ struct source {
     source_wake_fn wake;
     void *ctx;
     bool remote;
-    cache *cache;       /* NULL: no offline copy, no remote images */
-    imagestore *images; /* the feeds' images; downloads on a thread of its own */
+    cache *cache;         /* NULL: no offline copy, no remote images */
+    imagestore *images;   /* the feeds' images; downloads on a thread of its own */
+    blocklist *blocklist; /* NULL: none; applied to every feed parsed */
 
     /* Worker only. */
     fetch *fetch;
@@ -223,6 +225,7 @@ static void load_cached_feed(source *s)
     p++;
     size_t body_len = len - (size_t)(p - data);
     feed *f = feed_parse(p, body_len, "cached feed");
+    blocklist_apply(s->blocklist, f, "cached feed");
     if (f) {
         s->have_body = true;
         s->body_hash = hash_bytes(p, body_len);
@@ -253,6 +256,7 @@ static void load_cached_feed(source *s)
 static bool accept_body(source *s, const char *body, size_t len, int http)
 {
     feed *f = feed_parse(body, len, s->feed);
+    blocklist_apply(s->blocklist, f, s->feed);
     char msg[160];
     if (!f) {
         set_status(s, SOURCE_ERROR, http, 100,
@@ -498,6 +502,26 @@ static void open_cache(source *s)
     s->images = imagestore_create(&p, s->wake, s->ctx);
 }
 
+/* The blocklist file at path (NULL or "": none); NULL, after one log line,
+ * when it cannot be read. */
+static blocklist *load_blocklist(const char *path)
+{
+    if (!path || !*path)
+        return NULL;
+    size_t len;
+    char *buf = read_file_capped(path, BLOCKLIST_MAX_BYTES, &len);
+    if (!buf) {
+        LOG_ERR("blocklist %s cannot be read (%s): not used", path,
+                read_file_error(errno));
+        return NULL;
+    }
+    blocklist *bl = blocklist_load(buf, len, path);
+    free(buf);
+    if (bl)
+        LOG_INFO("blocklist %s: %zu terms", path, blocklist_count(bl));
+    return bl;
+}
+
 source *source_create(const source_params *p, source_wake_fn wake, void *ctx)
 {
     bool remote;
@@ -524,6 +548,7 @@ source *source_create(const source_params *p, source_wake_fn wake, void *ctx)
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&s->cond, &ca);
     pthread_condattr_destroy(&ca);
+    s->blocklist = load_blocklist(p->blocklist);
     open_cache(s);
     s->fetch = fetch_create();
     /* The logo, before any feed. */
@@ -563,6 +588,7 @@ void source_destroy(source *s)
     free(s->cache_dir);
     free(s->logo);
     free(s->ca_file);
+    blocklist_destroy(s->blocklist);
     free(s);
 }
 

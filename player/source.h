@@ -68,6 +68,7 @@ typedef struct {
     const char *cache_dir; /* NULL or "": the default (cache_default_dir) */
     const char *logo;      /* NULL or "": none */
     const char *ca_file;   /* NULL or "": the system's CAs */
+    const char *blocklist; /* NULL or "": no blocklist (blocklist.h) */
     size_t max_feed_bytes;
     size_t max_image_bytes;
     int max_image_pixels;

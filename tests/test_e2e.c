@@ -228,6 +228,73 @@ static void bad_item(void)
     cJSON_Delete(j);
 }
 
+/* A spam item with the blocklist on: the log names item and term, the
+ * layout dump and --check-feed list it as blocked, never open. */
+static const cJSON *item_by_id(const cJSON *items, const char *id)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, items)
+    {
+        const cJSON *v = cJSON_GetObjectItem(it, "id");
+        if (cJSON_IsString(v) && strcmp(v->valuestring, id) == 0)
+            return it;
+    }
+    return NULL;
+}
+
+static cJSON *run_json(const char *args, const char *log)
+{
+    char cmd[2048], outp[512];
+    snprintf(outp, sizeof outp, "%s/blocked.out", tmp);
+    snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s", player, args, outp, log);
+    CHECKF(system(cmd) == 0, "%s", cmd);
+    char *text = read_str(outp);
+    cJSON *j = cJSON_Parse(text);
+    free(text);
+    return j;
+}
+
+static void blocked_item(void)
+{
+    char ini[512], feedp[512], listp[512], log[512], args[2048], ini_text[2048];
+    snprintf(ini, sizeof ini, "%s/blocked.ini", tmp);
+    snprintf(feedp, sizeof feedp, "%s/blocked.json", tmp);
+    snprintf(listp, sizeof listp, "%s/config/blocklist.txt",
+             getenv("SIGNAGE_SOURCE_DIR"));
+    snprintf(log, sizeof log, "%s/blocked.log", tmp);
+    write_file(feedp,
+               "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\","
+               "\"items\":[{\"id\":\"good\",\"title\":\"开放时间\",\"content_text\":"
+               "\"周一至周五\"},{\"id\":\"spam-3\",\"title\":\"园岭街道\","
+               "\"content_text\":\"Ｗｉｌｌｉａｍ\u200bＨｉｌｌ 英国威廉希尔\"}]}");
+    snprintf(ini_text, sizeof ini_text,
+             "[player]\nfeed = %s\ncache_dir = %s/cache\nblocklist = %s\n", feedp, tmp,
+             listp);
+    write_file(ini, ini_text);
+    snprintf(args, sizeof args, "--config %s --layout-dump --size 640x360", ini);
+    cJSON *j = run_json(args, log);
+    const cJSON *items = cJSON_GetObjectItem(j, "items");
+    const cJSON *spam = item_by_id(items, "spam-3"), *good = item_by_id(items, "good");
+    CHECK(spam && cJSON_IsFalse(cJSON_GetObjectItem(spam, "open")));
+    const cJSON *term = cJSON_GetObjectItem(spam, "blocked");
+    CHECK(cJSON_IsString(term) && strcmp(term->valuestring, "williamhill") == 0);
+    CHECK(good && cJSON_IsTrue(cJSON_GetObjectItem(good, "open")));
+    CHECK(good && !cJSON_GetObjectItem(good, "blocked"));
+    cJSON_Delete(j);
+    char *text = read_str(log);
+    CHECKF(strstr(text, "spam-3") && strstr(text, "williamhill"), "log: %s", text);
+    free(text);
+
+    snprintf(args, sizeof args, "--config %s --check-feed %s --json --size 640x360", ini,
+             feedp);
+    j = run_json(args, log);
+    spam = item_by_id(cJSON_GetObjectItem(j, "items"), "spam-3");
+    const cJSON *why = cJSON_GetObjectItem(spam, "why");
+    CHECKF(cJSON_IsString(why) && strcmp(why->valuestring, "blocked: williamhill") == 0,
+           "why: %s", cJSON_IsString(why) ? why->valuestring : "(none)");
+    cJSON_Delete(j);
+}
+
 static long count_colour(SDL_Surface *s, SDL_Rect r, Uint8 cr, Uint8 cg, Uint8 cb)
 {
     SDL_Surface *c = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
@@ -317,6 +384,7 @@ int main(void)
     bad_config();
     bad_feed();
     bad_item();
+    blocked_item();
     images_local();
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);

@@ -46,9 +46,11 @@ def player_env():
 
 
 def workspace(tmp, software=False):
-    """The shipped config and demo feed, with the cache in tmp; software:
-    with `[display] renderer = software` (the CPU draws, no GL driver mapped)."""
-    shutil.copy(os.path.join(SOURCE, "config", "demo-feed.json"), tmp)
+    """The shipped config, demo feed and blocklist, with the cache in tmp;
+    software: with `[display] renderer = software` (the CPU draws, no GL
+    driver mapped)."""
+    for name in ("demo-feed.json", "blocklist.txt"):
+        shutil.copy(os.path.join(SOURCE, "config", name), tmp)
     with open(os.path.join(SOURCE, "config", "player.ini"), encoding="utf-8") as f:
         ini = f.read()
     ini = re.sub(r"(?m)^cache_dir =.*$", f"cache_dir = {tmp}/cache", ini)
@@ -278,6 +280,8 @@ def benches(build, tmp):
                           run_bench(build, "bench_parse", big, "5"), 1, 2, 3, 4),
         "schedule": grab(r"schedule_next\s+median\s+([0-9.]+) us\s+p99\s+([0-9.]+) us",
                          sched, 1, 2),
+        "blocklist": grab(r"(\d+) terms .*?: build ([0-9.]+) ms; .*?([0-9.]+) MB of text: "
+                          r"scan ([0-9.]+) ms", run_bench(build, "bench_blocklist"), 1, 2, 3, 4),
     }
 
 
@@ -334,7 +338,11 @@ def table(args, r):
     row("one scheduling decision over 10,000 items (`schedule_next`, median / p99)",
         na(b["schedule"], lambda v: f"{v[0]:.0f} / {v[1]:.0f} µs"), "", "", "< 1 ms",
         verdict(b["schedule"][1] < 1000) if b["schedule"] else "")
-    row("blocklist scan", "n/a (not built yet)", "", "", "", "")
+    row("blocklist scan of the 8 MB feed (`bench_blocklist`: build / scan, median of 5)",
+        na(b["blocklist"], lambda v: f"{v[0]:.0f} terms: {v[1]:.1f} / {v[3]:.0f} ms "
+                                     f"({v[2]:.2f} MB)"),
+        "", "", "a small fraction of a poll (60 s)",
+        verdict(b["blocklist"][3] < 6000) if b["blocklist"] else "")
     row("transition frame times (median / p99)", "n/a (not built yet)", "", "", "", "")
     resources(r["player"], r.get("kiosk"), r["software"], s)
 
