@@ -77,31 +77,6 @@ static bool fold(const char *text, size_t len, UChar **out, int32_t *out_len)
     return true;
 }
 
-/* c (a code point) as UTF-8 in b; returns the byte count. */
-static int utf8_encode(uint32_t c, uint8_t b[4])
-{
-    if (c < 0x80) {
-        b[0] = (uint8_t)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        b[0] = (uint8_t)(0xC0 | (c >> 6));
-        b[1] = (uint8_t)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        b[0] = (uint8_t)(0xE0 | (c >> 12));
-        b[1] = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
-        b[2] = (uint8_t)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    b[0] = (uint8_t)(0xF0 | (c >> 18));
-    b[1] = (uint8_t)(0x80 | ((c >> 12) & 0x3F));
-    b[2] = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
-    b[3] = (uint8_t)(0x80 | (c & 0x3F));
-    return 4;
-}
-
 /* Calls fn(ctx, byte) for each UTF-8 byte of the term characters of text,
  * normalised; false when ICU failed. */
 typedef bool (*byte_fn)(void *ctx, uint8_t b);
@@ -114,14 +89,14 @@ static bool each_term_byte(const char *text, size_t len, byte_fn fn, void *ctx)
         return false;
     for (int32_t i = 0; i < n;) {
         uint32_t c = u[i++];
-        if (c >= 0xD800 && c < 0xDC00 && i < n && u[i] >= 0xDC00 && u[i] < 0xE000)
+        if (U16_IS_LEAD(c) && i < n && U16_IS_TRAIL(u[i]))
             c = 0x10000 + ((c - 0xD800) << 10) + (uint32_t)(u[i++] - 0xDC00);
         if (!term_char(c))
             continue;
-        uint8_t b[4];
-        int k = utf8_encode(c, b);
-        for (int j = 0; j < k; j++)
-            if (fn(ctx, b[j])) {
+        char b[4];
+        size_t k = text_utf8_put(c, b);
+        for (size_t j = 0; j < k; j++)
+            if (fn(ctx, (uint8_t)b[j])) {
                 free(u);
                 return true;
             }
