@@ -349,10 +349,8 @@ static void build_item(checkfeed_item *ci, const config *cfg, const schedule_par
     ci->title = xstrdup(it->title);
     item_schedule(ci, sp, f, i, now);
     item_pages(ci, deck_layout(d, i));
-    if (it->image)
-        check_image(ci, cfg, src, it->image);
-    if (it->banner_image)
-        check_image(ci, cfg, src, it->banner_image);
+    if (feed_item_image(it))
+        check_image(ci, cfg, src, feed_item_image(it));
     if (raw) {
         check_signage_fields(ci->warnings, &ci->n_warnings, "", raw);
         check_dropped(ci, it, raw);

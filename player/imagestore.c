@@ -608,10 +608,9 @@ imagestore_map *imagestore_collect(imagestore *st, const feed *f)
     imagestore_map *m = xcalloc(1, sizeof *m);
     joblist missing = {0};
     add_image(st, m, st->logo, true, &missing);
-    for (size_t i = 0; f && i < f->n_items; i++) {
-        add_image(st, m, f->items[i].image, false, &missing);
-        add_image(st, m, f->items[i].banner_image, false, &missing);
-    }
+    /* Only the picture a slide shows (image, else banner_image). */
+    for (size_t i = 0; f && i < f->n_items; i++)
+        add_image(st, m, feed_item_image(&f->items[i]), false, &missing);
     pthread_mutex_lock(&st->mu);
     m->next = st->untaken;
     st->untaken = m;
