@@ -88,7 +88,7 @@ void log_errno(enum log_level level, const char *module, int err, const char *fm
     va_end(ap);
 }
 
-void log_repeat_fail(log_repeat *r, enum log_level level, const char *module,
+void log_repeat_fail(log_repeat *r, enum log_level level, const char *module, int kind,
                      const char *fmt, ...)
 {
     char what[sizeof r->what];
@@ -97,7 +97,8 @@ void log_repeat_fail(log_repeat *r, enum log_level level, const char *module,
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     r->total++;
-    if (r->count > 0 && strcmp(what, r->what) == 0) {
+    if (r->count > 0 && kind == r->kind) {
+        memcpy(r->what, what, sizeof what);
         unsigned long c = ++r->count;
         while (c % 10 == 0)
             c /= 10;
@@ -110,6 +111,7 @@ void log_repeat_fail(log_repeat *r, enum log_level level, const char *module,
     else
         log_msg(level, module, "%s", what);
     memcpy(r->what, what, sizeof what);
+    r->kind = kind;
     r->count = 1;
 }
 

@@ -98,7 +98,8 @@ static void set_status(source *s, source_result r, int http, int code, const cha
     /* A lasting failure: when it starts, when it changes, at the 10th,
      * 100th... poll, and when it ends, with the count. */
     if (r == SOURCE_ERROR)
-        LOG_FAILED(&s->failing, LOG_WARN, "%s: %s%s", s->feed, msg, code_text);
+        LOG_FAILED(&s->failing, LOG_WARN, code * 1000 + http, "%s: %s%s", s->feed, msg,
+                   code_text);
     else if (s->failing.count)
         LOG_RECOVERED(&s->failing, "%s: %s%s", s->feed, msg, code_text);
     else if (changed && quiet)

@@ -36,10 +36,10 @@ static log_repeat fetch_failures;
 static void lasting_failure(void)
 {
     for (int i = 0; i < 120; i++)
-        LOG_FAILED(&fetch_failures, LOG_WARN, "feed https://e.org/f.json: %s",
+        LOG_FAILED(&fetch_failures, LOG_WARN, 1, "feed https://e.org/f.json: %s",
                    "connection refused");
-    LOG_FAILED(&fetch_failures, LOG_WARN, "feed https://e.org/f.json: HTTP %d", 503);
-    LOG_FAILED(&fetch_failures, LOG_WARN, "feed https://e.org/f.json: HTTP %d", 503);
+    LOG_FAILED(&fetch_failures, LOG_WARN, 503, "feed https://e.org/f.json: HTTP %d", 503);
+    LOG_FAILED(&fetch_failures, LOG_WARN, 503, "feed https://e.org/f.json: HTTP %d", 503);
     LOG_RECOVERED(&fetch_failures, "feed https://e.org/f.json fetched");
     LOG_RECOVERED(&fetch_failures, "feed fetched again"); /* nothing going on */
 }
@@ -64,6 +64,26 @@ static void test_flood_control(void)
           fetch_failures.what[0] == '\0');
 }
 
+static log_repeat timeouts;
+
+/* The same kind of failure whose text changes each time (curl's "after N
+ * ms") is one lasting failure: the first line, then the 10th. */
+static void varying_detail(void)
+{
+    for (int i = 0; i < 12; i++)
+        LOG_FAILED(&timeouts, LOG_WARN, 7, "feed: connect failed after %d ms", i);
+}
+
+static void test_flood_same_kind(void)
+{
+    static char out[1024];
+    captured(varying_detail, out, sizeof out);
+    const char *want = "signage-player: warn: test: feed: connect failed after 0 ms\n"
+                       "signage-player: warn: test: feed: connect failed after 9 ms "
+                       "(still failing, 10 times)\n";
+    CHECKF(strcmp(out, want) == 0, "got:\n%s", out);
+}
+
 int main(void)
 {
     enum log_level lv;
@@ -81,5 +101,6 @@ int main(void)
            "%s", line);
     CHECK(log_problem_count() == before + 2);
     RUN(test_flood_control);
+    RUN(test_flood_same_kind);
     return test_done("log");
 }
