@@ -10,7 +10,7 @@
 
 #define CONFIG_MAX_LINE 8192 /* longer lines are an error, never cut */
 #define CONFIG_MAX_FILE (1024 * 1024)
-#define CONFIG_MAX_KEYS 64      /* room in config_report.key_line */
+#define CONFIG_MAX_KEYS 128     /* room in config_report.key_line */
 #define CONFIG_MAX_PROBLEMS 100 /* more are counted in config_report.dropped */
 
 typedef struct {
