@@ -90,6 +90,18 @@ static const config_key keys[] = {
     STR("theme", "foreground", CONFIG_COLOR, foreground, "#f5f1e8"),
     STR("theme", "accent", CONFIG_COLOR, accent, "#f0b448"),
     STR("theme", "muted", CONFIG_COLOR, muted, "#9db4c0"),
+    STR("fleet", "screen_id", CONFIG_STR, screen_id, ""),
+    STR("fleet", "mqtt_url", CONFIG_STR, mqtt_url, ""),
+    STR("fleet", "mqtt_topic", CONFIG_STR, mqtt_topic, "signage/feed"),
+    STR("fleet", "report_url", CONFIG_STR, report_url, ""),
+    NUM("fleet", "report_interval", CONFIG_INT, report_interval, 5, 86400, SECONDS,
+        "300"),
+    STR("fleet", "report_token_file", CONFIG_FILE, report_token_file, ""),
+    NUM("fleet", "report_allow_http", CONFIG_BOOL, report_allow_http, 0, 1, NULL,
+        "false"),
+    NUM("fleet", "screenshot_width", CONFIG_INT, screenshot_width, 64, 3840, "pixels",
+        "640"),
+    STR("fleet", "metrics_file", CONFIG_OUT, metrics_file, ""),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= CONFIG_MAX_KEYS, "raise CONFIG_MAX_KEYS");

@@ -80,6 +80,17 @@ typedef struct config {
 
     /* [theme] */
     config_color background, foreground, accent, muted;
+
+    /* [fleet]: everything off when its URL or file is empty */
+    char screen_id[128];   /* empty: /etc/machine-id */
+    char mqtt_url[1024];   /* mqtt:// or mqtts://host:port; a message = fetch now */
+    char mqtt_topic[256];  /* the topic a publish on which wakes the poll */
+    char report_url[2048]; /* heartbeats, proof of play (POST, JSON) */
+    int report_interval;   /* seconds between heartbeats */
+    char report_token_file[1024]; /* bearer token; must not be readable by others */
+    bool report_allow_http;       /* report_url may be http (a local network) */
+    int screenshot_width;         /* pixels; a requested screenshot is scaled to it */
+    char metrics_file[1024];      /* Prometheus text format, for node_exporter */
 } config;
 
 typedef enum {
