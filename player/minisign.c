@@ -189,6 +189,8 @@ minisign_result minisign_verify(const minisign_key *key, const minisign_sig *sig
                                 const void *data, size_t len, char *why, size_t why_size)
 {
     char want[17], got[17];
+    if (why_size)
+        why[0] = '\0';
     if (memcmp(key->id, sig->id, sizeof key->id) != 0) {
         id_text(key->id, want);
         id_text(sig->id, got);
