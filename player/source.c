@@ -149,6 +149,23 @@ static const char *local_path(const source *s)
     return file_path(s->feed);
 }
 
+/* A request with the source's timeouts, CA file and cancel flag: the feed
+ * and its signature are fetched alike. */
+static fetch_request source_request(source *s, const char *url, fetch_kind kind,
+                                    size_t max_bytes)
+{
+    return (fetch_request){
+        .url = url,
+        .kind = kind,
+        .max_bytes = max_bytes,
+        .connect_timeout_ms = s->timing.connect_timeout_ms,
+        .total_timeout_ms = s->timing.total_timeout_ms,
+        .low_speed_time_s = s->timing.low_speed_time_s,
+        .ca_file = s->ca_file,
+        .cancel = &s->cancel,
+    };
+}
+
 /* ---- signatures ---- */
 
 /* A signature just checked: its text (owned) and trusted timestamp. */
@@ -170,16 +187,7 @@ static char *get_signature(source *s, size_t *len, char *why, size_t why_size)
             snprintf(why, why_size, "no signature: %s: %s", path, read_file_error(errno));
         return text;
     }
-    fetch_request req = {
-        .url = s->sig_where,
-        .kind = FETCH_KIND_ANY,
-        .max_bytes = MINISIGN_MAX_SIG,
-        .connect_timeout_ms = s->timing.connect_timeout_ms,
-        .total_timeout_ms = s->timing.total_timeout_ms,
-        .low_speed_time_s = s->timing.low_speed_time_s,
-        .ca_file = s->ca_file,
-        .cancel = &s->cancel,
-    };
+    fetch_request req = source_request(s, s->sig_where, FETCH_KIND_ANY, MINISIGN_MAX_SIG);
     fetch_response r;
     char *text = NULL;
     if (!s->fetch) {
@@ -488,18 +496,9 @@ static void keep_validators(source *s, const fetch_response *r)
  * within one poll. */
 static bool poll_remote(source *s)
 {
-    fetch_request req = {
-        .url = s->feed,
-        .etag = s->etag,
-        .last_modified = s->last_modified,
-        .kind = FETCH_KIND_JSON,
-        .max_bytes = s->max_feed_bytes,
-        .connect_timeout_ms = s->timing.connect_timeout_ms,
-        .total_timeout_ms = s->timing.total_timeout_ms,
-        .low_speed_time_s = s->timing.low_speed_time_s,
-        .ca_file = s->ca_file,
-        .cancel = &s->cancel,
-    };
+    fetch_request req = source_request(s, s->feed, FETCH_KIND_JSON, s->max_feed_bytes);
+    req.etag = s->etag;
+    req.last_modified = s->last_modified;
     fetch_response r;
     if (!s->fetch) {
         set_status(s, SOURCE_ERROR, 0, 99, "no HTTP client (libcurl failed to start)");
