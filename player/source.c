@@ -199,8 +199,7 @@ static char *get_signature(source *s, size_t *len, char *why, size_t why_size)
         *len = r.len;
         r.body = NULL;
     } else {
-        snprintf(why, why_size, "no signature: %s: %s (HTTP %d)", s->sig_where,
-                 fetch_result_name(r.result), r.http_status);
+        snprintf(why, why_size, "no signature: %s: %.120s", s->sig_where, r.error);
     }
     fetch_response_free(&r);
     return text;
