@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "minisign.h"
 #include "tz.h"
 
 #define ZONEINFO "/usr/share/zoneinfo"
@@ -166,6 +167,15 @@ static void check_zone(const char *zone, config_report *r)
                           zone);
 }
 
+/* A signing key that cannot be used: no feed would ever show. */
+static void check_key(const char *value, config_report *r, int line)
+{
+    minisign_key key;
+    char why[300];
+    if (value[0] && minisign_key_load(value, &key, why, sizeof why) != MINISIGN_OK)
+        config_report_add(r, false, line, "player.feed_public_key: %s", why);
+}
+
 bool confcheck_run(const config *cfg, config_report *r)
 {
     size_t n;
@@ -176,6 +186,8 @@ bool confcheck_run(const config *cfg, config_report *r)
             check_file(&keys[i], (const char *)cfg + keys[i].offset, r, r->key_line[i]);
     }
     check_zone(cfg->time_zone, r);
+    check_key(cfg->feed_public_key, r,
+              config_report_line(r, "player", "feed_public_key"));
     return r->errors == 0;
 }
 

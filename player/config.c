@@ -10,6 +10,7 @@
 
 #include "feed.h"
 #include "log.h"
+#include "minisign.h"
 #include "util.h"
 
 #define FIELD(f) offsetof(config, f), sizeof(((config *)0)->f)
@@ -38,6 +39,8 @@ static const config_key keys[] = {
     STR("player", "log_level", CONFIG_LEVEL, log_level, "info"),
     STR("player", "logo", CONFIG_LOGO, logo, ""),
     STR("player", "blocklist", CONFIG_FILE, blocklist, ""),
+    STR("player", "feed_public_key", CONFIG_KEY, feed_public_key, ""),
+    STR("player", "feed_signature", CONFIG_FEED, feed_signature, ""),
     STR("player", "cache_dir", CONFIG_DIR, cache_dir, ""),
     STR("player", "status_file", CONFIG_OUT, status_file, ""),
     NUM("display", "fullscreen", CONFIG_BOOL, fullscreen, 0, 1, NULL, "true"),
@@ -158,6 +161,7 @@ void config_key_describe(const config_key *k, char *out, size_t size)
         [CONFIG_LANG] = "a BCP 47 language tag such as zh or zh-Hans-CN",
         [CONFIG_FEED] = "a path, or a file://, http:// or https:// URL",
         [CONFIG_ZONE] = "an IANA zone name such as Asia/Shanghai, or UTC",
+        [CONFIG_KEY] = "a minisign public key line (RW...) or the path of its .pub file",
     };
     if (k->type == CONFIG_INT || k->type == CONFIG_DBL)
         snprintf(out, size, "%s from %.*f to %.*f%s%s%s",
@@ -642,7 +646,8 @@ bool config_load(config *cfg, const char *path, config_report *r)
     for (size_t i = 0; i < NKEYS; i++) {
         config_type t = keys[i].type;
         if (t == CONFIG_FILE || t == CONFIG_DIR || t == CONFIG_OUT || t == CONFIG_LOGO ||
-            t == CONFIG_FEED)
+            t == CONFIG_FEED ||
+            (t == CONFIG_KEY && !minisign_is_key_line((char *)cfg + keys[i].offset)))
             resolve_relative(r, r->key_line[i], (char *)cfg + keys[i].offset,
                              keys[i].size);
     }

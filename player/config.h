@@ -32,8 +32,10 @@ typedef struct config {
     char log_level[16]; /* error, warn, info, debug */
     char logo[2048];    /* optional image path or URL */
 
-    char status_file[1024]; /* empty: status_default_path() at run time */
-    char blocklist[1024];   /* file of blocked terms (blocklist.h); empty: none */
+    char status_file[1024];     /* empty: status_default_path() at run time */
+    char blocklist[1024];       /* file of blocked terms (blocklist.h); empty: none */
+    char feed_public_key[1024]; /* minisign key line or .pub path; empty: unsigned */
+    char feed_signature[2048];  /* URL or path; empty: <feed>.minisig */
 
     /* [display] */
     bool fullscreen;
@@ -108,7 +110,9 @@ typedef enum {
     CONFIG_WINDOW,
     CONFIG_LEVEL,
     CONFIG_RENDERER, /* auto, accelerated or software */
-    CONFIG_LANG
+    CONFIG_LANG,
+    CONFIG_KEY, /* a minisign public key line, or its .pub file (relative: to the
+                   config) */
 } config_type;
 
 /* One key of the file. */
@@ -177,7 +181,7 @@ bool config_parse(config *cfg, const char *text, size_t len, const char *filenam
                   char *err, size_t err_size);
 
 /* Reads a file (capped at CONFIG_MAX_FILE) into r's problems and parses it
- * over cfg; relative paths of CONFIG_FILE, CONFIG_DIR, CONFIG_OUT, CONFIG_LOGO
- * and CONFIG_FEED keys are then taken from the file's folder. Returns true when
- * r holds no error. */
+ * over cfg; relative paths of CONFIG_FILE, CONFIG_DIR, CONFIG_OUT, CONFIG_LOGO,
+ * CONFIG_FEED and CONFIG_KEY (a path, not a key line) keys are then taken from
+ * the file's folder. Returns true when r holds no error. */
 bool config_load(config *cfg, const char *path, config_report *r);

@@ -353,6 +353,8 @@ int headless_check_feed(const config *base, const app_options *opt, const char *
     snprintf(tmp, sizeof tmp, "%s/signage-check-XXXXXX", td && td[0] ? td : "/tmp");
     char *abs = fetch_is_remote_url(target) ? NULL : realpath(target, NULL);
     snprintf(cfg.feed, sizeof cfg.feed, "%s", abs ? abs : target);
+    if (strcmp(cfg.feed, base->feed) != 0)
+        cfg.feed_signature[0] = '\0'; /* the configured one signs another feed */
     free(abs);
     if (!mkdtemp(tmp)) {
         LOG_ERRNO("cannot create %s", tmp);

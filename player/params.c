@@ -43,6 +43,8 @@ source_params params_source(const config *cfg)
         .logo = cfg->logo,
         .ca_file = cfg->ca_file,
         .blocklist = cfg->blocklist,
+        .public_key = cfg->feed_public_key,
+        .signature = cfg->feed_signature,
         .max_feed_bytes = (size_t)cfg->max_feed_bytes,
         .max_image_bytes = (size_t)cfg->max_image_bytes,
         .max_image_pixels = cfg->max_image_pixels,

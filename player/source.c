@@ -19,9 +19,13 @@
 #include "hash.h"
 #include "blocklist.h"
 #include "log.h"
+#include "minisign.h"
 #include "util.h"
 
 #define FEED_CACHE_NAME "feed"
+#define SIG_CACHE_NAME "feed.minisig"
+#define SIG_REPLAY 20 /* a signature code besides minisign_result's */
+#define SIG_MISSING 21
 #define FEED_CACHE_MAGIC "signage-feed 1\n"
 #define LOCAL_CHECK_MS 2000
 #define BACKOFF_BASE_MS 10000
@@ -37,6 +41,10 @@ struct source {
     cache *cache;         /* NULL: no offline copy, no remote images */
     imagestore *images;   /* the feeds' images; downloads on a thread of its own */
     blocklist *blocklist; /* NULL: none; applied to every feed parsed */
+    bool signed_feeds;    /* a public key is configured */
+    bool key_ok;          /* ... and it could be read */
+    minisign_key key;
+    char *sig_where; /* URL or path of the signature */
 
     /* Worker only. */
     fetch *fetch;
@@ -51,6 +59,11 @@ struct source {
     log_repeat failing; /* a failure that lasts is logged, not every poll of it */
     char *unsaved_body; /* the feed shown, not in the cache yet (disk full) */
     size_t unsaved_len;
+    char *sig_text; /* the signature of the feed shown (signed feeds) */
+    size_t sig_len;
+    bool have_ts; /* the feed shown has a trusted timestamp, shown_ts */
+    int64_t shown_ts;
+    struct stat last_sig_stat; /* local signature file, zero when missing */
 
     pthread_t thread;
     bool thread_started;
@@ -125,19 +138,176 @@ static void publish(source *s, feed *f, imagestore_map *map, bool from_cache)
         s->wake(s->ctx);
 }
 
+/* A path or file:// URL's path. */
+static const char *file_path(const char *v)
+{
+    return strncasecmp(v, "file://", 7) == 0 ? v + 7 : v;
+}
+
 static const char *local_path(const source *s)
 {
-    return strncasecmp(s->feed, "file://", 7) == 0 ? s->feed + 7 : s->feed;
+    return file_path(s->feed);
+}
+
+/* A request with the source's timeouts, CA file and cancel flag: the feed
+ * and its signature are fetched alike. */
+static fetch_request source_request(source *s, const char *url, fetch_kind kind,
+                                    size_t max_bytes)
+{
+    return (fetch_request){
+        .url = url,
+        .kind = kind,
+        .max_bytes = max_bytes,
+        .connect_timeout_ms = s->timing.connect_timeout_ms,
+        .total_timeout_ms = s->timing.total_timeout_ms,
+        .low_speed_time_s = s->timing.low_speed_time_s,
+        .ca_file = s->ca_file,
+        .cancel = &s->cancel,
+    };
+}
+
+/* ---- signatures ---- */
+
+/* A signature just checked: its text (owned) and trusted timestamp. */
+typedef struct {
+    char *text;
+    size_t len;
+    bool has_ts;
+    int64_t ts;
+} signature;
+
+/* The signature file's text at s->sig_where, fetched with the feed's
+ * options or read from disk; NULL with the reason. */
+static char *get_signature(source *s, size_t *len, char *why, size_t why_size)
+{
+    if (!fetch_is_remote_url(s->sig_where)) {
+        const char *path = file_path(s->sig_where);
+        char *text = read_file_capped(path, MINISIGN_MAX_SIG, len);
+        if (!text)
+            snprintf(why, why_size, "no signature: %s: %s", path, read_file_error(errno));
+        return text;
+    }
+    fetch_request req = source_request(s, s->sig_where, FETCH_KIND_ANY, MINISIGN_MAX_SIG);
+    fetch_response r;
+    char *text = NULL;
+    if (!s->fetch) {
+        snprintf(why, why_size, "no HTTP client for the signature");
+        return NULL;
+    }
+    if (fetch_get(s->fetch, &req, &r) == FETCH_OK) {
+        text = r.body;
+        *len = r.len;
+        r.body = NULL;
+    } else {
+        snprintf(why, why_size, "no signature: %s: %.120s", s->sig_where, r.error);
+    }
+    fetch_response_free(&r);
+    return text;
+}
+
+/* The verdict on body signed by sg->text: MINISIGN_OK, a minisign_result
+ * or SIG_REPLAY, with the reason. A feed whose timestamp is older than the
+ * one on screen, or that has none when it has one, is a replay. */
+static int judge(const source *s, const char *body, size_t len, signature *sg, char *why,
+                 size_t why_size)
+{
+    minisign_sig sig;
+    if (!s->key_ok) {
+        snprintf(why, why_size, "the configured feed_public_key cannot be used");
+        return MINISIGN_BAD_KEY;
+    }
+    minisign_result r = minisign_parse_sig(sg->text, sg->len, &sig, why, why_size);
+    if (r == MINISIGN_OK)
+        r = minisign_verify(&s->key, &sig, body, len, why, why_size);
+    if (r != MINISIGN_OK)
+        return (int)r;
+    sg->has_ts = minisign_timestamp(&sig, &sg->ts);
+    if (s->have_ts && (!sg->has_ts || sg->ts < s->shown_ts)) {
+        snprintf(why, why_size,
+                 "a replay: signed at %lld, before the feed on screen (signed at %lld)",
+                 sg->has_ts ? (long long)sg->ts : 0LL, (long long)s->shown_ts);
+        return SIG_REPLAY;
+    }
+    return MINISIGN_OK;
+}
+
+/* A refused signature: counted, and one line through set_status's flood
+ * control. */
+static void refuse(source *s, int http, int code, const char *why)
+{
+    char msg[sizeof s->status.message];
+    snprintf(msg, sizeof msg, "signature refused (%.200s): last good feed kept", why);
+    pthread_mutex_lock(&s->mu);
+    s->status.signature_refusals++;
+    pthread_mutex_unlock(&s->mu);
+    set_status(s, SOURCE_ERROR, http, 300 + code, msg);
+}
+
+/* True when body comes with a good signature, then in *sg (free its text);
+ * else refused (logged, counted). */
+static bool signature_ok(source *s, const char *body, size_t len, int http, signature *sg)
+{
+    char why[200];
+    *sg = (signature){0};
+    sg->text = get_signature(s, &sg->len, why, sizeof why);
+    int code = sg->text ? judge(s, body, len, sg, why, sizeof why) : SIG_MISSING;
+    if (code == MINISIGN_OK)
+        return true;
+    free(sg->text);
+    sg->text = NULL;
+    refuse(s, http, code, why);
+    return false;
+}
+
+/* The feed signed by sg is on screen now (sg's text moves here). */
+static void adopt_signature(source *s, signature *sg)
+{
+    free(s->sig_text);
+    s->sig_text = sg->text;
+    s->sig_len = sg->len;
+    s->have_ts = sg->has_ts;
+    s->shown_ts = sg->ts;
+    sg->text = NULL;
+}
+
+/* The local signature file's identity, zeroed when it is missing. */
+static struct stat sig_stat(const source *s)
+{
+    struct stat st = {0};
+    if (s->signed_feeds && !fetch_is_remote_url(s->sig_where) &&
+        stat(file_path(s->sig_where), &st) != 0)
+        memset(&st, 0, sizeof st);
+    return st;
+}
+
+/* The key and where signatures are; nothing when no key is configured. */
+static void open_signatures(source *s, const source_params *p)
+{
+    char why[300], where[2100];
+    s->signed_feeds = p->public_key && p->public_key[0];
+    if (!s->signed_feeds)
+        return;
+    s->key_ok = minisign_key_load(p->public_key, &s->key, why, sizeof why) == MINISIGN_OK;
+    if (!s->key_ok)
+        LOG_ERR("feed_public_key: %s: no feed is shown", why);
+    if (p->signature && p->signature[0])
+        snprintf(where, sizeof where, "%s", p->signature);
+    else
+        snprintf(where, sizeof where, "%s.minisig", s->remote ? s->feed : local_path(s));
+    s->sig_where = xstrdup(where);
 }
 
 /* ---- the cached feed ---- */
 
-/* Writes the feed and its validators to the cache. False when it could not
- * (logged by the cache). */
+/* Writes the feed and its validators to the cache, and its signature
+ * beside it. False when it could not (logged by the cache). */
 static bool save_feed(source *s, const char *body, size_t len)
 {
     if (!s->cache)
         return true;
+    if (s->signed_feeds &&
+        !cache_write(s->cache, SIG_CACHE_NAME, s->sig_text, s->sig_len))
+        return false;
     size_t head_max = strlen(s->feed) + sizeof s->etag + sizeof s->last_modified + 64;
     char *buf = xmalloc(head_max + len);
     int n =
@@ -204,6 +374,29 @@ static const char *head_line(const char *p, const char *key, char *out, size_t o
     return nl + 1;
 }
 
+/* The cached feed's signature, checked against the key configured now.
+ * True when feeds are not signed. */
+static bool cached_signature_ok(source *s, const char *body, size_t len)
+{
+    char why[200] = "no signature in the cache";
+    signature sg = {0};
+    if (!s->signed_feeds)
+        return true;
+    int code = cache_read(s->cache, SIG_CACHE_NAME, MINISIGN_MAX_SIG, &sg.text, &sg.len)
+                   ? judge(s, body, len, &sg, why, sizeof why)
+                   : SIG_MISSING;
+    if (code == MINISIGN_OK) {
+        adopt_signature(s, &sg);
+        return true;
+    }
+    free(sg.text);
+    LOG_WARN("the cached feed is not shown: signature refused (%s)", why);
+    pthread_mutex_lock(&s->mu);
+    s->status.signature_refusals++;
+    pthread_mutex_unlock(&s->mu);
+    return false;
+}
+
 /* Loads the cached feed for this URL, if any, with its validators. */
 static void load_cached_feed(source *s)
 {
@@ -225,7 +418,8 @@ static void load_cached_feed(source *s)
     }
     p++;
     size_t body_len = len - (size_t)(p - data);
-    feed *f = feed_parse(p, body_len, "cached feed");
+    feed *f = cached_signature_ok(s, p, body_len) ? feed_parse(p, body_len, "cached feed")
+                                                  : NULL;
     blocklist_apply(s->blocklist, f, "cached feed");
     if (f) {
         s->have_body = true;
@@ -256,25 +450,29 @@ static void load_cached_feed(source *s)
  * screen and the cache. Only a feed with no items at all empties them. */
 static bool accept_body(source *s, const char *body, size_t len, int http)
 {
+    signature sg = {0};
+    if (s->signed_feeds && !signature_ok(s, body, len, http, &sg))
+        return false;
     feed *f = feed_parse(body, len, s->feed);
     blocklist_apply(s->blocklist, f, s->feed);
     char msg[160];
-    if (!f) {
-        set_status(s, SOURCE_ERROR, http, 100,
-                   "not a valid JSON Feed: last good feed kept");
-        return false;
-    }
-    if (f->n_items == 0 && f->n_dropped > 0) {
-        snprintf(msg, sizeof msg,
-                 "none of the feed's %zu items is usable: last good feed kept",
-                 f->n_dropped);
+    if (!f || (f->n_items == 0 && f->n_dropped > 0)) {
+        if (f)
+            snprintf(msg, sizeof msg,
+                     "none of the feed's %zu items is usable: last good feed kept",
+                     f->n_dropped);
+        set_status(s, SOURCE_ERROR, http, f ? 101 : 100,
+                   f ? msg : "not a valid JSON Feed: last good feed kept");
         feed_destroy(f);
-        set_status(s, SOURCE_ERROR, http, 101, msg);
+        free(sg.text);
         return false;
     }
     s->have_body = true;
     s->body_hash = hash_bytes(body, len);
-    snprintf(msg, sizeof msg, "new feed with %zu items", f->n_items);
+    snprintf(msg, sizeof msg, "new feed with %zu items%s", f->n_items,
+             s->signed_feeds ? ", signature verified" : "");
+    if (s->signed_feeds)
+        adopt_signature(s, &sg);
     publish(s, f, imagestore_collect(s->images, f), false);
     if (s->remote) {
         keep_feed(s, body, len);
@@ -297,18 +495,9 @@ static void keep_validators(source *s, const fetch_response *r)
  * within one poll. */
 static bool poll_remote(source *s)
 {
-    fetch_request req = {
-        .url = s->feed,
-        .etag = s->etag,
-        .last_modified = s->last_modified,
-        .kind = FETCH_KIND_JSON,
-        .max_bytes = s->max_feed_bytes,
-        .connect_timeout_ms = s->timing.connect_timeout_ms,
-        .total_timeout_ms = s->timing.total_timeout_ms,
-        .low_speed_time_s = s->timing.low_speed_time_s,
-        .ca_file = s->ca_file,
-        .cancel = &s->cancel,
-    };
+    fetch_request req = source_request(s, s->feed, FETCH_KIND_JSON, s->max_feed_bytes);
+    req.etag = s->etag;
+    req.last_modified = s->last_modified;
     fetch_response r;
     if (!s->fetch) {
         set_status(s, SOURCE_ERROR, 0, 99, "no HTTP client (libcurl failed to start)");
@@ -347,10 +536,18 @@ static bool poll_remote(source *s)
     return answered;
 }
 
+/* The same file: mtime, size and inode unchanged. */
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec && a->st_size == b->st_size &&
+           a->st_ino == b->st_ino;
+}
+
 static bool poll_local(source *s)
 {
     const char *path = local_path(s);
-    struct stat st;
+    struct stat st, sig = sig_stat(s);
     char msg[sizeof s->status.message];
     if (stat(path, &st) != 0) {
         snprintf(msg, sizeof msg, "cannot read the file: %s", strerror(errno));
@@ -358,9 +555,8 @@ static bool poll_local(source *s)
         s->have_stat = false;
         return false;
     }
-    if (s->have_stat && st.st_mtim.tv_sec == s->last_stat.st_mtim.tv_sec &&
-        st.st_mtim.tv_nsec == s->last_stat.st_mtim.tv_nsec &&
-        st.st_size == s->last_stat.st_size && st.st_ino == s->last_stat.st_ino) {
+    if (s->have_stat && same_file(&st, &s->last_stat) &&
+        same_file(&sig, &s->last_sig_stat)) {
         /* Same file: a parse error found before stays the status. */
         bool bad = s->status.result == SOURCE_ERROR;
         if (!bad)
@@ -370,6 +566,7 @@ static bool poll_local(source *s)
         return !bad;
     }
     s->last_stat = st;
+    s->last_sig_stat = sig;
     s->have_stat = true;
     size_t len;
     char *body = read_file_capped(path, s->max_feed_bytes, &len);
@@ -550,6 +747,7 @@ source *source_create(const source_params *p, source_wake_fn wake, void *ctx)
     pthread_cond_init(&s->cond, &ca);
     pthread_condattr_destroy(&ca);
     s->blocklist = load_blocklist(p->blocklist);
+    open_signatures(s, p);
     open_cache(s);
     s->fetch = fetch_create();
     /* The logo, before any feed. */
@@ -581,6 +779,8 @@ void source_destroy(source *s)
     imagestore_drop(s->images, s->pending_map);
     imagestore_destroy(s->images);
     free(s->unsaved_body);
+    free(s->sig_text);
+    free(s->sig_where);
     fetch_destroy(s->fetch);
     cache_destroy(s->cache);
     pthread_cond_destroy(&s->cond);

@@ -3,7 +3,18 @@
  * conditional GET, and every good feed is kept in the cache directory
  * (cache.h). The app loop only ever sees whole, parsed feeds, handed over
  * as soon as they are parsed; their images (imagestore.h) download in the
- * background and arrive later, so no image can hold a feed back. */
+ * background and arrive later, so no image can hold a feed back.
+ *
+ * Signed feeds: with a public key, a feed is shown only when its minisign
+ * signature (fetched after the feed with the same options and timeouts,
+ * capped at MINISIGN_MAX_SIG; read beside a local feed) verifies, and its
+ * trusted timestamp is not older than the feed on screen's (a replay). It
+ * is checked before the feed is parsed. The signature is kept in the cache
+ * beside the feed, and the cached feed is shown at start only if it still
+ * verifies. A 304 or the same bytes again need no signature: they are the
+ * feed that verified. A feed changed between the two requests fails that
+ * poll (the signature is the newer or the older one) and the next poll,
+ * at the normal interval, fetches both again. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
@@ -38,6 +49,8 @@ typedef struct {
     unsigned unsaved;     /* files the cache lacks because the disk was full (the
                              feed counts 1, each image 1); written when there is
                              room again, checked at each poll */
+    unsigned signature_refusals; /* feeds (cached one included) refused for their
+                                    signature: missing, bad, or a replay */
 } source_status;
 
 /* Timing of the poll loop, in milliseconds (params_source() takes it from
@@ -64,11 +77,14 @@ typedef struct {
 
 /* What a source takes; the strings are borrowed for the call. */
 typedef struct {
-    const char *feed;      /* local path, file:// or http(s):// URL */
-    const char *cache_dir; /* NULL or "": the default (cache_default_dir) */
-    const char *logo;      /* NULL or "": none */
-    const char *ca_file;   /* NULL or "": the system's CAs */
-    const char *blocklist; /* NULL or "": no blocklist (blocklist.h) */
+    const char *feed;       /* local path, file:// or http(s):// URL */
+    const char *cache_dir;  /* NULL or "": the default (cache_default_dir) */
+    const char *logo;       /* NULL or "": none */
+    const char *ca_file;    /* NULL or "": the system's CAs */
+    const char *blocklist;  /* NULL or "": no blocklist (blocklist.h) */
+    const char *public_key; /* NULL or "": feeds are not signed; else a minisign
+                               key line or .pub path (minisign.h) */
+    const char *signature;  /* NULL or "": <feed>.minisig; else a URL or path */
     size_t max_feed_bytes;
     size_t max_image_bytes;
     int max_image_pixels;

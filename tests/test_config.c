@@ -477,6 +477,39 @@ static void test_relative_paths(const char *dir)
     unlink(path);
 }
 
+/* feed_public_key: a key line is kept as it is, a path is taken from the
+ * config's folder; a key that cannot be read is an error at start. */
+static void test_public_key(const char *dir)
+{
+    static const char line[] = "RWSCXSjgGBYuKCQ8IcLcIlZIUbE/3mdUWai+BxMw5278r+LoTp06kFbX";
+    char path[300], text[600], want[400];
+    snprintf(path, sizeof path, "%s/key.ini", dir);
+    snprintf(text, sizeof text,
+             "[player]\nfeed = https://e.org/f.json\nfeed_public_key = %s\n", line);
+    write_text(path, text);
+    config cfg;
+    CHECKF(confcheck_load(&cfg, path, &report) && report.count == 0, "%s",
+           report.count ? report.problems[0].text : "");
+    CHECK(strcmp(cfg.feed_public_key, line) == 0);
+    write_text(path, "[player]\nfeed = https://e.org/f.json\nfeed_public_key = k.pub\n"
+                     "feed_signature = f.minisig\n");
+    CHECK(!confcheck_load(&cfg, path, &report));
+    snprintf(want, sizeof want, "%s/k.pub", dir);
+    CHECKF(strcmp(cfg.feed_public_key, want) == 0, "%s", cfg.feed_public_key);
+    snprintf(want, sizeof want,
+             "%s:3: player.feed_public_key: not a key line, and %s/k.pub", path, dir);
+    EXPECT_REPORTED(want);
+    snprintf(want, sizeof want, "%s/f.minisig", dir);
+    CHECKF(strcmp(cfg.feed_signature, want) == 0, "%s", cfg.feed_signature);
+    snprintf(want, sizeof want, "%s/k.pub", dir);
+    snprintf(text, sizeof text, "untrusted comment: minisign public key\n%s\n", line);
+    write_text(want, text);
+    CHECKF(confcheck_load(&cfg, path, &report) && report.errors == 0, "%s",
+           report.count ? report.problems[0].text : "");
+    unlink(want);
+    unlink(path);
+}
+
 /* The real player with a FIFO as --config and as the local feed path:
  * it must refuse each at once (the old one never drew its window). */
 static void test_player_fifos(const char *dir)
@@ -531,6 +564,7 @@ int main(void)
         return 1;
     test_not_regular(dir);
     test_relative_paths(dir);
+    test_public_key(dir);
     test_confcheck(dir);
     test_player_fifos(dir);
     char cmd[300];
