@@ -1,6 +1,7 @@
 """A real mosquitto broker on 127.0.0.1 for tests and benchmarks, and a
 small MQTT 3.1.1 publisher (so that the tests need only the broker package,
 not mosquitto-clients or a Python MQTT library)."""
+import getpass
 import os
 import shutil
 import signal
@@ -41,7 +42,10 @@ class Broker:
         self.conf = os.path.join(tmp, f"mosquitto-{self.port}.conf")
         self.log = os.path.join(tmp, f"mosquitto-{self.port}.log")
         with open(self.conf, "w") as f:
-            f.write(f"per_listener_settings false\nallow_anonymous true\n"
+            # As root, mosquitto drops to the user named here (default
+            # "mosquitto", who could not read the test's key file).
+            f.write(f"user {getpass.getuser()}\n"
+                    f"per_listener_settings false\nallow_anonymous true\n"
                     f"persistence false\nmax_connections -1\n"
                     f"listener {self.port} 127.0.0.1\n")
             if tls:
