@@ -104,7 +104,8 @@ def _read(sock, n):
 
 def publish(port, topic, payload, count=1):
     """Publishes payload (bytes) count times on topic at QoS 1 and returns
-    once the broker has acknowledged each (PUBACK)."""
+    once the broker has acknowledged each (PUBACK): the time (time.time())
+    the first PUBLISH was sent, after the connection was made."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
         cid = f"test-pub-{os.getpid()}-{time.monotonic_ns()}".encode()
         s.sendall(_packet(0x10, _string(b"MQTT") + bytes([4, 0x02]) + struct.pack(">H", 30)
@@ -112,6 +113,7 @@ def publish(port, topic, payload, count=1):
         ack = _read(s, 4)
         if ack[0] != 0x20 or ack[3] != 0:
             raise ConnectionError(f"CONNACK {ack.hex()}")
+        sent = time.time()
         for i in range(count):
             s.sendall(_packet(0x32, _string(topic.encode()) + struct.pack(">H", i + 1)
                               + payload))
@@ -119,3 +121,4 @@ def publish(port, topic, payload, count=1):
             if _read(s, 4)[0] != 0x40:
                 raise ConnectionError("no PUBACK")
         s.sendall(b"\xe0\x00")
+    return sent
