@@ -25,6 +25,10 @@
 /* Messages logged at info level at most this often (debug otherwise): a
  * publisher in a loop must not fill the journal. */
 #define MESSAGE_LOG_MS 10000
+/* A message wakes the source at once; the ones in the next COALESCE_MS
+ * make one more wake-up at its end (a feed changed twice in a row is
+ * fetched twice, a burst of 50 messages makes 2 fetches, not 50). */
+#define COALESCE_MS 500
 /* MQTT's SUBACK code for a refused subscription. */
 #define SUBACK_REFUSED 0x80
 
@@ -48,6 +52,8 @@ struct push {
     char why[256];      /* the reason the library or the broker gave last */
     bool accepted;      /* a CONNACK accepted the connection this round */
     uint64_t logged_ms; /* monotonic ms of the last message logged at info */
+    uint64_t hold_ms;   /* monotonic ms until which messages are coalesced */
+    bool held;          /* a message came meanwhile: wake the source at hold_ms */
 };
 
 static uint64_t mono_ms(void)
@@ -95,6 +101,21 @@ void push_client_id(const char *screen_id, long pid, char *out, size_t size)
 
 /* ---- callbacks: on the worker thread, inside mosquitto_loop ---- */
 
+/* The source polls now, or once the coalescing window ends. */
+static void wake_source(push *p, bool message)
+{
+    uint64_t now = mono_ms();
+    if (now < p->hold_ms) {
+        p->held = p->held || message;
+        return;
+    }
+    if (!message && !p->held)
+        return;
+    p->held = false;
+    p->hold_ms = now + COALESCE_MS;
+    source_poll_now(p->src);
+}
+
 static void on_connect(struct mosquitto *m, void *obj, int rc)
 {
     push *p = obj;
@@ -140,7 +161,7 @@ static void on_message(struct mosquitto *m, void *obj,
     }
     log_msg(lv, LOG_MODULE, "message on %s (%d bytes): fetching the feed now", p->topic,
             msg->payloadlen);
-    source_poll_now(p->src);
+    wake_source(p, true);
 }
 
 /* The library's own errors (a TLS verification failure, say) name the
@@ -160,6 +181,7 @@ static int run(push *p)
 {
     while (!atomic_load(&p->stop)) {
         int rc = mosquitto_loop(p->mosq, LOOP_MS, 1);
+        wake_source(p, false);
         if (rc != MOSQ_ERR_SUCCESS)
             return rc;
     }

@@ -3,8 +3,9 @@
  * to the topic (QoS 1) on every connection, and a message on it calls
  * source_poll_now(). The message's body is a wake-up, never content: it is
  * neither read nor shown, so the feed's own checks (caps, signatures,
- * blocklist) apply to what the fetch brings. Polling goes on as before; a
- * burst of messages while a fetch runs makes one more fetch, not one each.
+ * blocklist) apply to what the fetch brings. Polling goes on as before. A
+ * message wakes the source at once; those of the next 0.5 s make one more
+ * wake-up at its end, so a burst costs two fetches, not one each.
  *
  * A lost or refused connection is tried again after 1 s, doubling to 60 s
  * (+-10% jitter, so that a fleet does not come back in step); a broker that

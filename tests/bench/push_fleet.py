@@ -156,11 +156,11 @@ def pct(values, q):
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def report(args, times, idle, push, players, broker):
+def report(args, times, idle, push, players, broker, load):
     ppids = [p.pid for p, _ in players]
     got = [t for t in times if t is not None]
     print(f"players: {args.players}, window {args.window}, cores: {os.cpu_count()}, "
-          f"load average before: {os.getloadavg()[0]:.1f}")
+          f"load average (1 min) before the publish: {load:.1f}")
     print(f"publish -> urgent slide: {len(got)}/{len(times)} players; "
           f"median {statistics.median(got) * 1000:.0f} ms, "
           f"p90 {pct(got, 0.9) * 1000:.0f} ms, worst {max(got) * 1000:.0f} ms"
@@ -197,6 +197,7 @@ def main():
             return 1
         pids = [p.pid for p, _ in players] + [broker.proc.pid]
         idle = cpu_window(pids, args.idle)
+        load = os.getloadavg()[0]
         srv.control("urgent=1")
         srv.control("bump=1")
         version = int(json.loads(urllib.request.urlopen(
@@ -211,7 +212,7 @@ def main():
         wall = time.time() - t0
         push = {pid: (cpu_ticks(pid) - before[pid]) / CLK_TCK / wall * 100 for pid in pids}
         times = [s - sent if s is not None else None for s in seen]
-        report(args, times, idle, push, players, broker)
+        report(args, times, idle, push, players, broker, load)
     finally:
         for p, _ in players:
             p.send_signal(signal.SIGTERM)
