@@ -19,8 +19,8 @@
 #define KEEPALIVE_S 30
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 60000
-/* How long one mosquitto_loop call waits: the longest push_destroy waits
- * for the thread to see its stop flag. */
+/* How long one mosquitto_loop call (or step of the backoff sleep) waits:
+ * the longest push_destroy waits for the thread to see its stop flag. */
 #define LOOP_MS 200
 /* Messages logged at info level at most this often (debug otherwise): a
  * publisher in a loop must not fill the journal. */
@@ -43,9 +43,7 @@ struct push {
 
     pthread_t thread;
     bool thread_started;
-    pthread_mutex_t mu;
-    pthread_cond_t cond; /* the backoff sleep, woken by stop */
-    atomic_bool stop;
+    atomic_bool stop; /* seen within LOOP_MS, in the loop and in the backoff */
 
     /* The worker thread's alone. */
     log_repeat rep;
@@ -204,22 +202,14 @@ static void log_end(push *p, int rc, int err, long delay_ms)
                reason, (double)delay_ms / 1000);
 }
 
-/* Sleeps ms unless stop comes first. */
+/* Sleeps ms, in LOOP_MS steps, unless stop comes first. */
 static void sleep_ms(push *p, long ms)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
+    uint64_t end = mono_ms() + (uint64_t)ms;
+    for (uint64_t now = mono_ms(); now < end && !atomic_load(&p->stop); now = mono_ms()) {
+        uint64_t step = end - now < LOOP_MS ? end - now : LOOP_MS;
+        nanosleep(&(struct timespec){0, (long)step * 1000000L}, NULL);
     }
-    pthread_mutex_lock(&p->mu);
-    while (!atomic_load(&p->stop))
-        if (pthread_cond_timedwait(&p->cond, &p->mu, &ts) == ETIMEDOUT)
-            break;
-    pthread_mutex_unlock(&p->mu);
 }
 
 /* Connects, runs, and after a connection ends waits min..max (doubling,
@@ -307,12 +297,7 @@ push *push_create(const push_params *pp, source *src)
     p->backoff_min_ms = pp->backoff_min_ms > 0 ? pp->backoff_min_ms : BACKOFF_MIN_MS;
     p->backoff_max_ms = pp->backoff_max_ms > 0 ? pp->backoff_max_ms : BACKOFF_MAX_MS;
     p->seed = (unsigned)time(NULL) ^ (unsigned)getpid() ^ (unsigned)(uintptr_t)p;
-    pthread_mutex_init(&p->mu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&p->cond, &ca);
-    pthread_condattr_destroy(&ca);
+    atomic_init(&p->stop, false);
     if (setup_client(p, pp) && pthread_create(&p->thread, NULL, worker, p) == 0)
         p->thread_started = true;
     if (!p->thread_started) {
@@ -328,15 +313,10 @@ void push_destroy(push *p)
 {
     if (!p)
         return;
-    pthread_mutex_lock(&p->mu);
     atomic_store(&p->stop, true);
-    pthread_cond_broadcast(&p->cond);
-    pthread_mutex_unlock(&p->mu);
     if (p->thread_started)
         pthread_join(p->thread, NULL);
     mosquitto_destroy(p->mosq);
     mosquitto_lib_cleanup();
-    pthread_cond_destroy(&p->cond);
-    pthread_mutex_destroy(&p->mu);
     free(p);
 }

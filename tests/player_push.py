@@ -12,7 +12,6 @@ to it; a broker that accepts the connection and never answers: the
 player keeps rotating and polling and stops at once; mqtts with the right
 CA works, with a wrong CA or a host name the certificate does not name it is
 refused. Skipped (77) without mosquitto."""
-import json
 import os
 import shutil
 import signal
@@ -22,41 +21,16 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mqtt_broker  # noqa: E402
+from feed_server import FeedServer  # noqa: E402
 import testlib  # noqa: E402
 from testlib import check  # noqa: E402
 
 PLAYER = os.environ["SIGNAGE_PLAYER"]
-HERE = os.path.dirname(os.path.abspath(__file__))
 ENV = dict(os.environ, SDL_VIDEODRIVER="dummy")
 TOPIC = "signage/feed"
-
-
-class Server:
-    def __init__(self):
-        self.proc = subprocess.Popen(
-            [sys.executable, os.path.join(HERE, "http_server.py"), "--stdin-stop"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        self.base = "http://127.0.0.1:%d" % int(self.proc.stdout.readline().split()[1])
-
-    def control(self, query):
-        urllib.request.urlopen(f"{self.base}/control?{query}", timeout=5).read()
-
-    def stats(self):
-        return json.loads(urllib.request.urlopen(self.base + "/control/stats",
-                                                 timeout=5).read())
-
-    def bump(self):
-        """A new version of the feed; its number."""
-        self.control("bump=1")
-        return self.stats()["version"]
-
-    def stop(self):
-        self.proc.stdin.close()
-        self.proc.wait(timeout=10)
 
 
 class Player:
@@ -183,6 +157,9 @@ def test_reload(srv, broker, tmp):
                 f"mqtt_url = mqtt://127.0.0.1:{broker.port}\n")
     try:
         check(pl.wait_log(f"push: connected to mqtt://127.0.0.1:{broker.port}"), "first broker")
+        # The config's watch starts after the content: a slide shown means
+        # the loop runs, so the watch is on.
+        check(pl.wait_line(lambda r: True, 15), "first slide shown")
         with open(pl.ini) as f:
             text = f.read()
         with open(pl.ini + ".new", "w") as f:
@@ -192,7 +169,8 @@ def test_reload(srv, broker, tmp):
               f"not moved to the new broker: {pl.stderr()[-400:]}")
         time.sleep(0.5)
         took = urgent_after_publish(srv, pl, other.port)
-        check(took is not None and took < 2, f"after the reload: urgent slide {took} s later")
+        check(took is not None and took < 2,
+              f"after the reload: urgent slide {took} s later: {pl.stderr()[-1500:]}")
     finally:
         pl.stop()
         other.stop()
@@ -293,7 +271,7 @@ def main():
         print("skipped: no mosquitto broker (apt-get install mosquitto)")
         return 77
     tmp = tempfile.mkdtemp(prefix="signage-push-")
-    srv = Server()
+    srv = FeedServer()
     broker = mqtt_broker.Broker(tmp)
     try:
         test_push(srv, broker, tmp)

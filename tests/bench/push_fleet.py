@@ -20,7 +20,6 @@ Figures:
                             [--window 320x180] [--idle 10] [--push 5]
 """
 import argparse
-import json
 import os
 import shutil
 import signal
@@ -29,12 +28,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 import mqtt_broker  # noqa: E402
+from feed_server import FeedServer  # noqa: E402
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 TOPIC = "signage/feed"
@@ -68,21 +67,6 @@ def last_line(path):
         return lines[-1] if lines else None
     except OSError:
         return None
-
-
-class Server:
-    def __init__(self):
-        self.proc = subprocess.Popen(
-            [sys.executable, os.path.join(ROOT, "tests", "http_server.py"), "--stdin-stop",
-             "--lifetime", "3600"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        self.base = "http://127.0.0.1:%d" % int(self.proc.stdout.readline().split()[1])
-
-    def control(self, query):
-        return urllib.request.urlopen(f"{self.base}/control?{query}", timeout=10).read()
-
-    def stop(self):
-        self.proc.stdin.close()
-        self.proc.wait(timeout=10)
 
 
 def start_players(args, tmp, srv, broker):
@@ -188,7 +172,7 @@ def main():
         print("skipped: no mosquitto broker (apt-get install mosquitto)")
         return 77
     tmp = tempfile.mkdtemp(prefix="push-fleet-")
-    srv = Server()
+    srv = FeedServer(lifetime=3600)
     broker = mqtt_broker.Broker(tmp)
     players = []
     try:
@@ -199,9 +183,7 @@ def main():
         idle = cpu_window(pids, args.idle)
         load = os.getloadavg()[0]
         srv.control("urgent=1")
-        srv.control("bump=1")
-        version = int(json.loads(urllib.request.urlopen(
-            srv.base + "/control/stats", timeout=10).read())["version"])
+        version = srv.bump()
         before = {pid: cpu_ticks(pid) for pid in pids}
         t0 = time.time()
         sent = mqtt_broker.publish(broker.port, TOPIC, b"update")
