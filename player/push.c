@@ -29,6 +29,8 @@
  * make one more wake-up at its end (a feed changed twice in a row is
  * fetched twice, a burst of 50 messages makes 2 fetches, not 50). */
 #define COALESCE_MS 500
+/* A connection that lasted this long resets the backoff to its minimum. */
+#define STABLE_MS 10000
 /* MQTT's SUBACK code for a refused subscription. */
 #define SUBACK_REFUSED 0x80
 
@@ -47,11 +49,12 @@ struct push {
 
     /* The worker thread's alone. */
     log_repeat rep;
-    char why[256];      /* the reason the library or the broker gave last */
-    bool accepted;      /* a CONNACK accepted the connection this round */
-    uint64_t logged_ms; /* monotonic ms of the last message logged at info */
-    uint64_t hold_ms;   /* monotonic ms until which messages are coalesced */
-    bool held;          /* a message came meanwhile: wake the source at hold_ms */
+    char why[256];        /* the reason the library or the broker gave last */
+    bool accepted;        /* a CONNACK accepted the connection this round */
+    uint64_t accepted_ms; /* monotonic ms it did */
+    uint64_t logged_ms;   /* monotonic ms of the last message logged at info */
+    uint64_t hold_ms;     /* monotonic ms until which messages are coalesced */
+    bool held;            /* a message came meanwhile: wake the source at hold_ms */
 };
 
 static uint64_t mono_ms(void)
@@ -122,6 +125,7 @@ static void on_connect(struct mosquitto *m, void *obj, int rc)
         return;
     }
     p->accepted = true;
+    p->accepted_ms = mono_ms();
     if (p->rep.total)
         LOG_RECOVERED(&p->rep, "connected to %s", p->url);
     else
@@ -174,14 +178,16 @@ static void on_log(struct mosquitto *m, void *obj, int level, const char *text)
 
 /* ---- the worker ---- */
 
-/* Runs the connection until it ends (the error) or stop (success). */
-static int run(push *p)
+/* Runs the connection until it ends (the error, and errno in *err) or
+ * stop (success). */
+static int run(push *p, int *err)
 {
     while (!atomic_load(&p->stop)) {
         int rc = mosquitto_loop(p->mosq, LOOP_MS, 1);
-        wake_source(p, false);
+        *err = errno;
         if (rc != MOSQ_ERR_SUCCESS)
             return rc;
+        wake_source(p, false);
     }
     return MOSQ_ERR_SUCCESS;
 }
@@ -213,7 +219,7 @@ static void sleep_ms(push *p, long ms)
 }
 
 /* Connects, runs, and after a connection ends waits min..max (doubling,
- * back to min after an accepted one) before the next try. */
+ * back to min after one that lasted STABLE_MS) before the next try. */
 static void *worker(void *arg)
 {
     push *p = arg;
@@ -228,13 +234,15 @@ static void *worker(void *arg)
                        : mosquitto_reconnect_async(p->mosq);
         int err = errno;
         first = false;
-        if (rc == MOSQ_ERR_SUCCESS) {
-            rc = run(p);
-            err = errno;
-        }
+        if (rc == MOSQ_ERR_SUCCESS)
+            rc = run(p, &err);
         if (atomic_load(&p->stop))
             break;
-        if (p->accepted)
+        if (p->held) /* a last message before the end */
+            source_poll_now(p->src);
+        p->held = false;
+        /* A broker that drops each connection at once is not hammered. */
+        if (p->accepted && mono_ms() - p->accepted_ms >= STABLE_MS)
             backoff = p->backoff_min_ms;
         long delay = source_jitter_ms(backoff, &p->seed);
         log_end(p, rc, err, delay);

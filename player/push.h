@@ -8,9 +8,9 @@
  * wake-up at its end, so a burst costs two fetches, not one each.
  *
  * A lost or refused connection is tried again after 1 s, doubling to 60 s
- * (+-10% jitter, so that a fleet does not come back in step); a broker that
- * stops answering (or never answers) is dropped after one to two keepalive
- * periods. One log line per
+ * (back to 1 s after a connection that lasted 10 s; +-10% jitter, so that a
+ * fleet does not come back in step); a broker that stops answering (or never
+ * answers) is dropped after one to two keepalive periods. One log line per
  * change of state, repeated failures flood-controlled (log_repeat). */
 #pragma once
 #include <stdbool.h>
