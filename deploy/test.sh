@@ -9,9 +9,10 @@ cd "$(dirname "$0")/.."
 # fakeroot: the .deb test; bubblewrap: the read-only root test; xvfb: the
 # benchmark script's check; chromium: the contact sheet opened in a browser;
 # clang-format and clang-tidy: CI gates; minisign: signs the signed-feed tests'
-# feeds.
+# feeds; mosquitto (the broker): the push test and benchmark; openssl: their
+# TLS certificates.
 deploy/deps.sh python3 unicode-data nginx-light dpkg-dev fakeroot bubblewrap \
-    xvfb chromium clang-format clang-tidy minisign
+    xvfb chromium clang-format clang-tidy minisign mosquitto openssl
 jobs=$(nproc 2>/dev/null || echo 2)
 werror=OFF
 [ "${CI:-}" = "true" ] && werror=ON

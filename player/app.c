@@ -19,6 +19,7 @@
 #include "notify.h"
 #include "params.h"
 #include "power.h"
+#include "push.h"
 #include "render.h"
 #include "report.h"
 #include "rotation.h"
@@ -40,6 +41,7 @@ typedef struct {
     app_options opt;
     display *disp;
     source *src;
+    push *push; /* [fleet] mqtt_url: a message wakes src; NULL without */
     media *media;
     render *rd;
     tz *zone;
@@ -392,6 +394,8 @@ static bool open_content(app *a)
     if (!a->src)
         return false;
     a->images_seen = source_images_arrived(a->src);
+    push_params pp = params_push(a->cfg);
+    a->push = push_create(&pp, a->src);
     media_params mp = params_media(a->cfg);
     a->media = media_create(&mp, a->src, wake_loop, a);
     if (!a->media)
@@ -410,12 +414,14 @@ static void close_content(app *a)
     tz_destroy(a->zone);
     render_destroy(a->rd);
     media_destroy(a->media);
+    push_destroy(a->push); /* it wakes the source */
     source_destroy(a->src);
     a->rot = NULL;
     a->sched = NULL;
     a->zone = NULL;
     a->rd = NULL;
     a->media = NULL;
+    a->push = NULL;
     a->src = NULL;
 }
 

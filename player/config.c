@@ -94,8 +94,8 @@ static const config_key keys[] = {
     STR("theme", "accent", CONFIG_COLOR, accent, "#f0b448"),
     STR("theme", "muted", CONFIG_COLOR, muted, "#9db4c0"),
     STR("fleet", "screen_id", CONFIG_STR, screen_id, ""),
-    STR("fleet", "mqtt_url", CONFIG_STR, mqtt_url, ""),
-    STR("fleet", "mqtt_topic", CONFIG_STR, mqtt_topic, "signage/feed"),
+    STR("fleet", "mqtt_url", CONFIG_MQTT, mqtt_url, ""),
+    STR("fleet", "mqtt_topic", CONFIG_TOPIC, mqtt_topic, "signage/feed"),
     STR("fleet", "report_url", CONFIG_STR, report_url, ""),
     NUM("fleet", "report_interval", CONFIG_INT, report_interval, 5, 86400, SECONDS,
         "300"),
@@ -162,6 +162,9 @@ void config_key_describe(const config_key *k, char *out, size_t size)
         [CONFIG_FEED] = "a path, or a file://, http:// or https:// URL",
         [CONFIG_ZONE] = "an IANA zone name such as Asia/Shanghai, or UTC",
         [CONFIG_KEY] = "a minisign public key line (RW...) or the path of its .pub file",
+        [CONFIG_MQTT] = "mqtt://host[:port] or mqtts://host[:port], or empty (no push)",
+        [CONFIG_TOPIC] = "an MQTT topic such as signage/feed (+ and # only as whole "
+                         "levels, # last)",
     };
     if (k->type == CONFIG_INT || k->type == CONFIG_DBL)
         snprintf(out, size, "%s from %.*f to %.*f%s%s%s",
@@ -275,6 +278,81 @@ static bool feed_scheme_ok(const char *v)
            strncmp(v, "http://", 7) == 0 || strncmp(v, "https://", 8) == 0;
 }
 
+/* A topic filter as MQTT allows it: 1 to 65535 bytes, no NUL (the line
+ * has none), '+' alone in its level, '#' alone in the last one. */
+static bool topic_ok(const char *v)
+{
+    size_t n = strlen(v);
+    if (n == 0 || n > 65535)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        bool starts = i == 0 || v[i - 1] == '/';
+        bool ends = i + 1 == n || v[i + 1] == '/';
+        if (v[i] == '+' && !(starts && ends))
+            return false;
+        if (v[i] == '#' && !(starts && i + 1 == n))
+            return false;
+    }
+    return true;
+}
+
+/* The host of a URL: [IPv6] or a name/IPv4 of letters, digits, '-', '.',
+ * '_'. Sets *end past it; false when empty or another character. */
+static bool mqtt_host(const char *v, const char **end, config_mqtt *out)
+{
+    const char *h = v, *e;
+    if (*v == '[') {
+        h = v + 1;
+        e = strchr(h, ']');
+        if (!e || e == h || strspn(h, "0123456789abcdefABCDEF:.") != (size_t)(e - h))
+            return false;
+        *end = e + 1;
+    } else {
+        e = v +
+            strspn(v,
+                   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._");
+        if (e == v)
+            return false;
+        *end = e;
+    }
+    if ((size_t)(e - h) >= sizeof out->host)
+        return false;
+    memcpy(out->host, h, (size_t)(e - h));
+    out->host[e - h] = '\0';
+    return true;
+}
+
+bool config_mqtt_parse(const char *url, config_mqtt *out)
+{
+    config_mqtt m = {0};
+    const char *p;
+    if (strncmp(url, "mqtt://", 7) == 0)
+        p = url + 7;
+    else if (strncmp(url, "mqtts://", 8) == 0) {
+        p = url + 8;
+        m.tls = true;
+    } else
+        return false;
+    if (!mqtt_host(p, &p, &m))
+        return false;
+    m.port = m.tls ? 8883 : 1883;
+    if (*p == ':') {
+        long n;
+        char *end;
+        errno = 0;
+        n = strtol(p + 1, &end, 10);
+        if (errno || end == p + 1 || !isdigit((unsigned char)p[1]) || n < 1 || n > 65535)
+            return false;
+        m.port = (int)n;
+        p = end;
+    }
+    if (strcmp(p, "/") != 0 && *p)
+        return false;
+    if (out)
+        *out = m;
+    return true;
+}
+
 static set_result set_number(config *cfg, const config_key *k, const char *v)
 {
     char *field = (char *)cfg + k->offset;
@@ -322,6 +400,12 @@ static set_result set_value(config *cfg, const config_key *k, const char *v)
         break;
     case CONFIG_FEED:
         ok = feed_scheme_ok(v);
+        break;
+    case CONFIG_MQTT:
+        ok = !*v || config_mqtt_parse(v, NULL);
+        break;
+    case CONFIG_TOPIC:
+        ok = topic_ok(v);
         break;
     case CONFIG_LEVEL:
         ok = log_level_from_name(v, &lv);

@@ -111,8 +111,10 @@ typedef enum {
     CONFIG_LEVEL,
     CONFIG_RENDERER, /* auto, accelerated or software */
     CONFIG_LANG,
-    CONFIG_KEY, /* a minisign public key line, or its .pub file (relative: to the
-                   config) */
+    CONFIG_KEY,  /* a minisign public key line, or its .pub file (relative: to the
+                    config) */
+    CONFIG_MQTT, /* empty, or mqtt:// or mqtts://host[:port] */
+    CONFIG_TOPIC /* an MQTT topic filter: not empty, + and # only as whole levels */
 } config_type;
 
 /* One key of the file. */
@@ -185,3 +187,15 @@ bool config_parse(config *cfg, const char *text, size_t len, const char *filenam
  * CONFIG_FEED and CONFIG_KEY (a path, not a key line) keys are then taken from
  * the file's folder. Returns true when r holds no error. */
 bool config_load(config *cfg, const char *path, config_report *r);
+
+/* An MQTT broker's address, from a mqtt_url. */
+typedef struct {
+    char host[256]; /* a name, an IPv4 address or an IPv6 one (no brackets) */
+    int port;       /* 1883 for mqtt://, 8883 for mqtts:// unless given */
+    bool tls;       /* mqtts:// */
+} config_mqtt;
+
+/* Parses mqtt://host[:port] or mqtts://host[:port] (an IPv6 host in
+ * brackets, a trailing "/" allowed; no user, path or query). False when url
+ * is anything else. out may be NULL (a check only). */
+bool config_mqtt_parse(const char *url, config_mqtt *out);

@@ -88,3 +88,13 @@ media_params params_media(const config *cfg)
         .max_image_pixels = cfg->max_image_pixels,
     };
 }
+
+push_params params_push(const config *cfg)
+{
+    return (push_params){
+        .url = cfg->mqtt_url,
+        .topic = cfg->mqtt_topic,
+        .ca_file = cfg->ca_file,
+        .screen_id = cfg->screen_id,
+    };
+}

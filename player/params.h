@@ -4,6 +4,7 @@
 #include "config.h"
 #include "layout.h"
 #include "media.h"
+#include "push.h"
 #include "render.h"
 #include "schedule.h"
 #include "source.h"
@@ -25,3 +26,7 @@ layout_params params_layout(const config *cfg, int screen_w, int screen_h);
 /* Fonts, language, the image pixel cap and the logo, for media_create.
  * Borrows cfg's strings. */
 media_params params_media(const config *cfg);
+
+/* [fleet] mqtt_url, mqtt_topic and screen_id, and [fetch] ca_file, for
+ * push_create. The strings point into cfg. */
+push_params params_push(const config *cfg);

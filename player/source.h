@@ -138,7 +138,9 @@ unsigned source_images_arrived(source *s);
 
 /* Test seams: tests drive the poll loop with these. */
 
-/* Asks the worker to poll now instead of at the next deadline. */
+/* Asks the worker to poll now instead of at the next deadline; any thread
+ * (push calls it from its own). Calls while a poll runs make one more poll
+ * after it, not one each. */
 void source_poll_now(source *s);
 
 /* Blocks up to timeout_ms until at least n polls have finished in total;

@@ -150,6 +150,43 @@ static bool load(config *cfg, const char *path, char *err, size_t size)
     return ok;
 }
 
+/* [fleet] mqtt_url: mqtt:// or mqtts://host[:port], parsed once for push;
+ * anything else is an error on its line, and so is a topic MQTT refuses. */
+static void test_mqtt(void)
+{
+    config_mqtt m;
+    CHECK(config_mqtt_parse("mqtt://broker.example.org", &m));
+    CHECK(strcmp(m.host, "broker.example.org") == 0 && m.port == 1883 && !m.tls);
+    CHECK(config_mqtt_parse("mqtts://10.0.0.5:8884/", &m));
+    CHECK(strcmp(m.host, "10.0.0.5") == 0 && m.port == 8884 && m.tls);
+    CHECK(config_mqtt_parse("mqtts://[::1]", &m) && strcmp(m.host, "::1") == 0);
+    CHECK(m.port == 8883);
+    static const char *const bad[] = {
+        "mqtt://",        "mqtt://:1883",   "http://broker:1883", "mqtt://b:0",
+        "mqtt://b:65536", "mqtt://b:",      "mqtt://b:+1",        "mqtt://user:pw@b",
+        "mqtt://b/topic", "mqtt://b:1883x", "mqtt://b c",         "tcp://b:1883",
+        "mqtt://[::1",    "mqtt://[zz]:1",  "broker:1883",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECKF(!config_mqtt_parse(bad[i], NULL), "accepted %s", bad[i]);
+
+    config cfg;
+    char err[512];
+    CHECK(parse(&cfg, "", err, sizeof err) && cfg.mqtt_url[0] == '\0');
+    CHECK(strcmp(cfg.mqtt_topic, "signage/feed") == 0);
+    CHECKF(parse(&cfg, "[fleet]\nmqtt_url = mqtt://127.0.0.1:1883\nmqtt_topic = a/+/#\n",
+                 err, sizeof err),
+           "%s", err);
+    CHECK(parse(&cfg, "[fleet]\nmqtt_url =\n", err, sizeof err));
+    expect_error(
+        "[fleet]\n\nmqtt_url = http://broker:1883\n",
+        "t.ini:3: fleet.mqtt_url: read 'http://broker:1883': expected mqtt://host");
+    expect_error("[fleet]\nmqtt_url = mqtt://broker:99999\n", "t.ini:2: fleet.mqtt_url");
+    expect_error("[fleet]\nmqtt_topic =\n", "t.ini:2: fleet.mqtt_topic: read ''");
+    expect_error("[fleet]\nmqtt_topic = a/#/b\n", "MQTT topic");
+    expect_error("[fleet]\nmqtt_topic = a/b+\n", "MQTT topic");
+}
+
 static void test_file(void)
 {
     config cfg;
@@ -552,6 +589,7 @@ int main(void)
     RUN(test_values);
     RUN(test_renderer);
     RUN(test_errors);
+    RUN(test_mqtt);
     RUN(test_file);
     RUN(test_strict_values);
     RUN(test_all_errors);
