@@ -7,6 +7,7 @@ PKGS="build-essential cmake pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image
 libcurl4-openssl-dev libcjson-dev libicu-dev libfontconfig-dev libsystemd-dev
 libsodium-dev
 libmosquitto-dev
+libqrencode-dev
 fonts-noto-cjk fonts-dejavu-core fonts-symbola"
 if [ "${1:-}" = "--print" ]; then
     shift

@@ -10,9 +10,10 @@ cd "$(dirname "$0")/.."
 # benchmark script's check; chromium: the contact sheet opened in a browser;
 # clang-format and clang-tidy: CI gates; minisign: signs the signed-feed tests'
 # feeds; mosquitto (the broker): the push test and benchmark; openssl: their
-# TLS certificates.
+# TLS certificates; zbar-tools: zbarimg reads the QR codes of the rendering
+# test back.
 deploy/deps.sh python3 unicode-data nginx-light dpkg-dev fakeroot bubblewrap \
-    xvfb chromium clang-format clang-tidy minisign mosquitto openssl
+    xvfb chromium clang-format clang-tidy minisign mosquitto openssl zbar-tools
 jobs=$(nproc 2>/dev/null || echo 2)
 werror=OFF
 [ "${CI:-}" = "true" ] && werror=ON

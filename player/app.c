@@ -308,8 +308,7 @@ static void draw(app *a)
     } else if (v.item < 0) {
         render_draw_waiting(a->rd, a->w, a->h, clock, day, waiting_status(a));
     } else {
-        slide_draw(a->rd, a->media, a->zone, &deck_feed(v.deck)->items[v.item],
-                   deck_layout(v.deck, (size_t)v.item), v.page, clock, day);
+        slide_draw(a->rd, a->media, a->zone, v.deck, (size_t)v.item, v.page, clock, day);
     }
     SDL_RenderPresent(display_renderer(a->disp));
     a->dirty = false;

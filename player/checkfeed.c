@@ -349,6 +349,8 @@ static void build_item(checkfeed_item *ci, const config *cfg, const schedule_par
     ci->title = xstrdup(it->title);
     item_schedule(ci, sp, f, i, now);
     item_pages(ci, deck_layout(d, i));
+    ci->airtime = deck_airtime(d, i);
+    ci->qr = deck_qr(d, i) != NULL;
     if (feed_item_image(it))
         check_image(ci, cfg, src, feed_item_image(it));
     if (raw) {
@@ -444,6 +446,12 @@ static void print_item(const checkfeed_item *ci, FILE *out)
     for (int p = 0; p < ci->n_pages; p++)
         fprintf(out, " %d s", ci->seconds[p]);
     fputc('\n', out);
+    static const char *const capped[] = {
+        NULL, "its summary", "its first pages, cut at a sentence end",
+        "its summary's first pages, cut at a sentence end"};
+    if (ci->airtime != AIRTIME_WHOLE && ci->airtime < AIRTIME_COUNT)
+        fprintf(out, "    over the airtime cap: shows %s%s\n", capped[ci->airtime],
+                ci->qr ? " and a QR code of its url" : "");
     for (int k = 0; k < ci->n_warnings; k++)
         fprintf(out, "    warning: %s\n", ci->warnings[k]);
 }
@@ -494,6 +502,8 @@ cJSON *checkfeed_item_json(const checkfeed_item *ci)
     cJSON_AddNumberToObject(o, "spans", ci->n_spans);
     cJSON_AddItemToObject(o, "pages", cJSON_CreateIntArray(ci->seconds, ci->n_pages));
     cJSON_AddNumberToObject(o, "seconds", ci->total_seconds);
+    cJSON_AddStringToObject(o, "airtime", airtime_how_name(ci->airtime));
+    cJSON_AddBoolToObject(o, "qr", ci->qr);
     cJSON_AddItemToObject(o, "warnings", strings(ci->warnings, ci->n_warnings));
     return o;
 }

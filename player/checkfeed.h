@@ -57,6 +57,8 @@ typedef struct {
     int n_pages;
     int *seconds; /* per page */
     int total_seconds;
+    airtime_how airtime; /* what it shows under the airtime cap */
+    bool qr;             /* a QR code of its url on the last page */
     int n_warnings;
     char *warnings[CHECKFEED_MAX_WARNINGS];
 } checkfeed_item;

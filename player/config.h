@@ -54,12 +54,16 @@ typedef struct config {
     bool justify;             /* justify lines to both margins */
     bool enlarge_short;       /* short items set up to 1.3 times larger */
     double margin;            /* outer margin, fraction of screen height */
+    bool qr;                  /* a QR code of each item's url */
+    char qr_caption[256];     /* the line under the code */
 
     /* [timing] */
-    int reading_speed; /* characters per minute */
-    int page_min;      /* seconds */
-    int page_max;      /* seconds */
-    int duration_cap;  /* cap for an item's own duration, seconds */
+    int reading_speed;    /* characters per minute */
+    int page_min;         /* seconds */
+    int page_max;         /* seconds */
+    int duration_cap;     /* cap for an item's own duration, seconds */
+    int max_pages;        /* airtime cap: pages per item, 0 = none */
+    int max_item_seconds; /* airtime cap: seconds per item, 0 = none */
 
     /* [fetch] */
     int poll_interval;    /* seconds */

@@ -8,21 +8,25 @@
 struct deck {
     feed *feed;
     layout_params base; /* the screen's, before any item's own */
-    int duration_cap;
+    deck_limits lim;
     const layout_measure *measure;
     bool *has_image;       /* one per item */
     layout_item **layouts; /* NULL until made */
+    airtime_how *how;      /* one per item, set with its layout */
+    qr_code **codes;       /* one per item, NULL: none or not made yet */
 };
 
-deck *deck_create(feed *f, const layout_params *base, int duration_cap,
+deck *deck_create(feed *f, const layout_params *base, const deck_limits *lim,
                   const layout_measure *m, const bool *has_image)
 {
     deck *d = xcalloc(1, sizeof *d);
     d->feed = f;
     d->base = *base;
-    d->duration_cap = duration_cap;
+    d->lim = *lim;
     d->measure = m;
     d->layouts = xcalloc(f->n_items, sizeof *d->layouts);
+    d->how = xcalloc(f->n_items, sizeof *d->how);
+    d->codes = xcalloc(f->n_items, sizeof *d->codes);
     d->has_image = xcalloc(f->n_items, sizeof *d->has_image);
     deck_set_images(d, has_image);
     return d;
@@ -32,9 +36,13 @@ void deck_destroy(deck *d)
 {
     if (!d)
         return;
-    for (size_t i = 0; i < d->feed->n_items; i++)
+    for (size_t i = 0; i < d->feed->n_items; i++) {
         layout_item_destroy(d->layouts[i]);
+        qr_destroy(d->codes[i]);
+    }
     free(d->layouts);
+    free(d->how);
+    free(d->codes);
     free(d->has_image);
     feed_destroy(d->feed);
     free(d);
@@ -61,10 +69,32 @@ static layout_params item_params(const deck *d, size_t i)
         if (it->language)
             p.language = it->language;
         int dur = it->signage.duration;
-        p.duration = dur > d->duration_cap ? d->duration_cap : dur;
+        p.duration = dur > d->lim.duration_cap ? d->lim.duration_cap : dur;
         p.has_image = d->has_image[i];
     }
     return p;
+}
+
+/* The cap for item i: its own max_pages replaces the config's pages and
+ * seconds. */
+static airtime_cap item_cap(const deck *d, const feed_item *it)
+{
+    if (it->signage.max_pages > 0)
+        return (airtime_cap){it->signage.max_pages, 0};
+    return d->lim.cap;
+}
+
+/* Item i's QR code, and room for its plate in p. */
+static void make_qr(deck *d, size_t i, layout_params *p)
+{
+    qr_destroy(d->codes[i]);
+    d->codes[i] = d->lim.qr ? qr_encode(d->feed->items[i].url) : NULL;
+    if (!d->codes[i])
+        return;
+    int side = p->screen_w < p->screen_h ? p->screen_w : p->screen_h;
+    qr_plate plate = qr_plate_for(d->codes[i]->size, side);
+    p->qr_w = plate.w;
+    p->qr_h = plate.h;
 }
 
 const layout_item *deck_layout(deck *d, size_t i)
@@ -74,9 +104,22 @@ const layout_item *deck_layout(deck *d, size_t i)
     if (!d->layouts[i]) {
         layout_params p = item_params(d, i);
         const feed_item *it = &d->feed->items[i];
-        d->layouts[i] = layout_item_create(&p, d->measure, it->title, it->body);
+        make_qr(d, i, &p);
+        d->layouts[i] = airtime_layout(&p, d->measure, it->title, it->body, it->summary,
+                                       item_cap(d, it), &d->how[i]);
     }
     return d->layouts[i];
+}
+
+airtime_how deck_airtime(deck *d, size_t i)
+{
+    return deck_layout(d, i) ? d->how[i] : AIRTIME_WHOLE;
+}
+
+const qr_code *deck_qr(deck *d, size_t i)
+{
+    const layout_item *it = deck_layout(d, i);
+    return it && it->frame.qr.w > 0 ? d->codes[i] : NULL;
 }
 
 void deck_resize(deck *d, int screen_w, int screen_h)

@@ -5,6 +5,7 @@
 #include "feed.h"
 
 #include "log.h"
+#include "sentence.h"
 #include "text.h"
 #include "tz.h"
 #include "util.h"
@@ -631,6 +632,15 @@ static bool sig_order(const cJSON *v, feed_signage *s, const char **why)
     return true;
 }
 
+static bool sig_max_pages(const cJSON *v, feed_signage *s, const char **why)
+{
+    if (!json_int(v, 1, FEED_MAX_PAGES, &s->max_pages)) {
+        *why = "not a whole number from 1 to 1000";
+        return false;
+    }
+    return true;
+}
+
 static bool sig_enabled(const cJSON *v, feed_signage *s, const char **why)
 {
     if (!cJSON_IsBool(v)) {
@@ -648,7 +658,7 @@ static const struct {
 } sig_fields[] = {
     {"start", sig_start}, {"end", sig_end},           {"days", sig_days},
     {"hours", sig_hours}, {"duration", sig_duration}, {"priority", sig_priority},
-    {"order", sig_order}, {"enabled", sig_enabled},
+    {"order", sig_order}, {"enabled", sig_enabled},   {"max_pages", sig_max_pages},
 };
 
 bool feed_signage_known(const char *name)
@@ -772,17 +782,40 @@ static const char *item_bad_field(const cJSON *it)
     return tags && !cJSON_IsArray(tags) ? "tags" : NULL;
 }
 
+/* Room for one more character than FEED_MAX_TEXT: a longer result was cut. */
+#define OVER_MAX_TEXT (FEED_MAX_TEXT + 4)
+
+/* s (from a normaliser given OVER_MAX_TEXT) within FEED_MAX_TEXT: a text
+ * that was longer is cut at its last sentence end that leaves room for the
+ * note, else at a character boundary, and ends with the note, so the
+ * screen says why it stops. Takes ownership of s. */
+static char *cap_text(char *s)
+{
+    size_t len = strlen(s);
+    if (len <= FEED_MAX_TEXT)
+        return s;
+    size_t room = FEED_MAX_TEXT - sizeof FEED_CUT_NOTE, cut = sentence_cut(s, len, room);
+    if (cut == 0) {
+        cut = room;
+        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+            cut--;
+    }
+    s[cut] = '\n';
+    memcpy(s + cut + 1, FEED_CUT_NOTE, sizeof FEED_CUT_NOTE);
+    return s;
+}
+
 static char *item_body(const cJSON *it)
 {
     const char *text = str_field(it, "content_text");
     const char *html = str_field(it, "content_html");
     if (text) {
-        char *body = text_normalise(text, strlen(text), FEED_MAX_TEXT);
+        char *body = text_normalise(text, strlen(text), OVER_MAX_TEXT);
         if (*body || !html)
-            return text_cjk_punct(body);
+            return text_cjk_punct(cap_text(body));
         free(body);
     }
-    return text_cjk_punct(text_from_html(html, strlen(html), FEED_MAX_TEXT));
+    return text_cjk_punct(cap_text(text_from_html(html, strlen(html), OVER_MAX_TEXT)));
 }
 
 static void item_date(const cJSON *it, const char *key, bool *has, int64_t *t, pctx *c,
@@ -808,7 +841,8 @@ static void item_fill(const cJSON *it, const feed *f, feed_item *out, pctx *c,
     out->title = text_cjk_punct(text_normalise_line(
         title ? title : "", title ? strlen(title) : 0, FEED_MAX_TITLE));
     if (summary) {
-        out->summary = text_normalise(summary, strlen(summary), FEED_MAX_TEXT);
+        out->summary = text_cjk_punct(
+            cap_text(text_normalise(summary, strlen(summary), OVER_MAX_TEXT)));
         if (!*out->summary) {
             free(out->summary);
             out->summary = NULL;

@@ -9,6 +9,9 @@
 #define FEED_MAX_BYTES (8 * 1024 * 1024)
 #define FEED_MAX_ITEMS 10000
 #define FEED_MAX_TEXT (64 * 1024) /* bytes of body text per item, after normalising */
+/* The last paragraph of a body cut at FEED_MAX_TEXT (at a sentence end). */
+#define FEED_CUT_NOTE "（正文过长，已截断）"
+#define FEED_MAX_PAGES 1000 /* the largest _signage.max_pages */
 #define FEED_MAX_TITLE 1024
 #define FEED_MAX_HOURS 8
 #define FEED_MAX_ID 1024       /* bytes; an item with a longer id is skipped */
@@ -48,13 +51,14 @@ typedef struct {
     int order;
     bool has_enabled;
     bool enabled;
+    int max_pages; /* the airtime cap for this item, 0 = the config's */
 } feed_signage;
 
 typedef struct {
     char *id;
     char *title;        /* normalised single line; may be "" */
     char *body;         /* normalised text: paragraphs separated by '\n' */
-    char *summary;      /* may be NULL */
+    char *summary;      /* normalised like body; may be NULL */
     char *image;        /* URL or NULL */
     char *banner_image; /* URL or NULL */
     char *language;     /* NULL: the feed's */
@@ -91,6 +95,8 @@ typedef struct feed {
  * array. An item needs an id (a string; a number is converted) and
  * content_text or content_html (strings). body is content_text normalised
  * when that gives any text, else content_html converted; title is one line.
+ * A body or summary longer than FEED_MAX_TEXT is cut at the last sentence
+ * end (sentence.h) before it and ends with the paragraph FEED_CUT_NOTE.
  * A known item field of the wrong type (title, summary, content_*, url,
  * external_url, image, banner_image, language, date_*: strings; tags: array)
  * skips the item; null counts as absent. Invalid date_* values are dropped
@@ -110,9 +116,9 @@ typedef struct feed {
  * start, end (RFC 3339), days (non-empty array of 1..7), hours (1 to
  * FEED_MAX_HOURS windows as feed_parse_window reads them), duration (integer
  * >= 1, capped at FEED_MAX_DURATION), priority ("normal", "high", "urgent"),
- * order (integer), enabled (bool). An invalid value drops that field alone
- * (the feed default then stays) with one log line; unknown fields and null
- * values are ignored; a _signage that is not an object is ignored. */
+ * order (integer), enabled (bool), max_pages (integer 1..FEED_MAX_PAGES). An invalid
+ * value drops that field alone (the feed default then stays) with one log line; unknown
+ * fields and null values are ignored; a _signage that is not an object is ignored. */
 feed *feed_parse(const char *json, size_t len, const char *source);
 
 /* Frees f (NULL: nothing) and gives the freed memory back to the system. */

@@ -124,7 +124,7 @@ static bool snapshot_pages(stage *st, render *rd, SDL_Renderer *r, SDL_Surface *
         const feed_item *item = &f->items[i];
         const layout_item *it = deck_layout(st->deck, i);
         for (int p = 0; p < it->n_pages; p++) {
-            slide_draw(rd, st->media, zone, item, it, p, clock, day);
+            slide_draw(rd, st->media, zone, st->deck, i, p, clock, day);
             SDL_RenderPresent(r);
             page_file(path, sizeof path, dir, i, item->id, p);
             if (!save(target, path))
@@ -445,8 +445,22 @@ static cJSON *dump_line(const layout_line *ln)
     return o;
 }
 
-static cJSON *dump_item(const feed_item *item, const layout_item *it, bool open)
+/* The QR plate's box, or null. */
+static cJSON *dump_qr(const layout_rect *q)
 {
+    if (q->w == 0)
+        return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "x", q->x);
+    cJSON_AddNumberToObject(o, "y", q->y);
+    cJSON_AddNumberToObject(o, "w", q->w);
+    cJSON_AddNumberToObject(o, "h", q->h);
+    return o;
+}
+
+static cJSON *dump_item(const feed_item *item, deck *d, size_t k, bool open)
+{
+    const layout_item *it = deck_layout(d, k);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", item->id);
     cJSON_AddBoolToObject(o, "open", open); /* a blocked item is never open */
@@ -458,6 +472,8 @@ static cJSON *dump_item(const feed_item *item, const layout_item *it, bool open)
     cJSON_AddNumberToObject(o, "font_px", it->body_px);
     cJSON_AddNumberToObject(o, "box_width", it->frame.body.w);
     cJSON_AddNumberToObject(o, "box_height", it->frame.body.h);
+    cJSON_AddStringToObject(o, "airtime", airtime_how_name(deck_airtime(d, k)));
+    cJSON_AddItemToObject(o, "qr", dump_qr(&it->frame.qr));
     cJSON *title = cJSON_AddArrayToObject(o, "title");
     for (int i = 0; i < it->n_title_lines; i++)
         cJSON_AddItemToArray(title, dump_line(&it->title_lines[i]));
@@ -508,7 +524,7 @@ static bool dump_feed(cJSON *root, const config *cfg, stage *st, int64_t now)
     const feed *f = deck_feed(d);
     cJSON *items = cJSON_GetObjectItem(root, "items");
     for (size_t i = 0; i < deck_count(d); i++)
-        cJSON_AddItemToArray(items, dump_item(&f->items[i], deck_layout(d, i),
+        cJSON_AddItemToArray(items, dump_item(&f->items[i], d, i,
                                               schedule_item_open(s, &f->items[i], now)));
     cJSON_AddNumberToObject(root, "now", (double)now);
     cJSON_AddBoolToObject(root, "screen_on", schedule_screen_on(s, now));

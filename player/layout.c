@@ -131,6 +131,12 @@ layout_frame layout_frame_compute(const layout_params *p)
         f.body.w = 1;
     if (f.body.h < 0)
         f.body.h = 0;
+    /* The plate sits in the body's bottom right corner, if it leaves room
+     * for two lines above it. */
+    if (q.qr_w > 0 && q.qr_h > 0 && q.qr_w <= f.body.w &&
+        q.qr_h + 2 * body_lh <= f.body.h)
+        f.qr = (layout_rect){f.body.x + f.body.w - q.qr_w, f.body.y + f.body.h - q.qr_h,
+                             q.qr_w, q.qr_h};
     return f;
 }
 
@@ -528,6 +534,68 @@ static int page_seconds(const layout_params *q, int chars)
     return (int)(s < q->page_min ? q->page_min : s > q->page_max ? q->page_max : s);
 }
 
+/* Height of lines [a, b) on a page that starts at a. */
+static int lines_height(const layout_item *it, int a, int b)
+{
+    int h = 0;
+    for (int k = a; k < b; k++)
+        h += line_cost(it, a, k);
+    return h;
+}
+
+/* Height the last page's lines may take: above the QR plate, if any. */
+static int last_page_room(const layout_item *it)
+{
+    const layout_frame *f = &it->frame;
+    return f->qr.w > 0 ? f->qr.y - f->body.y - it->body_px / 2 : f->body.h;
+}
+
+static void set_page(layout_item *it, const layout_params *q, layout_page *pg, int first,
+                     int end)
+{
+    pg->first = first;
+    pg->count = end - first;
+    pg->chars = 0;
+    for (int k = first; k < end; k++)
+        pg->chars += count_chars(it->lines[k].text);
+    pg->seconds = page_seconds(q, pg->chars);
+}
+
+/* How good a split of the last page before line k is: -1 when the lines
+ * from k do not fit above the plate; more for no widow or orphan at the
+ * split, then for halves nearer even. */
+static int split_score(const layout_item *it, int first, int k, int end, int room)
+{
+    if (lines_height(it, k, end) > room)
+        return -1;
+    const layout_line *l = it->lines;
+    bool widow = l[k].para_end && !l[k].para_start;
+    bool orphan = l[k - 1].para_start && !l[k - 1].para_end;
+    int uneven = abs((k - first) - (end - k));
+    return (widow || orphan ? 0 : 1000) + 999 - (uneven < 999 ? uneven : 999);
+}
+
+/* Keeps the QR plate free: a last page whose lines reach it is split in
+ * two, the lines from the split (what fits above the plate) on a page of
+ * their own; the split avoids widows and orphans and makes halves as even
+ * as it can. The pages array has room: a page split has two lines at
+ * least. */
+static void clear_qr_plate(layout_item *it, const layout_params *q)
+{
+    layout_page *last = &it->pages[it->n_pages - 1];
+    int first = last->first, end = first + last->count, room = last_page_room(it);
+    if (lines_height(it, first, end) <= room)
+        return;                          /* all of it fits */
+    int best = end - 1, best_score = -1; /* room is at least one line */
+    for (int k = first + 1; k < end; k++) {
+        int sc = split_score(it, first, k, end, room);
+        if (sc > best_score)
+            best = k, best_score = sc;
+    }
+    set_page(it, q, last, first, best);
+    set_page(it, q, &it->pages[it->n_pages++], best, end);
+}
+
 static void paginate(layout_item *it, const layout_params *q)
 {
     int cap = it->n_lines > 0 ? it->n_lines : 1;
@@ -544,15 +612,10 @@ static void paginate(layout_item *it, const layout_params *q)
             end++;
         }
         end = avoid_widow_orphan(it, first, end);
-        layout_page *pg = &it->pages[it->n_pages++];
-        pg->first = first;
-        pg->count = end - first;
-        pg->chars = 0;
-        for (int k = first; k < end; k++)
-            pg->chars += count_chars(it->lines[k].text);
-        pg->seconds = page_seconds(q, pg->chars);
+        set_page(it, q, &it->pages[it->n_pages++], first, end);
         first = end;
     } while (first < it->n_lines);
+    clear_qr_plate(it, q);
 }
 
 /* True when some paragraph takes more than one line. */
@@ -610,10 +673,7 @@ static void body_lines(layout_item *it, composer *c, const layout_params *q,
 /* Height of every body line with the paragraph gaps, as on one page. */
 static int body_height(const layout_item *it)
 {
-    int h = 0;
-    for (int k = 0; k < it->n_lines; k++)
-        h += line_cost(it, 0, k);
-    return h;
+    return lines_height(it, 0, it->n_lines);
 }
 
 layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
@@ -634,11 +694,12 @@ layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
     /* A short notice is set larger, for readers further away, as long as
      * it stays on one page with room to spare: up to 1.3 times the size. */
     for (int step = 1;
-         q.enlarge_short && step <= 3 && body_height(it) * 2 < it->frame.body.h; step++) {
+         q.enlarge_short && step <= 3 && body_height(it) * 2 < last_page_room(it);
+         step++) {
         layout_line *keep = it->lines;
         int keep_n = it->n_lines, keep_px = it->body_px;
         body_lines(it, &c, &q, body, base * (10 + step) / 10);
-        if (body_height(it) * 4 <= it->frame.body.h * 3) {
+        if (body_height(it) * 4 <= last_page_room(it) * 3) {
             free_lines(keep, keep_n);
             free(keep);
             continue;

@@ -34,6 +34,7 @@ typedef struct {
     int reading_speed;        /* characters per minute */
     int page_min, page_max;   /* seconds */
     int duration;             /* item override in seconds, 0 = reading rule */
+    int qr_w, qr_h;           /* the QR plate in pixels (qr.h), 0 = none */
 } layout_params;
 
 /* The slide's regions, in pixels. */
@@ -43,6 +44,9 @@ typedef struct {
     layout_rect body;
     layout_rect image;  /* w == 0 when has_image was false */
     layout_rect footer; /* page mark, progress */
+    layout_rect qr;     /* the QR plate in the body's bottom right corner, on
+                           the last page only; w == 0: none (none asked, or
+                           the body too small to keep two lines above it) */
 } layout_frame;
 
 typedef struct {
@@ -107,7 +111,11 @@ layout_frame layout_frame_compute(const layout_params *p);
  *   line a page); a page does not start with a paragraph's last line nor end
  *   with its first line when moving a line avoids it. Seconds: duration if
  *   > 0, else chars * 60 / reading_speed rounded up, clamped to
- *   [page_min, page_max]. */
+ *   [page_min, page_max].
+ * - QR plate: the last page's lines end half a body size above frame.qr;
+ *   when they would not, the last lines that fit there make a page of
+ *   their own (the page before keeps the rest). A short item is enlarged
+ *   only as far as it leaves the plate free. */
 layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
                                 const char *title, const char *body);
 void layout_item_destroy(layout_item *it);

@@ -18,6 +18,8 @@ render_theme params_theme(const config *cfg)
     };
     static_assert(sizeof t.centre_name == sizeof cfg->centre_name, "same length");
     memcpy(t.centre_name, cfg->centre_name, sizeof t.centre_name);
+    static_assert(sizeof t.qr_caption == sizeof cfg->qr_caption, "same length");
+    memcpy(t.qr_caption, cfg->qr_caption, sizeof t.qr_caption);
     return t;
 }
 
@@ -75,6 +77,15 @@ layout_params params_layout(const config *c, int screen_w, int screen_h)
         .reading_speed = c->reading_speed,
         .page_min = c->page_min,
         .page_max = c->page_max,
+    };
+}
+
+deck_limits params_deck(const config *cfg)
+{
+    return (deck_limits){
+        .duration_cap = cfg->duration_cap,
+        .cap = {cfg->max_pages, cfg->max_item_seconds},
+        .qr = cfg->qr,
     };
 }
 

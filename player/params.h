@@ -2,6 +2,7 @@
  * that no module but this one and main reads the whole config. */
 #pragma once
 #include "config.h"
+#include "deck.h"
 #include "layout.h"
 #include "media.h"
 #include "push.h"
@@ -22,6 +23,9 @@ render_theme params_theme(const config *cfg);
 /* [layout] (and the language) for a screen, before any item's own
  * language, duration or image: deck_create's base. Borrows cfg's language. */
 layout_params params_layout(const config *cfg, int screen_w, int screen_h);
+
+/* [timing]'s duration cap and airtime cap, and [text] qr, for deck_create. */
+deck_limits params_deck(const config *cfg);
 
 /* Fonts, language, the image pixel cap and the logo, for media_create.
  * Borrows cfg's strings. */

@@ -369,6 +369,70 @@ static void draw_image(render *rd, const render_slide *s)
                  box->x + (box->w - s->image->w) / 2, box->y);
 }
 
+static const SDL_Color qr_light = {0xff, 0xff, 0xff, 0xff};
+static const SDL_Color qr_dark = {0x10, 0x10, 0x10, 0xff};
+
+/* The code's modules, mpx pixels each, dark on light: a texture in the
+ * cache, keyed by the modules themselves (a new deck's code may sit where
+ * an old one was freed). */
+static texcache_entry *qr_texture(render *rd, const qr_code *q, int mpx)
+{
+    size_t cells = (size_t)q->size * (size_t)q->size;
+    char head[32];
+    int hn = snprintf(head, sizeof head, "qr|%d|%d|", mpx, q->size);
+    size_t n = (size_t)hn + cells;
+    char *key = xmalloc(n + 1);
+    memcpy(key, head, (size_t)hn);
+    for (size_t i = 0; i < cells; i++)
+        key[(size_t)hn + i] = q->dark[i] ? '1' : '0';
+    key[n] = '\0';
+    uint64_t h = hash_bytes(key, n);
+    texcache_entry *e = texcache_find(rd, key, n, h);
+    int side = q->size * mpx;
+    SDL_Surface *s =
+        e ? NULL
+          : SDL_CreateRGBSurfaceWithFormat(0, side, side, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (s) {
+        SDL_FillRect(s, NULL, SDL_MapRGBA(s->format, 0xff, 0xff, 0xff, 0xff));
+        Uint32 dark = SDL_MapRGBA(s->format, qr_dark.r, qr_dark.g, qr_dark.b, 0xff);
+        for (int y = 0; y < q->size; y++)
+            for (int x = 0; x < q->size; x++)
+                if (q->dark[(size_t)y * (size_t)q->size + (size_t)x]) {
+                    SDL_Rect m = {x * mpx, y * mpx, mpx, mpx};
+                    SDL_FillRect(s, &m, dark);
+                }
+        e = texcache_put(rd, key, n, h, s);
+        SDL_FreeSurface(s);
+    }
+    free(key);
+    return e;
+}
+
+/* The QR plate on the item's last page: light, the code inside its quiet
+ * zone, the caption under it (smaller if it would be wider than the plate). */
+static void draw_qr(render *rd, const render_slide *s)
+{
+    const layout_item *it = s->layout;
+    const layout_rect *b = &it->frame.qr;
+    if (!s->qr || b->w == 0 || s->page != it->n_pages - 1)
+        return;
+    int mpx = b->w / (s->qr->size + 2 * QR_QUIET), quiet = QR_QUIET * mpx;
+    fill(rd, qr_light, b->x, b->y, b->w, b->h);
+    texcache_entry *e = qr_texture(rd, s->qr, mpx);
+    if (e) {
+        SDL_Rect dst = {b->x + quiet, b->y + quiet, e->w, e->h};
+        SDL_RenderCopy(rd->r, e->tex, NULL, &dst);
+    }
+    const char *cap = rd->theme.qr_caption;
+    int line_h = b->h - b->w, px = line_h * 2 / 3, room = b->w - quiet;
+    int w = *cap ? fonts_width(rd->fonts, cap, strlen(cap), px, false) : 0;
+    if (w > room)
+        px = px * room / w;
+    if (*cap && px >= 6)
+        draw_text(rd, cap, px, false, qr_dark, b->x + b->w / 2, b->y + b->w - quiet / 4,
+                  line_h, ALIGN_CENTER);
+}
+
 static void draw_footer(render *rd, const render_slide *s, SDL_Color accent,
                         SDL_Color muted)
 {
@@ -407,6 +471,7 @@ void render_draw_slide(render *rd, const render_slide *s)
     draw_image(rd, s);
     render_slide fs = *s;
     fs.page = page;
+    draw_qr(rd, &fs);
     draw_footer(rd, &fs, accent, muted);
 }
 

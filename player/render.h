@@ -9,6 +9,7 @@
 
 #include "fonts.h"
 #include "layout.h"
+#include "qr.h"
 
 typedef struct render render;
 
@@ -23,12 +24,14 @@ typedef struct {
     const void *image_key; /* identity of image for the texture cache */
     SDL_Surface *logo;     /* the centre logo for the header, may be NULL */
     bool urgent;           /* urgent template */
+    const qr_code *qr;     /* drawn in layout->frame.qr on the last page; may be NULL */
 } render_slide;
 
 /* The colours and the centre's name every slide uses. */
 typedef struct {
     SDL_Color background, foreground, accent, muted;
     char centre_name[256];
+    char qr_caption[256]; /* the line under a QR code */
 } render_theme;
 
 render *render_create(SDL_Renderer *r, fonts *f, const render_theme *theme);

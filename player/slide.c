@@ -22,14 +22,17 @@ deck *slide_deck(feed *f, const config *cfg, int screen_w, int screen_h, media *
 {
     bool *has_image = slide_images(src, f);
     layout_params base = params_layout(cfg, screen_w, screen_h);
-    deck *d = deck_create(f, &base, cfg->duration_cap, media_measure(m), has_image);
+    deck_limits lim = params_deck(cfg);
+    deck *d = deck_create(f, &base, &lim, media_measure(m), has_image);
     free(has_image);
     return d;
 }
 
-void slide_draw(render *rd, media *m, tz *zone, const feed_item *item,
-                const layout_item *it, int page, const char *clock, const char *day)
+void slide_draw(render *rd, media *m, tz *zone, deck *d, size_t i, int page,
+                const char *clock, const char *day)
 {
+    const feed_item *item = &deck_feed(d)->items[i];
+    const layout_item *it = deck_layout(d, i);
     char date[64] = "";
     if (item->has_date_published)
         timefmt_date(zone, item->date_published, date, sizeof date);
@@ -43,6 +46,7 @@ void slide_draw(render *rd, media *m, tz *zone, const feed_item *item,
         .image_key = item,
         .logo = media_logo(m, it->frame.header.w / 4, it->frame.header.h * 3 / 4),
         .urgent = item->signage.priority == FEED_PRIORITY_URGENT,
+        .qr = deck_qr(d, i),
     };
     render_draw_slide(rd, &s);
 }

@@ -24,7 +24,7 @@ bool *slide_images(source *src, const feed *f);
 deck *slide_deck(feed *f, const config *cfg, int screen_w, int screen_h, media *m,
                  source *src);
 
-/* Draws page `page` of item, laid out as it, with the clock and day given
- * for the header and the item's date in zone. */
-void slide_draw(render *rd, media *m, tz *zone, const feed_item *item,
-                const layout_item *it, int page, const char *clock, const char *day);
+/* Draws page `page` of item i of d (its layout, image and QR code), with
+ * the clock and day given for the header and the item's date in zone. */
+void slide_draw(render *rd, media *m, tz *zone, deck *d, size_t i, int page,
+                const char *clock, const char *day);

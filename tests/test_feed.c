@@ -1,5 +1,6 @@
 /* feed: JSON Feed parsing, _signage, dates, caps. Fixtures in data/feed/. */
 #include "feed.h"
+#include "sentence.h"
 #include "util.h"
 #include "log.h"
 #include "test.h"
@@ -303,12 +304,61 @@ static void test_caps(void)
     CHECK(f && f->n_items == 1);
     if (f && f->n_items == 1) {
         size_t body = strlen(f->items[0].body), title = strlen(f->items[0].title);
-        CHECK(body <= FEED_MAX_TEXT && body > FEED_MAX_TEXT - 3 && body % 3 == 0);
+        /* One run-on sentence: cut at a character, then the note. */
+        size_t note = strlen("\n" FEED_CUT_NOTE), kept = body - note;
+        CHECK(body <= FEED_MAX_TEXT && body > FEED_MAX_TEXT - 3 && kept % 3 == 0);
+        CHECK(strcmp(f->items[0].body + kept, "\n" FEED_CUT_NOTE) == 0);
         CHECK(title <= FEED_MAX_TITLE && title > FEED_MAX_TITLE - 3 && title % 3 == 0);
         CHECK(text_utf8_valid(f->items[0].body, body));
     }
     feed_destroy(f);
     free(json);
+}
+
+/* A body or summary over FEED_MAX_TEXT ends at a sentence end and says it
+ * was cut; one at the cap is left whole. Table: the repeated sentence, how
+ * many times, and whether the note is expected. */
+static void test_cut_note(void)
+{
+    static const struct {
+        const char *sentence;
+        size_t times;
+        bool cut;
+    } cases[] = {
+        {"居民朋友们请注意节约用水。", 2000, true},   /* 39 bytes each */
+        {"他说：“明天停水！”", 3000, true},           /* closing quote kept */
+        {"Water is off on Monday. ", 3000, true},     /* ASCII sentences */
+        {"居民朋友们请注意节约用水。", 1680, false},  /* 65520 bytes: whole */
+        {"第一段。\\n第二段没有句号\\n", 5000, true}, /* a paragraph end */
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        size_t one = strlen(cases[c].sentence), cap = one * cases[c].times + 4096, k;
+        char *json = xmalloc(cap);
+        for (int field = 0; field < 2; field++) {
+            k = (size_t)snprintf(json, cap, HEAD "\"items\":[{\"id\":\"n\",\"%s\":\"",
+                                 field ? "summary" : "content_text");
+            for (size_t i = 0; i < cases[c].times; i++)
+                k += (size_t)snprintf(json + k, cap - k, "%s", cases[c].sentence);
+            k += (size_t)snprintf(json + k, cap - k, "\"%s}]}",
+                                  field ? ",\"content_text\":\"x\"" : "");
+            feed *f = feed_parse(json, k, "cut");
+            CHECKF(f && f->n_items == 1, "case %zu", c);
+            const char *t = f && f->n_items == 1
+                                ? (field ? f->items[0].summary : f->items[0].body)
+                                : NULL;
+            size_t len = t ? strlen(t) : 0, note = strlen("\n" FEED_CUT_NOTE);
+            bool has_note = len > note && strcmp(t + len - note, "\n" FEED_CUT_NOTE) == 0;
+            CHECKF(t && len <= FEED_MAX_TEXT, "case %zu: %zu bytes", c, len);
+            CHECKF(has_note == cases[c].cut, "case %zu field %d: note %d", c, field,
+                   has_note);
+            if (t && has_note)
+                CHECKF(sentence_ends_at(t, len - note, len - note) &&
+                           sentence_cut(t, len, len - note) == len - note,
+                       "case %zu: cut mid-sentence: ...%s", c, t + len - note - 12);
+            feed_destroy(f);
+        }
+        free(json);
+    }
 }
 
 /* Each field valid on its own, then each invalid value alone: that field
@@ -325,6 +375,7 @@ static void test_signage_fields(void)
         {"priority", "\"high\""},
         {"order", "3"},
         {"enabled", "false"},
+        {"max_pages", "5"},
     };
     static const struct {
         const char *field, *value;
@@ -365,6 +416,10 @@ static void test_signage_fields(void)
         {"order", "1e20"},
         {"enabled", "\"true\""},
         {"enabled", "1"},
+        {"max_pages", "0"},
+        {"max_pages", "1001"},
+        {"max_pages", "2.5"},
+        {"max_pages", "\"3\""},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         /* All valid fields but the one under test, then its bad value. */
@@ -397,6 +452,7 @@ static void test_signage_fields(void)
         CHECK(s->has_priority == (strcmp(b, "priority") != 0));
         CHECK(s->has_order == (strcmp(b, "order") != 0));
         CHECK(s->has_enabled == (strcmp(b, "enabled") != 0));
+        CHECK(s->max_pages == (strcmp(b, "max_pages") != 0 ? 5 : 0));
         if (strcmp(b, "hours") != 0)
             CHECK(s->n_hours == 1 && s->hours[0].from == 0 && s->hours[0].to == 1440);
         if (strcmp(b, "enabled") != 0)
@@ -679,6 +735,7 @@ int main(void)
     RUN(test_bad_items);
     RUN(test_encoding);
     RUN(test_caps);
+    RUN(test_cut_note);
     RUN(test_signage_fields);
     RUN(test_priority_names);
     RUN(test_times);

@@ -2,13 +2,17 @@
  * paragraphs at four screen sizes, with a deterministic measurer (CJK = px,
  * ASCII = px/2), checked for kinsoku, widths, no text lost or duplicated,
  * protected tokens, pagination rules and page times. */
+#include "airtime.h"
 #include "buf.h"
+#include "feed.h"
 #include "fonts.h"
 #include "config.h"
 #include "deck.h"
 #include "layout.h"
 #include "linebreak.h"
 #include "params.h"
+#include "qr.h"
+#include "sentence.h"
 #include "test.h"
 #include "util.h"
 #include "text.h"
@@ -188,7 +192,7 @@ static char *generate_paragraph(void)
 /* ---- the invariant checker ------------------------------------------- */
 
 typedef struct {
-    long lines, pages, emergency_breaks, problems;
+    long lines, pages, emergency_breaks, problems, capped;
     char first[400];
 } check_result;
 
@@ -214,6 +218,7 @@ static void check_add(check_result *total, const check_result *r)
     total->pages += r->pages;
     total->emergency_breaks += r->emergency_breaks;
     total->problems += r->problems;
+    total->capped += r->capped;
 }
 
 static uint32_t first_cp(const char *s)
@@ -253,6 +258,12 @@ static void check_frame(const layout_frame *f, const layout_params *p, check_res
         problem(r, "image box overlaps the body");
     if (f->body.h < 3 * 20)
         problem(r, "body box only %d high", f->body.h);
+    const layout_rect *q = &f->qr, *b = &f->body;
+    if (q->w > 0 && (q->x < b->x || q->y < b->y || q->x + q->w > b->x + b->w ||
+                     q->y + q->h > b->y + b->h))
+        problem(r, "QR plate outside the body");
+    if ((p->qr_w > 0) != (q->w > 0))
+        problem(r, "QR plate %d wide for %d asked", q->w, p->qr_w);
 }
 
 static bool has_opp(const size_t *b, size_t n, size_t p)
@@ -370,6 +381,22 @@ static int check_paragraph(const layout_item *it, const layout_params *p,
     return k + 1;
 }
 
+/* Whether page i is the one before a last page split for the QR plate
+ * that could not take one more line above the plate (a widow or orphan at
+ * that split cannot be avoided). */
+static bool plate_forced(const layout_item *it, int i)
+{
+    const layout_rect *q = &it->frame.qr;
+    if (q->w == 0 || i != it->n_pages - 2)
+        return false;
+    const layout_page *last = &it->pages[i + 1];
+    int h = 0;
+    for (int k = last->first - 1; k < last->first + last->count; k++)
+        h += it->body_line_h +
+             (k > last->first - 1 && it->lines[k].para_start ? it->para_gap : 0);
+    return it->frame.body.y + h > q->y - it->body_px / 2;
+}
+
 static void check_pages(const layout_item *it, const layout_params *p, check_result *r)
 {
     int next = 0;
@@ -387,6 +414,10 @@ static void check_pages(const layout_item *it, const layout_params *p, check_res
         }
         if (h > it->frame.body.h && pg->count > 1)
             problem(r, "page %d: %d px of lines in %d", i, h, it->frame.body.h);
+        const layout_rect *q = &it->frame.qr;
+        if (q->w > 0 && i == it->n_pages - 1 && it->frame.body.y + h > q->y)
+            problem(r, "last page: lines down to %d px cover the QR plate at %d",
+                    it->frame.body.y + h, q->y);
         if (chars != pg->chars)
             problem(r, "page %d: %d chars, says %d", i, chars, pg->chars);
         int want = p->duration > 0
@@ -399,7 +430,7 @@ static void check_pages(const layout_item *it, const layout_params *p, check_res
         if (pg->seconds != want)
             problem(r, "page %d: %d s, want %d", i, pg->seconds, want);
         int end = pg->first + pg->count;
-        if (end < it->n_lines && pg->count > 1) {
+        if (end < it->n_lines && pg->count > 1 && !plate_forced(it, i)) {
             const layout_line *after = &it->lines[end], *last = &it->lines[end - 1];
             if (after->para_end && !after->para_start)
                 problem(r, "page %d: widow on the next page", i);
@@ -467,6 +498,54 @@ static check_result check_item(const layout_item *it, const layout_params *p,
     check_title(it, m, title, (int)lround(q.title_size * side), &r);
     linebreak_destroy(lb);
     return r;
+}
+
+/* The text a layout shows, its lines joined back (the body it was made of). */
+static char *joined_text(const layout_item *it)
+{
+    size_t n = 1;
+    for (int i = 0; i < it->n_lines; i++)
+        n += strlen(it->lines[i].text) + 1;
+    char *s = xmalloc(n), *w = s;
+    for (int i = 0; i < it->n_lines; i++) {
+        const layout_line *l = &it->lines[i];
+        w += sprintf(w, "%s%s", l->text,
+                     l->space_after                       ? " "
+                     : l->para_end && i + 1 < it->n_lines ? "\n"
+                                                          : "");
+    }
+    return s;
+}
+
+/* Every layout invariant on a capped item, and the cap's own: within the
+ * cap; a cut text is a prefix of its source that ends at a sentence end
+ * (or, when no sentence fits, at a line end), then AIRTIME_MARK. */
+static void check_capped(const layout_item *it, airtime_how how, const layout_params *p,
+                         const layout_measure *m, const char *title, const char *src,
+                         airtime_cap cap, check_result *r)
+{
+    char *shown = joined_text(it);
+    check_result c = check_item(it, p, m, title, shown);
+    check_add(r, &c);
+    if (!airtime_fits(it, cap))
+        problem(r, "over the cap: %d pages", it->n_pages);
+    size_t n = strlen(shown), mark = strlen(AIRTIME_MARK), len = strlen(src);
+    bool cut = how == AIRTIME_CUT || how == AIRTIME_SUMMARY_CUT;
+    bool marked = n >= mark && strcmp(shown + n - mark, AIRTIME_MARK) == 0;
+    if (cut && !marked)
+        problem(r, "cut without the mark");
+    if (cut && marked) {
+        size_t k = n - mark;
+        if (k > len || memcmp(shown, src, k) != 0)
+            problem(r, "the cut text is no prefix of its source");
+        else if (k > 0 && !sentence_ends_at(src, len, k) &&
+                 sentence_next(src, len, 0) < k)
+            problem(r, "cut mid-sentence: ...%.40s|%.20s", shown + (k > 40 ? k - 40 : 0),
+                    src + k);
+    }
+    if (!cut && strcmp(shown, src) != 0)
+        problem(r, "%s, yet the text differs from its source", airtime_how_name(how));
+    free(shown);
 }
 
 /* ---- checks on single behaviours -------------------------------------- */
@@ -728,6 +807,12 @@ static void test_corpus(const strvec *paras, int n_article)
             p.indent = variant & 1;
             p.has_image = variant & 2;
             p.justify = !(variant & 1);
+            if (variant == 1 || variant == 2) {
+                int side = p.screen_w < p.screen_h ? p.screen_w : p.screen_h;
+                qr_plate plate = qr_plate_for(33, side);
+                p.qr_w = plate.w;
+                p.qr_h = plate.h;
+            }
             /* Items of 1..6 consecutive paragraphs. */
             for (int i = 0; i < paras->n;) {
                 int take = 1 + (int)rnd(6);
@@ -754,15 +839,30 @@ static void test_corpus(const strvec *paras, int n_article)
                            p.screen_h);
                 check_add(&total, &r);
                 layout_item_destroy(it);
+                if (variant & 1) {
+                    /* The same item under the default cap. */
+                    airtime_cap cap = {3, 90};
+                    airtime_how how;
+                    it = airtime_layout(&p, &m, title, body, NULL, cap, &how);
+                    check_result c = {0};
+                    check_capped(it, how, &p, &m, title, body, cap, &c);
+                    if (c.problems && total.problems < 10)
+                        fprintf(stderr, "capped at %dx%d, paragraphs %d..%d: %s\n",
+                                p.screen_w, p.screen_h, i, i + take - 1, c.first);
+                    total.capped += how != AIRTIME_WHOLE;
+                    check_add(&total, &c);
+                    layout_item_destroy(it);
+                }
                 free(body);
                 i += take;
             }
         }
     }
     printf("corpus: %d paragraphs x 16 layouts: %ld lines, %ld pages, %ld emergency "
-           "breaks, %ld problems\n",
-           paras->n, total.lines, total.pages, total.emergency_breaks, total.problems);
-    CHECK(total.lines > 1000 && total.pages > 100);
+           "breaks, %ld items cut by the cap, %ld problems\n",
+           paras->n, total.lines, total.pages, total.emergency_breaks, total.capped,
+           total.problems);
+    CHECK(total.lines > 1000 && total.pages > 100 && total.capped > 20);
     CHECK(total.emergency_breaks > 0); /* the generated long units */
     CHECKF(total.problems == 0, "%ld problems", total.problems);
 }
@@ -892,6 +992,111 @@ static void test_enlarge_short(void)
     free(prose);
 }
 
+/* The airtime cap, table-driven: what an item shows with and without a
+ * summary and a QR plate, under caps of pages and seconds. */
+static void test_airtime(void)
+{
+    char *longer = repeat("居民朋友们请注意节约用水，提前储水。", 200);
+    char *long_summary = repeat("摘要也很长，超过三页。", 300);
+    char *run_on = repeat("中", 5000); /* no sentence end at all */
+    static const airtime_cap std = {3, 90};
+    const struct {
+        const char *name, *body, *summary;
+        bool qr;
+        airtime_cap cap;
+        int duration;
+        airtime_how how;
+        int min_pages, max_pages;
+    } cases[] = {
+        {"short", "今日停水。", NULL, false, std, 0, AIRTIME_WHOLE, 1, 1},
+        {"short with qr", "今日停水。", NULL, true, std, 0, AIRTIME_WHOLE, 1, 1},
+        {"long", longer, NULL, false, std, 0, AIRTIME_CUT, 2, 3},
+        {"long, summary", longer, "这是摘要。", false, std, 0, AIRTIME_SUMMARY, 1, 1},
+        {"long, long summary", longer, long_summary, false, std, 0, AIRTIME_SUMMARY_CUT,
+         2, 3},
+        {"long with qr", longer, NULL, true, std, 0, AIRTIME_CUT, 2, 3},
+        {"no cap", longer, NULL, false, {0, 0}, 0, AIRTIME_WHOLE, 8, 1000},
+        {"max_pages 6", longer, NULL, true, {6, 0}, 0, AIRTIME_CUT, 6, 6},
+        {"pages of 60 s", longer, NULL, false, std, 60, AIRTIME_CUT, 1, 1},
+        {"run-on", run_on, NULL, false, std, 0, AIRTIME_CUT, 2, 3},
+    };
+    fake_stats st = {0};
+    layout_measure m = fake_measure(&st);
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        layout_params p = default_params(1920, 1080);
+        p.duration = cases[c].duration;
+        if (cases[c].qr) {
+            qr_plate plate = qr_plate_for(29, 1080);
+            p.qr_w = plate.w;
+            p.qr_h = plate.h;
+        }
+        airtime_how how;
+        layout_item *it = airtime_layout(&p, &m, "题", cases[c].body, cases[c].summary,
+                                         cases[c].cap, &how);
+        check_result r = {0};
+        const char *src = how == AIRTIME_SUMMARY || how == AIRTIME_SUMMARY_CUT
+                              ? cases[c].summary
+                              : cases[c].body;
+        check_capped(it, how, &p, &m, "题", src, cases[c].cap, &r);
+        CHECKF(r.problems == 0, "%s: %s", cases[c].name, r.first);
+        CHECKF(how == cases[c].how, "%s: %s", cases[c].name, airtime_how_name(how));
+        CHECKF(it->n_pages >= cases[c].min_pages && it->n_pages <= cases[c].max_pages,
+               "%s: %d pages", cases[c].name, it->n_pages);
+        CHECKF((it->frame.qr.w > 0) == cases[c].qr, "%s: plate %d wide", cases[c].name,
+               it->frame.qr.w);
+        layout_item_destroy(it);
+    }
+    free(longer);
+    free(long_summary);
+    free(run_on);
+}
+
+/* The deck applies the cap: _signage.max_pages replaces it, and a QR code
+ * comes with an http(s) url of at most QR_MAX_URL bytes, unless qr is off. */
+static void test_deck_cap(void)
+{
+    char *body = repeat("居民朋友们请注意节约用水，提前储水。", 200);
+    char *path = repeat("a", QR_MAX_URL);
+    size_t cap = strlen(body) * 2 + 4 * QR_MAX_URL;
+    char *json = xmalloc(cap);
+    snprintf(
+        json, cap,
+        "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\",\"items\":["
+        "{\"id\":\"a\",\"content_text\":\"%s\",\"url\":\"https://example.org/a\"},"
+        "{\"id\":\"b\",\"content_text\":\"%s\",\"url\":\"http://example.org/b\","
+        "\"_signage\":{\"max_pages\":6}},"
+        "{\"id\":\"c\",\"content_text\":\"短。\",\"url\":\"ftp://example.org/c\"},"
+        "{\"id\":\"d\",\"content_text\":\"短。\",\"url\":\"https://example.org/%s\"},"
+        "{\"id\":\"e\",\"content_text\":\"短。\",\"url\":\"https://example.org/e\"}]}",
+        body, body, path);
+    fake_stats st = {0};
+    layout_measure m = fake_measure(&st);
+    config cfg;
+    config_defaults(&cfg);
+    layout_params base = default_params(1920, 1080);
+    for (int qr = 1; qr >= 0; qr--) {
+        deck_limits lim = params_deck(&cfg);
+        lim.qr = qr;
+        feed *f = feed_parse(json, strlen(json), "deck");
+        CHECK(f && f->n_items == 5);
+        if (!f || f->n_items != 5) {
+            feed_destroy(f);
+            continue;
+        }
+        deck *d = deck_create(f, &base, &lim, &m, NULL);
+        int a = deck_layout(d, 0)->n_pages, b = deck_layout(d, 1)->n_pages;
+        CHECKF(a <= 3 && deck_airtime(d, 0) == AIRTIME_CUT, "a: %d pages", a);
+        CHECKF(b > 3 && b <= 6 && deck_airtime(d, 1) == AIRTIME_CUT, "b: %d pages", b);
+        CHECK((deck_qr(d, 0) != NULL) == qr && (deck_qr(d, 1) != NULL) == qr);
+        CHECK(deck_qr(d, 2) == NULL && deck_qr(d, 3) == NULL);
+        CHECK((deck_qr(d, 4) != NULL) == qr && deck_layout(d, 4)->n_pages == 1);
+        deck_destroy(d);
+    }
+    free(json);
+    free(path);
+    free(body);
+}
+
 int main(void)
 {
     RUN(test_kinsoku_and_units_at_line_end);
@@ -901,6 +1106,8 @@ int main(void)
     RUN(test_page_time);
     RUN(test_indent_prose_only);
     RUN(test_enlarge_short);
+    RUN(test_airtime);
+    RUN(test_deck_cap);
 
     strvec paras = {0};
     char *article = article_body();

@@ -67,7 +67,8 @@ static void test_marks_in_box(render *rd, fonts *f, const config *cfg, Uint32 bg
         return;
     layout_measure m = fonts_measure(f);
     layout_params base = params_layout(cfg, 1280, 720);
-    deck *d = deck_create(fd, &base, cfg->duration_cap, &m, NULL);
+    deck_limits lim = params_deck(cfg);
+    deck *d = deck_create(fd, &base, &lim, &m, NULL);
     const layout_item *it = deck_layout(d, 0);
     render_slide s = {.layout = it, .page = 0, .clock = "09:30", .day = "7月1日 星期一"};
     render_draw_slide(rd, &s);
@@ -94,7 +95,8 @@ int main(void)
     feed *fd = feed_parse(feed_json, strlen(feed_json), "test");
     CHECK(fd && fd->n_items == 2);
     layout_params base = params_layout(&cfg, 1280, 720);
-    deck *d = deck_create(fd, &base, cfg.duration_cap, &m, NULL);
+    deck_limits lim = params_deck(&cfg);
+    deck *d = deck_create(fd, &base, &lim, &m, NULL);
     render_theme theme = params_theme(&cfg);
     render *rd = render_create(r, f, &theme);
     const layout_item *it = deck_layout(d, 0);

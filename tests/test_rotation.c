@@ -71,7 +71,8 @@ static deck *make_deck(const char *items, const bool *has_image)
     feed *f = feed_parse(json, (size_t)n, "test");
     CHECKF(f != NULL, "feed %s", items);
     layout_params base = params_layout(&cfg, W, H);
-    return f ? deck_create(f, &base, cfg.duration_cap, &measure, has_image) : NULL;
+    deck_limits lim = params_deck(&cfg);
+    return f ? deck_create(f, &base, &lim, &measure, has_image) : NULL;
 }
 
 /* The slide on screen as "id/page[*]", "-" or "off". */
