@@ -474,7 +474,8 @@ static void layout_title(layout_item *it, composer *c, const char *title, int st
     it->n_title_lines = v.n > 2 ? 2 : v.n;
     for (int i = 0; i < it->n_title_lines; i++)
         it->title_lines[i] = v.v[i];
-    free_lines(v.v + it->n_title_lines, v.n - it->n_title_lines);
+    if (v.n > it->n_title_lines) /* v.v is NULL for an empty title */
+        free_lines(v.v + it->n_title_lines, v.n - it->n_title_lines);
     free(v.v);
     it->title_px = c->px;
     it->title_line_h = title_line_h(c->px);
