@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "log.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -30,11 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static config cfg;
     static config_report r; /* large: not on the stack */
-    static bool quiet;
-    if (!quiet) {
-        log_set_level(LOG_ERROR);
-        quiet = true;
-    }
+    fuzz_quiet();
     config_defaults(&cfg);
     config_report_init(&r, FILE_NAME);
     bool ok = config_parse_report(&cfg, (const char *)data, size, FILE_NAME, &r);

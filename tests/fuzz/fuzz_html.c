@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "fuzz.h"
 #include "text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -44,11 +44,7 @@ static void check_punct(const char *s)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static bool quiet;
-    if (!quiet) {
-        log_set_level(LOG_ERROR);
-        quiet = true;
-    }
+    fuzz_quiet();
     const char *in = (const char *)data;
     /* A small cap taken from the input too: cutting at it is a path. */
     size_t small = size ? data[0] % 64 : 0;

@@ -1,28 +1,24 @@
 /* fuzz_http: a raw HTTP response (status line, header lines, a blank line,
  * the body) through fetch_reply, the code fetch's libcurl callbacks call,
  * then, as source does with a feed it fetched, through feed_parse and
- * blocklist_apply. Header lines go one at a time with their line ends (as
- * curl hands them over; a status line right after the blank line starts
- * the next response, as after a redirect or a 100), the
- * body in blocks whose size comes from the input; the body cap is small
- * for odd input sizes so that the cap is reached. A callback's abort ends
- * the transfer as curl would (a write error). Checked: a result matches
- * the status (200 or 304), a body never passes the cap, kept validators
- * hold no control character. A broken promise aborts. */
+ * blocklist_apply (fuzz_feed_check). Header lines go one at a time with
+ * their line ends (as curl hands them over; a status line right after the
+ * blank line starts the next response, as after a redirect or a 100), the
+ * body in blocks whose size comes from the input; the body cap is small for
+ * odd input sizes so that the cap is reached. A callback's abort ends the
+ * transfer as curl would (a write error). Checked: a result matches the
+ * status (200 or 304), a body never passes the cap, kept validators hold no
+ * control character. A broken promise aborts. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "blocklist.h"
-#include "feed.h"
 #include "fetch_reply.h"
-#include "log.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define SMALL_CAP 512
-
-static const char TERMS[] = "williamhill\n威廉希尔\n";
 
 /* Header lines up to the blank line; returns where the body starts, or
  * SIZE_MAX when a header aborted the transfer. */
@@ -71,11 +67,7 @@ static void check(const fetch_reply *x, const fetch_response *r)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static blocklist *bl;
-    if (!bl) {
-        log_set_level(LOG_ERROR);
-        bl = blocklist_load(TERMS, sizeof TERMS - 1, "fuzz terms");
-    }
+    fuzz_quiet();
     const char *d = (const char *)data;
     fetch_response r;
     fetch_reply x;
@@ -87,11 +79,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fetch_reply_end(&x, done ? FETCH_OK : FETCH_NETWORK, "write error");
     r.http_status = x.status;
     check(&x, &r);
-    if (r.result == FETCH_OK) {
-        feed *f = feed_parse(r.body, r.len, "fuzz");
-        blocklist_apply(bl, f, "fuzz");
-        feed_destroy(f);
-    }
+    if (r.result == FETCH_OK)
+        fuzz_feed_check(r.body, r.len);
     fetch_response_free(&r);
     return 0;
 }

@@ -17,7 +17,7 @@
 #include "fonts.h"
 #include "layout.h"
 #include "linebreak.h"
-#include "log.h"
+#include "fuzz.h"
 #include "text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -115,7 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static fonts *f;
     static linebreak *lb;
     if (!f) {
-        log_set_level(LOG_ERROR);
+        fuzz_quiet();
         if (TTF_Init() != 0 || !(f = fonts_create(NULL, NULL, "zh-CN")))
             abort(); /* no font: nothing to fuzz */
         lb = linebreak_create("zh");
