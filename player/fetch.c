@@ -172,6 +172,21 @@ static bool header_is(const char *line, size_t n, const char *name, const char *
     return true;
 }
 
+/* The code of a status line ("HTTP/1.1 200 OK"), read within its n bytes:
+ * curl's header lines are not NUL-terminated (strtol read past the line).
+ * Blanks before it skipped, as strtol did; 0 when there is none. */
+static int status_code(const char *line, size_t n)
+{
+    const char *sp = memchr(line, ' ', n);
+    size_t i = sp ? (size_t)(sp - line) : n;
+    int code = 0;
+    while (i < n && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    for (; i < n && isdigit((unsigned char)line[i]) && code < 100000; i++)
+        code = code * 10 + (line[i] - '0');
+    return code;
+}
+
 void fetch_reply_begin(fetch_reply *x, fetch_kind kind, size_t max_bytes,
                        fetch_response *resp)
 {
@@ -187,8 +202,7 @@ bool fetch_reply_header(fetch_reply *x, const char *line, size_t n)
     fetch_response *r = x->resp;
     if (n > 5 && strncmp(line, "HTTP/", 5) == 0) {
         /* A new response (after a redirect or 100): forget the last one's. */
-        const char *sp = memchr(line, ' ', n);
-        x->status = sp ? (int)strtol(sp + 1, NULL, 10) : 0;
+        x->status = status_code(line, n);
         r->etag[0] = r->last_modified[0] = r->content_type[0] = '\0';
     } else if (header_is(line, n, "ETag", &v, &vlen)) {
         header_value(v, vlen, r->etag, sizeof r->etag);
