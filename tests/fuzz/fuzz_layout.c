@@ -9,6 +9,7 @@
  * wider than its box unless it is one grapheme, the pages cover the lines
  * in order and count their characters. A broken promise aborts. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,8 +117,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static linebreak *lb;
     if (!f) {
         fuzz_quiet();
-        if (TTF_Init() != 0 || !(f = fonts_create(NULL, NULL, "zh-CN")))
-            abort(); /* no font: nothing to fuzz */
+        if (TTF_Init() != 0 || !(f = fonts_create(NULL, NULL, "zh-CN"))) {
+            fprintf(stderr, "fuzz_layout: the bundled font did not open\n");
+            abort(); /* nothing to fuzz */
+        }
         lb = linebreak_create("zh");
     }
     if (size < PARAM_BYTES)
