@@ -111,10 +111,19 @@ static void check_pages(const layout_item *it)
         abort();
 }
 
+static fonts *f;
+static linebreak *lb;
+
+/* At exit, before the leak check: fontconfig's memory goes with the fonts. */
+static void cleanup(void)
+{
+    fonts_destroy(f);
+    linebreak_destroy(lb);
+    TTF_Quit();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static fonts *f;
-    static linebreak *lb;
     if (!f) {
         fuzz_quiet();
         if (TTF_Init() != 0 || !(f = fonts_create(NULL, NULL, "zh-CN"))) {
@@ -122,6 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort(); /* nothing to fuzz */
         }
         lb = linebreak_create("zh");
+        atexit(cleanup);
     }
     if (size < PARAM_BYTES)
         return 0;
