@@ -43,7 +43,7 @@ report() {
     short=${1#fuzz_}
     log="$out/$short.log"
     if grep -q '^Done [0-9]* runs' "$log" && [ -z "$(ls "$out/$short.art")" ]; then
-        echo "fuzz smoke: $1 ok: $(grep -E '^#[0-9]+ *DONE' "$log" | tail -n 1)"
+        echo "fuzz smoke: $1 ok: $(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1)"
         return 0
     fi
     echo "fuzz smoke: $1 FAILED"
