@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "buf.h"
+#include "fetch_reply.h"
 #include "log.h"
 #include "util.h"
 
@@ -17,17 +17,11 @@ struct fetch {
     CURL *curl;
 };
 
-/* What the callbacks see during one transfer. */
+/* What the callbacks see during one transfer: the request (its cancel
+ * flag) and the response taken apart as it comes. */
 typedef struct {
     const fetch_request *req;
-    fetch_response *resp;
-    size_t cap;
-    buf body;        /* capped at cap; handed to resp on FETCH_OK */
-    int status;      /* of the current (last) response */
-    bool too_big;    /* aborted at the cap */
-    bool bad_type;   /* aborted on Content-Type */
-    bool body_seen;  /* first body block checked */
-    bool error_body; /* aborted while draining a non-200 body */
+    fetch_reply reply;
 } transfer;
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -178,60 +172,132 @@ static bool header_is(const char *line, size_t n, const char *name, const char *
     return true;
 }
 
+/* The code of a status line ("HTTP/1.1 200 OK"), read within its n bytes:
+ * curl's header lines are not NUL-terminated (strtol read past the line).
+ * Blanks before it skipped, as strtol did; 0 when there is none. */
+static int status_code(const char *line, size_t n)
+{
+    const char *sp = memchr(line, ' ', n);
+    size_t i = sp ? (size_t)(sp - line) : n;
+    int code = 0;
+    while (i < n && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    for (; i < n && isdigit((unsigned char)line[i]) && code < 100000; i++)
+        code = code * 10 + (line[i] - '0');
+    return code;
+}
+
+void fetch_reply_begin(fetch_reply *x, fetch_kind kind, size_t max_bytes,
+                       fetch_response *resp)
+{
+    *x = (fetch_reply){.kind = kind, .resp = resp};
+    x->cap = max_bytes ? max_bytes : FETCH_DEFAULT_MAX_BYTES;
+    buf_init(&x->body, x->cap);
+}
+
+bool fetch_reply_header(fetch_reply *x, const char *line, size_t n)
+{
+    const char *v;
+    size_t vlen;
+    fetch_response *r = x->resp;
+    if (n > 5 && strncmp(line, "HTTP/", 5) == 0) {
+        /* A new response (after a redirect or 100): forget the last one's. */
+        x->status = status_code(line, n);
+        r->etag[0] = r->last_modified[0] = r->content_type[0] = '\0';
+    } else if (header_is(line, n, "ETag", &v, &vlen)) {
+        header_value(v, vlen, r->etag, sizeof r->etag);
+    } else if (header_is(line, n, "Last-Modified", &v, &vlen)) {
+        header_value(v, vlen, r->last_modified, sizeof r->last_modified);
+    } else if (header_is(line, n, "Content-Type", &v, &vlen)) {
+        header_value(v, vlen, r->content_type, sizeof r->content_type);
+    } else if (header_is(line, n, "Content-Length", &v, &vlen) && x->status == 200) {
+        char num[32];
+        header_value(v, vlen, num, sizeof num);
+        if (strtoull(num, NULL, 10) > x->cap) {
+            x->too_big = true;
+            return false; /* abort before any of the body comes */
+        }
+    }
+    return true;
+}
+
+/* First block of a 200 body: the Content-Type is final now. */
+static bool body_start_ok(fetch_reply *x)
+{
+    x->body_seen = true;
+    if (!fetch_type_ok(x->kind, x->resp->content_type)) {
+        x->bad_type = true;
+        return false;
+    }
+    return true;
+}
+
+bool fetch_reply_body(fetch_reply *x, const char *data, size_t n)
+{
+    if (x->status != 200) {
+        x->error_body = true;
+        return false; /* an error page is not read */
+    }
+    if (!x->body_seen && !body_start_ok(x))
+        return false;
+    if (!buf_add(&x->body, data, n)) {
+        x->too_big = true;
+        return false;
+    }
+    return true;
+}
+
+/* The result from the reply's flags and status, the transport's outcome
+ * second: an abort by a callback shows as a transport error. */
+static fetch_result reply_result(const fetch_reply *x, fetch_result transport,
+                                 const char *detail)
+{
+    fetch_response *r = x->resp;
+    if (x->too_big || transport == FETCH_TOO_BIG) {
+        snprintf(r->error, sizeof r->error, "response larger than %zu bytes", x->cap);
+        return FETCH_TOO_BIG;
+    }
+    if (x->bad_type) {
+        snprintf(r->error, sizeof r->error, "refused Content-Type \"%s\"",
+                 r->content_type);
+        return FETCH_BAD_TYPE;
+    }
+    if (x->error_body ||
+        (transport == FETCH_OK && x->status != 200 && x->status != 304)) {
+        snprintf(r->error, sizeof r->error, "HTTP status %d", x->status);
+        return FETCH_HTTP_ERROR;
+    }
+    if (transport == FETCH_OK)
+        return x->status == 304 ? FETCH_NOT_MODIFIED : FETCH_OK;
+    snprintf(r->error, sizeof r->error, "%s",
+             transport == FETCH_CANCELLED ? "cancelled" : detail);
+    return transport;
+}
+
+fetch_result fetch_reply_end(fetch_reply *x, fetch_result transport, const char *detail)
+{
+    fetch_response *resp = x->resp;
+    resp->result = reply_result(x, transport, detail ? detail : "");
+    if (resp->result == FETCH_OK)
+        resp->body = buf_take(&x->body, &resp->len);
+    else
+        fetch_response_free(resp);
+    buf_free(&x->body);
+    return resp->result;
+}
+
 static size_t on_header(char *line, size_t size, size_t nitems, void *userdata)
 {
     transfer *t = userdata;
     size_t n = size * nitems;
-    const char *v;
-    size_t vlen;
-    if (n > 5 && strncmp(line, "HTTP/", 5) == 0) {
-        /* A new response (after a redirect or 100): forget the last one's. */
-        const char *sp = memchr(line, ' ', n);
-        t->status = sp ? (int)strtol(sp + 1, NULL, 10) : 0;
-        t->resp->etag[0] = t->resp->last_modified[0] = t->resp->content_type[0] = '\0';
-    } else if (header_is(line, n, "ETag", &v, &vlen)) {
-        header_value(v, vlen, t->resp->etag, sizeof t->resp->etag);
-    } else if (header_is(line, n, "Last-Modified", &v, &vlen)) {
-        header_value(v, vlen, t->resp->last_modified, sizeof t->resp->last_modified);
-    } else if (header_is(line, n, "Content-Type", &v, &vlen)) {
-        header_value(v, vlen, t->resp->content_type, sizeof t->resp->content_type);
-    } else if (header_is(line, n, "Content-Length", &v, &vlen) && t->status == 200) {
-        char num[32];
-        header_value(v, vlen, num, sizeof num);
-        if (strtoull(num, NULL, 10) > t->cap) {
-            t->too_big = true;
-            return 0; /* abort before any of the body comes */
-        }
-    }
-    return n;
-}
-
-/* First block of a 200 body: the Content-Type is final now. */
-static bool body_start_ok(transfer *t)
-{
-    t->body_seen = true;
-    if (!fetch_type_ok(t->req->kind, t->resp->content_type)) {
-        t->bad_type = true;
-        return false;
-    }
-    return true;
+    return fetch_reply_header(&t->reply, line, n) ? n : 0;
 }
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
 {
     transfer *t = userdata;
     size_t n = size * nmemb;
-    if (t->status != 200) {
-        t->error_body = true;
-        return 0; /* an error page is not read */
-    }
-    if (!t->body_seen && !body_start_ok(t))
-        return 0;
-    if (!buf_add(&t->body, data, n)) {
-        t->too_big = true;
-        return 0;
-    }
-    return n;
+    return fetch_reply_body(&t->reply, data, n) ? n : 0;
 }
 
 static long positive_or(long v, long dflt)
@@ -313,7 +379,7 @@ static void set_options(CURL *c, const fetch_request *req, transfer *t, char *er
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, total);
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, (long)FETCH_LOW_SPEED_BYTES);
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, low);
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->cap);
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->reply.cap);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "signage-player/" SIGNAGE_VERSION);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
@@ -327,32 +393,16 @@ static void set_options(CURL *c, const fetch_request *req, transfer *t, char *er
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 }
 
-/* Maps curl's outcome and the callbacks' flags to a result and message. */
-static fetch_result classify(CURLcode rc, const transfer *t, const char *errbuf)
+/* What curl's outcome alone says (the reply's flags come first). */
+static fetch_result transport_result(CURLcode rc)
 {
-    fetch_response *r = t->resp;
-    const char *detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
-    if (t->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-        snprintf(r->error, sizeof r->error, "response larger than %zu bytes", t->cap);
-        return FETCH_TOO_BIG;
-    }
-    if (t->bad_type) {
-        snprintf(r->error, sizeof r->error, "refused Content-Type \"%s\"",
-                 r->content_type);
-        return FETCH_BAD_TYPE;
-    }
-    if (t->error_body || (rc == CURLE_OK && t->status != 200 && t->status != 304)) {
-        snprintf(r->error, sizeof r->error, "HTTP status %d", t->status);
-        return FETCH_HTTP_ERROR;
-    }
-    if (rc == CURLE_ABORTED_BY_CALLBACK) {
-        snprintf(r->error, sizeof r->error, "cancelled");
-        return FETCH_CANCELLED;
-    }
-    if (rc == CURLE_OK)
-        return t->status == 304 ? FETCH_NOT_MODIFIED : FETCH_OK;
-    snprintf(r->error, sizeof r->error, "%s", detail);
     switch (rc) {
+    case CURLE_OK:
+        return FETCH_OK;
+    case CURLE_FILESIZE_EXCEEDED:
+        return FETCH_TOO_BIG;
+    case CURLE_ABORTED_BY_CALLBACK:
+        return FETCH_CANCELLED;
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:
     case CURLE_TOO_MANY_REDIRECTS:
@@ -379,9 +429,8 @@ static bool url_refused(const fetch_request *req, fetch_response *resp)
 static struct curl_slist *transfer_begin(CURL *c, const fetch_request *req,
                                          fetch_response *resp, transfer *t, char *errbuf)
 {
-    *t = (transfer){.req = req, .resp = resp};
-    t->cap = req->max_bytes ? req->max_bytes : FETCH_DEFAULT_MAX_BYTES;
-    buf_init(&t->body, t->cap);
+    t->req = req;
+    fetch_reply_begin(&t->reply, req->kind, req->max_bytes, resp);
     errbuf[0] = '\0';
     struct curl_slist *headers = request_headers(req);
     curl_easy_reset(c);
@@ -393,7 +442,7 @@ static struct curl_slist *transfer_begin(CURL *c, const fetch_request *req,
  * on FETCH_OK (never NULL then). */
 static fetch_result transfer_end(CURL *c, CURLcode rc, transfer *t, const char *errbuf)
 {
-    fetch_response *resp = t->resp;
+    fetch_response *resp = t->reply.resp;
     long code = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
     resp->http_status = (int)code;
@@ -404,13 +453,8 @@ static fetch_result transfer_end(CURL *c, CURLcode rc, transfer *t, const char *
     curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &body_bytes);
     resp->bytes_sent = request_bytes;
     resp->bytes_received = header_bytes + (long)body_bytes;
-    resp->result = classify(rc, t, errbuf);
-    if (resp->result == FETCH_OK)
-        resp->body = buf_take(&t->body, &resp->len);
-    else
-        fetch_response_free(resp);
-    buf_free(&t->body);
-    return resp->result;
+    return fetch_reply_end(&t->reply, transport_result(rc),
+                           errbuf[0] ? errbuf : curl_easy_strerror(rc));
 }
 
 fetch_result fetch_get(fetch *f, const fetch_request *req, fetch_response *resp)

@@ -184,6 +184,28 @@ static void build_segments(composer *c, const char *s, size_t a, size_t b)
     }
 }
 
+/* The grapheme clusters of segment g as segments into out (room for one
+ * per cluster); returns their count. A space inside g (no break after it,
+ * as before U+061D) is trailing space of the cluster before, so that no
+ * line is a lone space. */
+static size_t grapheme_pieces(composer *c, const char *s, seg g, const size_t *gb,
+                              size_t n, seg *out)
+{
+    size_t m = 0, prev = g.start;
+    for (size_t k = 0; k < n; k++) {
+        size_t end = g.start + gb[k];
+        if (m > 0 && trim_spaces(s, prev, end) == prev)
+            out[m - 1].end = end;
+        else
+            out[m++] = (seg){prev, end, end, 0};
+        prev = end;
+    }
+    out[m - 1].end = g.end;
+    for (size_t k = 0; k < m; k++)
+        out[k].w = measure(c, s + out[k].start, out[k].trim - out[k].start);
+    return m;
+}
+
 /* Replaces segment i by its grapheme clusters (no-op for a single one). */
 static void split_graphemes(composer *c, const char *s, size_t i)
 {
@@ -193,18 +215,14 @@ static void split_graphemes(composer *c, const char *s, size_t i)
     if (n <= 1)
         return;
     c->split = true;
+    seg *pieces = xmalloc(n * sizeof *pieces);
+    size_t m = grapheme_pieces(c, s, g, gb, n, pieces);
     size_t tail = c->n_segs - i - 1;
-    for (size_t k = 1; k < n; k++)
-        push_seg(c, g); /* grow by n - 1 */
-    memmove(c->segs + i + n, c->segs + i + 1, tail * sizeof *c->segs);
-    size_t prev = g.start;
-    for (size_t k = 0; k < n; k++) {
-        size_t end = g.start + gb[k];
-        seg piece = {prev, end, k + 1 == n ? g.end : end, 0};
-        piece.w = measure(c, s + piece.start, piece.trim - piece.start);
-        c->segs[i + k] = piece;
-        prev = end;
-    }
+    for (size_t k = 1; k < m; k++)
+        push_seg(c, g); /* grow by m - 1 */
+    memmove(c->segs + i + m, c->segs + i + 1, tail * sizeof *c->segs);
+    memcpy(c->segs + i, pieces, m * sizeof *pieces);
+    free(pieces);
 }
 
 static int spaces_w(const composer *c, const seg *g)
@@ -480,7 +498,8 @@ static void layout_title(layout_item *it, composer *c, const char *title, int st
     it->n_title_lines = v.n > 2 ? 2 : v.n;
     for (int i = 0; i < it->n_title_lines; i++)
         it->title_lines[i] = v.v[i];
-    free_lines(v.v + it->n_title_lines, v.n - it->n_title_lines);
+    if (v.n > it->n_title_lines) /* v.v is NULL for an empty title */
+        free_lines(v.v + it->n_title_lines, v.n - it->n_title_lines);
     free(v.v);
     it->title_px = c->px;
     it->title_line_h = title_line_h(c->px);

@@ -647,6 +647,37 @@ static void test_overlong_unit(void)
     free(body);
 }
 
+/* A unit too wide for a line, with a space inside it (no break after the
+ * space: U+061D, Arabic end of text mark, forbids one before it), is cut at
+ * grapheme boundaries; the space once became a line of its own (found by
+ * tests/fuzz/fuzz_layout). */
+static void test_overlong_unit_space(void)
+{
+    fake_stats st = {0};
+    layout_measure m = fake_measure(&st);
+    layout_params p = default_params(800, 480);
+    int bad = 0;
+    for (int k = 1; k <= 80; k++) { /* the space at every place of a line */
+        char *word = repeat("x", k), *word2 = repeat("x", 200);
+        char *body = concat3(word, " \xD8\x9D", word2);
+        layout_item *it = layout_item_create(&p, &m, "", body);
+        size_t at = 0;
+        for (int i = 0; i < it->n_lines; i++) {
+            const layout_line *l = &it->lines[i];
+            size_t n = strlen(l->text);
+            bad +=
+                n == 0 || l->text[0] == ' ' || l->text[n - 1] == ' ' || l->offset != at;
+            at += n + l->space_after;
+        }
+        CHECK(it->n_lines > 2 && at == strlen(body));
+        layout_item_destroy(it);
+        free(word);
+        free(word2);
+        free(body);
+    }
+    CHECKF(bad == 0, "%d lines start or end with a space, or lose text", bad);
+}
+
 static void test_title(void)
 {
     fake_stats st = {0};
@@ -1101,6 +1132,7 @@ int main(void)
 {
     RUN(test_kinsoku_and_units_at_line_end);
     RUN(test_overlong_unit);
+    RUN(test_overlong_unit_space);
     RUN(test_title);
     RUN(test_widow_orphan);
     RUN(test_page_time);
