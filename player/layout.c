@@ -603,8 +603,8 @@ static void clear_qr_plate(layout_item *it, const layout_params *q)
 {
     layout_page *last = &it->pages[it->n_pages - 1];
     int first = last->first, end = first + last->count, room = last_page_room(it);
-    if (lines_height(it, first, end) <= room)
-        return;                          /* all of it fits */
+    if (end - first < 2 || lines_height(it, first, end) <= room)
+        return; /* all of it fits, or one line taller than the room: left whole */
     int best = end - 1, best_score = -1; /* room is at least one line */
     for (int k = first + 1; k < end; k++) {
         int sc = split_score(it, first, k, end, room);
