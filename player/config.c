@@ -168,8 +168,7 @@ void config_key_describe(const config_key *k, char *out, size_t size)
         [CONFIG_ZONE] = "an IANA zone name such as Asia/Shanghai, or UTC",
         [CONFIG_KEY] = "a minisign public key line (RW...) or the path of its .pub file",
         [CONFIG_MQTT] = "mqtt://host[:port] or mqtts://host[:port], or empty (no push)",
-        [CONFIG_TOPIC] = "an MQTT topic such as signage/feed (+ and # only as whole "
-                         "levels, # last)",
+        [CONFIG_TOPIC] = "an MQTT topic such as signage/feed (+, # as whole levels)",
     };
     if (k->type == CONFIG_INT || k->type == CONFIG_DBL)
         snprintf(out, size, "%s from %.*f to %.*f%s%s%s",
