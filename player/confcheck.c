@@ -166,6 +166,19 @@ static void check_zone(const char *zone, config_report *r)
                           zone);
 }
 
+/* A secret others can read is no secret: the player refuses it. */
+static void check_secret(const char *path, config_report *r)
+{
+    struct stat st;
+    if (!path[0] || stat(path, &st) != 0 || !(st.st_mode & (S_IRGRP | S_IROTH)))
+        return;
+    config_report_add(r, false, config_report_line(r, "fleet", "report_token_file"),
+                      "fleet.report_token_file: %s is readable by %s (mode %04o): "
+                      "chmod 600 it",
+                      path, st.st_mode & S_IROTH ? "others" : "its group",
+                      (unsigned)(st.st_mode & 07777));
+}
+
 bool confcheck_run(const config *cfg, config_report *r)
 {
     size_t n;
@@ -176,6 +189,7 @@ bool confcheck_run(const config *cfg, config_report *r)
             check_file(&keys[i], (const char *)cfg + keys[i].offset, r, r->key_line[i]);
     }
     check_zone(cfg->time_zone, r);
+    check_secret(cfg->report_token_file, r);
     return r->errors == 0;
 }
 

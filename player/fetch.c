@@ -426,6 +426,58 @@ fetch_result fetch_get(fetch *f, const fetch_request *req, fetch_response *resp)
     return transfer_end(f->curl, rc, &t, errbuf);
 }
 
+/* The POST's own headers after fetch_get's; NULL when the token would
+ * split a header line. */
+static struct curl_slist *post_headers(struct curl_slist *h, const fetch_upload *up)
+{
+    char line[512];
+    if (up->bearer && has_control(up->bearer, strlen(up->bearer)))
+        return NULL;
+    snprintf(line, sizeof line, "Content-Type: %s", up->content_type);
+    h = curl_slist_append(h, line);
+    h = curl_slist_append(h, "Expect:"); /* no 100-continue round trip */
+    if (up->bearer && *up->bearer) {
+        size_t n = strlen(up->bearer) + 32;
+        char *auth = xmalloc(n);
+        snprintf(auth, n, "Authorization: Bearer %s", up->bearer);
+        h = curl_slist_append(h, auth);
+        free(auth);
+    }
+    return h;
+}
+
+fetch_result fetch_post(fetch *f, const fetch_request *req, const fetch_upload *up,
+                        fetch_response *resp)
+{
+    memset(resp, 0, sizeof *resp);
+    if (url_refused(req, resp))
+        return resp->result;
+    transfer t;
+    char errbuf[CURL_ERROR_SIZE];
+    struct curl_slist *headers = transfer_begin(f->curl, req, resp, &t, errbuf);
+    struct curl_slist *all = post_headers(headers, up);
+    if (!all) {
+        curl_slist_free_all(headers);
+        buf_free(&t.body);
+        resp->result = FETCH_BAD_URL;
+        snprintf(resp->error, sizeof resp->error, "the token holds a control character");
+        return resp->result;
+    }
+    curl_easy_setopt(f->curl, CURLOPT_HTTPHEADER, all);
+    curl_easy_setopt(f->curl, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(f->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)up->len);
+    curl_easy_setopt(f->curl, CURLOPT_POSTFIELDS, up->body);
+    CURLcode rc = curl_easy_perform(f->curl);
+    curl_slist_free_all(all);
+    fetch_result r = transfer_end(f->curl, rc, &t, errbuf);
+    if (r == FETCH_HTTP_ERROR && resp->http_status / 100 == 2) {
+        resp->result = r = FETCH_OK; /* a 2xx without a body read (204...) */
+        resp->error[0] = '\0';
+        resp->body = xstrdup("");
+    }
+    return r;
+}
+
 /* ---- several transfers at once ---- */
 
 /* One transfer of a fetch_multi. The request's strings are copies, so the
