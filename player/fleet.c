@@ -47,6 +47,7 @@ struct fleet {
     page_open page;
     char *pending[FLEET_MAX_PENDING];
     size_t n_pending;
+    uint64_t pending_since; /* mono ms the oldest of them was made */
     unsigned long pending_dropped;
     bool shot_wanted;
     void *shot;
@@ -136,6 +137,8 @@ static void page_close(fleet *f, uint64_t mono)
         f->pending_dropped++;
     }
     uint64_t ms = mono > p->mono ? mono - p->mono : 0;
+    if (!f->n_pending)
+        f->pending_since = mono_ms();
     f->pending[f->n_pending++] = fleet_record(p->id, p->page, p->image, p->start, ms);
     if (f->n_pending >= POPQ_SYNC_RECORDS)
         pthread_cond_signal(&f->cond);
@@ -366,23 +369,24 @@ static void upload_screenshot(fleet *f, void *png, size_t len, const char *url)
 }
 
 /* Under lock: the pages handed over go into the queue (memory only). */
-static void take_pending(fleet *f, uint64_t now)
+static void take_pending(fleet *f)
 {
     if (popq_unsynced(f->q) == 0)
         f->unsynced_since = 0;
     for (size_t i = 0; i < f->n_pending; i++) {
         if (popq_append(f->q, f->pending[i]) && !f->unsynced_since)
-            f->unsynced_since = now;
+            f->unsynced_since = f->pending_since;
         free(f->pending[i]);
     }
     f->n_pending = 0;
 }
 
-/* Records are written in batches (popq.h): this many, this old, or at stop. */
-static bool sync_due(const fleet *f, uint64_t now, bool stopping)
+/* Records are written in batches (popq.h): this many or this old (and at
+ * stop, by the worker's end). */
+static bool sync_due(const fleet *f, uint64_t now)
 {
     return popq_unsynced(f->q) > 0 &&
-           (stopping || popq_unsynced(f->q) >= POPQ_SYNC_RECORDS ||
+           (popq_unsynced(f->q) >= POPQ_SYNC_RECORDS ||
             now - f->unsynced_since >= POPQ_SYNC_SECONDS * 1000u);
 }
 
@@ -403,11 +407,14 @@ static void wait_until(fleet *f, uint64_t due)
 static bool next_work(fleet *f, uint64_t next_beat, void **shot, size_t *len, char *url)
 {
     uint64_t due = next_beat;
-    if (popq_unsynced(f->q) && f->unsynced_since + POPQ_SYNC_SECONDS * 1000u < due)
-        due = f->unsynced_since + POPQ_SYNC_SECONDS * 1000u;
+    uint64_t oldest = popq_unsynced(f->q) ? f->unsynced_since
+                      : f->n_pending      ? f->pending_since
+                                          : 0;
+    if (oldest && oldest + POPQ_SYNC_SECONDS * 1000u < due)
+        due = oldest + POPQ_SYNC_SECONDS * 1000u;
     if (!f->stop && !f->shot && f->n_pending < POPQ_SYNC_RECORDS)
         wait_until(f, due);
-    take_pending(f, mono_ms());
+    take_pending(f);
     *shot = f->shot;
     *len = f->shot_len;
     f->shot = NULL;
@@ -427,7 +434,7 @@ static void *worker(void *arg)
     while (next_work(f, next_beat, &shot, &len, url)) {
         pthread_mutex_unlock(&f->lock);
         uint64_t now = mono_ms();
-        if (sync_due(f, now, false) && popq_sync(f->q))
+        if (sync_due(f, now) && popq_sync(f->q))
             f->unsynced_since = 0;
         if (shot)
             upload_screenshot(f, shot, len, url);
