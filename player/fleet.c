@@ -23,7 +23,7 @@
 /* The page on screen, until the next one makes it a record. */
 typedef struct {
     bool open;
-    char id[256];
+    char id[FEED_MAX_ID + 1];
     int page;
     bool image;
     int64_t start;
@@ -337,13 +337,21 @@ static void failed(fleet *f, const char *what, const char *url, const fetch_resp
                "%s to %s failed: %s", what, url, r->error);
 }
 
+/* The server took the heartbeat: any 2xx, its answer read when it fits. */
+static bool delivered(const fetch_response *r)
+{
+    return r->result == FETCH_OK ||
+           (r->result == FETCH_TOO_BIG && r->http_status / 100 == 2);
+}
+
 static void heartbeat(fleet *f)
 {
     size_t n;
     char *body = heartbeat_body(f, &n);
     fetch_upload up = {body, strlen(body), "application/json", f->token};
     fetch_response r;
-    if (post(f, f->url, &up, &r) == FETCH_OK) {
+    post(f, f->url, &up, &r);
+    if (delivered(&r)) {
         LOG_RECOVERED(&f->fail, "report server %s answers again", f->url);
         LOG_DBG("heartbeat sent with %zu records", n);
         popq_ack(f->q, n);

@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "feed.h"
 #include "source.h"
 
 #define FLEET_BATCH 500         /* records per heartbeat at most */
@@ -59,8 +60,8 @@ void fleet_destroy(fleet *f);
 
 /* What the screen shows, for the next heartbeat (copied). */
 typedef struct {
-    char item[256]; /* "" when no item is on screen */
-    int page;       /* 1-based; 0 without an item */
+    char item[FEED_MAX_ID + 1]; /* "" when no item is on screen */
+    int page;                   /* 1-based; 0 without an item */
     bool screen_on;
     source_status src;
 } fleet_snapshot;

@@ -9,13 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "log.h"
 #include "util.h"
 
 struct popq {
     char *path;
     char **rec; /* oldest first */
-    size_t n, max;
+    size_t n, max, cap;
     size_t written; /* the first `written` records are in the file */
     bool rewrite;   /* the file holds records no longer queued, or junk */
     unsigned long dropped;
@@ -46,6 +47,7 @@ static void push(popq *q, const char *s, size_t len)
 {
     if (q->n == q->max)
         drop_oldest(q);
+    q->rec = buf_grow(q->rec, &q->cap, q->n + 1, sizeof *q->rec);
     q->rec[q->n++] = xstrndup(s, len);
 }
 
@@ -78,8 +80,8 @@ popq *popq_open(const char *path, size_t max_records)
     popq *q = xcalloc(1, sizeof *q);
     q->path = xstrdup(path);
     q->max = max_records ? max_records : 1;
-    q->rec = xcalloc(q->max, sizeof *q->rec);
-    size_t cap = (q->max + 1) * (POPQ_MAX_LINE + 1), len;
+    /* A full queue of the longest records, within 1 and 256 MiB. */
+    size_t len, cap = q->max < 32768 ? (q->max + 1) * (POPQ_MAX_LINE + 1) : 256u << 20;
     char *text = read_file_capped(path, cap < (1u << 20) ? 1u << 20 : cap, &len);
     if (text)
         load(q, text, len);

@@ -22,7 +22,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define POPQ_MAX_LINE 2048    /* a longer record is refused */
+/* A longer record is refused; an id of FEED_MAX_ID bytes, each escaped as
+ * \uXXXX, fits. */
+#define POPQ_MAX_LINE 8192
 #define POPQ_SYNC_RECORDS 10  /* fleet.c syncs at this many unwritten records */
 #define POPQ_SYNC_SECONDS 60  /* ... or when the oldest unwritten is this old */
 #define POPQ_FILE "pop.jsonl" /* its name in the cache directory */
