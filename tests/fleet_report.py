@@ -8,8 +8,9 @@ records complete and in order across an outage (503) and a restart
 POPQ_SYNC_RECORDS - 1 pages, plus the page on screen), a torn last line
 skipped, the queue cap (the oldest dropped and counted), a screenshot
 request answered with a PNG of screenshot_width showing the slide, a
-401 logged once with the rotation undisturbed, a server that never answers
-without a slide delayed, and a token file others can read refused."""
+401 logged once with the rotation undisturbed, a redirect never followed
+(records kept), a 204 taking a batch, a server that never answers without
+a slide delayed, and a token file others can read refused."""
 import http.server
 import json
 import os
@@ -35,8 +36,9 @@ SYNC_RECORDS = 10  # popq.h POPQ_SYNC_RECORDS
 
 
 class Recorder:
-    """What the player sent, and how to answer: mode ok, 503, 401 or stall
-    (the request is read and never answered)."""
+    """What the player sent, and how to answer: mode ok, 204, 503, 401,
+    redirect (302 to /elsewhere) or stall (the request is read and never
+    answered)."""
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -45,6 +47,7 @@ class Recorder:
         self.answer = b"{}"  # the next 200's body, then {} again
         self.beats = []      # (time, Authorization, heartbeat, answered status)
         self.shots = []      # (time, path, Content-Type, bytes)
+        self.elsewhere = 0   # requests that followed a redirect
         rec = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -58,7 +61,12 @@ class Recorder:
                 body = self.rfile.read(min(n, 64 << 20))
                 with rec.lock:
                     mode = rec.mode
-                status = {"ok": 200, "503": 503, "401": 401}.get(mode)
+                status = {"ok": 200, "204": 204, "503": 503, "401": 401,
+                          "redirect": 302}.get(mode)
+                if self.path == "/elsewhere":
+                    with rec.lock:
+                        rec.elsewhere += 1
+                    return self.reply(200, b"{}")
                 if self.path.endswith("/screenshot"):
                     with rec.lock:
                         rec.shots.append((time.time(), self.path,
@@ -72,14 +80,18 @@ class Recorder:
                     rec.beats.append((time.time(), self.headers.get("Authorization"),
                                       beat, status))
                     answer, rec.answer = (rec.answer, b"{}") if status == 200 else (b"", rec.answer)
+                if status == 204:
+                    answer = b""
                 if mode == "stall":
                     rec.stopping.wait(60)
                     self.close_connection = True
                     return None
-                return self.reply(status, answer or b"{}")
+                return self.reply(status, answer if status == 204 else answer or b"{}")
 
             def reply(self, status, body):
                 self.send_response(status)
+                if status == 302:
+                    self.send_header("Location", "/elsewhere")
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -100,7 +112,7 @@ class Recorder:
     def delivered(self):
         """Records of the heartbeats answered 200, in order."""
         with self.lock:
-            return [r for _, _, b, s in self.beats if s == 200 and b for r in b["pop"]]
+            return [r for _, _, b, s in self.beats if s in (200, 204) and b for r in b["pop"]]
 
     def stop(self):
         self.stopping.set()
@@ -295,6 +307,7 @@ def test_kill(tmp):
         f.write('{"item":"n1","pa')
     with open(pl.ini, "a") as f:
         f.write("report_interval = 5\n")
+    rec.set(mode="204")  # any 2xx takes a batch
     pl.start()
     time.sleep(3)
     rc, _ = pl.stop()
@@ -302,6 +315,8 @@ def test_kill(tmp):
     after = rec.delivered()[len(sent):]
     check([key(r) for r in after[:len(kept)]] == [key(r) for r in kept],
           "the kept records are sent after the restart")
+    left = [key(r) for r in pl.queued()]
+    check(not any(key(r) in left for r in kept), "a 204 removed them from the queue")
     check("damaged line" in pl.stderr(), "the torn line is logged")
     rec.stop()
 
@@ -330,15 +345,22 @@ def test_401_and_stall(tmp):
     """Both at once (independent servers): a 401 logged once, records kept;
     a server that never answers delays no slide, and the player stops
     promptly all the same."""
-    bad, stall = Recorder(), Recorder()
+    bad, stall, moved = Recorder(), Recorder(), Recorder()
     bad.set(mode="401")
     stall.set(mode="stall")
+    moved.set(mode="redirect")
     p401 = Player(tmp, "401", bad.url, "report_interval = 5\n")
     pstall = Player(tmp, "stall", stall.url, "report_interval = 5\n")
-    p401.start()
-    pstall.start()
+    pmoved = Player(tmp, "moved", moved.url, "report_interval = 5\n")
+    for pl in (p401, pstall, pmoved):
+        pl.start()
     time.sleep(12)
-    check(p401.proc.poll() is None and pstall.proc.poll() is None, "both still running")
+    check(all(pl.proc.poll() is None for pl in (p401, pstall, pmoved)), "all still running")
+    pmoved.stop()
+    check(len(moved.beats) >= 2 and moved.elsewhere == 0,
+          f"a redirect is not followed: {moved.elsewhere} requests went elsewhere")
+    same_records(pmoved.queued(), pmoved.played(), "redirect: every record kept")
+    moved.stop()
     rc, took = pstall.stop()
     check(rc == 0 and took < 4, f"stop during a stalled report: exit {rc} in {took:.1f} s")
     rc, _ = p401.stop()
@@ -354,7 +376,7 @@ def test_401_and_stall(tmp):
         monos = [int(line.split()[1]) for line in f if line.strip()]
     gaps = [b - a for a, b in zip(monos, monos[1:])]
     check(gaps and max(gaps) < 1800, f"slides 1 s apart while the report stalls: {gaps}")
-    check(TOKEN not in p401.stderr(), "the token is never logged")
+    check(TOKEN not in p401.stderr() + pmoved.stderr(), "the token is never logged")
     bad.stop()
     stall.stop()
 
