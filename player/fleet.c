@@ -256,7 +256,8 @@ static char *heartbeat_body(fleet *f, size_t *n)
     cJSON_AddStringToObject(o, "screen_id", f->screen_id);
     cJSON_AddStringToObject(o, "version", SIGNAGE_VERSION);
     cJSON_AddNumberToObject(o, "sent", (double)now);
-    cJSON_AddNumberToObject(o, "uptime", (double)((mono_ms() - f->started) / 1000));
+    uint64_t uptime_s = (mono_ms() - f->started) / 1000u;
+    cJSON_AddNumberToObject(o, "uptime", (double)uptime_s);
     add_screen(o, &snap);
     add_feed(o, &snap.src, now);
     double t = 0;
