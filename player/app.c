@@ -14,6 +14,7 @@
 #include "confcheck.h"
 #include "deck.h"
 #include "display.h"
+#include "fleet.h"
 #include "log.h"
 #include "media.h"
 #include "notify.h"
@@ -24,6 +25,7 @@
 #include "report.h"
 #include "rotation.h"
 #include "schedule.h"
+#include "screenshot.h"
 #include "slide.h"
 #include "source.h"
 #include "timefmt.h"
@@ -69,6 +71,8 @@ typedef struct {
     config *pending;
     source *next_src;
     report *report; /* the status file */
+    fleet *fleet;   /* heartbeats, proof of play, screenshots; NULL: none */
+    bool shot;      /* the report server asked for a screenshot of the next frame */
 } app;
 
 static int64_t wall_now(const app *a)
@@ -121,11 +125,14 @@ static void slide_shown(app *a)
     rotation_view v = rotation_get(a->rot);
     if (v.item < 0) {
         play_log(a, v.screen_on ? "-" : "off", 0, 0, false);
+        fleet_shown(a->fleet, NULL, 0, false, wall_now(a), SDL_GetTicks64());
         return;
     }
     const layout_item *it = deck_layout(v.deck, (size_t)v.item);
-    play_log(a, deck_feed(v.deck)->items[v.item].id, v.page + 1, it->n_pages,
-             it->frame.image.w > 0);
+    const char *id = deck_feed(v.deck)->items[v.item].id;
+    play_log(a, id, v.page + 1, it->n_pages, it->frame.image.w > 0);
+    fleet_shown(a->fleet, id, v.page + 1, it->frame.image.w > 0, wall_now(a),
+                SDL_GetTicks64());
 }
 
 /* True when the slide that starts now shows an image still being decoded:
@@ -296,6 +303,17 @@ static void notify_shown(app *a)
     notify_status(a->nt, st);
 }
 
+/* The frame just drawn, read back before it is presented (the same
+ * pixels), for the report server. */
+static void send_screenshot(app *a)
+{
+    void *png;
+    size_t len;
+    a->shot = false;
+    if (screenshot_png(display_renderer(a->disp), a->cfg->screenshot_width, &png, &len))
+        fleet_screenshot(a->fleet, png, len);
+}
+
 static void draw(app *a)
 {
     char clock[16], day[64];
@@ -310,6 +328,8 @@ static void draw(app *a)
     } else {
         slide_draw(a->rd, a->media, a->zone, v.deck, (size_t)v.item, v.page, clock, day);
     }
+    if (a->shot)
+        send_screenshot(a);
     SDL_RenderPresent(display_renderer(a->disp));
     a->dirty = false;
     notify_ready(a->nt); /* the first frame is on screen */
@@ -521,6 +541,24 @@ static bool handle_reload(app *a)
     return true;
 }
 
+/* What the next heartbeat says is on screen; a screenshot the server
+ * asked for makes the next frame be drawn (and read back). */
+static void handle_fleet(app *a)
+{
+    if (!a->fleet)
+        return;
+    fleet_snapshot s = {.screen_on = a->screen_on};
+    rotation_view v = rotation_get(a->rot);
+    if (v.item >= 0 && a->screen_on) {
+        snprintf(s.item, sizeof s.item, "%s", deck_feed(v.deck)->items[v.item].id);
+        s.page = v.page + 1;
+    }
+    source_get_status(a->src, &s.src);
+    fleet_update(a->fleet, &s);
+    if (fleet_screenshot_wanted(a->fleet))
+        a->shot = a->dirty = true;
+}
+
 /* The status file when something changed, at most once a second. */
 static void handle_status(app *a)
 {
@@ -551,12 +589,16 @@ static void handle_status(app *a)
 static void admin_open(app *a)
 {
     a->report = report_create(a->cfg->status_file, wall_now(a));
+    fleet_params fp = params_fleet(a->cfg);
+    a->fleet = fleet_create(&fp, wake_loop, a);
     if (a->opt.config_path)
         a->watch = watch_create(a->opt.config_path, wake_loop, a);
 }
 
 static void admin_close(app *a)
 {
+    fleet_shown(a->fleet, NULL, 0, false, wall_now(a), SDL_GetTicks64());
+    fleet_destroy(a->fleet);
     watch_destroy(a->watch);
     source_destroy(a->next_src);
     free(a->pending);
@@ -675,6 +717,7 @@ int app_run(const config *cfg, const app_options *opt)
         handle_slide(&a);
         handle_clock(&a);
         handle_media(&a);
+        handle_fleet(&a);
         if (a.dirty && !a.image_hold)
             draw(&a);
         handle_status(&a);

@@ -176,6 +176,19 @@ static void check_key(const char *value, config_report *r, int line)
         config_report_add(r, false, line, "player.feed_public_key: %s", why);
 }
 
+/* A secret others can read is no secret: the player refuses it. */
+static void check_secret(const char *path, config_report *r)
+{
+    struct stat st;
+    if (!path[0] || stat(path, &st) != 0 || !(st.st_mode & (S_IRGRP | S_IROTH)))
+        return;
+    config_report_add(r, false, config_report_line(r, "fleet", "report_token_file"),
+                      "fleet.report_token_file: %s is readable by %s (mode %04o): "
+                      "chmod 600 it",
+                      path, st.st_mode & S_IROTH ? "others" : "its group",
+                      (unsigned)(st.st_mode & 07777));
+}
+
 bool confcheck_run(const config *cfg, config_report *r)
 {
     size_t n;
@@ -188,6 +201,7 @@ bool confcheck_run(const config *cfg, config_report *r)
     check_zone(cfg->time_zone, r);
     check_key(cfg->feed_public_key, r,
               config_report_line(r, "player", "feed_public_key"));
+    check_secret(cfg->report_token_file, r);
     return r->errors == 0;
 }
 

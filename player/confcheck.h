@@ -9,8 +9,9 @@
 
 /* Adds to r a problem for each file the config names that cannot be read
  * (fonts, logo when a path, ca_file: errors; a local feed: a warning, since
- * it may appear later and the cached feed shows meanwhile) and for a
- * time_zone that is not an IANA zone of the system's data. Returns true
+ * it may appear later and the cached feed shows meanwhile), for a
+ * time_zone that is not an IANA zone of the system's data, and for a
+ * report_token_file its group or others may read (an error). Returns true
  * when r holds no error. */
 bool confcheck_run(const config *cfg, config_report *r);
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "feed.h"
 #include "log.h"
@@ -110,6 +111,8 @@ static const config_key keys[] = {
     NUM("fleet", "screenshot_width", CONFIG_INT, screenshot_width, 64, 3840, "pixels",
         "640"),
     STR("fleet", "metrics_file", CONFIG_OUT, metrics_file, ""),
+    NUM("fleet", "report_queue_max", CONFIG_INT, report_queue_max, 10, 1000000, "records",
+        "10000"),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= CONFIG_MAX_KEYS, "raise CONFIG_MAX_KEYS");
@@ -636,8 +639,27 @@ static void parse_line(parse_state *st, char *line)
     parse_key(st, key, value);
 }
 
+/* Reports carry a token and where the screen is: https only, unless
+ * report_allow_http says the network is a local one. */
+static void check_report_url(const config *cfg, config_report *r)
+{
+    const char *u = cfg->report_url;
+    int line = config_report_line(r, "fleet", "report_url");
+    if (!u[0] || strncasecmp(u, "https://", 8) == 0)
+        return;
+    if (strncasecmp(u, "http://", 7) != 0)
+        config_report_add(r, false, line,
+                          "fleet.report_url '%s': expected an https:// URL", u);
+    else if (!cfg->report_allow_http)
+        config_report_add(r, false, line,
+                          "fleet.report_url '%s' is plain http: use https, or set "
+                          "fleet.report_allow_http = true on a local network",
+                          u);
+}
+
 static void check_whole(const config *cfg, config_report *r)
 {
+    check_report_url(cfg, r);
     if (cfg->page_min > cfg->page_max) {
         int a = config_report_line(r, "timing", "page_min");
         int b = config_report_line(r, "timing", "page_max");

@@ -97,6 +97,7 @@ typedef struct config {
     bool report_allow_http;       /* report_url may be http (a local network) */
     int screenshot_width;         /* pixels; a requested screenshot is scaled to it */
     char metrics_file[1024];      /* Prometheus text format, for node_exporter */
+    int report_queue_max;         /* proof-of-play records kept unsent at most */
 } config;
 
 typedef enum {

@@ -457,17 +457,65 @@ static fetch_result transfer_end(CURL *c, CURLcode rc, transfer *t, const char *
                            errbuf[0] ? errbuf : curl_easy_strerror(rc));
 }
 
-fetch_result fetch_get(fetch *f, const fetch_request *req, fetch_response *resp)
+/* The POST's own options and headers, after fetch_get's (h). */
+static struct curl_slist *post_options(CURL *c, struct curl_slist *h,
+                                       const fetch_upload *up)
+{
+    char line[512];
+    snprintf(line, sizeof line, "Content-Type: %s", up->content_type);
+    h = curl_slist_append(h, line);
+    h = curl_slist_append(h, "Expect:"); /* no 100-continue round trip */
+    if (up->bearer && *up->bearer) {
+        size_t n = strlen(up->bearer) + 32;
+        char *auth = xmalloc(n);
+        snprintf(auth, n, "Authorization: Bearer %s", up->bearer);
+        h = curl_slist_append(h, auth);
+        free(auth);
+    }
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)up->len);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, up->body);
+    return h;
+}
+
+/* One transfer on f's handle: a GET, or with up a POST. */
+static fetch_result perform(fetch *f, const fetch_request *req, const fetch_upload *up,
+                            fetch_response *resp)
 {
     memset(resp, 0, sizeof *resp);
     if (url_refused(req, resp))
         return resp->result;
+    if (up && up->bearer && has_control(up->bearer, strlen(up->bearer))) {
+        resp->result = FETCH_BAD_URL; /* it would split a header line */
+        snprintf(resp->error, sizeof resp->error, "the token holds a control character");
+        return resp->result;
+    }
     transfer t;
     char errbuf[CURL_ERROR_SIZE];
     struct curl_slist *headers = transfer_begin(f->curl, req, resp, &t, errbuf);
+    if (up)
+        headers = post_options(f->curl, headers, up);
     CURLcode rc = curl_easy_perform(f->curl);
     curl_slist_free_all(headers);
     return transfer_end(f->curl, rc, &t, errbuf);
+}
+
+fetch_result fetch_get(fetch *f, const fetch_request *req, fetch_response *resp)
+{
+    return perform(f, req, NULL, resp);
+}
+
+fetch_result fetch_post(fetch *f, const fetch_request *req, const fetch_upload *up,
+                        fetch_response *resp)
+{
+    fetch_result r = perform(f, req, up, resp);
+    if (r == FETCH_HTTP_ERROR && resp->http_status / 100 == 2) {
+        resp->result = r = FETCH_OK; /* a 2xx without a body read (204...) */
+        resp->error[0] = '\0';
+        resp->body = xstrdup("");
+    }
+    return r;
 }
 
 /* ---- several transfers at once ---- */

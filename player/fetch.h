@@ -88,6 +88,24 @@ void fetch_destroy(fetch *f);
 fetch_result fetch_get(fetch *f, const fetch_request *req, fetch_response *resp);
 void fetch_response_free(fetch_response *resp);
 
+/* What a POST sends: the body, its type, and an optional bearer token. */
+typedef struct {
+    const void *body;
+    size_t len;
+    const char *content_type; /* e.g. "application/json" */
+    const char *bearer;       /* sent as "Authorization: Bearer <bearer>"; NULL or
+                                 "" = none; refused with a control character */
+} fetch_upload;
+
+/* Performs one POST of up->body to req->url with fetch_get's options, caps
+ * and timeouts, except that redirects are not followed (a 3xx is
+ * FETCH_HTTP_ERROR: a report never follows a redirect with its token).
+ * Any 2xx is FETCH_OK; only a 200's body is read (capped at max_bytes),
+ * other 2xx come back with an empty body. The token is never logged nor
+ * put in resp->error. */
+fetch_result fetch_post(fetch *f, const fetch_request *req, const fetch_upload *up,
+                        fetch_response *resp);
+
 /* Short English name of a result, e.g. "timeout". */
 const char *fetch_result_name(fetch_result r);
 

@@ -60,6 +60,22 @@ source_params params_source(const config *cfg)
     };
 }
 
+fleet_params params_fleet(const config *cfg)
+{
+    return (fleet_params){
+        .url = cfg->report_url,
+        .token_file = cfg->report_token_file,
+        .screen_id = cfg->screen_id,
+        .cache_dir = cfg->cache_dir,
+        .ca_file = cfg->ca_file,
+        .interval_s = cfg->report_interval,
+        .connect_timeout_ms = cfg->connect_timeout * 1000,
+        .total_timeout_ms = cfg->total_timeout * 1000,
+        .allow_http = cfg->report_allow_http,
+        .queue_max = (size_t)cfg->report_queue_max,
+    };
+}
+
 layout_params params_layout(const config *c, int screen_w, int screen_h)
 {
     return (layout_params){

@@ -3,6 +3,7 @@
 #pragma once
 #include "config.h"
 #include "deck.h"
+#include "fleet.h"
 #include "layout.h"
 #include "media.h"
 #include "push.h"
@@ -16,6 +17,10 @@ schedule_params params_schedule(const config *cfg, tz *zone);
 /* [player] feed, cache and logo, and [fetch], for source. The strings
  * point into cfg. */
 source_params params_source(const config *cfg);
+
+/* [fleet]'s reporting, with [fetch]'s timeouts and CA file and the cache
+ * folder, for fleet_create. The strings point into cfg. */
+fleet_params params_fleet(const config *cfg);
 
 /* [theme] colours and the centre's name, for render. */
 render_theme params_theme(const config *cfg);

@@ -845,6 +845,12 @@ void source_poll_now(source *s)
     pthread_mutex_unlock(&s->mu);
 }
 
+const char *source_result_name(source_result r)
+{
+    static const char *const names[] = {"none", "ok", "unchanged", "error"};
+    return names[r];
+}
+
 long source_jitter_ms(long ms, unsigned *seed)
 {
     return ms * (900 + rand_r(seed) % 201) / 1000;

@@ -36,6 +36,10 @@ typedef enum {
     SOURCE_ERROR,     /* network, HTTP or parse error: see message */
 } source_result;
 
+/* "none", "ok", "unchanged" or "error": the status file's and the
+ * heartbeat's word for a result. */
+const char *source_result_name(source_result r);
+
 typedef struct {
     source_result result;
     int http_status;      /* 0 when no HTTP response */

@@ -25,12 +25,6 @@ bool status_default_path(char *out, size_t size)
     return false;
 }
 
-static const char *result_name(source_result r)
-{
-    static const char *const names[] = {"none", "ok", "unchanged", "error"};
-    return names[r];
-}
-
 static void add_items(cJSON *o, const char *key, size_t n, const status_item *it,
                       size_t listed)
 {
@@ -53,7 +47,7 @@ static void add_fetch(cJSON *o, const status_info *s)
 {
     cJSON *f = cJSON_AddObjectToObject(o, "feed");
     cJSON_AddStringToObject(f, "source", s->feed);
-    cJSON_AddStringToObject(f, "result", result_name(s->src.result));
+    cJSON_AddStringToObject(f, "result", source_result_name(s->src.result));
     cJSON_AddStringToObject(f, "message", s->src.message);
     cJSON_AddNumberToObject(f, "http_status", s->src.http_status);
     cJSON_AddNumberToObject(f, "last_attempt", (double)s->src.last_attempt);
