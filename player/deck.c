@@ -12,6 +12,7 @@ struct deck {
     const layout_measure *measure;
     bool *has_image;       /* one per item */
     layout_item **layouts; /* NULL until made */
+    unsigned long made;    /* layouts made so far (deck_layouts_made) */
 };
 
 deck *deck_create(feed *f, const layout_params *base, int duration_cap,
@@ -75,6 +76,7 @@ const layout_item *deck_layout(deck *d, size_t i)
         layout_params p = item_params(d, i);
         const feed_item *it = &d->feed->items[i];
         d->layouts[i] = layout_item_create(&p, d->measure, it->title, it->body);
+        d->made++;
     }
     return d->layouts[i];
 }
@@ -93,4 +95,9 @@ void deck_set_images(deck *d, const bool *has_image)
 {
     for (size_t i = 0; i < d->feed->n_items; i++)
         d->has_image[i] = has_image && has_image[i];
+}
+
+unsigned long deck_layouts_made(const deck *d)
+{
+    return d ? d->made : 0;
 }

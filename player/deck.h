@@ -29,6 +29,11 @@ size_t deck_count(const deck *d);
 /* The layout of item i, made on first use. */
 const layout_item *deck_layout(deck *d, size_t i);
 
+/* How many item layouts were made so far (a layout made again after
+ * deck_resize counts again); 0 for NULL. The metrics time the steps that
+ * made some. */
+unsigned long deck_layouts_made(const deck *d);
+
 /* Drops every layout; they are made again for the new size on use. */
 void deck_resize(deck *d, int screen_w, int screen_h);
 

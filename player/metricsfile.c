@@ -1,0 +1,150 @@
+/* The metrics file's glue: counts, gathers, writes. See metricsfile.h;
+ * metrics.c formats. */
+#define LOG_MODULE "metrics"
+#include "metricsfile.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "checkfeed.h"
+#include "log.h"
+#include "metrics.h"
+#include "slide.h"
+#include "status.h"
+#include "util.h"
+
+struct metricsfile {
+    char path[1024]; /* "": none */
+    uint64_t interval_ms;
+    uint64_t next;      /* monotonic ms of the next write (0: at once) */
+    bool failing;       /* the last write failed (logged) */
+    metrics_snapshot s; /* the counts; the rest is filled at each write */
+    source_status seen; /* the source's counters already added */
+};
+
+metricsfile *metricsfile_create(const char *path, int64_t started, uint64_t interval_ms)
+{
+    metricsfile *m = xcalloc(1, sizeof *m);
+    m->interval_ms = interval_ms ? interval_ms : METRICSFILE_INTERVAL_MS;
+    m->s.started = started;
+    m->s.write_seconds = -1;
+    metricsfile_configure(m, path);
+    return m;
+}
+
+void metricsfile_destroy(metricsfile *m)
+{
+    free(m);
+}
+
+void metricsfile_configure(metricsfile *m, const char *path)
+{
+    if (strcmp(path, m->path) != 0 && path[0])
+        LOG_INFO("metrics file %s, every %llu s", path,
+                 (unsigned long long)(m->interval_ms / 1000));
+    snprintf(m->path, sizeof m->path, "%s", path);
+    m->next = 0;
+    m->failing = false;
+}
+
+void metricsfile_slide(metricsfile *m, bool first_page)
+{
+    m->s.pages_shown++;
+    m->s.items_shown += first_page;
+}
+
+void metricsfile_frame(metricsfile *m, double seconds)
+{
+    metrics_hist_add(&m->s.frame, seconds);
+}
+
+void metricsfile_layout(metricsfile *m, double seconds)
+{
+    metrics_hist_add(&m->s.layout, seconds);
+}
+
+/* Adds what a counter grew by since it was seen. */
+static void add(unsigned long *total, unsigned long now, unsigned long *seen)
+{
+    *total += now >= *seen ? now - *seen : now;
+    *seen = now;
+}
+
+void metricsfile_source(metricsfile *m, const source_status *st, bool last)
+{
+    metrics_snapshot *s = &m->s;
+    source_status *o = &m->seen;
+    add(&s->polls_ok, st->polls_ok, &o->polls_ok);
+    add(&s->polls_unchanged, st->polls_unchanged, &o->polls_unchanged);
+    for (int k = 0; k < SOURCE_FAIL_KINDS; k++)
+        add(&s->polls_failed[k], st->polls_failed[k], &o->polls_failed[k]);
+    add(&s->signature_refusals, st->signature_refusals, &o->signature_refusals);
+    if (last)
+        memset(o, 0, sizeof *o);
+}
+
+int64_t metricsfile_due_ms(const metricsfile *m, uint64_t mono)
+{
+    if (!m->path[0])
+        return -1;
+    return m->next > mono ? (int64_t)(m->next - mono) : 0;
+}
+
+/* The feed's items now: open, waiting, skipped, blocked; images on disk. */
+static void gather_items(metrics_snapshot *s, const metricsfile_input *in)
+{
+    const feed *f = rotation_feed(in->rot);
+    s->open = s->waiting = s->skipped = s->blocked = s->images_cached = 0;
+    if (!f)
+        return;
+    size_t *count[] = {&s->open, &s->waiting, &s->skipped};
+    bool *has_image = slide_images(in->src, f);
+    for (size_t i = 0; i < f->n_items; i++) {
+        const char *why;
+        (*count[checkfeed_item_state(in->sp, f, i, in->now, &why)])++;
+        s->blocked += f->items[i].blocked != NULL;
+        s->images_cached += has_image[i];
+    }
+    free(has_image);
+}
+
+static double mono_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One line when writes start failing, one when they work again. */
+static void log_result(metricsfile *m, bool ok, int err)
+{
+    if (!ok && !m->failing)
+        log_errno(LOG_ERROR, LOG_MODULE, err,
+                  "cannot write the metrics file %s (tried again every minute, "
+                  "logged again when it works)",
+                  m->path);
+    else if (ok && m->failing)
+        LOG_INFO("metrics file %s written again", m->path);
+    m->failing = !ok;
+}
+
+void metricsfile_write(metricsfile *m, const metricsfile_input *in, uint64_t mono)
+{
+    double t0 = mono_seconds();
+    metricsfile_source(m, &in->st, false);
+    metrics_snapshot *s = &m->s;
+    s->version = SIGNAGE_VERSION;
+    s->now = in->now;
+    s->feed_age = source_feed_age(&in->st, in->now);
+    s->screen_on = in->screen_on;
+    s->texture_bytes = in->texture_bytes;
+    gather_items(s, in);
+    char *text = metrics_format(s);
+    bool ok = status_replace(m->path, text, true);
+    log_result(m, ok, errno);
+    free(text);
+    s->write_seconds = mono_seconds() - t0;
+    m->next = mono + m->interval_ms;
+}
