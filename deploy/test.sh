@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
 # nginx-light: fleet benchmark; unicode-data: line break tables; dpkg-dev and
 # fakeroot: the .deb test; bubblewrap: the read-only root test; xvfb: the
 # benchmark script's check; chromium: the contact sheet opened in a browser;
-# clang-format and clang-tidy: CI gates.
+# clang-format and clang-tidy: CI gates; python3-prometheus-client: the
+# metrics file's parser.
 deploy/deps.sh python3 unicode-data nginx-light dpkg-dev fakeroot bubblewrap \
-    xvfb chromium clang-format clang-tidy
+    xvfb chromium clang-format clang-tidy python3-prometheus-client
 jobs=$(nproc 2>/dev/null || echo 2)
 werror=OFF
 [ "${CI:-}" = "true" ] && werror=ON

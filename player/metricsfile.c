@@ -42,8 +42,8 @@ void metricsfile_destroy(metricsfile *m)
 void metricsfile_configure(metricsfile *m, const char *path)
 {
     if (strcmp(path, m->path) != 0 && path[0])
-        LOG_INFO("metrics file %s, every %llu s", path,
-                 (unsigned long long)(m->interval_ms / 1000));
+        LOG_INFO("metrics file %s, written every %g s", path,
+                 (double)m->interval_ms / 1000);
     snprintf(m->path, sizeof m->path, "%s", path);
     m->next = 0;
     m->failing = false;
