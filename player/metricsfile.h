@@ -3,9 +3,12 @@
  * started, frame and layout times, the source's poll counters, which go on
  * across a reload's new source), gathers the rest at each write (items now,
  * images, feed age) and writes the file at start and then every interval,
- * replaced atomically (status_replace, durable), mode 0644. A write that
- * fails is logged once, and once again when writes work again. All for the
- * main thread; what a write reads is borrowed for the call. */
+ * replaced atomically (status_replace, durable: fsync'd), mode 0644. The
+ * loop only formats the text (a few KB, tens of microseconds); a thread of
+ * metricsfile's own writes it, so a slow fsync never holds up a slide. A
+ * write that fails is logged once, and once again when writes work again.
+ * The calls are for the main thread; what a write reads is borrowed for the
+ * call. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,7 +25,8 @@ typedef struct metricsfile metricsfile;
 /* path "": no file (every call still counts, nothing is written).
  * started: wall time at start; interval_ms 0: METRICSFILE_INTERVAL_MS. */
 metricsfile *metricsfile_create(const char *path, int64_t started, uint64_t interval_ms);
-void metricsfile_destroy(metricsfile *m); /* NULL: no-op */
+/* Waits for a write under way, drops one not begun. NULL: no-op. */
+void metricsfile_destroy(metricsfile *m);
 
 /* A reload: the file named again (a write due at once). */
 void metricsfile_configure(metricsfile *m, const char *path);
@@ -51,5 +55,6 @@ typedef struct {
 /* Ms (0 or more) until the next write, from mono; -1: no file. */
 int64_t metricsfile_due_ms(const metricsfile *m, uint64_t mono);
 
-/* Writes the file when metricsfile_due_ms says 0. */
+/* Gathers and formats the text and hands it to the writer thread, when
+ * metricsfile_due_ms says 0. */
 void metricsfile_write(metricsfile *m, const metricsfile_input *in, uint64_t mono);
