@@ -601,6 +601,7 @@ static void step_end(app *a)
 static void admin_open(app *a)
 {
     a->report = report_create(a->cfg->status_file, wall_now(a));
+    /* test hook: SIGNAGE_TEST_METRICS_MS, the write interval in ms */
     a->metrics = metricsfile_create(a->cfg->metrics_file, wall_now(a),
                                     env_ms("SIGNAGE_TEST_METRICS_MS"));
     if (a->opt.config_path)
