@@ -131,6 +131,32 @@ def promtool(path):
     check(p.returncode == 0, f"promtool check metrics: {p.stdout} {p.stderr}")
 
 
+def polls(m):
+    return sum(v for k, v in m.items() if k[0] == "signage_fetch_total")
+
+
+def reload_keeps_counts(p, path, err):
+    """A reload makes a new source, whose poll counters start at 0: the
+    file's counters go on from where they were."""
+    before = polls(samples(read(path)))
+    ini = p.args[2]
+    with open(ini) as f:
+        text = f.read()
+    with open(ini + ".new", "w") as f:
+        f.write(text.replace("page_max = 1", "page_max = 2"))
+    os.rename(ini + ".new", ini)
+    end = time.monotonic() + 15
+    while time.monotonic() < end:
+        err.seek(0)
+        if "config applied" in err.read():
+            break
+        time.sleep(0.1)
+    check(time.monotonic() < end, "the config was reloaded")
+    time.sleep(3 * WRITE_MS / 1000)
+    after = polls(samples(read(path)))
+    check(after >= before, f"polls counted before the reload kept: {before} then {after}")
+
+
 def test_counts(srv, tmp):
     path = os.path.join(tmp, "textfile", "signage.prom")
     p, log, err = start(tmp, "counts", srv.base + "/feed.json", path)
@@ -158,6 +184,7 @@ def test_counts(srv, tmp):
         check(m.get(("signage_frame_seconds_count", ()), 0) > 0, "frames timed")
         check(m.get(("signage_layout_seconds_count", ()), 0) > 0, "layouts timed")
         promtool(path)
+        reload_keeps_counts(p, path, err)
     finally:
         srv.control("mode=ok")
         check(stop(p) == 0, "the player stops cleanly")
