@@ -20,7 +20,7 @@ static void report(const char *what, double *ms, int n)
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "/var/tmp";
-    int n = argc > 2 ? atoi(argv[2]) : 100;
+    int n = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 100;
     n = n > 0 ? n : 1;
     char path[1024];
     snprintf(path, sizeof path, "%s/bench_metrics.prom", dir);
