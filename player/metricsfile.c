@@ -35,7 +35,9 @@ struct metricsfile {
     uint64_t interval_ms;
     uint64_t next;      /* monotonic ms of the next write (0: at once) */
     metrics_snapshot s; /* the counts; the rest is filled at each write */
-    source_status seen; /* the source's counters already added */
+    struct {            /* the source's counters already added */
+        unsigned long ok, unchanged, failed[SOURCE_FAIL_KINDS], signature;
+    } seen;
     writer w;
 };
 
@@ -162,14 +164,13 @@ static void add(unsigned long *total, unsigned long now, unsigned long *seen)
 void metricsfile_source(metricsfile *m, const source_status *st, bool last)
 {
     metrics_snapshot *s = &m->s;
-    source_status *o = &m->seen;
-    add(&s->polls_ok, st->polls_ok, &o->polls_ok);
-    add(&s->polls_unchanged, st->polls_unchanged, &o->polls_unchanged);
+    add(&s->polls_ok, st->polls_ok, &m->seen.ok);
+    add(&s->polls_unchanged, st->polls_unchanged, &m->seen.unchanged);
     for (int k = 0; k < SOURCE_FAIL_KINDS; k++)
-        add(&s->polls_failed[k], st->polls_failed[k], &o->polls_failed[k]);
-    add(&s->signature_refusals, st->signature_refusals, &o->signature_refusals);
+        add(&s->polls_failed[k], st->polls_failed[k], &m->seen.failed[k]);
+    add(&s->signature_refusals, st->signature_refusals, &m->seen.signature);
     if (last)
-        memset(o, 0, sizeof *o);
+        memset(&m->seen, 0, sizeof m->seen);
 }
 
 int64_t metricsfile_due_ms(const metricsfile *m, uint64_t mono)

@@ -72,9 +72,12 @@ static int64_t now_unix(void)
 /* ---- status ---- */
 
 /* The failure kind of a cause code as set_status gets it: a fetch result
- * + 1, 100 and 101 for a refused body, 200 + errno for a local file. */
+ * + 1, 100 and 101 for a refused body, 200 + errno for a local file, 300 +
+ * the reason for a refused signature (signed feeds). */
 static source_failure failure_kind(int code)
 {
+    if (code >= 300)
+        return SOURCE_FAIL_SIGNATURE;
     if (code >= 200)
         return SOURCE_FAIL_FILE;
     if (code == 100 || code == 101)
@@ -100,8 +103,8 @@ static source_failure failure_kind(int code)
 const char *source_failure_name(source_failure k)
 {
     static const char *const names[SOURCE_FAIL_KINDS] = {
-        "http", "timeout",      "network",        "too_big", "content_type",
-        "url",  "invalid_feed", "no_usable_item", "file",    "other"};
+        "http",         "timeout",        "network", "too_big",   "content_type", "url",
+        "invalid_feed", "no_usable_item", "file",    "signature", "other"};
     return (unsigned)k < SOURCE_FAIL_KINDS ? names[k] : "other";
 }
 

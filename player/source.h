@@ -28,15 +28,16 @@ typedef enum {
 /* Why a poll failed, as the metrics count it (source_failure_name: the
  * label). */
 typedef enum {
-    SOURCE_FAIL_HTTP,     /* an HTTP error status */
-    SOURCE_FAIL_TIMEOUT,  /* connect, total or low-speed timeout */
-    SOURCE_FAIL_NETWORK,  /* DNS, refused, TLS, a body cut short */
-    SOURCE_FAIL_TOO_BIG,  /* over max_feed_bytes */
-    SOURCE_FAIL_TYPE,     /* a Content-Type that is not JSON */
-    SOURCE_FAIL_URL,      /* a refused URL or redirect */
-    SOURCE_FAIL_INVALID,  /* not a valid JSON Feed */
-    SOURCE_FAIL_UNUSABLE, /* none of its items is usable */
-    SOURCE_FAIL_FILE,     /* a local feed that cannot be read */
+    SOURCE_FAIL_HTTP,      /* an HTTP error status */
+    SOURCE_FAIL_TIMEOUT,   /* connect, total or low-speed timeout */
+    SOURCE_FAIL_NETWORK,   /* DNS, refused, TLS, a body cut short */
+    SOURCE_FAIL_TOO_BIG,   /* over max_feed_bytes */
+    SOURCE_FAIL_TYPE,      /* a Content-Type that is not JSON */
+    SOURCE_FAIL_URL,       /* a refused URL or redirect */
+    SOURCE_FAIL_INVALID,   /* not a valid JSON Feed */
+    SOURCE_FAIL_UNUSABLE,  /* none of its items is usable */
+    SOURCE_FAIL_FILE,      /* a local feed that cannot be read */
+    SOURCE_FAIL_SIGNATURE, /* a signed feed's signature refused */
     SOURCE_FAIL_OTHER,
     SOURCE_FAIL_KINDS
 } source_failure;
@@ -54,12 +55,11 @@ typedef struct {
     unsigned unsaved;     /* files the cache lacks because the disk was full (the
                              feed counts 1, each image 1); written when there is
                              room again, checked at each poll */
+    unsigned signature_refusals; /* feeds (cached one included) refused for their
+                                    signature: missing, bad, or a replay */
     /* Polls finished since the source started, by result (metrics). */
     unsigned long polls_ok, polls_unchanged;
     unsigned long polls_failed[SOURCE_FAIL_KINDS];
-    /* Feeds refused for their signature (signed feeds count them; 0 until
-     * then): the metrics read it by this name. */
-    unsigned long signature_refusals;
 } source_status;
 
 /* Timing of the poll loop, in milliseconds (params_source() takes it from
