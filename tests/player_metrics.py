@@ -161,7 +161,9 @@ def test_counts(srv, tmp):
     path = os.path.join(tmp, "textfile", "signage.prom")
     p, log, err = start(tmp, "counts", srv.base + "/feed.json", path)
     try:
-        m = wait_for(path, lambda m: fetches(m, "ok") >= 1, 15)
+        # (a write may come between the poll's end and the loop taking its feed)
+        m = wait_for(path, lambda m: fetches(m, "ok") >= 1 and
+                     m.get(("signage_items", (("state", "open"),))) == 3, 15)
         check(fetches(m, "ok") >= 1, f"a poll that succeeded is counted: {m}")
         info = [v for k, v in m.items() if k[0] == "signage_build_info"]
         check(info == [1], f"build info: {info}")
@@ -169,7 +171,7 @@ def test_counts(srv, tmp):
         check(("signage_feed_age_seconds", ()) in m, "the feed's age")
         check(os.stat(path).st_mode & 0o777 == 0o644, "mode 0644 for node_exporter")
         pages = m.get(("signage_pages_shown_total", ()), 0)
-        versions = never_partial(path, 3)
+        versions = never_partial(path, 4)
         check(versions >= 3, f"the file was rewritten while read ({versions} versions)")
         left = [n for n in os.listdir(os.path.dirname(path)) if n != "signage.prom"]
         check(not left, f"temp files left in the folder: {left}")
@@ -189,7 +191,8 @@ def test_counts(srv, tmp):
         srv.control("mode=ok")
         check(stop(p) == 0, "the player stops cleanly")
     err.seek(0)
-    check(sum("metrics file" in line for line in err) == 1, "one line names the metrics file")
+    lines = [line for line in err if "metrics file" in line]
+    check(len(lines) == 1, f"one line names the metrics file: {lines}")
 
 
 def test_unwritable(srv, tmp):
@@ -198,13 +201,16 @@ def test_unwritable(srv, tmp):
         f.write("x")
     path = os.path.join(blocker, "signage.prom")
     p, log, err = start(tmp, "unwritable", srv.base + "/feed.json", path)
-    time.sleep(3)  # 15 writes tried
+    end = time.monotonic() + 20
+    while time.monotonic() < end and len(play_log(log)) < 3:
+        time.sleep(0.1)
+    time.sleep(2)  # 10 more writes tried
     check(p.poll() is None, "the player runs on")
-    check(len(play_log(log)) >= 2, f"slides go on: {play_log(log)}")
+    check(len(play_log(log)) >= 4, f"slides go on: {play_log(log)}")
     check(stop(p) == 0, "the player stops cleanly")
     err.seek(0)
     lines = [line for line in err if "cannot write the metrics file" in line]
-    check(len(lines) == 1, f"one log line for 15 failed writes: {lines}")
+    check(len(lines) == 1, f"one log line for 10 or more failed writes: {lines}")
     check(lines and path in lines[0] and "Not a directory" in lines[0],
           f"the line names the file and why: {lines}")
 
