@@ -11,9 +11,10 @@ cd "$(dirname "$0")/.."
 # clang-format and clang-tidy: CI gates; minisign: signs the signed-feed tests'
 # feeds; mosquitto (the broker): the push test and benchmark; openssl: their
 # TLS certificates; zbar-tools: zbarimg reads the QR codes of the rendering
-# test back.
+# test back; python3-prometheus-client: the metrics file's parser.
 deploy/deps.sh python3 unicode-data nginx-light dpkg-dev fakeroot bubblewrap \
-    xvfb chromium clang-format clang-tidy minisign mosquitto openssl zbar-tools
+    xvfb chromium clang-format clang-tidy minisign mosquitto openssl zbar-tools \
+    python3-prometheus-client
 jobs=$(nproc 2>/dev/null || echo 2)
 werror=OFF
 [ "${CI:-}" = "true" ] && werror=ON

@@ -17,6 +17,7 @@
 #include "fleet.h"
 #include "log.h"
 #include "media.h"
+#include "metricsfile.h"
 #include "notify.h"
 #include "params.h"
 #include "power.h"
@@ -70,9 +71,12 @@ typedef struct {
     watch *watch;
     config *pending;
     source *next_src;
-    report *report; /* the status file */
-    fleet *fleet;   /* heartbeats, proof of play, screenshots; NULL: none */
-    bool shot;      /* the report server asked for a screenshot of the next frame */
+    report *report;       /* the status file */
+    fleet *fleet;         /* heartbeats, proof of play, screenshots; NULL: none */
+    bool shot;            /* the report server asked for a screenshot of the next frame */
+    metricsfile *metrics; /* the metrics file ([fleet] metrics_file) */
+    Uint64 step_t0;       /* metrics: the loop step's start, and */
+    unsigned long step_laid; /* the layouts made before it */
 } app;
 
 static int64_t wall_now(const app *a)
@@ -123,6 +127,8 @@ static void slide_shown(app *a)
     report_changed(a->report);
     rotation_started(a->rot, SDL_GetTicks64());
     rotation_view v = rotation_get(a->rot);
+    if (v.item >= 0)
+        metricsfile_slide(a->metrics, v.page == 0);
     if (v.item < 0) {
         play_log(a, v.screen_on ? "-" : "off", 0, 0, false);
         fleet_shown(a->fleet, NULL, 0, false, wall_now(a), SDL_GetTicks64());
@@ -314,8 +320,16 @@ static void send_screenshot(app *a)
         fleet_screenshot(a->fleet, png, len);
 }
 
+/* Seconds since t0 (SDL_GetPerformanceCounter). */
+static double seconds_since(Uint64 t0)
+{
+    return (double)(SDL_GetPerformanceCounter() - t0) /
+           (double)SDL_GetPerformanceFrequency();
+}
+
 static void draw(app *a)
 {
+    Uint64 t0 = SDL_GetPerformanceCounter();
     char clock[16], day[64];
     int64_t now = wall_now(a);
     timefmt_clock(a->zone, now, clock, sizeof clock);
@@ -331,6 +345,7 @@ static void draw(app *a)
     if (a->shot)
         send_screenshot(a);
     SDL_RenderPresent(display_renderer(a->disp));
+    metricsfile_frame(a->metrics, seconds_since(t0));
     a->dirty = false;
     notify_ready(a->nt); /* the first frame is on screen */
     notify_shown(a);
@@ -372,6 +387,9 @@ static int wait_ms(const app *a)
     int64_t to_status = report_due_ms(a->report, now);
     if (to_status >= 0 && to_status < ms)
         ms = to_status;
+    int64_t to_metrics = metricsfile_due_ms(a->metrics, now);
+    if (to_metrics >= 0 && to_metrics < ms)
+        ms = to_metrics;
     /* Wake at least once a minute whatever the wall clock did. */
     return ms > 60000 ? 60000 : ms < 0 ? 0 : (int)ms;
 }
@@ -512,6 +530,9 @@ static void reload_take(app *a, config *next)
  * last frame stays on it until the new rotation's first slide is drawn. */
 static bool reload_apply(app *a)
 {
+    source_status st;
+    source_get_status(a->src, &st);
+    metricsfile_source(a->metrics, &st, true); /* its polls still count */
     close_content(a);
     a->conf = *a->pending;
     free(a->pending);
@@ -523,6 +544,7 @@ static bool reload_apply(app *a)
     if (!a->screen_on)
         rotation_set_screen(a->rot, false, wall_now(a), SDL_GetTicks64());
     report_configure(a->report, a->cfg->status_file);
+    metricsfile_configure(a->metrics, a->cfg->metrics_file);
     LOG_INFO("config applied");
     return true;
 }
@@ -586,11 +608,47 @@ static void handle_status(app *a)
     report_write(a->report, &in);
 }
 
+/* The metrics file once its interval is up (at start, then each minute). */
+static void handle_metrics(app *a)
+{
+    uint64_t mono = SDL_GetTicks64();
+    if (metricsfile_due_ms(a->metrics, mono) != 0)
+        return;
+    schedule_params sp = params_schedule(a->cfg, a->zone);
+    metricsfile_input in = {
+        .sp = &sp,
+        .rot = a->rot,
+        .src = a->src,
+        .screen_on = a->screen_on,
+        .texture_bytes = render_cache_bytes(a->rd),
+        .now = wall_now(a),
+    };
+    source_get_status(a->src, &in.st);
+    metricsfile_write(a->metrics, &in, mono);
+}
+
+/* The loop steps that may lay out slides are timed for the metrics when
+ * they did (step_begin before them, step_end after). */
+static void step_begin(app *a)
+{
+    a->step_t0 = SDL_GetPerformanceCounter();
+    a->step_laid = rotation_layouts_made(a->rot);
+}
+
+static void step_end(app *a)
+{
+    if (rotation_layouts_made(a->rot) != a->step_laid)
+        metricsfile_layout(a->metrics, seconds_since(a->step_t0));
+}
+
 static void admin_open(app *a)
 {
     a->report = report_create(a->cfg->status_file, wall_now(a));
     fleet_params fp = params_fleet(a->cfg);
     a->fleet = fleet_create(&fp, wake_loop, a);
+    /* test hook: SIGNAGE_TEST_METRICS_MS, the write interval in ms */
+    a->metrics = metricsfile_create(a->cfg->metrics_file, wall_now(a),
+                                    env_ms("SIGNAGE_TEST_METRICS_MS"));
     if (a->opt.config_path)
         a->watch = watch_create(a->opt.config_path, wake_loop, a);
 }
@@ -603,6 +661,7 @@ static void admin_close(app *a)
     source_destroy(a->next_src);
     free(a->pending);
     report_destroy(a->report);
+    metricsfile_destroy(a->metrics);
 }
 
 /* [display] (kept over reloads) or --window; the test hook's wait. */
@@ -711,6 +770,7 @@ int app_run(const config *cfg, const app_options *opt)
         }
         if (!(ok = handle_reload(&a)))
             break;
+        step_begin(&a);
         handle_schedule(&a);
         if (handle_source(&a))
             handle_schedule(&a); /* an urgent item in it may wake the screen */
@@ -718,9 +778,11 @@ int app_run(const config *cfg, const app_options *opt)
         handle_clock(&a);
         handle_media(&a);
         handle_fleet(&a);
+        step_end(&a);
         if (a.dirty && !a.image_hold)
             draw(&a);
         handle_status(&a);
+        handle_metrics(&a);
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, wait_ms(&a))) {
             do

@@ -14,6 +14,7 @@ struct deck {
     layout_item **layouts; /* NULL until made */
     airtime_how *how;      /* one per item, set with its layout */
     qr_code **codes;       /* one per item, NULL: none or not made yet */
+    unsigned long made;    /* layouts made so far (deck_layouts_made) */
 };
 
 deck *deck_create(feed *f, const layout_params *base, const deck_limits *lim,
@@ -107,6 +108,7 @@ const layout_item *deck_layout(deck *d, size_t i)
         make_qr(d, i, &p);
         d->layouts[i] = airtime_layout(&p, d->measure, it->title, it->body, it->summary,
                                        item_cap(d, it), &d->how[i]);
+        d->made++;
     }
     return d->layouts[i];
 }
@@ -136,4 +138,9 @@ void deck_set_images(deck *d, const bool *has_image)
 {
     for (size_t i = 0; i < d->feed->n_items; i++)
         d->has_image[i] = has_image && has_image[i];
+}
+
+unsigned long deck_layouts_made(const deck *d)
+{
+    return d ? d->made : 0;
 }

@@ -46,6 +46,10 @@ airtime_how deck_airtime(deck *d, size_t i);
 /* Item i's QR code, drawn in its layout's frame.qr on the last page; NULL
  * when it has none (no url, qr off, or no room). Made with the layout. */
 const qr_code *deck_qr(deck *d, size_t i);
+/* How many item layouts were made so far (a layout made again after
+ * deck_resize counts again); 0 for NULL. The metrics time the steps that
+ * made some. */
+unsigned long deck_layouts_made(const deck *d);
 
 /* Drops every layout; they are made again for the new size on use. */
 void deck_resize(deck *d, int screen_w, int screen_h);

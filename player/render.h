@@ -50,6 +50,5 @@ void render_draw_off(render *rd);
 /* Drops every cached texture (e.g. after a new feed). */
 void render_flush(render *rd);
 
-/* Bytes of texture memory the cache holds now. Test seam: only the tests
- * call it (a status line may). */
+/* Bytes of texture memory the cache holds now (the metrics file; tests). */
 size_t render_cache_bytes(const render *rd);

@@ -66,14 +66,6 @@ void report_new_feed(report *r)
     r->lists_until = 0;
 }
 
-/* Seconds since the feed shown was fetched or confirmed; -1 unknown. */
-static int64_t cache_age(const source_status *st, int64_t now)
-{
-    if (st->last_success > 0 && !st->from_cache)
-        return now - st->last_success;
-    return st->cached_at > 0 ? now - st->cached_at : -1;
-}
-
 /* The lists in the status file, made again only when the feed changed or
  * the schedule may have (item states run O(items)). */
 static const status_lists *classify(report *r, const report_input *in)
@@ -139,7 +131,7 @@ void report_write(report *r, const report_input *in)
         .screen_on = in->screen_on,
         .feed = in->cfg->feed,
         .src = in->src,
-        .cache_age = cache_age(&in->src, in->now),
+        .cache_age = source_feed_age(&in->src, in->now),
     };
     fill_lists(&si, classify(r, in));
     rotation_view v = rotation_get(in->rot);

@@ -15,6 +15,7 @@ struct rotation {
     uint64_t deadline; /* monotonic ms when the page ends */
     bool relayout;     /* late images: lay out again at a slide boundary */
     bool screen_on;
+    unsigned long made; /* layouts made by the decks destroyed so far */
 };
 
 rotation *rotation_create(schedule *sched, int screen_w, int screen_h)
@@ -67,13 +68,26 @@ void rotation_started(rotation *r, uint64_t mono)
         start_page(r, mono);
 }
 
+/* A deck no longer needed: its layouts still count. */
+static void retire(rotation *r, deck *d)
+{
+    r->made += deck_layouts_made(d);
+    deck_destroy(d);
+}
+
+unsigned long rotation_layouts_made(const rotation *r)
+{
+    unsigned long n = r->made + deck_layouts_made(r->deck);
+    return r->shown != r->deck ? n + deck_layouts_made(r->shown) : n;
+}
+
 /* At a slide boundary: slides come from the newest deck from now on, laid
  * out again when images arrived late. */
 static unsigned adopt_newest(rotation *r)
 {
     bool changed = r->shown != r->deck || r->relayout;
     if (r->shown != r->deck)
-        deck_destroy(r->shown);
+        retire(r, r->shown);
     r->shown = r->deck;
     if (r->relayout && r->deck)
         deck_resize(r->deck, r->w, r->h);
@@ -115,7 +129,7 @@ static unsigned advance(rotation *r, int64_t wall, uint64_t mono)
 unsigned rotation_new_deck(rotation *r, deck *d, int64_t wall, uint64_t mono)
 {
     if (r->deck != r->shown)
-        deck_destroy(r->deck); /* newer than the shown one, never shown itself */
+        retire(r, r->deck); /* newer than the shown one, never shown itself */
     r->deck = d;
     r->relayout = false; /* d was laid out with the images there are now */
     schedule_set_feed(r->sched, deck_feed(d));

@@ -48,6 +48,10 @@ void rotation_destroy(rotation *r);
 
 rotation_view rotation_get(const rotation *r);
 
+/* Item layouts made by this rotation's decks so far (it only grows): a
+ * step that made some was a layout, for the metrics. */
+unsigned long rotation_layouts_made(const rotation *r);
+
 /* The newest feed (what the schedule decides on), or NULL. */
 const feed *rotation_feed(const rotation *r);
 

@@ -84,6 +84,54 @@ static int64_t now_unix(void)
 
 /* ---- status ---- */
 
+/* The failure kind of a cause code as set_status gets it: a fetch result
+ * + 1, 100 and 101 for a refused body, 200 + errno for a local file, 300 +
+ * the reason for a refused signature (signed feeds). */
+static source_failure failure_kind(int code)
+{
+    if (code >= 300)
+        return SOURCE_FAIL_SIGNATURE;
+    if (code >= 200)
+        return SOURCE_FAIL_FILE;
+    if (code == 100 || code == 101)
+        return code == 100 ? SOURCE_FAIL_INVALID : SOURCE_FAIL_UNUSABLE;
+    switch (code - 1) {
+    case FETCH_HTTP_ERROR:
+        return SOURCE_FAIL_HTTP;
+    case FETCH_TIMEOUT:
+        return SOURCE_FAIL_TIMEOUT;
+    case FETCH_NETWORK:
+        return SOURCE_FAIL_NETWORK;
+    case FETCH_TOO_BIG:
+        return SOURCE_FAIL_TOO_BIG;
+    case FETCH_BAD_TYPE:
+        return SOURCE_FAIL_TYPE;
+    case FETCH_BAD_URL:
+        return SOURCE_FAIL_URL;
+    default:
+        return SOURCE_FAIL_OTHER;
+    }
+}
+
+const char *source_failure_name(source_failure k)
+{
+    static const char *const names[SOURCE_FAIL_KINDS] = {
+        "http",         "timeout",        "network", "too_big",   "content_type", "url",
+        "invalid_feed", "no_usable_item", "file",    "signature", "other"};
+    return (unsigned)k < SOURCE_FAIL_KINDS ? names[k] : "other";
+}
+
+/* One more poll counted by its result (mu held). */
+static void count_poll(source_status *st, source_result r, int code)
+{
+    if (r == SOURCE_OK)
+        st->polls_ok++;
+    else if (r == SOURCE_UNCHANGED)
+        st->polls_unchanged++;
+    else
+        st->polls_failed[failure_kind(code)]++;
+}
+
 /* Records the end of an attempt; logs only when result, HTTP status or the
  * kind of problem changed. */
 static void set_status(source *s, source_result r, int http, int code, const char *msg)
@@ -102,6 +150,7 @@ static void set_status(source *s, source_result r, int http, int code, const cha
     }
     snprintf(st->message, sizeof st->message, "%s", msg);
     st->attempts++;
+    count_poll(st, r, code);
     s->last_code = code;
     pthread_cond_broadcast(&s->cond);
     pthread_mutex_unlock(&s->mu);
@@ -849,6 +898,13 @@ const char *source_result_name(source_result r)
 {
     static const char *const names[] = {"none", "ok", "unchanged", "error"};
     return names[r];
+}
+
+int64_t source_feed_age(const source_status *st, int64_t now)
+{
+    if (st->last_success > 0 && !st->from_cache)
+        return now - st->last_success;
+    return st->cached_at > 0 ? now - st->cached_at : -1;
 }
 
 long source_jitter_ms(long ms, unsigned *seed)

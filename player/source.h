@@ -39,6 +39,22 @@ typedef enum {
 /* "none", "ok", "unchanged" or "error": the status file's and the
  * heartbeat's word for a result. */
 const char *source_result_name(source_result r);
+/* Why a poll failed, as the metrics count it (source_failure_name: the
+ * label). */
+typedef enum {
+    SOURCE_FAIL_HTTP,      /* an HTTP error status */
+    SOURCE_FAIL_TIMEOUT,   /* connect, total or low-speed timeout */
+    SOURCE_FAIL_NETWORK,   /* DNS, refused, TLS, a body cut short */
+    SOURCE_FAIL_TOO_BIG,   /* over max_feed_bytes */
+    SOURCE_FAIL_TYPE,      /* a Content-Type that is not JSON */
+    SOURCE_FAIL_URL,       /* a refused URL or redirect */
+    SOURCE_FAIL_INVALID,   /* not a valid JSON Feed */
+    SOURCE_FAIL_UNUSABLE,  /* none of its items is usable */
+    SOURCE_FAIL_FILE,      /* a local feed that cannot be read */
+    SOURCE_FAIL_SIGNATURE, /* a signed feed's signature refused */
+    SOURCE_FAIL_OTHER,
+    SOURCE_FAIL_KINDS
+} source_failure;
 
 typedef struct {
     source_result result;
@@ -55,6 +71,9 @@ typedef struct {
                              room again, checked at each poll */
     unsigned signature_refusals; /* feeds (cached one included) refused for their
                                     signature: missing, bad, or a replay */
+    /* Polls finished since the source started, by result (metrics). */
+    unsigned long polls_ok, polls_unchanged;
+    unsigned long polls_failed[SOURCE_FAIL_KINDS];
 } source_status;
 
 /* Timing of the poll loop, in milliseconds (params_source() takes it from
@@ -129,6 +148,13 @@ bool source_wait_images(source *s, int timeout_ms);
 const char *source_image_path(source *s, const char *url);
 
 void source_get_status(source *s, source_status *out);
+
+/* Seconds at now since the feed shown was fetched or confirmed by the
+ * server (else since the cached copy shown was saved); -1: unknown. */
+int64_t source_feed_age(const source_status *st, int64_t now);
+
+/* The metrics label of a failure kind: "http", "timeout", ... */
+const char *source_failure_name(source_failure k);
 
 /* ms spread by up to 10% either way (uniform, in 0.1% steps), so that a
  * fleet started together does not poll in step. seed: rand_r state. A test

@@ -101,6 +101,8 @@ static bool write_all(int fd, const char *text)
     return true;
 }
 
+/* Creates the file's directory (one level) when missing; a failure shows
+ * in the write that follows. */
 static void make_parent(const char *path)
 {
     char dir[4096];
@@ -109,27 +111,41 @@ static void make_parent(const char *path)
         return;
     memcpy(dir, path, (size_t)(slash - path));
     dir[slash - path] = '\0';
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-        LOG_ERRNO("cannot create %s", dir);
+    mkdir(dir, 0755);
+}
+
+bool status_replace(const char *path, const char *text, bool durable)
+{
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp) {
+        errno = ENAMETOOLONG;
+        return false;
+    }
+    make_parent(path);
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return false;
+    bool ok =
+        write_all(fd, text) && fchmod(fd, 0644) == 0 && (!durable || fsync(fd) == 0);
+    int err = errno;
+    if (close(fd) != 0 && ok) {
+        ok = false;
+        err = errno;
+    }
+    if (ok && rename(tmp, path) == 0)
+        return true;
+    if (ok)
+        err = errno; /* the rename's */
+    unlink(tmp);
+    errno = err;
+    return false;
 }
 
 bool status_write(const char *path, const char *text)
 {
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp)
-        return false;
-    make_parent(path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        LOG_ERRNO("cannot write %s", path);
-        return false;
-    }
-    bool ok = write_all(fd, text) && fchmod(fd, 0644) == 0;
-    ok = close(fd) == 0 && ok;
-    if (ok && rename(tmp, path) == 0)
+    if (status_replace(path, text, false))
         return true;
     LOG_ERRNO("cannot write %s", path);
-    unlink(tmp);
     return false;
 }
 

@@ -44,8 +44,13 @@ bool status_default_path(char *out, size_t size);
 /* The JSON text for s (malloc'd, the caller frees). */
 char *status_format(const status_info *s);
 
-/* Replaces path with text atomically (creating the file's directory, one
- * level, when missing). False with one log line on an I/O error. */
+/* Replaces path with text atomically: a temp file in the same directory
+ * (created, one level, when missing), mode 0644, fsync'd first when
+ * durable, then renamed over path. False with errno set, no log line. */
+bool status_replace(const char *path, const char *text, bool durable);
+
+/* status_replace, not durable (the status file lives in /run), with one
+ * log line on an error. */
 bool status_write(const char *path, const char *text);
 
 /* `--status`: prints the file for a person to out, and says when it is

@@ -1,6 +1,7 @@
 /* status: the JSON it writes, the atomic replace, and --status's stale
  * check against a pid that has exited and a write that is overdue. */
 #define LOG_MODULE "test"
+#include "log.h"
 #include "status.h"
 #include "test.h"
 
@@ -8,6 +9,8 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -95,6 +98,28 @@ static void test_write_replaces(void)
     CHECK(!status_write("/proc/no/such/dir/status.json", "{}"));
 }
 
+/* The metrics file's write: durable, 0644 whatever the umask (node_exporter
+ * runs as another user), and a failure says why in errno without a log
+ * line (its caller logs once). */
+static void test_replace_durable(void)
+{
+    char path[300], blocker[300];
+    snprintf(path, sizeof path, "%s/m/signage.prom", dir);
+    mode_t old = umask(077);
+    CHECK(status_replace(path, "a 1\n", true));
+    umask(old);
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0644);
+    snprintf(blocker, sizeof blocker, "%s/afile", dir);
+    CHECK(status_replace(blocker, "x", true));
+    snprintf(path, sizeof path, "%s/afile/signage.prom", dir); /* under a file */
+    unsigned logged = log_problem_count();
+    errno = 0;
+    CHECK(!status_replace(path, "a 1\n", true));
+    CHECK(errno == ENOTDIR);
+    CHECK(log_problem_count() == logged);
+}
+
 static int show(const status_info *s, char *out, size_t size)
 {
     char path[256];
@@ -136,6 +161,7 @@ int main(void)
         return 1;
     RUN(test_format);
     RUN(test_write_replaces);
+    RUN(test_replace_durable);
     RUN(test_stale);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
