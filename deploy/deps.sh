@@ -4,7 +4,7 @@
 # the test-only ones). Uses sudo when not root. --print lists them.
 set -eu
 PKGS="build-essential cmake pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
-libcurl4-openssl-dev libcjson-dev libicu-dev libfontconfig-dev libsystemd-dev
+libcurl4-openssl-dev libcjson-dev libicu-dev libfontconfig-dev libsystemd-dev libgumbo-dev
 fonts-noto-cjk fonts-dejavu-core fonts-symbola"
 if [ "${1:-}" = "--print" ]; then
     shift
