@@ -473,7 +473,7 @@ static check_result check_item(const layout_item *it, const layout_params *p,
 
 static layout_measure fake_measure(fake_stats *st)
 {
-    return (layout_measure){st, fake_width};
+    return (layout_measure){.ctx = st, .width = fake_width};
 }
 
 /* Han characters that fit one body line (no indent). */
