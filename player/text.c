@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unicode/uchar.h>
 
 #include <gumbo.h>
@@ -278,7 +279,8 @@ char *text_normalise_line(const char *in, size_t len, size_t max_out)
 /* ---- paragraphs with kinds (shared by plain text and HTML) ---- */
 
 #define HTML_MAX_IN (2u * 1024 * 1024) /* HTML bytes parsed; the rest is cut */
-#define HTML_MAX_TAGS 20000            /* start tags parsed: bounds the tree depth */
+#define HTML_MAX_TAGS 20000            /* start tags parsed */
+#define HTML_MAX_DEPTH 512             /* open elements, roughly (html_parse_len) */
 #define MAX_LEVEL 9                    /* list and quote levels told apart */
 #define CODE_MAX_LINES 8               /* a lobby is not an IDE */
 #define TABLE_MAX_COLS 12
@@ -1166,18 +1168,46 @@ static void walk(hwalk *h, GumboNode *root)
     flush(h);
 }
 
-/* The input gumbo gets: at most HTML_MAX_IN bytes and HTML_MAX_TAGS start
- * tags (an element per start tag at most: gumbo frees its tree
- * recursively, so this bounds that depth). */
+/* Start tags that do not deepen the tree: void elements, and those whose
+ * start closes an open one of their kind (p, li, dt, dd, tr, td, th). */
+static bool flat_tag(const char *name, size_t n)
+{
+    static const char *const flat[] = {
+        "br",     "img",  "hr",  "input", "meta",  "link",  "wbr",
+        "source", "area", "col", "embed", "param", "track", "p",
+        "li",     "dt",   "dd",  "tr",    "td",    "th",    "option"};
+    for (size_t i = 0; i < sizeof flat / sizeof *flat; i++)
+        if (strlen(flat[i]) == n && strncasecmp(flat[i], name, n) == 0)
+            return true;
+    return false;
+}
+
+/* The input gumbo gets: at most HTML_MAX_IN bytes, HTML_MAX_TAGS start
+ * tags, and cut where the open elements (start tags less end tags, flat
+ * ones not counted) pass HTML_MAX_DEPTH. gumbo has no depth option; its
+ * scope checks walk the open elements at every tag (so time grows with
+ * depth times tags) and it frees its tree recursively. */
 static size_t html_parse_len(const char *s, size_t n)
 {
     if (n > HTML_MAX_IN)
         n = HTML_MAX_IN;
     size_t tags = 0;
+    long depth = 0;
     for (size_t i = 0; i + 1 < n; i++) {
-        unsigned char c = (unsigned char)s[i + 1];
-        if (s[i] == '<' && ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') &&
-            ++tags > HTML_MAX_TAGS)
+        if (s[i] != '<')
+            continue;
+        bool end = s[i + 1] == '/';
+        size_t a = i + 1 + end, k = a;
+        while (k < n && (((s[k] | 0x20) >= 'a' && (s[k] | 0x20) <= 'z') ||
+                         (s[k] >= '0' && s[k] <= '9' && k > a)))
+            k++;
+        if (k == a)
+            continue;
+        if (!end && ++tags > HTML_MAX_TAGS)
+            return i;
+        if (!flat_tag(s + a, k - a))
+            depth += end ? (depth > 0 ? -1 : 0) : 1;
+        if (depth > HTML_MAX_DEPTH)
             return i;
     }
     return n;

@@ -280,6 +280,11 @@ static void test_article(void)
         return;
     char *out = text_normalise(in, len, 1 << 20);
     CHECK(clean(out));
+    /* Written a paragraph per line: content_text keeps every line. */
+    char *plain = text_from_plain(in, len, 1 << 20);
+    CHECKF(strcmp(plain, out) == 0, "text_from_plain joined lines of the article");
+    free(plain);
+
     size_t paras = 0, indented = 0, matched = 0;
     const char *o = out;
     for (char *line = in, *next; line; line = next) {
@@ -590,6 +595,37 @@ static void test_html_structure(void)
     run_cases(html_cases, sizeof html_cases / sizeof *html_cases, true);
 }
 
+/* text_from_html's caps: nesting past 512 open elements is cut there (the
+ * text after it is lost, the parser's time bounded), and so is the input
+ * after 20,000 start tags; flat tags (<p>, <li>, <br>) do not nest. */
+static void test_html_caps(void)
+{
+    size_t n = 600 * 5 + 1;
+    char *deep = xmalloc(n + 1);
+    for (int i = 0; i < 600; i++)
+        memcpy(deep + i * 5, "<div>", 5);
+    memcpy(deep + 3000, "x", 2);
+    char *out = text_from_html(deep, n, 1024);
+    CHECKF(strcmp(out, "") == 0, "'%s'", out);
+    free(out);
+    out = text_from_html(deep + 100 * 5, n - 100 * 5, 1024); /* 500 deep */
+    CHECKF(strcmp(out, "x") == 0, "'%s'", out);
+    free(out);
+    free(deep);
+    size_t m = 30000 * 6;
+    char *flat = xmalloc(m + 1);
+    for (int i = 0; i < 30000; i++)
+        memcpy(flat + i * 6, i % 2 ? "<p>b  " : "<li>a ", 6);
+    flat[m] = '\0';
+    out = text_from_html(flat, m, 1 << 20);
+    size_t paras = 1;
+    for (const char *p = out; *p; p++)
+        paras += *p == '\n';
+    CHECKF(paras == 20000, "%zu paragraphs", paras); /* the tag cap, not the depth */
+    free(out);
+    free(flat);
+}
+
 int main(void)
 {
     RUN(test_lines_and_spaces);
@@ -599,6 +635,7 @@ int main(void)
     RUN(test_html);
     RUN(test_plain_structure);
     RUN(test_html_structure);
+    RUN(test_html_caps);
     RUN(test_article);
     RUN(test_cjk_punct);
     RUN(test_random);
