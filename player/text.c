@@ -386,12 +386,16 @@ static char *inline_text(const char *s, size_t n)
     uint32_t prev = 0;
     size_t i = 0;
     while (i < n) {
-        uint32_t cp;
-        size_t k = text_utf8_next(s + i, n - i, &cp);
-        if (!html_space(cp)) {
-            (void)buf_add(&b, s + i, k);
-            prev = cp;
-            i += k;
+        if (!html_space((unsigned char)s[i])) {
+            size_t j = i + 1;
+            while (j < n && !html_space((unsigned char)s[j]))
+                j++;
+            (void)buf_add(&b, s + i, j - i);
+            size_t last = j - 1; /* the run's last character, for the rule */
+            while (last > i && ((unsigned char)s[last] & 0xC0) == 0x80)
+                last--;
+            text_utf8_next(s + last, j - last, &prev);
+            i = j;
             continue;
         }
         bool newline = false;
@@ -451,7 +455,8 @@ static void join_closing(char *s, size_t *len)
         } else {
             if (w > 0)
                 s[w++] = '\n';
-            memmove(s + w, s + r, end - r);
+            if (w != r)
+                memmove(s + w, s + r, end - r);
             w += end - r;
             prev = b.kind;
         }
@@ -528,8 +533,11 @@ static pline measure_line(const char *s, size_t a, size_t b)
     l.blank = a == b;
     bool in_first = true;
     for (size_t i = a; i < b;) {
-        size_t k = text_utf8_next(s + i, b - i, &cp);
-        int w = text_is_wide(cp) ? 2 : text_is_mark(cp) ? 0 : 1;
+        size_t k = 1;
+        cp = (unsigned char)s[i];
+        if (cp >= 0x80)
+            k = text_utf8_next(s + i, b - i, &cp);
+        int w = cp < 0x80 ? 1 : text_is_wide(cp) ? 2 : !text_is_mark(cp);
         if (i == a)
             l.first = cp;
         l.last = cp;
@@ -550,9 +558,14 @@ static pline *split_lines(const char *s, size_t n, size_t *count)
     pline *v = NULL;
     size_t cap = 0, k = 0, a = 0, i = 0;
     while (i <= n) {
-        uint32_t cp = 0;
-        size_t step = i < n ? text_utf8_next(s + i, n - i, &cp) : 1;
-        if (i == n || cp == '\n' || cp == '\r' || is_break(cp)) {
+        uint32_t cp = i < n ? (unsigned char)s[i] : 0;
+        size_t step = 1;
+        bool nel_ls_ps = false; /* a byte at a time, decoded only here */
+        if (cp == 0xC2 || cp == 0xE2) {
+            step = text_utf8_next(s + i, n - i, &cp);
+            nel_ls_ps = is_break(cp);
+        }
+        if (i == n || cp == '\n' || cp == '\r' || nel_ls_ps) {
             v = buf_grow(v, &cap, k + 1, sizeof *v);
             v[k++] = measure_line(s, a, i);
             if (cp == '\r' && i + 1 < n && s[i + 1] == '\n')
@@ -1253,8 +1266,13 @@ char *text_from_html(const char *html, size_t len, size_t max_out)
 }
 bool text_is_wide(uint32_t cp)
 {
-    if (cp > 0x10FFFF)
+    if (cp < 0x1100 || cp > 0x10FFFF) /* nothing below Hangul jamo is wide */
         return false;
+    /* Most of a Chinese feed (Han, CJK and full-width punctuation): no
+     * lookup. */
+    if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3000 && cp <= 0x303E) ||
+        (cp >= 0xFF01 && cp <= 0xFF60))
+        return true;
     int w = u_getIntPropertyValue((UChar32)cp, UCHAR_EAST_ASIAN_WIDTH);
     return w == U_EA_WIDE || w == U_EA_FULLWIDTH;
 }

@@ -534,6 +534,8 @@ static const text_case plain_cases[] = {
      "- the rental contract"},
     {"no paragraph starts with closing punctuation",
      "通知如下\n。明天上午停水\n、停电\n）完\n", "通知如下。明天上午停水、停电）完"},
+    {"LS, PS and NEL end lines, not the bytes inside 八 (E5 85 AB)",
+     "八\xE2\x80\xA8第二\xE2\x80\xA9第三\xC2\x85第四", "八\n第二\n第三\n第四"},
     {"blank lines and CRLF", "第一段。\r\n\r\n\r\n第二段。\r\n", "第一段。\n第二段。"},
 };
 
