@@ -8,6 +8,7 @@ libcurl4-openssl-dev libcjson-dev libicu-dev libfontconfig-dev libsystemd-dev
 libsodium-dev
 libmosquitto-dev
 libqrencode-dev
+libgumbo-dev
 fonts-noto-cjk fonts-dejavu-core fonts-symbola"
 if [ "${1:-}" = "--print" ]; then
     shift

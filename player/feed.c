@@ -810,7 +810,7 @@ static char *item_body(const cJSON *it)
     const char *text = str_field(it, "content_text");
     const char *html = str_field(it, "content_html");
     if (text) {
-        char *body = text_normalise(text, strlen(text), OVER_MAX_TEXT);
+        char *body = text_from_plain(text, strlen(text), OVER_MAX_TEXT);
         if (*body || !html)
             return text_cjk_punct(cap_text(body));
         free(body);

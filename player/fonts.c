@@ -100,6 +100,8 @@ struct fonts {
     int n_adv;
     unsigned long hits, misses;
     bool warned_long, warned_no_fc;
+    fonts *mono; /* code lines' face (fonts_width_mono), made when first asked */
+    bool mono_tried;
 
     /* Scratch for one line (main thread only). */
     uint32_t line_cp[MAX_LINE_CPS];
@@ -814,6 +816,7 @@ void fonts_destroy(fonts *f)
             FcFontSetDestroy(f->fc_set[b]);
     if (f->fc)
         FcConfigDestroy(f->fc);
+    fonts_destroy(f->mono);
     if (f->measure)
         measure_clear(f);
     free(f->measure);
@@ -1010,12 +1013,79 @@ fonts_stats fonts_get_stats(const fonts *f)
     return st;
 }
 
+/* fontconfig's monospace face for the language ("Noto Sans Mono CJK SC"
+ * for zh-cn) as "file#index" in out, or false when it has none that is
+ * monospaced. */
+static bool mono_file(fonts *f, char *out, size_t cap)
+{
+    FcConfig *fc = fc_config(f);
+    if (!fc)
+        return false;
+    FcPattern *pat = FcPatternCreate();
+    if (!pat)
+        abort();
+    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)"monospace");
+    FcPatternAddString(pat, FC_LANG, (const FcChar8 *)f->fc_lang);
+    FcConfigSubstitute(fc, pat, FcMatchPattern);
+    FcDefaultSubstitute(pat);
+    FcResult res;
+    FcPattern *m = FcFontMatch(fc, pat, &res);
+    FcPatternDestroy(pat);
+    FcChar8 *file = NULL, *family = NULL;
+    int index = 0, spacing = FC_PROPORTIONAL;
+    bool ok = m && FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch;
+    if (ok) {
+        FcPatternGetInteger(m, FC_INDEX, 0, &index);
+        FcPatternGetInteger(m, FC_SPACING, 0, &spacing);
+        FcPatternGetString(m, FC_FAMILY, 0, &family);
+        ok = spacing == FC_MONO || spacing == FC_DUAL ||
+             (family && strstr((const char *)family, "Mono"));
+        ok = ok && snprintf(out, cap, "%s#%d", (const char *)file, index) < (int)cap;
+    }
+    if (m)
+        FcPatternDestroy(m);
+    return ok;
+}
+
+/* The faces for code: fontconfig's monospace face over this set's
+ * fallbacks, or NULL (the regular face is used). */
+static fonts *mono_fonts(fonts *f)
+{
+    if (f->mono_tried)
+        return f->mono;
+    f->mono_tried = true;
+    char spec[PATH_MAX + 16];
+    if (mono_file(f, spec, sizeof spec))
+        f->mono = fonts_create(spec, spec, f->fc_lang);
+    if (!f->mono)
+        LOG_INFO("no monospace face: code is set in the regular face");
+    return f->mono;
+}
+
+int fonts_width_mono(fonts *f, const char *utf8, size_t len, int px)
+{
+    fonts *m = mono_fonts(f);
+    return fonts_width(m ? m : f, utf8, len, px, false);
+}
+
+SDL_Surface *fonts_render_mono(fonts *f, const char *utf8, size_t len, int px,
+                               SDL_Color color)
+{
+    fonts *m = mono_fonts(f);
+    return fonts_render(m ? m : f, utf8, len, px, false, color);
+}
+
 static int measure_cb(void *ctx, const char *utf8, size_t len, int px, bool bold)
 {
     return fonts_width(ctx, utf8, len, px, bold);
 }
 
+static int measure_mono_cb(void *ctx, const char *utf8, size_t len, int px)
+{
+    return fonts_width_mono(ctx, utf8, len, px);
+}
+
 layout_measure fonts_measure(fonts *f)
 {
-    return (layout_measure){f, measure_cb};
+    return (layout_measure){f, measure_cb, measure_mono_cb};
 }

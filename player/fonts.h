@@ -46,6 +46,14 @@ int fonts_width(fonts *f, const char *utf8, size_t len, int px, bool bold);
 SDL_Surface *fonts_render(fonts *f, const char *utf8, size_t len, int px, bool bold,
                           SDL_Color color);
 
+/* As fonts_width and fonts_render (regular weight), in the monospace face
+ * fontconfig gives for "monospace:lang=<language>" (Noto Sans Mono CJK when
+ * installed), looked up once; its fallbacks are this set's. Without such a
+ * face, the regular face. */
+int fonts_width_mono(fonts *f, const char *utf8, size_t len, int px);
+SDL_Surface *fonts_render_mono(fonts *f, const char *utf8, size_t len, int px,
+                               SDL_Color color);
+
 /* Ascent and line height of the primary face at px (for baselines).
  * Test seam: only the tests call these (to check fonts_render's surface). */
 int fonts_ascent(fonts *f, int px, bool bold);
@@ -55,7 +63,7 @@ int fonts_height(fonts *f, int px, bool bold);
  * Test seam: only the tests call it. */
 bool fonts_has_glyph(fonts *f, uint32_t cp);
 
-/* A layout_measure that calls fonts_width. */
+/* A layout_measure that calls fonts_width and fonts_width_mono. */
 layout_measure fonts_measure(fonts *f);
 
 enum fonts_face { FONTS_FACE_NONE, FONTS_FACE_PRIMARY, FONTS_FACE_FALLBACK };

@@ -442,6 +442,12 @@ static cJSON *dump_line(const layout_line *ln)
     cJSON_AddNumberToObject(o, "indent", ln->indent);
     cJSON_AddBoolToObject(o, "para_end", ln->para_end);
     cJSON_AddBoolToObject(o, "justify", ln->justify);
+    static const char *const kinds[] = {"body", "heading", "item", "quote",
+                                        "rule", "code",    "row",  "break"};
+    if (ln->kind > 0 && ln->kind < 8) /* body lines say nothing more */
+        cJSON_AddStringToObject(o, "kind", kinds[ln->kind]);
+    if (ln->mark)
+        cJSON_AddStringToObject(o, "mark", ln->mark);
     return o;
 }
 

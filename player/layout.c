@@ -43,6 +43,7 @@ typedef struct {
     linebreak *lb;
     int px;
     bool bold;
+    bool mono; /* code: the mono face */
     int space_w;
     bool split; /* split_graphemes broke a unit since this was last cleared */
     seg *segs;
@@ -144,7 +145,8 @@ static int measure(const composer *c, const char *s, size_t len)
 {
     if (len == 0)
         return 0;
-    int w = c->m->width(c->m->ctx, s, len, c->px, c->bold);
+    int w = c->mono && c->m->width_mono ? c->m->width_mono(c->m->ctx, s, len, c->px)
+                                        : c->m->width(c->m->ctx, s, len, c->px, c->bold);
     return w < 0 ? 0 : w;
 }
 
@@ -152,6 +154,7 @@ static void set_size(composer *c, int px, bool bold)
 {
     c->px = px;
     c->bold = bold;
+    c->mono = false;
     c->space_w = measure(c, " ", 1);
 }
 
@@ -261,6 +264,7 @@ static layout_line *push_line(line_vec *out)
     out->v = buf_grow(out->v, &out->cap, (size_t)out->n + 1, sizeof *out->v);
     layout_line *l = &out->v[out->n++];
     memset(l, 0, sizeof *l);
+    l->rule_x = -1;
     return l;
 }
 
@@ -351,8 +355,11 @@ static void text_lines(composer *c, const char *s, size_t len, int box_w, int in
 
 static void free_lines(layout_line *v, int n)
 {
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         free(v[i].text);
+        free(v[i].mark);
+        free(v[i].cell_x);
+    }
 }
 
 /* End of s[0..cut) without trailing spaces and no-end characters. */
@@ -526,8 +533,7 @@ static void shrink_title_box(layout_item *it)
 /* Height of line k on a page that starts at line first. */
 static int line_cost(const layout_item *it, int first, int k)
 {
-    int gap = k > first && it->lines[k].para_start ? it->para_gap : 0;
-    return gap + it->body_line_h;
+    return (k > first ? it->lines[k].gap : 0) + it->lines[k].height;
 }
 
 /* Moves the page end back to avoid a widow (next page starting with the last
@@ -541,6 +547,8 @@ static int avoid_widow_orphan(const layout_item *it, int first, int end)
     if (l[end].para_end && !l[end].para_start && end - 1 > first)
         end--;
     if (l[end - 1].para_start && !l[end - 1].para_end && end - 1 > first)
+        end--;
+    if (l[end - 1].kind == TEXT_HEADING && end - 1 > first) /* kept with its text */
         end--;
     return end;
 }
@@ -666,6 +674,246 @@ static void set_body_size(layout_item *it, const layout_params *q, int px)
     it->para_gap = (int)lround(q->paragraph_spacing * it->body_line_h);
 }
 
+/* How the lines of one paragraph are set (layout.h, "Kinds"). */
+typedef struct {
+    int kind, level;
+    int px, line_h, gap;
+    int left;   /* px from body.x of every line */
+    int indent; /* first-line indent, on top of left */
+    int rule_x; /* -1: none */
+    bool bold, mono, justify;
+} block_style;
+
+static int em_of(int px, double em)
+{
+    return (int)lround(px * em);
+}
+
+/* The style of paragraph k; prev: the style of the paragraph before. */
+static block_style block_style_for(const layout_item *it, const layout_params *q,
+                                   const text_block *k, int indent,
+                                   const block_style *prev)
+{
+    static const double heading[] = {1.5, 1.3, 1.15, 1.05, 1.0, 1.0};
+    int px = it->body_px;
+    block_style st = {.kind = k->kind,
+                      .level = k->level,
+                      .px = px,
+                      .line_h = it->body_line_h,
+                      .gap = it->para_gap,
+                      .rule_x = -1,
+                      .justify = q->justify};
+    switch (k->kind) {
+    case TEXT_BREAK:
+        st = *prev;
+        st.indent = 0;
+        st.gap = 0;
+        break;
+    case TEXT_HEADING:
+        st.px = (int)lround(px * heading[k->level < 1 ? 0 : (k->level - 1) % 6]);
+        st.line_h = body_line_h(q, st.px);
+        st.bold = true;
+        st.justify = false;
+        break;
+    case TEXT_ITEM:
+        st.left = em_of(px, 2.0 * k->level);
+        st.justify = false;
+        if (prev->kind == TEXT_ITEM)
+            st.gap = 0;
+        break;
+    case TEXT_QUOTE:
+        st.left = em_of(px, 1.5 * k->level);
+        st.rule_x = st.left - em_of(px, 0.9);
+        break;
+    case TEXT_CODE:
+        st.px = (int)lround(px * 0.85);
+        st.line_h = (int)lround(st.px * 1.35);
+        st.mono = true;
+        st.justify = false;
+        if (prev->kind == TEXT_CODE)
+            st.gap = 0;
+        break;
+    default:
+        st.indent = indent;
+        break;
+    }
+    return st;
+}
+
+/* Gives lines[from..] the style: position, size, face, heights. */
+static void apply_style(line_vec *v, int from, const block_style *st)
+{
+    for (int i = from; i < v->n; i++) {
+        layout_line *l = &v->v[i];
+        l->kind = st->kind;
+        l->px = st->px;
+        l->bold = st->bold;
+        l->mono = st->mono;
+        l->height = st->line_h;
+        l->gap = i == from ? st->gap : 0;
+        l->indent += st->left;
+        l->rule_x = st->rule_x;
+    }
+}
+
+/* A code line: its leading spaces become indent; an empty one is a line. */
+static void code_lines(composer *c, const char *s, size_t a, size_t b, int box_w,
+                       line_vec *out)
+{
+    size_t lead = a;
+    while (lead < b && s[lead] == ' ')
+        lead++;
+    int n0 = out->n, pad = (int)(lead - a) * c->space_w;
+    if (pad > box_w / 2)
+        pad = box_w / 2;
+    paragraph_lines(c, s, lead, b, box_w - pad, 0, false, out);
+    if (out->n == n0) {
+        layout_line *l = push_line(out);
+        l->text = xstrdup("");
+        l->offset = a;
+        l->para_start = l->para_end = true;
+    }
+    for (int i = n0; i < out->n; i++)
+        out->v[i].indent += pad;
+}
+
+/* The marker of a list item, right-aligned before the item's text. */
+static void set_marker(composer *c, layout_line *l, const text_block *k, int left)
+{
+    l->mark = xstrndup(k->marker, k->marker_len);
+    int w = measure(c, l->mark, k->marker_len);
+    l->mark_x = left - w - em_of(c->px, 0.5);
+    if (l->mark_x < 0)
+        l->mark_x = 0;
+}
+
+/* The cells of row text[0..len): starts and lengths, at most max. */
+static int split_cells(const char *text, size_t len, size_t *at, size_t *n, int max)
+{
+    int k = 0;
+    size_t a = 0;
+    while (k < max) {
+        const char *sep = memchr(text + a, TEXT_SEP, len - a);
+        size_t b = sep ? (size_t)(sep - text) : len;
+        at[k] = a;
+        n[k++] = b - a;
+        if (!sep)
+            break;
+        a = b + 1;
+    }
+    return k;
+}
+
+#define MAX_CELLS 16
+
+/* Consecutive TEXT_ROW paragraphs from s[a]: one table, set as columns at
+ * c's size when they fit box_w (*end: the index after the table). */
+static bool table_try(composer *c, const char *s, size_t a, size_t len, int box_w,
+                      line_vec *out, size_t *end)
+{
+    int colw[MAX_CELLS] = {0}, ncol = 0, n0 = out->n;
+    *end = a;
+    while (*end < len && s[*end] == TEXT_ROW) {
+        const char *nl = memchr(s + *end, '\n', len - *end);
+        size_t b = nl ? (size_t)(nl - s) : len, at[MAX_CELLS], n[MAX_CELLS];
+        text_block k = text_block_parse(s + *end, b - *end);
+        int cells = split_cells(k.text, k.len, at, n, MAX_CELLS);
+        layout_line *l = push_line(out);
+        l->text = xstrndup(k.text, k.len);
+        l->offset = (size_t)(k.text - s);
+        l->para_start = l->para_end = true;
+        l->n_cells = cells;
+        l->cell_x = xcalloc((size_t)cells, sizeof *l->cell_x);
+        for (int i = 0; i < cells; i++) {
+            int w = measure(c, k.text + at[i], n[i]);
+            l->cell_x[i] = w; /* the width, for now */
+            colw[i] = w > colw[i] ? w : colw[i];
+        }
+        ncol = cells > ncol ? cells : ncol;
+        *end = nl ? b + 1 : len;
+    }
+    int space = em_of(c->px, 1.0), x[MAX_CELLS], total = 0;
+    for (int i = 0; i < ncol; i++) {
+        x[i] = total;
+        total += colw[i] + (i + 1 < ncol ? space : 0);
+    }
+    for (int r = n0; r < out->n; r++) {
+        layout_line *l = &out->v[r];
+        l->width = x[l->n_cells - 1] + l->cell_x[l->n_cells - 1];
+        for (int i = 0; i < l->n_cells; i++)
+            l->cell_x[i] = x[i];
+    }
+    if (total <= box_w)
+        return true;
+    free_lines(out->v + n0, out->n - n0);
+    out->n = n0;
+    return false;
+}
+
+/* A table from s[a]: at the body size, else at 85% or 70% of it, else
+ * replaced by the note. Returns the index after it; *px: its size. */
+static size_t table_lines(composer *c, const char *s, size_t a, size_t len, int box_w,
+                          line_vec *out, int *px)
+{
+    static const int scale[] = {100, 85, 70};
+    int base = c->px;
+    size_t end = a;
+    for (size_t i = 0; i < sizeof scale / sizeof *scale; i++) {
+        set_size(c, (int)lround(base * scale[i] / 100.0), false);
+        *px = c->px;
+        if (table_try(c, s, a, len, box_w, out, &end))
+            return end;
+    }
+    set_size(c, base, false);
+    *px = base;
+    layout_line *l = push_line(out);
+    l->text = xstrdup(LAYOUT_WIDE_TABLE);
+    l->width = measure(c, l->text, strlen(l->text));
+    l->offset = a;
+    l->para_start = l->para_end = true;
+    return end;
+}
+
+/* Lines of every paragraph of the body, each set by its kind. */
+static void block_lines(const layout_item *it, composer *c, const layout_params *q,
+                        const char *s, size_t len, int indent, line_vec *v)
+{
+    int box_w = it->frame.body.w;
+    block_style prev = {.kind = TEXT_BODY, .rule_x = -1};
+    size_t a = 0;
+    while (a < len) {
+        const char *nl = memchr(s + a, '\n', len - a);
+        size_t b = nl ? (size_t)(nl - s) : len;
+        text_block k = text_block_parse(s + a, b - a);
+        block_style st = block_style_for(it, q, &k, indent, &prev);
+        set_size(c, st.px, st.bold);
+        c->mono = st.mono;
+        c->space_w = measure(c, " ", 1); /* the mono face's, for code */
+        int n0 = v->n, avail = box_w - st.left;
+        size_t ta = (size_t)(k.text - s), tb = ta + k.len;
+        if (k.kind == TEXT_ROW) {
+            b = table_lines(c, s, a, len, avail, v, &st.px) - 1;
+            st.line_h = body_line_h(q, st.px);
+            st.justify = false;
+        } else if (k.kind == TEXT_RULE) {
+            layout_line *l = push_line(v);
+            l->text = xstrdup("");
+            l->offset = ta;
+            l->para_start = l->para_end = true;
+        } else if (st.mono) {
+            code_lines(c, s, ta, tb, avail, v);
+        } else {
+            paragraph_lines(c, s, ta, tb, avail, st.indent, st.justify, v);
+        }
+        apply_style(v, n0, &st);
+        if (k.kind == TEXT_ITEM && v->n > n0)
+            set_marker(c, &v->v[n0], &k, st.left);
+        if (v->n > n0)
+            prev = st;
+        a = b + 1;
+    }
+}
+
 /* Breaks the body into lines at px. */
 static void body_lines(layout_item *it, composer *c, const layout_params *q,
                        const char *body, int px)
@@ -676,17 +924,26 @@ static void body_lines(layout_item *it, composer *c, const layout_params *q,
     if (q->indent && (indent <= 0 || indent > it->frame.body.w / 2))
         indent = 2 * px;
     line_vec v = {0};
-    text_lines(c, body, body_len(body), it->frame.body.w, indent, q->justify, &v);
+    block_lines(it, c, q, body, body_len(body), indent, &v);
     if (indent > 0 && !any_wraps(&v)) {
         /* Lines that never wrap are a list or a timetable, not prose: they
          * read better flush left than indented. */
         free_lines(v.v, v.n);
         free(v.v);
         v = (line_vec){0};
-        text_lines(c, body, body_len(body), it->frame.body.w, 0, q->justify, &v);
+        block_lines(it, c, q, body, body_len(body), 0, &v);
     }
     it->lines = v.v;
     it->n_lines = v.n;
+}
+
+/* Tables left out as too wide (their note lines). */
+static int wide_tables(const layout_line *v, int n)
+{
+    int wide = 0;
+    for (int i = 0; i < n; i++)
+        wide += v[i].kind == TEXT_ROW && v[i].n_cells == 0;
+    return wide;
 }
 
 /* Height of every body line with the paragraph gaps, as on one page. */
@@ -717,8 +974,11 @@ layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
          step++) {
         layout_line *keep = it->lines;
         int keep_n = it->n_lines, keep_px = it->body_px;
+        int wide = wide_tables(it->lines, it->n_lines);
         body_lines(it, &c, &q, body, base * (10 + step) / 10);
-        if (body_height(it) * 4 <= last_page_room(it) * 3) {
+        /* Larger, but not at the cost of a table that fitted. */
+        if (body_height(it) * 4 <= last_page_room(it) * 3 &&
+            wide_tables(it->lines, it->n_lines) == wide) {
             free_lines(keep, keep_n);
             free(keep);
             continue;

@@ -9,6 +9,8 @@
 typedef struct {
     void *ctx;
     int (*width)(void *ctx, const char *utf8, size_t len, int px, bool bold);
+    /* The monospace face for code lines; NULL: width() regular is used. */
+    int (*width_mono)(void *ctx, const char *utf8, size_t len, int px);
 } layout_measure;
 
 typedef struct {
@@ -61,6 +63,20 @@ typedef struct {
     bool space_after; /* broke at a space: one space joins it to the next line
                          (a break between CJK characters joins with nothing) */
     bool ellipsis;    /* title only: the title was cut and this line ends "…" */
+    /* The block the line belongs to (text.h's kinds; a title line is
+     * TEXT_BODY, a TEXT_BREAK line takes the kind of the line before). */
+    int kind;    /* text_kind */
+    int px;      /* font size: body_px, larger for a heading */
+    bool bold;   /* headings */
+    bool mono;   /* code: layout_measure.width_mono, else the regular face */
+    int height;  /* line box height in px */
+    int gap;     /* px above the line unless it starts a page */
+    int rule_x;  /* quote: a vertical rule at this x from body.x, else -1 */
+    char *mark;  /* first line of a list item: its marker, else NULL */
+    int mark_x;  /* where the marker starts, from body.x */
+    int n_cells; /* table row: text holds n_cells cells separated by
+                    TEXT_SEP, cell k starting cell_x[k] px after indent */
+    int *cell_x;
 } layout_line;
 
 typedef struct {
@@ -91,6 +107,9 @@ typedef struct {
  * call it). */
 layout_frame layout_frame_compute(const layout_params *p);
 
+/* The note set in place of a table too wide for the body. */
+#define LAYOUT_WIDE_TABLE "\xEF\xBC\x88表格过宽，未显示\xEF\xBC\x89"
+
 /* Lays out one item. Never fails for valid UTF-8 input (allocation aborts).
  * Invalid UTF-8 gives no crash, only odd breaks.
  * - Title: bold, title_size; if it needs more than two lines the size
@@ -107,6 +126,21 @@ layout_frame layout_frame_compute(const layout_params *p);
  *   Every line's width <= body.w - indent, unless a single grapheme is wider.
  *   Spaces at the ends of lines are dropped; joining a paragraph's lines with
  *   one space after each space_after line gives the paragraph back.
+ * - Kinds (text.h): a heading is bold, 1.5/1.3/1.15/1.05 times the body
+ *   size (h1-h4, then body size), never indented nor justified, and never
+ *   the last line of a page when moving it helps; a list item hangs after
+ *   its marker, 2 em further per level, not justified; a quote is set 1.5 em
+ *   in per level with a rule at its left; a rule is an empty line (drawn
+ *   as a line); a code line is in the mono face at 0.85 times the body
+ *   size, its leading spaces kept as indent, never justified; table rows
+ *   are set as columns (each as wide as its widest cell, 1 em apart), at
+ *   the body size or 85% or 70% of it, or when they do not fit the body
+ *   width even then replaced by one line
+ *   LAYOUT_WIDE_TABLE (kind TEXT_ROW, n_cells 0); a short item is not
+ *   enlarged when that would leave out a table; a TEXT_BREAK line goes on in the style of
+ * the line before, without gap or first-line indent. The first-line indent is for body
+ * paragraphs only. Lines of one code block, one table or one list have no gap between
+ * them.
  * - Pages: as many lines as fit body.h (paragraph gaps counted, at least one
  *   line a page); a page does not start with a paragraph's last line nor end
  *   with its first line when moving a line avoids it. Seconds: duration if

@@ -210,15 +210,19 @@ static SDL_Surface *justify_surface(render *rd, SDL_Surface *line, const char *t
     return out;
 }
 
-/* A texture for one line of text, from the cache when it was drawn before. */
-static texcache_entry *text_texture(render *rd, const char *text, int px, bool bold,
+enum { STYLE_REGULAR, STYLE_BOLD, STYLE_MONO };
+
+/* A texture for one line of text, from the cache when it was drawn before.
+ * style: STYLE_REGULAR or STYLE_BOLD (= bold), or STYLE_MONO. */
+static texcache_entry *text_texture(render *rd, const char *text, int px, int style,
                                     SDL_Color c, int justify_to)
 {
+    bool bold = style == STYLE_BOLD;
     size_t tn = strlen(text);
     if (tn == 0)
         return NULL;
     char head[64];
-    int hn = snprintf(head, sizeof head, "%d|%d|%02x%02x%02x|%d|", px, bold, c.r, c.g,
+    int hn = snprintf(head, sizeof head, "%d|%d|%02x%02x%02x|%d|", px, style, c.r, c.g,
                       c.b, justify_to);
     size_t n = (size_t)hn + tn;
     char *key = xmalloc(n + 1);
@@ -227,7 +231,9 @@ static texcache_entry *text_texture(render *rd, const char *text, int px, bool b
     uint64_t h = hash_bytes(key, n);
     texcache_entry *e = texcache_find(rd, key, n, h);
     if (!e) {
-        SDL_Surface *s = fonts_render(rd->fonts, text, tn, px, bold, c);
+        SDL_Surface *s = style == STYLE_MONO
+                             ? fonts_render_mono(rd->fonts, text, tn, px, c)
+                             : fonts_render(rd->fonts, text, tn, px, bold, c);
         if (s && justify_to > 0) {
             SDL_Surface *j = justify_surface(rd, s, text, tn, px, bold, justify_to);
             if (j) {
@@ -339,22 +345,69 @@ static void draw_title(render *rd, const layout_item *it, SDL_Color fg, SDL_Colo
     fill(rd, accent, t->x, y + it->title_px / 4, it->title_px * 2, thick);
 }
 
-static void draw_body(render *rd, const layout_item *it, int page, SDL_Color fg)
+/* The cells of a table row, each at its column. */
+static void draw_cells(render *rd, const layout_line *ln, int x, int y, SDL_Color fg)
+{
+    const char *p = ln->text;
+    for (int k = 0; k < ln->n_cells; k++) {
+        const char *sep = strchr(p, TEXT_SEP);
+        size_t n = sep ? (size_t)(sep - p) : strlen(p);
+        char *cell = xstrndup(p, n);
+        texcache_entry *e = text_texture(rd, cell, ln->px, STYLE_REGULAR, fg, 0);
+        if (e) {
+            SDL_Rect dst = {x + ln->cell_x[k], y + (ln->height - e->h) / 2, e->w, e->h};
+            SDL_RenderCopy(rd->r, e->tex, NULL, &dst);
+        }
+        free(cell);
+        if (!sep)
+            break;
+        p = sep + 1;
+    }
+}
+
+/* What a line draws besides its text: the rule of an <hr>, a quote's rule
+ * at the left (joined to the quote line above), a list item's marker. */
+static void draw_marks(render *rd, const layout_line *ln, const layout_rect *b, int y,
+                       int gap_above, SDL_Color fg, SDL_Color muted)
+{
+    int thick = ln->px / 12 > 2 ? ln->px / 12 : 2;
+    if (ln->kind == TEXT_RULE)
+        fill(rd, muted, b->x + ln->indent, y + (ln->height - thick) / 2,
+             b->w - ln->indent, thick);
+    if (ln->rule_x >= 0) {
+        SDL_Color bar = rd->theme.accent;
+        fill(rd, bar, b->x + ln->rule_x, y - gap_above, thick * 2,
+             ln->height + gap_above);
+    }
+    if (ln->mark)
+        draw_text(rd, ln->mark, ln->px, false, fg, b->x + ln->mark_x, y, ln->height,
+                  ALIGN_LEFT);
+}
+
+static void draw_body(render *rd, const layout_item *it, int page, SDL_Color fg,
+                      SDL_Color muted)
 {
     const layout_page *pg = &it->pages[page];
     const layout_rect *b = &it->frame.body;
     int y = b->y;
     for (int i = pg->first; i < pg->first + pg->count; i++) {
         const layout_line *ln = &it->lines[i];
+        bool joined = i > pg->first && ln->rule_x >= 0 && it->lines[i - 1].rule_x >= 0;
+        if (i > pg->first)
+            y += ln->gap;
+        draw_marks(rd, ln, b, y, joined ? ln->gap : 0, fg, muted);
+        int style = ln->mono ? STYLE_MONO : ln->bold ? STYLE_BOLD : STYLE_REGULAR;
         int justify_to = ln->justify ? b->w - ln->indent : 0;
-        texcache_entry *e =
-            text_texture(rd, ln->text, it->body_px, false, fg, justify_to);
+        texcache_entry *e = NULL;
+        if (ln->n_cells > 0)
+            draw_cells(rd, ln, b->x + ln->indent, y, fg);
+        else
+            e = text_texture(rd, ln->text, ln->px, style, fg, justify_to);
         if (e) {
-            SDL_Rect dst = {b->x + ln->indent, y + (it->body_line_h - e->h) / 2, e->w,
-                            e->h};
+            SDL_Rect dst = {b->x + ln->indent, y + (ln->height - e->h) / 2, e->w, e->h};
             SDL_RenderCopy(rd->r, e->tex, NULL, &dst);
         }
-        y += it->body_line_h + (ln->para_end ? it->para_gap : 0);
+        y += ln->height;
     }
 }
 
@@ -467,7 +520,7 @@ void render_draw_slide(render *rd, const render_slide *s)
     draw_header(rd, &it->frame.header, s->clock, s->day, s->logo, s->urgent);
     draw_title(rd, it, fg, accent);
     int page = s->page < 0 ? 0 : s->page >= it->n_pages ? it->n_pages - 1 : s->page;
-    draw_body(rd, it, page, fg);
+    draw_body(rd, it, page, fg, muted);
     draw_image(rd, s);
     render_slide fs = *s;
     fs.page = page;

@@ -1,6 +1,8 @@
 /* text: feed strings to clean text. Pure.
  * Output is always valid UTF-8 with no control characters except '\n'
- * between paragraphs; never empty lines, never leading or trailing space. */
+ * between paragraphs and the kind bytes below at their starts; never empty
+ * lines (but for a rule or an empty code line), never leading or trailing
+ * space. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,23 +36,78 @@ char *text_normalise(const char *in, size_t len, size_t max_out);
 /* As text_normalise, but to one line: every '\n' becomes a space. */
 char *text_normalise_line(const char *in, size_t len, size_t max_out);
 
-/* HTML to text: <p>, <br>, <h1-6>, <li>, <div> give paragraph breaks;
- * entities decoded (named common ones, &#N;, &#xN;); <script> and <style>
- * dropped with their content; other tags removed. Then normalised as above.
- *
- * Details: also breaks at ul ol dl dt dd tr table blockquote pre hr
- * section article header footer aside nav figure figcaption address main;
- * td and th give a space; <template> is dropped like <script>; comments,
- * <!...> and <?...> are dropped; an unterminated tag, comment or script runs
- * to the end. Raw newlines and tabs are spaces, as in HTML. A '<' not
- * followed by a letter, '/', '!' or '?' is text. Numeric references: 0,
- * surrogates and values above U+10FFFF give U+FFFD, 128-159 are read as
- * Windows-1252 (as browsers do); ';' is optional after them. Named: amp lt
- * gt quot apos nbsp mdash ndash hellip ldquo rdquo lsquo rsquo middot bull
- * laquo raquo copy reg trade deg times divide yen euro ensp emsp thinsp
- * (';' required except after amp lt gt quot nbsp copy reg, as browsers do);
- * an unknown one is kept literally. A list item (<li>) starts its paragraph
- * with "• " so that it reads as a list on screen. */
+/* ---- paragraphs with a kind ----
+ * text_from_html and text_from_plain give paragraphs separated by '\n'. A
+ * paragraph may start with one kind byte (a C0 control, found nowhere else
+ * in the output) and its arguments; one without is body text:
+ *   TEXT_HEADING  "\x01" level ('1'..'6') text
+ *   TEXT_ITEM     "\x02" level ('1'..'9') marker "\x1f" text; the marker is
+ *                 "•", "◦", "▪" (by level) or "3." (ordered list)
+ *   TEXT_QUOTE    "\x03" level ('1'..'9') text (in a <blockquote>)
+ *   TEXT_RULE     "\x04" and nothing else (<hr>)
+ *   TEXT_CODE     "\x05" one line of code, spaces kept, may be empty
+ *   TEXT_ROW      "\x06" cells separated by "\x1f"; consecutive rows are one
+ *                 table
+ *   TEXT_BREAK    "\x07" text: a line after <br>, the same paragraph as the
+ *                 one before (its indent and kind, no first-line indent, no
+ *                 gap between them)
+ * Everything but code lines is folded to single spaces, no space at either
+ * end. text_block_parse reads one paragraph. */
+typedef enum {
+    TEXT_BODY = 0,
+    TEXT_HEADING = 1,
+    TEXT_ITEM = 2,
+    TEXT_QUOTE = 3,
+    TEXT_RULE = 4,
+    TEXT_CODE = 5,
+    TEXT_ROW = 6,
+    TEXT_BREAK = 7,
+} text_kind;
+
+#define TEXT_SEP '\x1f' /* between a list marker and its text, and cells */
+
+typedef struct {
+    text_kind kind;
+    int level;          /* heading 1-6, item and quote level 1-9, else 0 */
+    const char *marker; /* item: its marker, else "" */
+    size_t marker_len;
+    const char *text; /* the rest: text, or a row's cells */
+    size_t len;
+} text_block;
+
+/* The kind, level, marker and text of paragraph p[0..len) (no '\n'). */
+text_block text_block_parse(const char *p, size_t len);
+
+/* Plain text (content_text) to paragraphs. A blank line separates
+ * paragraphs. Whether a single newline does too is read from the text:
+ * hard-wrapped text (mail, old text files: most lines that go on cut
+ * within a few columns of one width of 30-150 columns, wide characters
+ * counting 2, and fewer than half ending a sentence) has its lines joined
+ * by the CSS Text 3 segment-break rule (nothing between two East Asian
+ * wide characters other than Hangul, else one space), except before a line
+ * that starts a list ("- ", "1. ", "一、", "（") or is indented when the
+ * others are not, or after one the next word would have fitted on. In
+ * other text (a Chinese notice, one paragraph per line) each line is a
+ * paragraph. No paragraph starts with a closing mark (line-break class
+ * CL, CP, EX, IS or a closing quote): it is joined to the one before.
+ * Cleaned as text_normalise; no kind bytes. At most max_out bytes. */
+char *text_from_plain(const char *in, size_t len, size_t max_out);
+
+/* HTML to paragraphs with kinds (above), parsed by gumbo (HTML5: the whole
+ * named-entity table, implied end tags, tables). Blocks (p, div, section,
+ * li, h1-h6, tr, ...) end paragraphs; a <br> ends a line (TEXT_BREAK), two
+ * in a row a paragraph; source white space with a newline follows the
+ * segment-break rule. <ol> items are numbered (from start=), nested lists
+ * have levels; <pre>, and a <code> holding a newline, give code lines, at
+ * most 8, then a note "（代码共 N 行，只显示前 8 行）". A table gives rows;
+ * one that holds a <pre> (a highlighter's) gives its code, and a column of
+ * line numbers 1, 2, 3... (a gutter, in cells or in one cell) is dropped.
+ * script, style, template, noscript, head, iframe, object, svg, math,
+ * select and textarea are dropped with their content. Then cleaned as
+ * text_normalise, and no paragraph starts with a closing mark. Caps: the
+ * first 2 MiB and 20,000 start tags are parsed (which bounds the tree's
+ * depth and the time; gumbo has no depth option), 60 rows of 12 cells a
+ * table, max_out bytes of output. */
 char *text_from_html(const char *html, size_t len, size_t max_out);
 
 /* Number of code points in a UTF-8 string (for reading time). For

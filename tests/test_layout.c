@@ -23,6 +23,8 @@
 #include <string.h>
 
 #include <SDL_ttf.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
 
 #define MAX_TEXT (256 * 1024)
 
@@ -279,9 +281,17 @@ static const char *const protected_tokens[] = {"7.5万平方米", "2024-06-28",
 
 /* A break at off (from paragraph start) that is not a tailored opportunity
  * must split a unit wider than any line. */
+static int line_measure(const layout_measure *m, const layout_line *l, const char *s,
+                        size_t n)
+{
+    if (l->mono && m->width_mono)
+        return m->width_mono(m->ctx, s, n, l->px);
+    return m->width(m->ctx, s, n, l->px, l->bold);
+}
+
 static void check_emergency(const layout_item *it, const layout_measure *m,
-                            const char *para, const size_t *opp, size_t n_opp, size_t off,
-                            check_result *r)
+                            const layout_line *l, const char *para, const size_t *opp,
+                            size_t n_opp, size_t off, check_result *r)
 {
     size_t lo = 0, hi = 0;
     for (size_t i = 0; i < n_opp; i++) {
@@ -292,10 +302,9 @@ static void check_emergency(const layout_item *it, const layout_measure *m,
     }
     while (hi > lo && para[hi - 1] == ' ')
         hi--;
-    int w = m->width(m->ctx, para + lo, hi - lo, it->body_px, false);
-    int indent = it->n_lines ? it->lines[0].indent : 0;
+    int w = line_measure(m, l, para + lo, hi - lo);
     r->emergency_breaks++;
-    if (w <= it->frame.body.w - indent)
+    if (w <= it->frame.body.w - l->indent)
         problem(r, "break inside \"%.*s\" (%d px) that fits the line", (int)(hi - lo),
                 para + lo, w);
 }
@@ -313,7 +322,7 @@ static bool item_wraps(const layout_item *it)
 /* The lines of one paragraph body[a..b): lines[li..] up to para_end. */
 static int check_paragraph(const layout_item *it, const layout_params *p,
                            const layout_measure *m, linebreak *lb, const char *body,
-                           size_t a, size_t b, int li, check_result *r)
+                           size_t a, size_t b, int li, int kind, check_result *r)
 {
     const char *para = body + a;
     size_t len = b - a, n_opp;
@@ -345,16 +354,23 @@ static int check_paragraph(const layout_item *it, const layout_params *p,
         linebreak_graphemes(lb, l->text, tl, &n_gr);
         if (l->width > avail && n_gr > 1)
             problem(r, "line %d: %d px wide in %d: %s", k, l->width, avail, l->text);
-        if (l->width != m->width(m->ctx, l->text, tl, it->body_px, false))
+        if (l->width != line_measure(m, l, l->text, tl))
             problem(r, "line %d: width %d is not its measure", k, l->width);
-        if ((l->indent > 0) != (p->indent && l->para_start && item_wraps(it)))
+        if (kind == TEXT_BODY &&
+            (l->indent > 0) != (p->indent && l->para_start && item_wraps(it)))
             problem(r, "line %d: indent %d", k, l->indent);
-        if (l->justify != (p->justify && !l->para_end))
+        if (kind != TEXT_BODY && kind != TEXT_CODE && k > li &&
+            l->indent != it->lines[li].indent)
+            problem(r, "line %d: indent %d, not its paragraph's %d", k, l->indent,
+                    it->lines[li].indent);
+        bool prose = kind == TEXT_BODY || kind == TEXT_QUOTE || kind == TEXT_BREAK;
+        if (l->justify ? !(prose && p->justify && !l->para_end)
+                       : kind == TEXT_BODY && p->justify && !l->para_end)
             problem(r, "line %d: justify flag", k);
         if (k > li) {
             size_t off = l->offset - a;
             if (!has_opp(opp, n_opp, off))
-                check_emergency(it, m, para, opp, n_opp, off, r);
+                check_emergency(it, m, l, para, opp, n_opp, off, r);
             else if (linebreak_no_start(first_cp(l->text)) ||
                      linebreak_no_end(
                          last_cp(it->lines[k - 1].text, strlen(it->lines[k - 1].text))))
@@ -408,8 +424,12 @@ static void check_pages(const layout_item *it, const layout_params *p, check_res
             problem(r, "page %d: lines %d+%d after %d", i, pg->first, pg->count, next);
         int h = 0, chars = 0;
         for (int k = pg->first; k < pg->first + pg->count && k < it->n_lines; k++) {
-            h += it->body_line_h +
-                 (k > pg->first && it->lines[k].para_start ? it->para_gap : 0);
+            h += it->lines[k].height + (k > pg->first ? it->lines[k].gap : 0);
+            if (it->lines[k].kind == TEXT_BODY &&
+                (it->lines[k].height != it->body_line_h ||
+                 it->lines[k].gap != (it->lines[k].para_start ? it->para_gap : 0)))
+                problem(r, "line %d: height %d and gap %d", k, it->lines[k].height,
+                        it->lines[k].gap);
             chars += (int)text_count_chars(it->lines[k].text, strlen(it->lines[k].text));
         }
         if (h > it->frame.body.h && pg->count > 1)
@@ -473,6 +493,42 @@ static void check_title(const layout_item *it, const layout_measure *m, const ch
     free(joined);
 }
 
+/* The lines of the table (TEXT_ROW paragraphs) at body[*a]: one per row,
+ * its cells at columns that are the same in every row, or one note. */
+static int check_table(const layout_item *it, const char *body, size_t *a, size_t len,
+                       int li, check_result *r)
+{
+    int rows = 0, first = li;
+    bool note =
+        li < it->n_lines && it->lines[li].kind == TEXT_ROW && it->lines[li].n_cells == 0;
+    if (note && strcmp(it->lines[li].text, LAYOUT_WIDE_TABLE) != 0)
+        problem(r, "line %d: a table's note is \"%s\"", li, it->lines[li].text);
+    for (; *a < len && body[*a] == TEXT_ROW; rows++) {
+        const char *nl = memchr(body + *a, '\n', len - *a);
+        size_t b = nl ? (size_t)(nl - body) : len;
+        const layout_line *l = li < it->n_lines ? &it->lines[li] : NULL;
+        if (note) {
+            /* one line for the whole table */
+        } else if (!l || strncmp(l->text, body + *a + 1, b - *a - 1) != 0 ||
+                   l->kind != TEXT_ROW) {
+            problem(r, "line %d: not the row at byte %zu", li, *a);
+        } else {
+            for (int c = 1; c < l->n_cells; c++)
+                if (l->cell_x[c] <= l->cell_x[c - 1] ||
+                    (li > first && it->lines[first].n_cells > c &&
+                     l->cell_x[c] != it->lines[first].cell_x[c]))
+                    problem(r, "line %d: cell %d at %d", li, c, l->cell_x[c]);
+            if (l->width + l->indent > it->frame.body.w)
+                problem(r, "line %d: a row %d px wide in %d", li, l->width,
+                        it->frame.body.w);
+        }
+        if (!note || rows == 0)
+            li++;
+        *a = nl ? b + 1 : len;
+    }
+    return li;
+}
+
 /* Every invariant of one laid-out item. body must be normalised text. */
 static check_result check_item(const layout_item *it, const layout_params *p,
                                const layout_measure *m, const char *title,
@@ -486,8 +542,22 @@ static check_result check_item(const layout_item *it, const layout_params *p,
     while (a < len) {
         const char *nl = memchr(body + a, '\n', len - a);
         size_t b = nl ? (size_t)(nl - body) : len;
-        if (b > a)
-            li = check_paragraph(it, p, m, lb, body, a, b, li, &r);
+        text_block k = text_block_parse(body + a, b - a);
+        size_t ta = (size_t)(k.text - body), tb = ta + k.len;
+        if (k.kind == TEXT_ROW) {
+            li = check_table(it, body, &a, len, li, &r);
+            continue;
+        }
+        while (k.kind == TEXT_CODE && ta < tb && body[ta] == ' ')
+            ta++;
+        if ((k.kind == TEXT_RULE || (k.kind == TEXT_CODE && ta == tb)) &&
+            li < it->n_lines) {
+            if (it->lines[li].text[0] || it->lines[li].kind != (int)k.kind)
+                problem(&r, "line %d: not an empty line for a rule or code", li);
+            li++;
+        } else if (tb > ta) {
+            li = check_paragraph(it, p, m, lb, body, ta, tb, li, (int)k.kind, &r);
+        }
         a = b + 1;
     }
     if (li != it->n_lines)
@@ -552,7 +622,7 @@ static void check_capped(const layout_item *it, airtime_how how, const layout_pa
 
 static layout_measure fake_measure(fake_stats *st)
 {
-    return (layout_measure){st, fake_width};
+    return (layout_measure){.ctx = st, .width = fake_width};
 }
 
 /* Han characters that fit one body line (no indent). */
@@ -1128,6 +1198,199 @@ static void test_deck_cap(void)
     free(body);
 }
 
+/* ---- structure: bodies from text_from_html and text_from_plain -------- */
+
+/* A mark that closes what comes before it: no paragraph may start with one. */
+static bool closing_mark(uint32_t c)
+{
+    static const uint32_t cjk[] = {0x3001, 0x3002, 0xFF0C, 0xFF0E, 0xFF1A,
+                                   0xFF1B, 0xFF01, 0xFF1F, 0x2019, 0x201D};
+    for (size_t i = 0; i < sizeof cjk / sizeof *cjk; i++)
+        if (c == cjk[i])
+            return true;
+    int gc = u_charType((UChar32)c);
+    return gc == U_END_PUNCTUATION || gc == U_FINAL_PUNCTUATION ||
+           (c < 0x80 && c && strchr(",;:!?)]}", (int)c));
+}
+
+/* x, a run of spaces (not only line breaks), then y, somewhere in src. */
+static bool source_spaced(const char *src, uint32_t x, uint32_t y)
+{
+    char xs[5] = {0}, ys[5] = {0};
+    text_utf8_put(x, xs);
+    text_utf8_put(y, ys);
+    for (const char *f = strstr(src, xs); f; f = strstr(f + 1, xs)) {
+        const char *q = f + strlen(xs);
+        bool space = false;
+        for (;;) {
+            if (*q == ' ' || *q == '\t') {
+                space = true;
+                q++;
+            } else if (*q == '\n' || *q == '\r') {
+                q++;
+            } else if (strncmp(q, "\xC2\xA0", 2) == 0 || strncmp(q, "&nbsp;", 6) == 0) {
+                space = true;
+                q += *q == '&' ? 6 : 2;
+            } else if (strncmp(q, "\xE3\x80\x80", 3) == 0) {
+                space = true;
+                q += 3;
+            } else {
+                break;
+            }
+        }
+        if (space && strncmp(q, ys, strlen(ys)) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool chinese(uint32_t c)
+{
+    return text_is_wide(c) &&
+           u_getIntPropertyValue((UChar32)c, UCHAR_SCRIPT) == USCRIPT_HAN;
+}
+
+/* What the reader sees against what the source said: no paragraph starts
+ * with a closing mark, and no space stands between two Chinese characters
+ * (in a line, or where two lines join) unless the source had one there. */
+static void check_source(const layout_item *it, const char *src, check_result *r)
+{
+    for (int k = 0; k < it->n_lines; k++) {
+        const layout_line *l = &it->lines[k];
+        size_t n = strlen(l->text);
+        if (l->para_start && l->kind != TEXT_CODE && l->kind != TEXT_ROW &&
+            closing_mark(first_cp(l->text)))
+            problem(r, "line %d: a paragraph starts with a closing mark: %s", k, l->text);
+        for (size_t i = 1; i + 1 < n; i++) {
+            if (l->text[i] != ' ' || l->kind == TEXT_CODE)
+                continue;
+            uint32_t x = last_cp(l->text, i), y = first_cp(l->text + i + 1);
+            if (chinese(x) && chinese(y) && !source_spaced(src, x, y))
+                problem(r, "line %d: a space the source did not have: %s", k, l->text);
+        }
+        if (l->space_after && k + 1 < it->n_lines && chinese(last_cp(l->text, n)) &&
+            chinese(first_cp(it->lines[k + 1].text)) &&
+            !source_spaced(src, last_cp(l->text, n), first_cp(it->lines[k + 1].text)))
+            problem(r, "line %d: joined to the next by a space the source did not have",
+                    k);
+    }
+}
+
+typedef struct {
+    const char *name, *src;
+    bool html;
+} structured;
+
+/* Real-looking bodies: a WordPress-style article (newlines inside
+ * paragraphs, a list, a table, a quote, code), a hard-wrapped text file, a
+ * notice with its own spaces, and a page that starts a paragraph with "。". */
+static const structured samples[] = {
+    {"article",
+     "<h2>糖尿病\n的预防</h2>\n<p>糖尿病是一种常见的慢性病，\n早期往往没有明显症状。"
+     "社区\n健康服务中心提醒居民：</p>\n<ol>\n<li>每年至少测一次\n血糖；</li>\n"
+     "<li>饮食清淡，<br>少吃甜食；<ul><li>多吃蔬菜</li><li>控制主食</li></ul></li>\n"
+     "<li>每天步行三十分钟。</li></ol>\n<blockquote><p>预防胜于治疗。"
+     "坚持健康的生活方式，\n是最好的良药。</p></blockquote><hr>\n"
+     "<table><tr><th>项目</th><th>时间</th></tr><tr><td>测血糖</td>"
+     "<td>周一 9:00</td></tr><tr><td>中医问诊</td><td>周三 14:00</td></tr></table>\n"
+     "<pre>血糖正常值：\n  空腹 3.9-6.1 mmol/L\n  餐后 &lt; 7.8 mmol/L</pre>"
+     "<p>详情请\n咨询家庭医生。</p>",
+     true},
+    {"text file, 30 characters a line",
+     "\xE3\x80\x80\xE3\x80\x80为做好汛期安全防范工作，社区工作站近日组织网格员对辖区内\n"
+     "的地下车库、低洼路段和老旧房屋进行了全面排查，共发现隐患十七\n"
+     "处，已全部登记并督促整改。\n"
+     "\xE3\x80\x80\xE3\x80\x80居民如发现积水、漏电、墙体开裂等情况，请及时拨打社区值班\n"
+     "电话，或通过“i深圳”App上报，工作人员将在三十分钟内到场处置。\n",
+     false},
+    {"notice", "开放时间\n周一 至 周五 9:00—21:00\n周六、周日 9:00—18:00\n", false},
+    {"closing mark", "<p>本周六停水</p><p>。请提前储水</p><p>」以上</p>", true},
+};
+
+static void test_structure_invariants(void)
+{
+    static const int sizes[][2] = {{1920, 1080}, {1080, 1920}, {1280, 720}, {800, 480}};
+    fake_stats st = {0};
+    layout_measure m = fake_measure(&st);
+    for (size_t i = 0; i < sizeof samples / sizeof *samples; i++) {
+        const char *src = samples[i].src;
+        char *body = samples[i].html ? text_from_html(src, strlen(src), MAX_TEXT)
+                                     : text_from_plain(src, strlen(src), MAX_TEXT);
+        for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+            layout_params p = default_params(sizes[s][0], sizes[s][1]);
+            layout_item *it = layout_item_create(&p, &m, "标题", body);
+            check_result r = check_item(it, &p, &m, "标题", body);
+            check_source(it, src, &r);
+            CHECKF(r.problems == 0, "%s at %dx%d: %s", samples[i].name, p.screen_w,
+                   p.screen_h, r.first);
+            layout_item_destroy(it);
+        }
+        free(body);
+    }
+}
+
+/* The same checks catch what they are for: a paragraph starting with "。"
+ * and a space between Chinese characters that the source did not have. */
+static void test_structure_checks_fail(void)
+{
+    fake_stats st = {0};
+    layout_measure m = fake_measure(&st);
+    layout_params p = default_params(1920, 1080);
+    layout_item *it =
+        layout_item_create(&p, &m, "", "本周六停水\n。请提前储水\n糖尿病 的预防");
+    check_result r = {0};
+    check_source(it, "<p>本周六停水</p><p>。请提前储水</p><p>糖尿病\n的预防</p>", &r);
+    CHECKF(r.problems == 2, "%ld problems found", r.problems);
+    layout_item_destroy(it);
+}
+
+/* Each kind set as layout.h says. */
+static void test_kinds(void)
+{
+    fake_stats st = {0};
+    layout_measure m = fake_measure(&st);
+    layout_params p = default_params(1920, 1080);
+    const char *html =
+        "<h1>大标题</h1><p>正文</p><ul><li>一<ul><li>二</li></ul></li></ul>"
+        "<blockquote>引文</blockquote><hr><pre>  code</pre>"
+        "<table><tr><td>甲</td><td>乙乙乙</td></tr><tr><td>丙丙丙</td>"
+        "<td>丁</td></tr></table>";
+    char *body = text_from_html(html, strlen(html), MAX_TEXT);
+    layout_item *it = layout_item_create(&p, &m, "", body);
+    CHECKF(it->n_lines == 9, "%d lines", it->n_lines);
+    if (it->n_lines == 9) {
+        const layout_line *l = it->lines;
+        int px = it->body_px;
+        CHECK(l[0].kind == TEXT_HEADING && l[0].bold && l[0].px > px && !l[0].justify &&
+              l[0].indent == 0 && l[0].height > it->body_line_h);
+        CHECK(l[1].kind == TEXT_BODY && l[1].px == px && !l[1].bold);
+        CHECK(l[2].kind == TEXT_ITEM && l[2].mark && strcmp(l[2].mark, "•") == 0 &&
+              l[2].indent == 2 * px && l[2].mark_x < l[2].indent && !l[2].justify);
+        CHECK(l[3].kind == TEXT_ITEM && l[3].indent == 4 * px && l[3].gap == 0 &&
+              strcmp(l[3].mark, "◦") == 0);
+        CHECK(l[4].kind == TEXT_QUOTE && l[4].rule_x >= 0 && l[4].rule_x < l[4].indent);
+        CHECK(l[5].kind == TEXT_RULE && l[5].text[0] == '\0');
+        CHECK(l[6].kind == TEXT_CODE && l[6].mono && l[6].px < px &&
+              l[6].indent == 2 * (l[6].px / 2) && strcmp(l[6].text, "code") == 0);
+        CHECK(l[7].kind == TEXT_ROW && l[7].n_cells == 2 && l[8].n_cells == 2 &&
+              l[7].cell_x[1] == l[8].cell_x[1] && l[7].cell_x[1] >= 3 * px);
+    }
+    layout_item_destroy(it);
+    free(body);
+    /* Too wide even at 70%: one note line instead of the table. */
+    char *row = malloc(4096);
+    strcpy(row, "\x06");
+    for (int i = 0; i < 6; i++)
+        strcat(row,
+               i ? "\x1f二十个字的单元格二十个字的单元格二十个字" : "二十个字的单元格");
+    it = layout_item_create(&p, &m, "", row);
+    CHECKF(it->n_lines == 1 && it->lines[0].n_cells == 0 &&
+               strcmp(it->lines[0].text, LAYOUT_WIDE_TABLE) == 0,
+           "%d lines: %s", it->n_lines, it->n_lines ? it->lines[0].text : "");
+    layout_item_destroy(it);
+    free(row);
+}
+
 int main(void)
 {
     RUN(test_kinsoku_and_units_at_line_end);
@@ -1140,6 +1403,9 @@ int main(void)
     RUN(test_enlarge_short);
     RUN(test_airtime);
     RUN(test_deck_cap);
+    RUN(test_kinds);
+    RUN(test_structure_invariants);
+    RUN(test_structure_checks_fail);
 
     strvec paras = {0};
     char *article = article_body();

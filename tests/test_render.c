@@ -1,7 +1,7 @@
 /* render with the real fonts on SDL's software renderer: justified lines
- * reach the right margin and paragraph ends do not, the urgent template
- * has its own colours, a page drawn again is served from the texture
- * cache, and the waiting slide is never blank. */
+ * reach the right margin and paragraph ends do not, rules, quotes, table
+ * columns and code are drawn, the urgent template has its own colours, a page drawn again
+ * is served from the texture cache, and the waiting slide is never blank. */
 #include <SDL.h>
 #include <SDL_ttf.h>
 #include <string.h>
@@ -78,6 +78,69 @@ static void test_marks_in_box(render *rd, fonts *f, const config *cfg, Uint32 bg
     deck_destroy(d);
 }
 
+/* The top of line k on page 0, as render draws it. */
+static int line_top(const layout_item *it, int k)
+{
+    int y = it->frame.body.y;
+    for (int i = 0; i < k; i++)
+        y += it->lines[i].height + it->lines[i + 1].gap;
+    return y;
+}
+
+/* Pixels in row y from x0 to x1 that differ from bg. */
+static int ink_in_row(int y, int x0, int x1, Uint32 bg)
+{
+    int n = 0;
+    for (int x = x0; x < x1; x++)
+        n += pixel(x, y) != (bg & 0xffffff);
+    return n;
+}
+
+/* What render draws for the kinds: an <hr> across the body, a quote's rule
+ * at its left, table cells at their columns, code in a monospace face. */
+static void test_kinds_drawn(render *rd, fonts *f, const config *cfg, Uint32 bg)
+{
+    static const char json[] =
+        "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\",\"items\":[{"
+        "\"id\":\"k\",\"title\":\"结构\",\"content_html\":\"<p>前言</p><blockquote>引文"
+        "</blockquote><hr><table><tr><td>甲</td><td>乙</td></tr></table><pre>iiii\\nMMMM"
+        "</pre>\"}]}";
+    feed *fd = feed_parse(json, strlen(json), "kinds");
+    CHECK(fd && fd->n_items == 1);
+    if (!fd)
+        return;
+    layout_measure m = fonts_measure(f);
+    layout_params base = params_layout(cfg, 1280, 720);
+    deck_limits lim = params_deck(cfg);
+    deck *d = deck_create(fd, &base, &lim, &m, NULL);
+    const layout_item *it = deck_layout(d, 0);
+    CHECKF(it->n_lines == 6 && it->n_pages == 1, "%d lines, %d pages", it->n_lines,
+           it->n_pages);
+    if (it->n_lines == 6 && it->n_pages == 1) {
+        render_slide s = {.layout = it, .page = 0};
+        render_draw_slide(rd, &s);
+        const layout_rect *b = &it->frame.body;
+        int rule_mid = line_top(it, 2) + it->lines[2].height / 2;
+        CHECKF(ink_in_row(rule_mid, b->x, b->x + b->w, bg) >= b->w * 9 / 10,
+               "no rule across row %d", rule_mid);
+        int qx = b->x + it->lines[1].rule_x, qy = line_top(it, 1);
+        CHECK(it->lines[1].rule_x >= 0 &&
+              pixel(qx + 1, qy + it->lines[1].height / 2) != (bg & 0xffffff));
+        CHECK(pixel(qx - 2, qy + it->lines[1].height / 2) == (bg & 0xffffff));
+        const layout_line *row = &it->lines[3];
+        int ry = line_top(it, 3), cell2 = b->x + row->indent + row->cell_x[1];
+        int left2 = -1;
+        for (int x = cell2 - row->px / 2; x < cell2 + row->px && left2 < 0; x++)
+            for (int y = ry; y < ry + row->height && left2 < 0; y++)
+                if (pixel(x, y) != (bg & 0xffffff))
+                    left2 = x;
+        CHECKF(left2 >= cell2 && left2 < cell2 + row->px / 2,
+               "cell 2 ink at %d, column %d", left2, cell2);
+        CHECK(it->lines[4].mono && it->lines[4].width == it->lines[5].width);
+    }
+    deck_destroy(d); /* and the feed it took */
+}
+
 int main(void)
 {
     SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);
@@ -140,6 +203,7 @@ int main(void)
     render_draw_off(rd);
     CHECK(pixel(640, 360) == 0);
     test_marks_in_box(rd, f, &cfg, bg);
+    test_kinds_drawn(rd, f, &cfg, bg);
 
     render_destroy(rd);
     deck_destroy(d);

@@ -12,18 +12,35 @@
 /* A few terms, Chinese and English, so matches happen on real inputs. */
 static const char TERMS[] = "williamhill\n威廉希尔\n博彩 # comment\ncasino\n六合彩\n";
 
-/* Valid UTF-8 and no control character but (when lines) '\n'. */
-static void check_clean(const char *s, bool lines)
+/* One paragraph [p, p + n) of a text (see fuzz_check_text). */
+static void check_paragraph(const char *p, size_t n, bool lines)
+{
+    size_t i = 0;
+    unsigned char k = n ? (unsigned char)p[0] : 0;
+    if (lines && k >= TEXT_HEADING && k <= TEXT_BREAK)
+        i = 1; /* the kind byte */
+    bool sep_ok = i && (k == TEXT_ITEM || k == TEXT_ROW), code = i && k == TEXT_CODE;
+    for (size_t j = i; j < n; j++) {
+        unsigned char c = (unsigned char)p[j];
+        if ((c < 0x20 && !(sep_ok && c == TEXT_SEP)) || c == 0x7f)
+            abort();
+    }
+    if (!code && n > i && (p[i] == ' ' || p[n - 1] == ' '))
+        abort();
+}
+
+void fuzz_check_text(const char *s, bool lines)
 {
     if (!s)
         return;
     size_t n = strlen(s);
     if (!text_utf8_valid(s, n))
         abort();
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c < 0x20 && !(lines && c == '\n')) || c == 0x7f)
-            abort();
+    for (size_t a = 0; a <= n;) {
+        const char *nl = lines ? memchr(s + a, '\n', n - a) : NULL;
+        size_t b = nl ? (size_t)(nl - s) : n;
+        check_paragraph(s + a, b - a, lines);
+        a = b + 1;
     }
 }
 
@@ -33,9 +50,9 @@ static void check_item(const feed_item *it)
         abort();
     if (!*it->title && !*it->body)
         abort(); /* an item with no text is skipped */
-    check_clean(it->title, false);
-    check_clean(it->body, true);
-    check_clean(it->summary, true);
+    fuzz_check_text(it->title, false);
+    fuzz_check_text(it->body, true);
+    fuzz_check_text(it->summary, true);
     if (it->signage.n_hours < 0 || it->signage.n_hours > FEED_MAX_HOURS ||
         it->signage.duration < 0 || it->signage.duration > FEED_MAX_DURATION ||
         it->signage.priority >= FEED_PRIORITY_COUNT)
