@@ -86,6 +86,11 @@ size_t render_cache_bytes(const render *rd)
     return rd->cache_bytes;
 }
 
+size_t render_textures(const render *rd)
+{
+    return rd->n_cache + (rd->image_tex != NULL) + (rd->logo_tex != NULL);
+}
+
 /* Slots never move: an entry is used while its key is set, so each key has
  * one owner. */
 static void texcache_evict_one(render *rd)

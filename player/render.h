@@ -50,3 +50,7 @@ void render_flush(render *rd);
 /* Bytes of texture memory the cache holds now. Test seam: only the tests
  * call it (a status line may). */
 size_t render_cache_bytes(const render *rd);
+
+/* Textures held now: the cached lines, the image and the logo. Test seam:
+ * only the tests and the soak hook call it. */
+size_t render_textures(const render *rd);
