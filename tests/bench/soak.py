@@ -284,7 +284,7 @@ def table(samples, lines, warm):
           f"{'textures':>8} {'tex kB':>7} {'measure':>7} {'fonts':>5}")
     for s in samples:
         h = s["hour"]
-        if h % 24 and h != warm and h != len(samples):
+        if h % 24 and h not in (1, warm, len(samples)):
             continue
         ln = lines[min(h, len(lines) - 1)] if lines else (0,) * 5
         print(f"{h:>5} {s['rss']:>8} {s['pss']:>8} {s['fds']:>4} {s['images']:>6} "
