@@ -19,6 +19,7 @@
 #include "media.h"
 #include "metricsfile.h"
 #include "notify.h"
+#include "now.h"
 #include "params.h"
 #include "power.h"
 #include "push.h"
@@ -77,11 +78,12 @@ typedef struct {
     metricsfile *metrics; /* the metrics file ([fleet] metrics_file) */
     Uint64 step_t0;       /* metrics: the loop step's start, and */
     unsigned long step_laid; /* the layouts made before it */
+    uint64_t soak_next;      /* test hook: monotonic ms of the next soak line */
 } app;
 
 static int64_t wall_now(const app *a)
 {
-    return (int64_t)time(NULL) + a->wall_offset;
+    return now_wall() + a->wall_offset;
 }
 
 static void wake_loop(void *ctx)
@@ -114,7 +116,7 @@ static void play_log(app *a, const char *id, int page, int pages, bool image)
     if (!a->play_log)
         return;
     fprintf(a->play_log, "%lld %llu %s %d/%d %s\n", (long long)wall_now(a),
-            (unsigned long long)SDL_GetTicks64(), id, page, pages, image ? "image" : "-");
+            (unsigned long long)now_mono_ms(), id, page, pages, image ? "image" : "-");
     fflush(a->play_log);
 }
 
@@ -125,20 +127,20 @@ static void slide_shown(app *a)
     a->image_hold = 0;
     a->dirty = true;
     report_changed(a->report);
-    rotation_started(a->rot, SDL_GetTicks64());
+    rotation_started(a->rot, now_mono_ms());
     rotation_view v = rotation_get(a->rot);
     if (v.item >= 0)
         metricsfile_slide(a->metrics, v.page == 0);
     if (v.item < 0) {
         play_log(a, v.screen_on ? "-" : "off", 0, 0, false);
-        fleet_shown(a->fleet, NULL, 0, false, wall_now(a), SDL_GetTicks64());
+        fleet_shown(a->fleet, NULL, 0, false, wall_now(a), now_mono_ms());
         return;
     }
     const layout_item *it = deck_layout(v.deck, (size_t)v.item);
     const char *id = deck_feed(v.deck)->items[v.item].id;
     play_log(a, id, v.page + 1, it->n_pages, it->frame.image.w > 0);
     fleet_shown(a->fleet, id, v.page + 1, it->frame.image.w > 0, wall_now(a),
-                SDL_GetTicks64());
+                now_mono_ms());
 }
 
 /* True when the slide that starts now shows an image still being decoded:
@@ -167,7 +169,7 @@ static void rotated(app *a, unsigned ev)
     if (!(ev & ROTATION_STARTED))
         return;
     if (waits_for_image(a))
-        a->image_hold = SDL_GetTicks64() + IMAGE_HOLD_MS;
+        a->image_hold = now_mono_ms() + IMAGE_HOLD_MS;
     else
         slide_shown(a);
 }
@@ -233,7 +235,7 @@ static bool handle_source(app *a)
     deck *d = slide_deck(f, a->cfg, a->w, a->h, a->media, a->src);
     LOG_INFO("new feed of %zu items", deck_count(d));
     report_new_feed(a->report); /* its lists borrow the old feed's ids */
-    rotated(a, rotation_new_deck(a->rot, d, wall_now(a), SDL_GetTicks64()));
+    rotated(a, rotation_new_deck(a->rot, d, wall_now(a), now_mono_ms()));
     return true;
 }
 
@@ -243,21 +245,21 @@ static void handle_schedule(app *a)
     power_reap();
     bool on = schedule_screen_on(a->sched, now);
     a->power_due = power_want(a->power, on, on && schedule_urgent_open(a->sched, now),
-                              (int64_t)(SDL_GetTicks64() / 1000));
+                              (int64_t)(now_mono_ms() / 1000));
     if (on != a->screen_on || !a->screen_known) {
         a->screen_known = true;
         a->screen_on = on;
         report_changed(a->report);
         LOG_INFO("screen %s", on ? "on" : "off (outside screen hours)");
         /* off: the idle state, logged as "off" */
-        rotated(a, rotation_set_screen(a->rot, on, now, SDL_GetTicks64()));
+        rotated(a, rotation_set_screen(a->rot, on, now, now_mono_ms()));
     }
 }
 
 /* An urgent item cutting in, or the page's time up. */
 static void handle_slide(app *a)
 {
-    rotated(a, rotation_tick(a->rot, wall_now(a), SDL_GetTicks64()));
+    rotated(a, rotation_tick(a->rot, wall_now(a), now_mono_ms()));
 }
 
 static void handle_clock(app *a)
@@ -273,7 +275,7 @@ static void handle_clock(app *a)
 static void handle_media(app *a)
 {
     bool arrived = media_changed(a->media);
-    if (a->image_hold && (arrived || SDL_GetTicks64() >= a->image_hold))
+    if (a->image_hold && (arrived || now_mono_ms() >= a->image_hold))
         slide_shown(a);
     else if (arrived)
         a->dirty = true;
@@ -363,7 +365,7 @@ static void draw(app *a)
  * next schedule change (clamped so that a stepped wall clock is noticed). */
 static int wait_ms(const app *a)
 {
-    uint64_t now = SDL_GetTicks64();
+    uint64_t now = now_mono_ms();
     int64_t wall = wall_now(a);
     int64_t ms = schedule_sleep(schedule_next_change(a->sched, wall), wall) * 1000;
     if (a->screen_on) {
@@ -411,6 +413,32 @@ static uint64_t env_ms(const char *name)
     const char *v = getenv(name);
     long long ms = v ? strtoll(v, NULL, 10) : 0;
     return ms > 0 ? (uint64_t)ms : 0;
+}
+
+/* Test hook: a clock that runs SIGNAGE_TEST_CLOCK_SPEED times as fast, for
+ * the soak test (tests/bench/soak.py): a week of the real loop in minutes. */
+static void test_clock(void)
+{
+    uint64_t speed = env_ms("SIGNAGE_TEST_CLOCK_SPEED");
+    if (speed <= 1)
+        return;
+    now_set_speed(speed > 100000 ? 100000 : (unsigned)speed);
+    LOG_WARN("test hook: the clock runs %u times as fast (SIGNAGE_TEST_CLOCK_SPEED)",
+             now_speed());
+}
+
+/* Test hook: with a fast clock, once a simulated hour, what could grow. */
+static void handle_soak(app *a)
+{
+    uint64_t mono = now_mono_ms();
+    if (now_speed() == 1 || mono < a->soak_next)
+        return;
+    a->soak_next = mono + 3600 * 1000;
+    fonts_stats fs = fonts_get_stats(media_fonts(a->media));
+    LOG_INFO(
+        "soak: rss %ld kB, textures %zu (%zu bytes), measure cache %d, fonts open %d",
+        util_status_kb("VmRSS:"), render_textures(a->rd), render_cache_bytes(a->rd),
+        fs.measure_entries, fs.open_fonts);
 }
 
 /* What the config makes, between the display and the loop: the zone, the
@@ -542,7 +570,7 @@ static bool reload_apply(app *a)
         return false;
     }
     if (!a->screen_on)
-        rotation_set_screen(a->rot, false, wall_now(a), SDL_GetTicks64());
+        rotation_set_screen(a->rot, false, wall_now(a), now_mono_ms());
     report_configure(a->report, a->cfg->status_file);
     metricsfile_configure(a->metrics, a->cfg->metrics_file);
     LOG_INFO("config applied");
@@ -558,7 +586,7 @@ static bool handle_reload(app *a)
             reload_take(a, next);
     }
     rotation_view v = rotation_get(a->rot);
-    if (a->pending && (v.item < 0 || !a->screen_on || SDL_GetTicks64() >= v.until))
+    if (a->pending && (v.item < 0 || !a->screen_on || now_mono_ms() >= v.until))
         return reload_apply(a);
     return true;
 }
@@ -586,7 +614,7 @@ static void handle_status(app *a)
 {
     source_status st;
     source_get_status(a->src, &st);
-    uint64_t mono = SDL_GetTicks64();
+    uint64_t mono = now_mono_ms();
     if (!report_due(a->report, a->cfg->feed, &st, mono))
         return;
     SDL_RendererInfo ri = {0};
@@ -611,7 +639,7 @@ static void handle_status(app *a)
 /* The metrics file once its interval is up (at start, then each minute). */
 static void handle_metrics(app *a)
 {
-    uint64_t mono = SDL_GetTicks64();
+    uint64_t mono = now_mono_ms();
     if (metricsfile_due_ms(a->metrics, mono) != 0)
         return;
     schedule_params sp = params_schedule(a->cfg, a->zone);
@@ -655,7 +683,7 @@ static void admin_open(app *a)
 
 static void admin_close(app *a)
 {
-    fleet_shown(a->fleet, NULL, 0, false, wall_now(a), SDL_GetTicks64());
+    fleet_shown(a->fleet, NULL, 0, false, wall_now(a), now_mono_ms());
     fleet_destroy(a->fleet);
     watch_destroy(a->watch);
     source_destroy(a->next_src);
@@ -688,7 +716,7 @@ static bool app_open(app *a)
     a->wake_event = SDL_RegisterEvents(1);
     a->nt = notify_create();
     uint64_t hang = env_ms("SIGNAGE_TEST_HANG_AFTER_MS");
-    a->hang_at = hang ? SDL_GetTicks64() + hang : 0;
+    a->hang_at = hang ? now_mono_ms() + hang : 0;
     display_params dp = display_params_of(a);
     a->disp = display_create(&dp);
     if (a->opt.play_log && !(a->play_log = fopen(a->opt.play_log, "a"))) {
@@ -722,7 +750,7 @@ static void app_close(app *a)
  * taken when a screen appears. False when there will never be one. */
 static bool wait_for_display(app *a)
 {
-    uint64_t now = SDL_GetTicks64();
+    uint64_t now = now_mono_ms();
     if (now >= display_next_try(a->disp)) {
         display_result r = display_open(a->disp, now);
         if (r == DISPLAY_FATAL)
@@ -738,7 +766,8 @@ static bool wait_for_display(app *a)
     int ms = (int)(display_next_try(a->disp) - now);
     int ping = notify_watchdog_due_ms(a->nt, now);
     SDL_Event ev;
-    if (SDL_WaitEventTimeout(&ev, ping < ms ? ping : ms) && ev.type == SDL_QUIT)
+    if (SDL_WaitEventTimeout(&ev, now_real_ms(ping < ms ? ping : ms)) &&
+        ev.type == SDL_QUIT)
         a->quit = true;
     return true;
 }
@@ -747,7 +776,7 @@ static bool wait_for_display(app *a)
  * would, so that a test sees the watchdog pings stop. */
 static void test_hang(const app *a)
 {
-    if (!a->hang_at || SDL_GetTicks64() < a->hang_at)
+    if (!a->hang_at || now_mono_ms() < a->hang_at)
         return;
     LOG_WARN("test hook: the loop hangs now (SIGNAGE_TEST_HANG_AFTER_MS)");
     for (;;)
@@ -758,11 +787,12 @@ int app_run(const config *cfg, const app_options *opt)
 {
     app a = {.conf = *cfg, .opt = *opt, .shown_minute = -1, .dirty = true};
     a.cfg = &a.conf;
+    test_clock();
     if (opt->has_now)
-        a.wall_offset = opt->now - (int64_t)time(NULL);
+        a.wall_offset = opt->now - now_wall();
     bool ok = app_open(&a);
     while (ok && !a.quit) {
-        notify_watchdog(a.nt, SDL_GetTicks64());
+        notify_watchdog(a.nt, now_mono_ms());
         test_hang(&a);
         if (!a.rd) {
             ok = wait_for_display(&a);
@@ -783,8 +813,9 @@ int app_run(const config *cfg, const app_options *opt)
             draw(&a);
         handle_status(&a);
         handle_metrics(&a);
+        handle_soak(&a);
         SDL_Event ev;
-        if (SDL_WaitEventTimeout(&ev, wait_ms(&a))) {
+        if (SDL_WaitEventTimeout(&ev, now_real_ms(wait_ms(&a)))) {
             do
                 handle_event(&a, &ev);
             while (SDL_PollEvent(&ev));

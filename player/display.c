@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "now.h"
 #include "util.h"
 
 #define RETRY_MS 3000 /* between two tries to open a screen */
@@ -46,7 +47,7 @@ display *display_create(const display_params *p)
 {
     display *d = xcalloc(1, sizeof *d);
     d->p = *p;
-    d->no_display_until = p->no_display_ms ? SDL_GetTicks64() + p->no_display_ms : 0;
+    d->no_display_until = p->no_display_ms ? now_mono_ms() + p->no_display_ms : 0;
     choose_video_driver(d);
     return d;
 }
@@ -263,7 +264,7 @@ static bool open_window(display *d)
  * (SDL's error says why). */
 static display_result try_open(display *d)
 {
-    if (SDL_GetTicks64() < d->no_display_until) {
+    if (now_mono_ms() < d->no_display_until) {
         SDL_SetError("no connected display (test hook SIGNAGE_TEST_NO_DISPLAY_FOR_MS)");
         return DISPLAY_NONE;
     }

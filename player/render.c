@@ -35,6 +35,8 @@ struct render {
     SDL_Texture *image_tex;
     const void *logo_key;
     SDL_Texture *logo_tex;
+    texcache_entry *clock; /* the last clock drawn, while clock_hash is its key's */
+    uint64_t clock_hash;
 };
 
 static const SDL_Color urgent_bg = {0x7d, 0x1d, 0x1d, 0xff};
@@ -62,6 +64,7 @@ void render_flush(render *rd)
     }
     rd->n_cache = 0;
     rd->cache_bytes = 0;
+    rd->clock = NULL;
     if (rd->image_tex)
         SDL_DestroyTexture(rd->image_tex);
     rd->image_tex = NULL;
@@ -86,6 +89,20 @@ size_t render_cache_bytes(const render *rd)
     return rd->cache_bytes;
 }
 
+size_t render_textures(const render *rd)
+{
+    return rd->n_cache + (rd->image_tex != NULL) + (rd->logo_tex != NULL);
+}
+
+static void texcache_drop(render *rd, texcache_entry *e)
+{
+    SDL_DestroyTexture(e->tex);
+    free(e->key);
+    rd->cache_bytes -= e->bytes;
+    rd->n_cache--;
+    *e = (texcache_entry){0};
+}
+
 /* Slots never move: an entry is used while its key is set, so each key has
  * one owner. */
 static void texcache_evict_one(render *rd)
@@ -96,13 +113,8 @@ static void texcache_evict_one(render *rd)
         if (e->key && (!lru || e->used < lru->used))
             lru = e;
     }
-    if (!lru)
-        return;
-    SDL_DestroyTexture(lru->tex);
-    free(lru->key);
-    rd->cache_bytes -= lru->bytes;
-    rd->n_cache--;
-    *lru = (texcache_entry){0};
+    if (lru)
+        texcache_drop(rd, lru);
 }
 
 static texcache_entry *texcache_find(render *rd, const char *key, size_t n, uint64_t h)
@@ -254,16 +266,36 @@ typedef enum { ALIGN_LEFT, ALIGN_RIGHT, ALIGN_CENTER } align;
 
 /* Draws text in a line box of height line_h whose left, right or centre is
  * at x; returns the drawn width. */
-static int draw_text(render *rd, const char *text, int px, bool bold, SDL_Color c, int x,
-                     int y, int line_h, align a)
+static int draw_entry(render *rd, const texcache_entry *e, int x, int y, int line_h,
+                      align a)
 {
-    texcache_entry *e = text_texture(rd, text, px, bold, c, 0);
     if (!e)
         return 0;
     int left = a == ALIGN_LEFT ? x : a == ALIGN_RIGHT ? x - e->w : x - e->w / 2;
     SDL_Rect dst = {left, y + (line_h - e->h) / 2, e->w, e->h};
     SDL_RenderCopy(rd->r, e->tex, NULL, &dst);
     return e->w;
+}
+
+static int draw_text(render *rd, const char *text, int px, bool bold, SDL_Color c, int x,
+                     int y, int line_h, align a)
+{
+    return draw_entry(rd, text_texture(rd, text, px, bold, c, 0), x, y, line_h, a);
+}
+
+/* The clock's text changes every minute: the texture of the last one goes
+ * when the next is made, or a feed unchanged for a day would fill the
+ * cache with every minute of it (up to the cap: 48 MB of GPU memory). */
+static int draw_clock(render *rd, const char *clock, int px, bool bold, SDL_Color c,
+                      int x, int y, int line_h, align a)
+{
+    texcache_entry *e = text_texture(rd, clock, px, bold, c, 0);
+    texcache_entry *last = rd->clock;
+    if (last && last != e && last->key && last->hash == rd->clock_hash)
+        texcache_drop(rd, last);
+    rd->clock = e;
+    rd->clock_hash = e ? e->hash : 0;
+    return draw_entry(rd, e, x, y, line_h, a);
 }
 
 static void fill(render *rd, SDL_Color c, int x, int y, int w, int h)
@@ -321,7 +353,7 @@ static void draw_header(render *rd, const layout_rect *hd, const char *clock,
     int right = hd->x + hd->w;
     if (clock) {
         int w =
-            draw_text(rd, clock, px * 5 / 4, true, fg, right, hd->y, hd->h, ALIGN_RIGHT);
+            draw_clock(rd, clock, px * 5 / 4, true, fg, right, hd->y, hd->h, ALIGN_RIGHT);
         right -= w + px;
     }
     if (day)
@@ -538,8 +570,8 @@ void render_draw_waiting(render *rd, int w, int h, const char *clock, const char
     draw_text(rd, rd->theme.centre_name, unit * 6 / 10, true, fg, w / 2, cy - unit * 3,
               unit, ALIGN_CENTER);
     if (clock)
-        draw_text(rd, clock, unit * 2, false, fg, w / 2, cy - unit * 3 / 2, unit * 3,
-                  ALIGN_CENTER);
+        draw_clock(rd, clock, unit * 2, false, fg, w / 2, cy - unit * 3 / 2, unit * 3,
+                   ALIGN_CENTER);
     if (day)
         draw_text(rd, day, unit / 2, false, muted, w / 2, cy + unit * 3 / 2, unit,
                   ALIGN_CENTER);

@@ -52,3 +52,7 @@ void render_flush(render *rd);
 
 /* Bytes of texture memory the cache holds now (the metrics file; tests). */
 size_t render_cache_bytes(const render *rd);
+
+/* Textures held now: the cached lines, the image and the logo. Test seam:
+ * only the tests and the soak hook call it. */
+size_t render_textures(const render *rd);

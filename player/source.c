@@ -20,6 +20,7 @@
 #include "blocklist.h"
 #include "log.h"
 #include "minisign.h"
+#include "now.h"
 #include "util.h"
 
 #define FEED_CACHE_NAME "feed"
@@ -76,11 +77,6 @@ struct source {
     bool feed_unsaved; /* under mu: unsaved_body is set */
     source_status status;
 };
-
-static int64_t now_unix(void)
-{
-    return (int64_t)time(NULL);
-}
 
 /* ---- status ---- */
 
@@ -143,7 +139,7 @@ static void set_status(source *s, source_result r, int http, int code, const cha
     bool quiet = r == SOURCE_UNCHANGED && st->result == SOURCE_OK;
     st->result = r;
     st->http_status = http;
-    st->last_attempt = now_unix();
+    st->last_attempt = now_wall();
     if (r != SOURCE_ERROR) {
         st->last_success = st->last_attempt;
         st->from_cache = false;
@@ -652,24 +648,10 @@ static long next_delay_ms(source *s, bool ok)
     return delay > 1 ? delay : 1;
 }
 
-/* CLOCK_MONOTONIC time ms from now, for the timed waits. */
-static struct timespec deadline_after(long ms)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    return ts;
-}
-
 /* Sleeps (mu held) until the deadline, a poll_now or stop. */
 static void sleep_ms(source *s, long ms)
 {
-    struct timespec ts = deadline_after(ms);
+    struct timespec ts = now_deadline(ms);
     while (!s->stop && !s->poll_now)
         if (pthread_cond_timedwait(&s->cond, &s->mu, &ts) == ETIMEDOUT)
             break;
@@ -869,20 +851,20 @@ static bool wait_attempts_until(source *s, unsigned n, const struct timespec *de
 
 bool source_wait_attempts(source *s, unsigned n, int timeout_ms)
 {
-    struct timespec deadline = deadline_after(timeout_ms);
+    struct timespec deadline = now_deadline(timeout_ms);
     return wait_attempts_until(s, n, &deadline);
 }
 
 void source_wait_first(source *s, int timeout_ms)
 {
-    struct timespec deadline = deadline_after(timeout_ms);
+    struct timespec deadline = now_deadline(timeout_ms);
     if (wait_attempts_until(s, 1, &deadline))
         imagestore_wait_idle(s->images, &deadline);
 }
 
 bool source_wait_images(source *s, int timeout_ms)
 {
-    struct timespec deadline = deadline_after(timeout_ms);
+    struct timespec deadline = now_deadline(timeout_ms);
     return imagestore_wait_idle(s->images, &deadline);
 }
 

@@ -215,6 +215,7 @@ static void test_random_invariants(void)
             memcpy(text + len, a, strlen(a));
             len += strlen(a);
         }
+        text[len] = '\0'; /* decode() reads to the NUL */
         size_t n_icu, n;
         const size_t *icu = linebreak_find(lb, text, len, LINEBREAK_ICU, &n_icu);
         size_t icu_copy[512];

@@ -141,6 +141,28 @@ static void test_kinds_drawn(render *rd, fonts *f, const config *cfg, Uint32 bg)
     deck_destroy(d); /* and the feed it took */
 }
 
+/* Three hours of clock minutes over an unchanged slide and the waiting slide:
+ * the textures held stay as many as for the first minute (each minute's
+ * clock replaces the last), where a cache of every minute would grow by
+ * one a minute until its cap. */
+static void test_clock_minutes(render *rd, const layout_item *it)
+{
+    render_slide s = {.layout = it, .page = 0, .clock = "00:00", .day = "7月1日 星期一"};
+    render_draw_slide(rd, &s);
+    render_draw_waiting(rd, 1280, 720, "00:00", s.day, NULL);
+    size_t held = render_textures(rd);
+    for (int m = 1; m < 180; m++) {
+        char clock[8];
+        snprintf(clock, sizeof clock, "%02d:%02d", m / 60, m % 60);
+        s.clock = clock;
+        render_draw_slide(rd, &s);
+        if (m % 30 == 0)
+            render_draw_waiting(rd, 1280, 720, clock, s.day, NULL);
+    }
+    CHECKF(render_textures(rd) <= held, "%zu textures after 3 hours, %zu after a minute",
+           render_textures(rd), held);
+}
+
 int main(void)
 {
     SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);
@@ -204,6 +226,7 @@ int main(void)
     CHECK(pixel(640, 360) == 0);
     test_marks_in_box(rd, f, &cfg, bg);
     test_kinds_drawn(rd, f, &cfg, bg);
+    test_clock_minutes(rd, it);
 
     render_destroy(rd);
     deck_destroy(d);
