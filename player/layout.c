@@ -184,14 +184,15 @@ static void build_segments(composer *c, const char *s, size_t a, size_t b)
     }
 }
 
-/* Replaces segment i by its grapheme clusters (no-op for a single one). */
-static void split_graphemes(composer *c, const char *s, size_t i)
+/* Replaces segment i by its pieces (linebreak_emergency: a URL after its
+ * / ? & = _ -, else grapheme clusters); false for a single piece. */
+static bool split_graphemes(composer *c, const char *s, size_t i)
 {
     seg g = c->segs[i];
     size_t n;
-    const size_t *gb = linebreak_graphemes(c->lb, s + g.start, g.trim - g.start, &n);
+    const size_t *gb = linebreak_emergency(c->lb, s + g.start, g.trim - g.start, &n);
     if (n <= 1)
-        return;
+        return false;
     c->split = true;
     size_t tail = c->n_segs - i - 1;
     for (size_t k = 1; k < n; k++)
@@ -205,6 +206,7 @@ static void split_graphemes(composer *c, const char *s, size_t i)
         c->segs[i + k] = piece;
         prev = end;
     }
+    return true;
 }
 
 static int spaces_w(const composer *c, const seg *g)
@@ -300,8 +302,8 @@ static void paragraph_lines(composer *c, const char *s, size_t a, size_t b, int 
     for (size_t i = 0; i < c->n_segs; n++) {
         bool first = i == 0;
         int avail = box_w - (first ? indent : 0);
-        if (c->segs[i].w > avail)
-            split_graphemes(c, s, i);
+        while (c->segs[i].w > avail && split_graphemes(c, s, i))
+            ;
         int w;
         size_t j = take_line(c, s, i, avail, &w);
         layout_line *l = push_line(out);

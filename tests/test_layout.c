@@ -365,7 +365,9 @@ static int check_paragraph(const layout_item *it, const layout_params *p,
                 for (const char *f = strstr(para, protected_tokens[t]);
                      f && f < para + len; f = strstr(f + 1, protected_tokens[t])) {
                     size_t fa = (size_t)(f - para), fb = fa + strlen(protected_tokens[t]);
-                    if (off > fa && off < fb)
+                    bool url_cut = t == 2 && strchr("/?&=_-", para[off - 1]) &&
+                                   !has_opp(opp, n_opp, off);
+                    if (off > fa && off < fb && !url_cut)
                         problem(r, "line %d splits %s", k, protected_tokens[t]);
                 }
             }
