@@ -784,8 +784,7 @@ static void adjust_mark(fonts *f, int i, int px)
     int n = f->line_n, adv = 0, face = f->line_face[i];
     uint32_t cp = f->line_cp[i];
     int side = ink_half(f, face, px, cp, &adv);
-    if (side == 1 && is_close_mark(cp) &&
-        (i + 1 == n || is_mark_cjk(f->line_cp[i + 1])))
+    if (side == 1 && is_close_mark(cp) && (i + 1 == n || is_mark_cjk(f->line_cp[i + 1])))
         f->line_cut_r[i] = (int16_t)(adv / 2);
     if (side == 2 && is_open_mark(cp) &&
         (i == 0 || (is_mark_cjk(f->line_cp[i - 1]) && f->line_cut_r[i - 1] == 0)))
@@ -798,7 +797,8 @@ static void adjust_space(fonts *f, int i, int px)
 {
     const uint32_t *cp = f->line_cp;
     int quarter = px / 4;
-    if (cp[i] == ' ' && i > 0 && i + 1 < f->line_n && autospace_between(cp[i - 1], cp[i + 1])) {
+    if (cp[i] == ' ' && i > 0 && i + 1 < f->line_n &&
+        autospace_between(cp[i - 1], cp[i + 1])) {
         TTF_Font *font = font_get(f, f->line_face[i], px);
         int adv = font ? glyph_advance(f, f->line_face[i], px, font, ' ') : quarter;
         if (adv > quarter)

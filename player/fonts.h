@@ -45,8 +45,8 @@ int fonts_width(fonts *f, const char *utf8, size_t len, int px, bool bold);
  * half of the em box, as in Simplified Chinese faces) loses that half
  * before another mark, at the line's end (closing marks) or start (opening
  * marks), one half em per pair of marks; a quarter em separates Han from
- * Latin letters and digits, replacing a space there. A run of Arabic or Hebrew is shaped right to left
- * as a whole (no bidi reordering between runs). NULL for empty text (or
+ * Latin letters and digits, replacing a space there. A run of Arabic or Hebrew is shaped
+ * right to left as a whole (no bidi reordering between runs). NULL for empty text (or
  * text of zero width). */
 SDL_Surface *fonts_render(fonts *f, const char *utf8, size_t len, int px, bool bold,
                           SDL_Color color);

@@ -357,7 +357,8 @@ const size_t *linebreak_emergency(linebreak *lb, const char *text, size_t len, s
         len = INT32_MAX;
     size_t run_a = 0, run_b = 0;
     bool url = false;
-    if (len > 0 && ascii_graphic(text[0]) && inside_url(text, len, 1, &run_a, &run_b, &url)) {
+    if (len > 0 && ascii_graphic(text[0]) &&
+        inside_url(text, len, 1, &run_a, &run_b, &url)) {
         lb->n_gr = 0;
         for (size_t p = 1; p < run_b && p < len; p++) {
             size_t i = p;

@@ -176,17 +176,39 @@ static size_t next_unit(const char *s, size_t n, bool *is_space)
 /* Justification (clreq 3.5.4): gaps before a unit, by priority. */
 enum { GAP_NONE, GAP_WORD, GAP_HAN_LATIN, GAP_CHAR, GAP_KINDS };
 
-/* The kind of gap between units a and b (their first code points; a
- * space unit is ' '): after a word space first, then between Han and
- * Latin, then between characters; never before a space nor inside a run
- * of one non-wide unit (a Latin word, "——", "……": those are one unit). */
+/* Latin, Greek or Cyrillic letters and ASCII digits: the side of a
+ * Han–Latin gap that is not Chinese. */
+static bool is_western(uint32_t cp)
+{
+    return (cp < 0x80 && ((cp | 0x20) - 'a' < 26 || cp - '0' < 10)) ||
+           (cp >= 0xC0 && cp < 0x530);
+}
+
+/* Opening marks (no gap after them) and closing ones (no gap before). */
+static bool opens(uint32_t cp)
+{
+    return cp == 0x201C || cp == 0x2018 || cp == 0xFF08 || cp == 0x300A || cp == 0x300C ||
+           cp == 0x300E || cp == 0x3010 || cp == 0x3014;
+}
+
+static bool closes(uint32_t cp)
+{
+    return cp == 0x201D || cp == 0x2019 || cp == 0xFF09 || cp == 0x300B || cp == 0x300D ||
+           cp == 0x300F || cp == 0x3011 || cp == 0x3015;
+}
+
+/* The kind of gap between units whose code points meet there (a ends one
+ * unit, b starts the next; a space unit is ' '): after a word space first,
+ * then between Han and Latin, then between characters; never before a
+ * space, after an opening mark or before a closing one, nor inside one
+ * non-wide unit (a Latin word, "——", "……": each is one unit). */
 static int gap_kind(uint32_t a, uint32_t b)
 {
-    if (b == ' ')
+    if (b == ' ' || opens(a) || closes(b))
         return GAP_NONE;
     if (a == ' ')
         return GAP_WORD;
-    return text_is_wide(a) != text_is_wide(b) ? GAP_HAN_LATIN : GAP_CHAR;
+    return is_western(a) != is_western(b) ? GAP_HAN_LATIN : GAP_CHAR;
 }
 
 /* Extra pixels per gap, in priority order: each kind up to its maximum
@@ -209,8 +231,8 @@ static bool spread(const int *kind, int n, int extra, int px, int *add)
         int n_g = g < GAP_KINDS ? count[g] : total;
         if (n_g == 0 || extra <= 0)
             continue;
-        int take = g < GAP_KINDS && extra > n_g * px / max_of[g] ? n_g * px / max_of[g]
-                                                                  : extra;
+        int take =
+            g < GAP_KINDS && extra > n_g * px / max_of[g] ? n_g * px / max_of[g] : extra;
         for (int k = 0, j = 0; k < n; k++) {
             if (kind[k] == GAP_NONE || (g < GAP_KINDS && kind[k] != g))
                 continue;
@@ -239,11 +261,15 @@ static SDL_Surface *justify_surface(render *rd, SDL_Surface *line, const char *t
     fonts_positions(rd->fonts, text, n, px, bold, x);
     uint32_t prev = 0;
     size_t u = 0;
-    for (size_t i = 0; i < n; i += next_unit(text + i, n - i, &sp), u++) {
+    for (size_t i = 0, len; i < n; i += len, u++) {
         uint32_t cp;
+        len = next_unit(text + i, n - i, &sp);
         text_utf8_next(text + i, n - i, &cp);
         kind[u] = u == 0 ? GAP_NONE : gap_kind(prev, cp);
-        prev = cp;
+        size_t last = i + len - 1; /* the unit's last code point */
+        while (last > i && ((unsigned char)text[last] & 0xC0) == 0x80)
+            last--;
+        text_utf8_next(text + last, n - last, &prev);
     }
     SDL_Surface *out = NULL;
     if (spread(kind, (int)units, extra, px, add))
@@ -259,7 +285,8 @@ static SDL_Surface *justify_surface(render *rd, SDL_Surface *line, const char *t
             shift += add[u];
             int x0 = x[i] < line->w ? x[i] : line->w;
             int x1 = i + len < n && x[i + len] < line->w ? x[i + len] : line->w;
-            SDL_Rect src = {x0, 0, x1 - x0, line->h}, dst = {x0 + shift, 0, x1 - x0, line->h};
+            SDL_Rect src = {x0, 0, x1 - x0, line->h},
+                     dst = {x0 + shift, 0, x1 - x0, line->h};
             if (src.w > 0)
                 SDL_BlitSurface(line, &src, out, &dst);
         }

@@ -621,7 +621,9 @@ char *text_cjk_punct(char *s)
         size_t k = text_utf8_next(s + i, len - i, &cp);
         if (cp == '\n')
             st = (punct_state){.out = st.out, .o = st.o};
-        size_t used = cp && cp < 0x80 && strchr(",;:!?()\"", (int)cp) ? punct_mark(&st, s, len, i, (char)cp) : 0;
+        size_t used = cp && cp < 0x80 && strchr(",;:!?()\"", (int)cp)
+                          ? punct_mark(&st, s, len, i, (char)cp)
+                          : 0;
         if (used) {
             i += used;
             st.prev = st.before_space = cp == ')' ? 0xFF09 : cp == '"' ? 0x201D : 0xFF0C;

@@ -94,6 +94,6 @@ bool text_utf8_valid(const char *s, size_t len);
  * character (spaces skipped) become （） and “” in pairs, with the spaces
  * between them and Chinese dropped ("用 (免费) 的" becomes "用（免费）的");
  * a quote without its pair stays. "1,000", "Hello, world", "9:00", "f(x)"
- * and URLs stay as they are; each paragraph ('\n') starts afresh. Takes ownership of s (frees it) and returns the
- * result, at most three times as long. */
+ * and URLs stay as they are; each paragraph ('\n') starts afresh. Takes ownership of s
+ * (frees it) and returns the result, at most three times as long. */
 char *text_cjk_punct(char *s);

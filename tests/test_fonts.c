@@ -155,14 +155,14 @@ static void test_clreq(fonts *f)
         const char *text;
         int quarters;
     } cases[] = {
-        {"好，好", 12},     /* a mark between Han: full width */
-        {"好，", 6},        /* at the line's end: half */
-        {"（好", 6},        /* an opening bracket at the start: half */
+        {"好，好", 12},    /* a mark between Han: full width */
+        {"好，", 6},       /* at the line's end: half */
+        {"（好", 6},       /* an opening bracket at the start: half */
         {"好：“好", 14},   /* adjacent marks: one half em less */
         {"好？”好", 14},   /* ? with its blank half cut, ” full */
-        {"好）。", 8},      /* ） half before 。, 。 half at the end */
-        {"好》，好", 14},   /* 》 half before ， */
-        {"好（（好", 14},   /* the second opening bracket half */
+        {"好）。", 8},     /* ） half before 。, 。 half at the end */
+        {"好》，好", 14},  /* 》 half before ， */
+        {"好（（好", 14},  /* the second opening bracket half */
         {"用iPhone", 18},  /* a quarter em between Han and Latin */
         {"用 iPhone", 18}, /* the same with a space */
         {"——", 8},         /* two em */
@@ -188,8 +188,10 @@ static void test_clreq(fonts *f)
         long got = col_ink(r, 0, r->w);
         CHECKF(labs(got - all) * 50 < all, "ink %ld, parts %ld", got, all);
         long q = clreq_ink_of(f, "？", 40), dq = clreq_ink_of(f, "”", 40);
-        CHECKF(labs(col_ink(r, 40, 60) - q) * 10 < q, "？ ink %ld of %ld in its half", col_ink(r, 40, 60), q);
-        CHECKF(labs(col_ink(r, 60, 100) - dq) * 10 < dq, "” ink %ld of %ld", col_ink(r, 60, 100), dq);
+        CHECKF(labs(col_ink(r, 40, 60) - q) * 10 < q, "？ ink %ld of %ld in its half",
+               col_ink(r, 40, 60), q);
+        CHECKF(labs(col_ink(r, 60, 100) - dq) * 10 < dq, "” ink %ld of %ld",
+               col_ink(r, 60, 100), dq);
         SDL_FreeSurface(r);
     }
     /* Positions for justification agree with the drawn line. */
@@ -273,8 +275,8 @@ static void test_against_sdl_ttf(fonts *f, const uint32_t *tgh, int n_tgh)
             for (int k = 0; k < 30; k++) {
                 /* No pair of marks, none at an end and no Latin next to Han:
                  * nothing that clreq adjusts (test_clreq has those). */
-                static const char *const extra[] = {"，", "。", "（", "）", "“", "”",
-                                                    "：", "《", "》", "℃"};
+                static const char *const extra[] = {"，", "。", "（", "）", "“",
+                                                    "”",  "：", "《", "》", "℃"};
                 uint32_t cp = tgh[rand() % n_tgh];
                 if (k > 0 && k < 29 && rand() % 4 == 0) {
                     strcat(buf, extra[rand() % 10]);
