@@ -51,13 +51,6 @@ int fonts_width(fonts *f, const char *utf8, size_t len, int px, bool bold);
 SDL_Surface *fonts_render(fonts *f, const char *utf8, size_t len, int px, bool bold,
                           SDL_Color color);
 
-/* x[b] for every byte b of utf8[0..len] (len + 1 entries): where the
- * character that starts at b is drawn in fonts_render's line (the pen
- * position, before its autospace); x[len] is the line's width. For
- * justification, which moves glyphs apart. Kerning inside a run of Latin
- * letters is not counted between its letters. */
-void fonts_positions(fonts *f, const char *utf8, size_t len, int px, bool bold, int *x);
-
 /* Ascent and line height of the primary face at px (for baselines).
  * Test seam: only the tests call these (to check fonts_render's surface). */
 int fonts_ascent(fonts *f, int px, bool bold);
@@ -87,3 +80,10 @@ typedef struct {
 
 /* Test seam: for the tests and benchmarks (cache hits, open faces). */
 fonts_stats fonts_get_stats(const fonts *f);
+
+/* x[b] for every byte b of utf8[0..len] (len + 1 entries): where the
+ * character that starts at b is drawn in fonts_render's line (the pen
+ * position, before its autospace); x[len] is the line's width. For
+ * justification, which moves glyphs apart. Kerning inside a run of Latin
+ * letters is not counted between its letters. */
+void fonts_positions(fonts *f, const char *utf8, size_t len, int px, bool bold, int *x);
