@@ -13,6 +13,7 @@
 #include <SDL_ttf.h>
 #include <fontconfig/fontconfig.h>
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
 
 #include "hash.h"
 #include "log.h"
@@ -106,6 +107,11 @@ struct fonts {
     /* Scratch for one line (main thread only). */
     uint32_t line_cp[MAX_LINE_CPS];
     int16_t line_face[MAX_LINE_CPS];
+    uint32_t line_off[MAX_LINE_CPS]; /* byte offset of each code point */
+    /* clreq adjustments (line_adjust): pixels added before a glyph
+     * (text-autospace), cut from its left and right (half-width marks). */
+    int16_t line_pre[MAX_LINE_CPS], line_cut_l[MAX_LINE_CPS], line_cut_r[MAX_LINE_CPS];
+    bool line_adj; /* some glyph of the line is adjusted */
     int line_n;
     char run_buf[MAX_LINE_CPS * 4 + 1];
 };
@@ -540,12 +546,14 @@ static void line_prepare(fonts *f, const char *utf8, size_t len, bool bold)
     size_t i = 0;
     while (i < len && s[i] && n < MAX_LINE_CPS) {
         uint32_t cp;
+        size_t at = i;
         i += text_utf8_next(utf8 + i, len - i, &cp);
         if (cp == TEXT_UTF8_INVALID)
             cp = 0xfffd;
         if (is_control(cp))
             continue;
         int face = face_for(f, cp, bold, prev);
+        f->line_off[n] = (uint32_t)at;
         f->line_cp[n] = cp;
         f->line_face[n] = (int16_t)face;
         prev = face;
@@ -704,20 +712,196 @@ static int shaped_width(fonts *f, int face, TTF_Font *font, int start, int end, 
     return w;
 }
 
+/* ---- clreq: punctuation compression and text-autospace ---- */
+
+static const uint32_t open_marks[] = {0xFF08, 0x3014, 0xFF3B, 0xFF5B, 0x300A, 0x3008,
+                                      0x300C, 0x300E, 0x3010, 0x3016, 0x201C, 0x2018};
+static const uint32_t close_marks[] = {
+    0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF01, 0xFF1F, 0xFF09, 0x3015, 0xFF3D,
+    0xFF5D, 0x300B, 0x3009, 0x300D, 0x300F, 0x3011, 0x3017, 0x201D, 0x2019};
+
+static bool in_set(const uint32_t *v, size_t n, uint32_t cp)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == cp)
+            return true;
+    return false;
+}
+
+static bool is_open_mark(uint32_t cp)
+{
+    return in_set(open_marks, sizeof open_marks / sizeof *open_marks, cp);
+}
+
+static bool is_close_mark(uint32_t cp)
+{
+    return in_set(close_marks, sizeof close_marks / sizeof *close_marks, cp);
+}
+
+static bool is_mark_cjk(uint32_t cp)
+{
+    return is_open_mark(cp) || is_close_mark(cp);
+}
+
+/* Where the ink of a full-width mark lies in its em box: 1 left half (as
+ * closing marks in a Simplified Chinese face), 2 right half (opening
+ * marks), 0 neither (centred, as in Traditional Chinese faces, or not
+ * full-width): only a mark with a blank half is compressed. */
+static int ink_half(fonts *f, int face, int px, uint32_t cp, int *adv)
+{
+    TTF_Font *font = font_get(f, face, px);
+    int minx, maxx;
+    if (!font || TTF_GlyphMetrics32(font, cp, &minx, &maxx, NULL, NULL, adv) != 0)
+        return 0;
+    if (*adv * 10 < px * 9 || *adv * 10 > px * 11)
+        return 0;
+    int half = *adv / 2, slack = *adv / 16;
+    return maxx <= half + slack ? 1 : minx >= half - slack ? 2 : 0;
+}
+
+static bool is_han(uint32_t cp)
+{
+    UErrorCode err = U_ZERO_ERROR;
+    UScriptCode sc = uscript_getScript((UChar32)cp, &err);
+    return sc == USCRIPT_HAN || sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA;
+}
+
+/* Latin, Greek or Cyrillic letters and digits (not full-width forms). */
+static bool is_western(uint32_t cp)
+{
+    return cp < 0x530 && u_isalnum((UChar32)cp);
+}
+
+static bool autospace_between(uint32_t a, uint32_t b)
+{
+    return (is_han(a) && is_western(b)) || (is_western(a) && is_han(b));
+}
+
+/* Compression of mark i (clreq 3.1.6): a closing mark with its blank half
+ * on the right loses it before another mark or at the line's end; an
+ * opening mark with its blank half on the left loses it at the line's
+ * start or after a mark that kept its own. One half em per pair. */
+static void adjust_mark(fonts *f, int i, int px)
+{
+    int n = f->line_n, adv = 0, face = f->line_face[i];
+    uint32_t cp = f->line_cp[i];
+    int side = ink_half(f, face, px, cp, &adv);
+    if (side == 1 && is_close_mark(cp) && (i + 1 == n || is_mark_cjk(f->line_cp[i + 1])))
+        f->line_cut_r[i] = (int16_t)(adv / 2);
+    if (side == 2 && is_open_mark(cp) &&
+        (i == 0 || (is_mark_cjk(f->line_cp[i - 1]) && f->line_cut_r[i - 1] == 0)))
+        f->line_cut_l[i] = (int16_t)(adv / 2);
+}
+
+/* text-autospace: a quarter em between Han and Latin letters or digits; a
+ * space the author put there becomes that quarter em. */
+static void adjust_space(fonts *f, int i, int px)
+{
+    const uint32_t *cp = f->line_cp;
+    int quarter = px / 4;
+    if (cp[i] == ' ' && i > 0 && i + 1 < f->line_n &&
+        autospace_between(cp[i - 1], cp[i + 1])) {
+        TTF_Font *font = font_get(f, f->line_face[i], px);
+        int adv = font ? glyph_advance(f, f->line_face[i], px, font, ' ') : quarter;
+        if (adv > quarter)
+            f->line_cut_r[i] = (int16_t)(adv - quarter);
+        else
+            f->line_pre[i] = (int16_t)(quarter - adv);
+    } else if (i > 0 && autospace_between(cp[i - 1], cp[i])) {
+        f->line_pre[i] = (int16_t)quarter;
+    }
+}
+
+/* "——" is one unit two em wide (a face's U+2014 is often narrower): the
+ * pair is centred in its two ems, still joined in the middle. */
+static void adjust_dash(fonts *f, int i, int px)
+{
+    TTF_Font *font = font_get(f, f->line_face[i], px);
+    if (!font || f->line_face[i + 1] != f->line_face[i])
+        return;
+    int pad = px - glyph_advance(f, f->line_face[i], px, font, 0x2014);
+    if (pad <= 0 || pad > px / 2)
+        return;
+    f->line_pre[i] = (int16_t)pad;
+    f->line_cut_r[i + 1] = (int16_t)-pad;
+}
+
+/* Fills the adjustments of the prepared line at px. */
+static void line_adjust(fonts *f, int px)
+{
+    int n = f->line_n;
+    f->line_adj = false;
+    memset(f->line_pre, 0, (size_t)n * sizeof *f->line_pre);
+    memset(f->line_cut_l, 0, (size_t)n * sizeof *f->line_cut_l);
+    memset(f->line_cut_r, 0, (size_t)n * sizeof *f->line_cut_r);
+    for (int i = 0; i < n; i++) {
+        if (f->line_face[i] < 0)
+            continue;
+        if (is_mark_cjk(f->line_cp[i]))
+            adjust_mark(f, i, px);
+        else if (f->line_cp[i] == 0x2014 && i + 1 < n && f->line_cp[i + 1] == 0x2014 &&
+                 (i == 0 || f->line_cp[i - 1] != 0x2014))
+            adjust_dash(f, i, px);
+        else
+            adjust_space(f, i, px);
+    }
+    for (int i = 0; i < n && !f->line_adj; i++)
+        f->line_adj = f->line_pre[i] || f->line_cut_l[i] || f->line_cut_r[i];
+}
+
+static bool adjusted(const fonts *f, int i)
+{
+    return f->line_adj && (f->line_pre[i] || f->line_cut_l[i] || f->line_cut_r[i]);
+}
+
+/* Width of one adjusted glyph as set. */
+static int adjusted_width(fonts *f, int face, TTF_Font *font, int i, int px)
+{
+    return f->line_pre[i] + glyph_advance(f, face, px, font, f->line_cp[i]) -
+           f->line_cut_l[i] - f->line_cut_r[i];
+}
+
+/* End of the piece that starts at i inside [i, end): an adjusted glyph
+ * alone, else up to the next adjusted one. */
+static int piece_end(const fonts *f, int i, int end)
+{
+    if (adjusted(f, i))
+        return i + 1;
+    int j = i + 1;
+    while (j < end && !adjusted(f, j))
+        j++;
+    return j;
+}
+
+static int piece_width(fonts *f, int face, TTF_Font *font, int i, int j, int px)
+{
+    if (adjusted(f, i))
+        return adjusted_width(f, face, font, i, px);
+    return shaped_width(f, face, font, i, j, px);
+}
+
 static int run_width(fonts *f, int start, int end, int px, bool bold)
 {
     int face = f->line_face[start];
     TTF_Font *font = face >= 0 ? font_get(f, face, px) : NULL;
-    if (font)
-        return shaped_width(f, face, font, start, end, px);
-    if (face == FACE_NONE)
-        report_missing(f, start, end, bold);
-    return (end - start) * box_advance(px);
+    if (!font) {
+        if (face == FACE_NONE)
+            report_missing(f, start, end, bold);
+        return (end - start) * box_advance(px);
+    }
+    int w = 0;
+    for (int i = start; i < end;) {
+        int j = piece_end(f, i, end);
+        w += piece_width(f, face, font, i, j, px);
+        i = j;
+    }
+    return w;
 }
 
 static int line_width(fonts *f, const char *utf8, size_t len, int px, bool bold)
 {
     line_prepare(f, utf8, len, bold);
+    line_adjust(f, px);
     long w = 0;
     for (int i = 0; i < f->line_n;) {
         int end = run_end(f, i);
@@ -849,7 +1033,8 @@ int fonts_width(fonts *f, const char *utf8, size_t len, int px, bool bold)
 
 /* Adds a run's coverage to dst (same colour everywhere, so only alpha
  * needs combining): a = src + dst * (1 - src). */
-static void merge_alpha(SDL_Surface *dst, SDL_Surface *src, int x0, int y0)
+static void merge_alpha(SDL_Surface *dst, SDL_Surface *src, int x0, int y0, int clip_l,
+                        int clip_r)
 {
     SDL_Surface *s = SDL_ConvertSurfaceFormat(src, SDL_PIXELFORMAT_ARGB8888, 0);
     if (!s)
@@ -862,7 +1047,7 @@ static void merge_alpha(SDL_Surface *dst, SDL_Surface *src, int x0, int y0)
         Uint32 *dp = (Uint32 *)((Uint8 *)dst->pixels + dy * dst->pitch);
         for (int x = 0; x < s->w; x++) {
             int dx = x0 + x;
-            if (dx < 0 || dx >= dst->w)
+            if (dx < 0 || dx >= dst->w || dx < clip_l || dx >= clip_r)
                 continue;
             Uint32 sa = sp[x] >> 24, da = dp[dx] >> 24;
             Uint32 a = sa + da * (255 - sa) / 255;
@@ -904,6 +1089,30 @@ static void draw_boxes(SDL_Surface *dst, int count, int x, int baseline, int px,
     }
 }
 
+/* Draws [i, j) of one face at x, pw wide: an adjusted glyph shifted by its
+ * pre and left cut, and clipped to its box so a cut half never shows. */
+static void draw_piece(fonts *f, SDL_Surface *dst, TTF_Font *font, int i, int j, int x,
+                       int pw, int baseline, SDL_Color color)
+{
+    /* NULL also for a run of only invisible characters: nothing to draw. */
+    const char *rtl = rtl_script(f, i, j);
+    if (rtl)
+        set_rtl(font, rtl);
+    SDL_Surface *s = TTF_RenderUTF8_Blended(font, run_text(f, i, j), color);
+    if (rtl)
+        set_rtl(font, NULL);
+    if (!s)
+        return;
+    int y = baseline - TTF_FontAscent(font);
+    if (adjusted(f, i)) {
+        int box = x + f->line_pre[i];
+        merge_alpha(dst, s, box - f->line_cut_l[i], y, box, x + pw);
+    } else {
+        merge_alpha(dst, s, x, y, 0, dst->w);
+    }
+    SDL_FreeSurface(s);
+}
+
 /* Draws the run [start, end) at x; returns its advance. */
 static int draw_run(fonts *f, SDL_Surface *dst, int start, int end, int x, int baseline,
                     int px, bool bold, SDL_Color color)
@@ -915,16 +1124,13 @@ static int draw_run(fonts *f, SDL_Surface *dst, int start, int end, int x, int b
         draw_boxes(dst, end - start, x, baseline, px, color.a);
         return w;
     }
-    /* NULL also for a run of only invisible characters: nothing to draw. */
-    const char *rtl = rtl_script(f, start, end);
-    if (rtl)
-        set_rtl(font, rtl);
-    SDL_Surface *s = TTF_RenderUTF8_Blended(font, run_text(f, start, end), color);
-    if (rtl)
-        set_rtl(font, NULL);
-    if (s)
-        merge_alpha(dst, s, x, baseline - TTF_FontAscent(font));
-    SDL_FreeSurface(s);
+    for (int i = start, px0 = x; i < end;) {
+        int j = piece_end(f, i, end);
+        int pw = piece_width(f, face, font, i, j, px);
+        draw_piece(f, dst, font, i, j, px0, pw, baseline, color);
+        px0 += pw;
+        i = j;
+    }
     return w;
 }
 
@@ -947,6 +1153,7 @@ SDL_Surface *fonts_render(fonts *f, const char *utf8, size_t len, int px, bool b
     SDL_FillRect(dst, NULL, SDL_MapRGBA(dst->format, color.r, color.g, color.b, 0));
     SDL_SetSurfaceBlendMode(dst, SDL_BLENDMODE_BLEND);
     line_prepare(f, utf8, len, bold);
+    line_adjust(f, px);
     int x = 0;
     for (int i = 0; i < f->line_n && x < width;) {
         int end = run_end(f, i);
@@ -1088,4 +1295,28 @@ static int measure_mono_cb(void *ctx, const char *utf8, size_t len, int px)
 layout_measure fonts_measure(fonts *f)
 {
     return (layout_measure){f, measure_cb, measure_mono_cb};
+}
+
+void fonts_positions(fonts *f, const char *utf8, size_t len, int px, bool bold, int *x)
+{
+    for (size_t b = 0; b <= len; b++)
+        x[b] = 0;
+    if (!f || !utf8 || len == 0 || px <= 0)
+        return;
+    px = clamp_px(px);
+    line_prepare(f, utf8, len, bold);
+    line_adjust(f, px);
+    int pen = 0;
+    for (int i = 0; i < f->line_n;) {
+        int end = run_end(f, i), face = f->line_face[i];
+        TTF_Font *font = face >= 0 ? font_get(f, face, px) : NULL;
+        for (int k = i; k < end; k++) {
+            int w = font ? piece_width(f, face, font, k, k + 1, px) : box_advance(px);
+            for (size_t b = f->line_off[k]; b < len; b++)
+                x[b] = pen;
+            pen += w;
+        }
+        i = end;
+    }
+    x[len] = fonts_width(f, utf8, len, px, bold);
 }

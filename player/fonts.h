@@ -40,8 +40,13 @@ int fonts_width(fonts *f, const char *utf8, size_t len, int px, bool bold);
  * a visible replacement box (a hollow square one em wide) and are logged
  * once. The surface is fonts_width() wide and fonts_height() high, with the
  * baseline fonts_ascent() from its top; every pixel has the RGB of color,
- * coverage is in alpha. A run of Arabic or Hebrew is shaped right to left
- * as a whole (no bidi reordering between runs). NULL for empty text (or
+ * coverage is in alpha. Set as clreq asks (measured the same way by
+ * fonts_width): a full-width mark with a blank half (its ink in the other
+ * half of the em box, as in Simplified Chinese faces) loses that half
+ * before another mark, at the line's end (closing marks) or start (opening
+ * marks), one half em per pair of marks; a quarter em separates Han from
+ * Latin letters and digits, replacing a space there. A run of Arabic or Hebrew is shaped
+ * right to left as a whole (no bidi reordering between runs). NULL for empty text (or
  * text of zero width). */
 SDL_Surface *fonts_render(fonts *f, const char *utf8, size_t len, int px, bool bold,
                           SDL_Color color);
@@ -83,3 +88,10 @@ typedef struct {
 
 /* Test seam: for the tests and benchmarks (cache hits, open faces). */
 fonts_stats fonts_get_stats(const fonts *f);
+
+/* x[b] for every byte b of utf8[0..len] (len + 1 entries): where the
+ * character that starts at b is drawn in fonts_render's line (the pen
+ * position, before its autospace); x[len] is the line's width. For
+ * justification, which moves glyphs apart. Kerning inside a run of Latin
+ * letters is not counted between its letters. */
+void fonts_positions(fonts *f, const char *utf8, size_t len, int px, bool bold, int *x);

@@ -209,14 +209,15 @@ static size_t grapheme_pieces(composer *c, const char *s, seg g, const size_t *g
     return m;
 }
 
-/* Replaces segment i by its grapheme clusters (no-op for a single one). */
-static void split_graphemes(composer *c, const char *s, size_t i)
+/* Replaces segment i by its pieces (linebreak_emergency: a URL after its
+ * / ? & = _ -, else grapheme clusters); false when it stays one piece. */
+static bool split_graphemes(composer *c, const char *s, size_t i)
 {
     seg g = c->segs[i];
     size_t n;
-    const size_t *gb = linebreak_graphemes(c->lb, s + g.start, g.trim - g.start, &n);
+    const size_t *gb = linebreak_emergency(c->lb, s + g.start, g.trim - g.start, &n);
     if (n <= 1)
-        return;
+        return false;
     c->split = true;
     seg *pieces = xmalloc(n * sizeof *pieces);
     size_t m = grapheme_pieces(c, s, g, gb, n, pieces);
@@ -226,6 +227,7 @@ static void split_graphemes(composer *c, const char *s, size_t i)
     memmove(c->segs + i + m, c->segs + i + 1, tail * sizeof *c->segs);
     memcpy(c->segs + i, pieces, m * sizeof *pieces);
     free(pieces);
+    return m > 1;
 }
 
 static int spaces_w(const composer *c, const seg *g)
@@ -322,8 +324,8 @@ static void paragraph_lines(composer *c, const char *s, size_t a, size_t b, int 
     for (size_t i = 0; i < c->n_segs; n++) {
         bool first = i == 0;
         int avail = box_w - (first ? indent : 0);
-        if (c->segs[i].w > avail)
-            split_graphemes(c, s, i);
+        while (c->segs[i].w > avail && split_graphemes(c, s, i))
+            ;
         int w;
         size_t j = take_line(c, s, i, avail, &w);
         layout_line *l = push_line(out);

@@ -146,8 +146,24 @@ static bool icu_breaks(linebreak *lb, UBreakIterator *bi, const char *s, size_t 
     return true;
 }
 
+/* Connectors (clreq 3.1.4): a wave dash, a dash, a full-width hyphen or a
+ * middle dot joins what is on both sides of it, so no line starts with one. */
+static bool is_connector(uint32_t cp)
+{
+    return cp == 0xFF5E || cp == 0x301C || cp == 0x2014 || cp == 0xFF0D || cp == 0x00B7 ||
+           cp == 0x30FB || cp == 0x2013;
+}
+
+/* Spaces that join: no line breaks before or after them. */
+static bool is_joining_space(uint32_t cp)
+{
+    return cp == 0x00A0 || cp == 0x202F || cp == 0x2009;
+}
+
 bool linebreak_no_start(uint32_t cp)
 {
+    if (is_connector(cp))
+        return true;
     switch (u_getIntPropertyValue((UChar32)cp, UCHAR_LINE_BREAK)) {
     case U_LB_CLOSE_PUNCTUATION:
     case U_LB_CLOSE_PARENTHESIS:
@@ -202,15 +218,30 @@ static bool breaks_kinsoku(const char *s, size_t len, size_t p)
     return i > 0 && linebreak_no_end(prev_cp(s, &i));
 }
 
-/* Rule 2: p sits after a digit, or inside a unit chain after one. */
+#define ORDINAL_PREFIX 0x7B2C /* 第 */
+
+/* Rule 2: p sits after a digit, or inside a unit chain after one; spaces
+ * the author put between a number and its unit ("2025 年") count as none.
+ * Also a number stays with a leading 第 ("第 3", "第3"). */
 static bool breaks_unit(const char *s, size_t len, size_t p)
 {
     size_t i = p;
-    if (!linebreak_is_unit(next_cp(s, len, &i)))
+    uint32_t after = next_cp(s, len, &i);
+    i = p;
+    while (i > 0 && s[i - 1] == ' ')
+        i--;
+    if (u_isdigit((UChar32)after))
+        return i > 0 && prev_cp(s, &i) == ORDINAL_PREFIX;
+    if (!linebreak_is_unit(after))
         return false;
     i = p;
     for (int k = 1; i > 0; k++) {
         uint32_t c = prev_cp(s, &i);
+        if (c == ' ') {
+            while (i > 0 && s[i - 1] == ' ')
+                i--;
+            return i > 0 && u_isdigit((UChar32)prev_cp(s, &i));
+        }
         if (u_isdigit((UChar32)c))
             return true;
         if (k >= LINEBREAK_UNIT_CHAIN || !linebreak_is_unit(c))
@@ -257,6 +288,16 @@ static bool inside_url(const char *s, size_t len, size_t p, size_t *run_a, size_
     return *run_url && p > *run_a && p < *run_b;
 }
 
+/* Rule 4: a joining space on either side of p. */
+static bool breaks_joining_space(const char *s, size_t len, size_t p)
+{
+    size_t i = p;
+    if (is_joining_space(next_cp(s, len, &i)))
+        return true;
+    i = p;
+    return is_joining_space(prev_cp(s, &i));
+}
+
 static void tailor(linebreak *lb, const char *s, size_t len)
 {
     size_t kept = 0, run_a = 0, run_b = 0;
@@ -264,6 +305,7 @@ static void tailor(linebreak *lb, const char *s, size_t len)
     for (size_t k = 0; k < lb->n_pos; k++) {
         size_t p = lb->pos[k];
         bool drop = p < len && (breaks_kinsoku(s, len, p) || breaks_unit(s, len, p) ||
+                                breaks_joining_space(s, len, p) ||
                                 inside_url(s, len, p, &run_a, &run_b, &run_url));
         if (!drop)
             lb->pos[kept++] = p;
@@ -302,4 +344,33 @@ const size_t *linebreak_graphemes(linebreak *lb, const char *text, size_t len, s
     }
     *n = lb->n_gr;
     return lb->gr;
+}
+
+static bool url_break_after(char c)
+{
+    return c == '/' || c == '?' || c == '&' || c == '=' || c == '_' || c == '-';
+}
+
+const size_t *linebreak_emergency(linebreak *lb, const char *text, size_t len, size_t *n)
+{
+    if (len > INT32_MAX)
+        len = INT32_MAX;
+    size_t run_a = 0, run_b = 0;
+    bool url = false;
+    if (len > 0 && ascii_graphic(text[0]) &&
+        inside_url(text, len, 1, &run_a, &run_b, &url)) {
+        lb->n_gr = 0;
+        for (size_t p = 1; p < run_b && p < len; p++) {
+            size_t i = p;
+            if (url_break_after(text[p - 1]) && !url_break_after(text[p]) &&
+                !linebreak_no_start(next_cp(text, len, &i)))
+                push(&lb->gr, &lb->n_gr, &lb->cap_gr, p);
+        }
+        push(&lb->gr, &lb->n_gr, &lb->cap_gr, len);
+        if (lb->n_gr > 1) {
+            *n = lb->n_gr;
+            return lb->gr;
+        }
+    }
+    return linebreak_graphemes(lb, text, len, n);
 }

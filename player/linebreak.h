@@ -15,6 +15,10 @@
  *   3. split a URL or e-mail address: no break inside a run of printable
  *      ASCII without spaces that contains "://", starts with "www." or
  *      contains '@' (ICU alone breaks after every '/').
+ *   4. touch U+00A0, U+202F or U+2009 (spaces that join).
+ *   Connectors (～〜—–－·・, clreq 3.1.4) are no-start characters; a number
+ *   stays with its unit across spaces the author put ("2025 年") and with a
+ *   leading 第; "——" and "……" are never split (ICU: B2 × B2, × IN).
  *   Latin words, numbers ("5.2%") and dates ("2024-06-28") are already kept
  *   whole by ICU.
  * Offsets are byte offsets into the text given. A break opportunity at p
@@ -50,6 +54,11 @@ const size_t *linebreak_find(linebreak *lb, const char *text, size_t len,
  * places where a unit too wide for any line may be broken). The array
  * belongs to lb and stays valid until the next linebreak_graphemes. */
 const size_t *linebreak_graphemes(linebreak *lb, const char *text, size_t len, size_t *n);
+
+/* Where a unit too wide for any line is broken: inside a URL run (see rule
+ * 3) after / ? & = _ - (never before a no-start character), else at
+ * grapheme boundaries. The array belongs to lb, as linebreak_graphemes'. */
+const size_t *linebreak_emergency(linebreak *lb, const char *text, size_t len, size_t *n);
 
 /* Kinsoku classes. No line starts with a no-start character: UAX #14 classes
  * CL, CP, EX, IS, NS, IN (，。、；：？！）」』》……), CJ, and closing quotes

@@ -185,8 +185,79 @@ static size_t next_unit(const char *s, size_t n, bool *is_space)
     return i;
 }
 
-/* Spreads a rendered line to target width: each unit moves right by an
- * equal share of the extra space, as printed Chinese is justified. */
+/* Justification (clreq 3.5.4): gaps before a unit, by priority. */
+enum { GAP_NONE, GAP_WORD, GAP_HAN_LATIN, GAP_CHAR, GAP_KINDS };
+
+/* Latin, Greek or Cyrillic letters and ASCII digits: the side of a
+ * Han–Latin gap that is not Chinese. */
+static bool is_western(uint32_t cp)
+{
+    return (cp < 0x80 && ((cp | 0x20) - 'a' < 26 || cp - '0' < 10)) ||
+           (cp >= 0xC0 && cp < 0x530);
+}
+
+/* Opening marks (no gap after them) and closing ones (no gap before). */
+static bool opens(uint32_t cp)
+{
+    return cp == 0x201C || cp == 0x2018 || cp == 0xFF08 || cp == 0x300A || cp == 0x300C ||
+           cp == 0x300E || cp == 0x3010 || cp == 0x3014;
+}
+
+static bool closes(uint32_t cp)
+{
+    return cp == 0x201D || cp == 0x2019 || cp == 0xFF09 || cp == 0x300B || cp == 0x300D ||
+           cp == 0x300F || cp == 0x3011 || cp == 0x3015;
+}
+
+/* The kind of gap between units whose code points meet there (a ends one
+ * unit, b starts the next; a space unit is ' '): after a word space first,
+ * then between Han and Latin, then between characters; never before a
+ * space, after an opening mark or before a closing one, nor inside one
+ * non-wide unit (a Latin word, "——", "……": each is one unit). */
+static int gap_kind(uint32_t a, uint32_t b)
+{
+    if (b == ' ' || opens(a) || closes(b))
+        return GAP_NONE;
+    if (a == ' ')
+        return GAP_WORD;
+    return is_western(a) != is_western(b) ? GAP_HAN_LATIN : GAP_CHAR;
+}
+
+/* Extra pixels per gap, in priority order: each kind up to its maximum
+ * (word spaces half an em, Han–Latin a quarter, characters half), then
+ * what is left evenly over every gap, so no line in a paragraph's middle
+ * stays ragged. false when even that would open gaps wider than an em. */
+static bool spread(const int *kind, int n, int extra, int px, int *add)
+{
+    static const int max_of[GAP_KINDS] = {0, 2, 4, 2}; /* em / max_of */
+    int count[GAP_KINDS] = {0}, total = 0;
+    for (int k = 0; k < n; k++) {
+        add[k] = 0;
+        count[kind[k]]++;
+    }
+    for (int g = GAP_WORD; g < GAP_KINDS; g++)
+        total += count[g];
+    if (total == 0 || extra > total * px)
+        return false;
+    for (int g = GAP_WORD; g <= GAP_KINDS; g++) {
+        int n_g = g < GAP_KINDS ? count[g] : total;
+        if (n_g == 0 || extra <= 0)
+            continue;
+        int take =
+            g < GAP_KINDS && extra > n_g * px / max_of[g] ? n_g * px / max_of[g] : extra;
+        for (int k = 0, j = 0; k < n; k++) {
+            if (kind[k] == GAP_NONE || (g < GAP_KINDS && kind[k] != g))
+                continue;
+            add[k] += (int)((long)take * (j + 1) / n_g - (long)take * j / n_g);
+            j++;
+        }
+        extra -= take;
+    }
+    return true;
+}
+
+/* Spreads a rendered line to target width (spread): each unit's slice of
+ * the line (fonts_positions) moves right by the gaps before it. */
 static SDL_Surface *justify_surface(render *rd, SDL_Surface *line, const char *text,
                                     size_t n, int px, bool bold, int target)
 {
@@ -195,30 +266,46 @@ static SDL_Surface *justify_surface(render *rd, SDL_Surface *line, const char *t
     bool sp;
     for (size_t i = 0; i < n; i += next_unit(text + i, n - i, &sp))
         units++;
-    if (extra <= 0 || units < 2 || extra > (int)(units - 1) * px / 2)
+    if (extra <= 0 || units < 2)
         return NULL;
-    SDL_Surface *out =
-        SDL_CreateRGBSurfaceWithFormat(0, target, line->h, 32, SDL_PIXELFORMAT_ARGB8888);
-    if (!out)
-        return NULL;
-    SDL_FillRect(out, NULL, SDL_MapRGBA(out->format, 0, 0, 0, 0));
-    SDL_SetSurfaceBlendMode(line, SDL_BLENDMODE_NONE);
-    size_t gap = 0, i = 0;
-    int prev_x = 0;
-    while (i < n) {
-        size_t len = next_unit(text + i, n - i, &sp);
-        int x_end = fonts_width(rd->fonts, text, i + len, px, bold);
-        if (x_end > line->w)
-            x_end = line->w;
-        int shift = (int)((long)extra * (long)gap / (long)(units - 1));
-        SDL_Rect src = {prev_x, 0, x_end - prev_x, line->h};
-        SDL_Rect dst = {prev_x + shift, 0, src.w, line->h};
-        if (src.w > 0)
-            SDL_BlitSurface(line, &src, out, &dst);
-        prev_x = x_end;
-        i += len;
-        gap++;
+    int *x = xmalloc((n + 1) * sizeof *x), *kind = xmalloc(units * sizeof *kind);
+    int *add = xmalloc(units * sizeof *add);
+    fonts_positions(rd->fonts, text, n, px, bold, x);
+    uint32_t prev = 0;
+    size_t u = 0;
+    for (size_t i = 0, len; i < n; i += len, u++) {
+        uint32_t cp;
+        len = next_unit(text + i, n - i, &sp);
+        text_utf8_next(text + i, n - i, &cp);
+        kind[u] = u == 0 ? GAP_NONE : gap_kind(prev, cp);
+        size_t last = i + len - 1; /* the unit's last code point */
+        while (last > i && ((unsigned char)text[last] & 0xC0) == 0x80)
+            last--;
+        text_utf8_next(text + last, n - last, &prev);
     }
+    SDL_Surface *out = NULL;
+    if (spread(kind, (int)units, extra, px, add))
+        out = SDL_CreateRGBSurfaceWithFormat(0, target, line->h, 32,
+                                             SDL_PIXELFORMAT_ARGB8888);
+    if (out) {
+        SDL_FillRect(out, NULL, SDL_MapRGBA(out->format, 0, 0, 0, 0));
+        SDL_SetSurfaceBlendMode(line, SDL_BLENDMODE_NONE);
+        int shift = 0;
+        u = 0;
+        for (size_t i = 0, len; i < n; i += len, u++) {
+            len = next_unit(text + i, n - i, &sp);
+            shift += add[u];
+            int x0 = x[i] < line->w ? x[i] : line->w;
+            int x1 = i + len < n && x[i + len] < line->w ? x[i + len] : line->w;
+            SDL_Rect src = {x0, 0, x1 - x0, line->h},
+                     dst = {x0 + shift, 0, x1 - x0, line->h};
+            if (src.w > 0)
+                SDL_BlitSurface(line, &src, out, &dst);
+        }
+    }
+    free(x);
+    free(kind);
+    free(add);
     return out;
 }
 

@@ -1277,33 +1277,128 @@ bool text_is_wide(uint32_t cp)
     return w == U_EA_WIDE || w == U_EA_FULLWIDTH;
 }
 
-char *text_cjk_punct(char *s)
+/* The code point after the spaces from s[i] (0 at the end); *after gets
+ * the index past the spaces. */
+static uint32_t after_spaces(const char *s, size_t len, size_t i, size_t *after)
+{
+    while (i < len && s[i] == ' ')
+        i++;
+    *after = i;
+    uint32_t cp = 0;
+    if (i < len)
+        text_utf8_next(s + i, len - i, &cp);
+    return cp;
+}
+
+/* State of text_cjk_punct over one string: the output, the character
+ * before, and which open parentheses and quote became full-width. */
+typedef struct {
+    char *out;
+    size_t o;
+    uint32_t prev, before_space; /* before_space: prev, spaces skipped */
+    unsigned paren_wide;         /* bit per nesting level (16 kept) */
+    int paren_depth;
+    bool in_quote, quote_wide;
+} punct_state;
+
+/* Drops the spaces just written (before a mark that became full-width). */
+static void unspace(punct_state *st)
+{
+    while (st->o > 0 && st->out[st->o - 1] == ' ')
+        st->o--;
+}
+
+/* Handles ASCII mark c at s[i]; returns the bytes consumed, 0 when it
+ * stays as it is. */
+static size_t punct_mark(punct_state *st, const char *s, size_t len, size_t i, char c)
 {
     static const char marks[] = ",;:!?";
     static const uint32_t wide[] = {0xFF0C, 0xFF1B, 0xFF1A, 0xFF01, 0xFF1F};
+    size_t past;
+    uint32_t next = after_spaces(s, len, i + 1, &past);
+    bool spaced = past > i + 1, wide_next = text_is_wide(next);
+    bool quote = st->prev == 0x201D || st->prev == 0x2019;
+    const char *m = strchr(marks, c);
+    if (m && (text_is_wide(st->prev) || (quote && wide_next)) && (!spaced || wide_next)) {
+        st->o += text_utf8_put(wide[m - marks], st->out + st->o);
+        return past - i; /* spaces before Chinese dropped */
+    }
+    bool wide_around = text_is_wide(st->before_space) || wide_next;
+    if (c == '(') {
+        bool w = wide_around;
+        if (st->paren_depth < 16 && w)
+            st->paren_wide |= 1u << st->paren_depth;
+        st->paren_depth++;
+        if (!w)
+            return 0;
+        unspace(st);
+        st->o += text_utf8_put(0xFF08, st->out + st->o);
+        return past - i;
+    }
+    if (c == ')' && st->paren_depth > 0) {
+        st->paren_depth--;
+        if (st->paren_depth >= 16 || !(st->paren_wide & (1u << st->paren_depth)))
+            return 0;
+        st->paren_wide &= ~(1u << st->paren_depth);
+        unspace(st);
+        st->o += text_utf8_put(0xFF09, st->out + st->o);
+        return wide_next ? past - i : 1;
+    }
+    if (c == '"') {
+        if (!st->in_quote) {
+            st->in_quote = true;
+            st->quote_wide = wide_around && memchr(s + i + 1, '"', len - i - 1);
+            if (!st->quote_wide)
+                return 0;
+            unspace(st);
+            st->o += text_utf8_put(0x201C, st->out + st->o);
+            return past - i;
+        }
+        st->in_quote = false;
+        if (!st->quote_wide)
+            return 0;
+        unspace(st);
+        st->o += text_utf8_put(0x201D, st->out + st->o);
+        return wide_next ? past - i : 1;
+    }
+    return 0;
+}
+
+char *text_cjk_punct(char *s)
+{
     size_t len = strlen(s);
-    char *out = xmalloc(len * 3 + 1);
-    size_t o = 0, i = 0;
-    uint32_t prev = 0;
+    punct_state st = {.out = xmalloc(len * 3 + 1)};
+    size_t i = 0;
     while (i < len) {
+        if (s[i] == TEXT_CODE && (i == 0 || s[i - 1] == '\n')) {
+            /* a code line is kept as it was written */
+            const char *nl = memchr(s + i, '\n', len - i);
+            size_t n = nl ? (size_t)(nl - (s + i)) : len - i;
+            memcpy(st.out + st.o, s + i, n);
+            st.o += n;
+            i += n;
+            continue;
+        }
         uint32_t cp;
         size_t k = text_utf8_next(s + i, len - i, &cp);
-        const char *m = cp && cp < 0x80 ? strchr(marks, (int)cp) : NULL;
-        uint32_t next = 0;
-        if (m && i + 1 < len)
-            text_utf8_next(s + i + 1, len - i - 1, &next);
-        /* After a closing quote it is Chinese when Chinese follows. */
-        bool quote = prev == 0x201D || prev == 0x2019;
-        if (m && (text_is_wide(prev) || (quote && text_is_wide(next))) && next != ' ') {
-            o += text_utf8_put(wide[m - marks], out + o);
-        } else {
-            memcpy(out + o, s + i, k);
-            o += k;
+        if (cp == '\n')
+            st = (punct_state){.out = st.out, .o = st.o};
+        size_t used = cp && cp < 0x80 && strchr(",;:!?()\"", (int)cp)
+                          ? punct_mark(&st, s, len, i, (char)cp)
+                          : 0;
+        if (used) {
+            i += used;
+            st.prev = st.before_space = cp == ')' ? 0xFF09 : cp == '"' ? 0x201D : 0xFF0C;
+            continue;
         }
-        prev = cp;
+        memcpy(st.out + st.o, s + i, k);
+        st.o += k;
+        st.prev = cp;
+        if (cp != ' ')
+            st.before_space = cp;
         i += k;
     }
-    out[o] = '\0';
+    st.out[st.o] = '\0';
     free(s);
-    return out;
+    return st.out;
 }

@@ -145,7 +145,12 @@ bool text_utf8_valid(const char *s, size_t len);
  * (text_is_wide: Han, kana, Hangul, CJK or full-width punctuation), or a
  * closing quote when a wide character follows
  * the mark, and is not followed by a space becomes its
- * full-width form, as a printed notice sets it; "1,000", "Hello, world" and
- * "9:00" stay as they are. Takes ownership of s (frees it) and returns the
- * result, at most three times as long. */
+ * full-width form, as a printed notice sets it; so does one followed by
+ * spaces and a wide character, the spaces dropped ("今天, 我们" becomes
+ * "今天，我们"). Parentheses and straight double quotes next to a wide
+ * character (spaces skipped) become （） and “” in pairs, with the spaces
+ * between them and Chinese dropped ("用 (免费) 的" becomes "用（免费）的");
+ * a quote without its pair stays. "1,000", "Hello, world", "9:00", "f(x)"
+ * and URLs stay as they are; each paragraph ('\n') starts afresh. Takes ownership of s
+ * (frees it) and returns the result, at most three times as long. */
 char *text_cjk_punct(char *s);

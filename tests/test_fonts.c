@@ -127,6 +127,81 @@ static void test_coverage(fonts *f)
     free(cps);
 }
 
+/* Sum of coverage in columns [x0, x1) of a rendered line. */
+static long col_ink(const SDL_Surface *s, int x0, int x1)
+{
+    long sum = 0;
+    for (int y = 0; y < s->h; y++)
+        for (int x = x0 < 0 ? 0 : x0; x < x1 && x < s->w; x++)
+            sum += ((const Uint32 *)((const Uint8 *)s->pixels + y * s->pitch))[x] >> 24;
+    return sum;
+}
+
+static long clreq_ink_of(fonts *f, const char *s, int px)
+{
+    SDL_Surface *r = fonts_render(f, s, strlen(s), px, false, red);
+    long v = r ? col_ink(r, 0, r->w) : 0;
+    SDL_FreeSurface(r);
+    return v;
+}
+
+/* clreq: punctuation compression, text-autospace and "——" (issue 11). Each
+ * case a line and its width in quarter ems at 40 px (the bundled face sets
+ * Han, ，。？：“”（）《》 one em wide, closing marks inked in the left
+ * half, opening ones in the right). */
+static void test_clreq(fonts *f)
+{
+    static const struct {
+        const char *text;
+        int quarters;
+    } cases[] = {
+        {"好，好", 12},    /* a mark between Han: full width */
+        {"好，", 6},       /* at the line's end: half */
+        {"（好", 6},       /* an opening bracket at the start: half */
+        {"好：“好", 14},   /* adjacent marks: one half em less */
+        {"好？”好", 14},   /* ? with its blank half cut, ” full */
+        {"好）。", 8},     /* ） half before 。, 。 half at the end */
+        {"好》，好", 14},  /* 》 half before ， */
+        {"好（（好", 14},  /* the second opening bracket half */
+        {"用iPhone", 18},  /* a quarter em between Han and Latin */
+        {"用 iPhone", 18}, /* the same with a space */
+        {"——", 8},         /* two em */
+        {"……", 8},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *t = cases[i].text;
+        int w = width_of(f, t, 40), want = cases[i].quarters * 10;
+        if (strstr(t, "iPhone"))
+            want = width_of(f, "用", 40) + 10 + width_of(f, "iPhone", 40);
+        CHECKF(w == want, "%s: %d px, want %d", t, w, want);
+        SDL_Surface *r = fonts_render(f, t, strlen(t), 40, false, red);
+        CHECKF(r && r->w == w, "%s: rendered %d wide, measured %d", t, r ? r->w : -1, w);
+        SDL_FreeSurface(r);
+    }
+    CHECK(width_of(f, "用iPhone", 40) == width_of(f, "用 iPhone", 40));
+    /* Cutting a blank half loses no ink, and each mark is drawn in its box:
+     * 好 [0,40) ？ [40,60) ” [60,100) 好 [100,140). */
+    SDL_Surface *r = fonts_render(f, "好？”好", strlen("好？”好"), 40, false, red);
+    long all = clreq_ink_of(f, "好？", 40) + clreq_ink_of(f, "”好", 40);
+    CHECK(r != NULL);
+    if (r) {
+        long got = col_ink(r, 0, r->w);
+        CHECKF(labs(got - all) * 50 < all, "ink %ld, parts %ld", got, all);
+        long q = clreq_ink_of(f, "？", 40), dq = clreq_ink_of(f, "”", 40);
+        CHECKF(labs(col_ink(r, 40, 60) - q) * 10 < q, "？ ink %ld of %ld in its half",
+               col_ink(r, 40, 60), q);
+        CHECKF(labs(col_ink(r, 60, 100) - dq) * 10 < dq, "” ink %ld of %ld",
+               col_ink(r, 60, 100), dq);
+        SDL_FreeSurface(r);
+    }
+    /* Positions for justification agree with the drawn line. */
+    const char *line = "好？”好";
+    int x[32];
+    fonts_positions(f, line, strlen(line), 40, false, x);
+    CHECKF(x[3] == 40 && x[6] == 60 && x[9] == 100 && x[12] == 140, "%d %d %d %d", x[3],
+           x[6], x[9], x[12]);
+}
+
 static void test_symbols(fonts *f)
 {
     static const uint32_t syms[] = {0x25cf, 0x2022, 0xb7,   0x2014, 0x2013, 0x2026,
@@ -158,11 +233,10 @@ static void test_widths(fonts *f)
     int zh = width_of(f, "园岭街道", 48);
     CHECKF(zh >= 4 * 46 && zh <= 4 * 50, "园岭街道 at 48 px = %d", zh);
     /* A mixed line equals the sum of its parts within 1 px per cut. */
-    const char *parts[] = {"2024年6月28日", "（周五）", "社区通知：", "Wi-Fi 5.2%",
-                           "，请留意。"};
+    const char *parts[] = {"2024年6月28日", "社区通知", "Wi-Fi 5.2%", "请留意"};
     char whole[256] = "";
-    int sum = 0;
-    for (size_t i = 0; i < 5; i++) {
+    int sum = 36 / 4; /* text-autospace between 知 and W */
+    for (size_t i = 0; i < 4; i++) {
         strcat(whole, parts[i]);
         sum += width_of(f, parts[i], 36);
     }
@@ -199,11 +273,15 @@ static void test_against_sdl_ttf(fonts *f, const uint32_t *tgh, int n_tgh)
         for (int rep = 0; rep < 50; rep++, total++) {
             char buf[512] = "";
             for (int k = 0; k < 30; k++) {
-                static const char *const extra[] = {"，", "。",   "（", "）", "“",  "”",
-                                                    "AV", "2024", "：", "《", "》", "℃"};
+                /* No pair of marks, none at an end and no Latin next to Han:
+                 * nothing that clreq adjusts (test_clreq has those). */
+                static const char *const extra[] = {"，", "。", "（", "）", "“",
+                                                    "”",  "：", "《", "》", "℃"};
                 uint32_t cp = tgh[rand() % n_tgh];
-                if (rand() % 4 == 0) {
-                    strcat(buf, extra[rand() % 12]);
+                if (k > 0 && k < 29 && rand() % 4 == 0) {
+                    strcat(buf, extra[rand() % 10]);
+                    k++;
+                    put_utf8(cp, buf + strlen(buf));
                     continue;
                 }
                 put_utf8(cp, buf + strlen(buf));
@@ -222,7 +300,7 @@ static void test_against_sdl_ttf(fonts *f, const uint32_t *tgh, int n_tgh)
     printf("fonts_width vs TTF_SizeUTF8 on %d random lines: %d exact, %d off by 1 px\n",
            total, total - differ, differ - far);
 
-    const char *line = "园岭街道社区通知：2024年6月28日（周五）Wi-Fi，请留意。";
+    const char *line = "园岭街道社区通知：六月廿八日（周五）起，请留意℃变化";
     TTF_Font *font = TTF_OpenFont(path, 40);
     SDL_Surface *ours = fonts_render(f, line, strlen(line), 40, false, red);
     SDL_Surface *theirs = font ? TTF_RenderUTF8_Blended(font, line, red) : NULL;
@@ -586,6 +664,7 @@ int main(void)
         test_coverage(f);
         test_symbols(f);
         test_widths(f);
+        test_clreq(f);
         test_fallback(f);
         test_missing(f);
         test_render(f);

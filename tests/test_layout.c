@@ -381,7 +381,9 @@ static int check_paragraph(const layout_item *it, const layout_params *p,
                 for (const char *f = strstr(para, protected_tokens[t]);
                      f && f < para + len; f = strstr(f + 1, protected_tokens[t])) {
                     size_t fa = (size_t)(f - para), fb = fa + strlen(protected_tokens[t]);
-                    if (off > fa && off < fb)
+                    bool url_cut = t == 2 && strchr("/?&=_-", para[off - 1]) &&
+                                   !has_opp(opp, n_opp, off);
+                    if (off > fa && off < fb && !url_cut)
                         problem(r, "line %d splits %s", k, protected_tokens[t]);
                 }
             }
@@ -651,15 +653,22 @@ static char *concat3(const char *a, const char *b, const char *c)
     return out;
 }
 
+/* Han characters per body line of p, measured by m. */
+static int unindented_cpl(const layout_params *p, const layout_measure *m)
+{
+    layout_item *probe = layout_item_create(p, m, "", "中");
+    int cpl = chars_per_line(probe);
+    layout_item_destroy(probe);
+    return cpl;
+}
+
 static void test_kinsoku_and_units_at_line_end(void)
 {
     fake_stats st = {0};
     layout_measure m = fake_measure(&st);
     layout_params p = default_params(1920, 1080);
     p.indent = false;
-    layout_item *probe = layout_item_create(&p, &m, "", "中");
-    int cpl = chars_per_line(probe);
-    layout_item_destroy(probe);
+    int cpl = unindented_cpl(&p, &m);
 
     /* A comma that would start line 2 takes the last Han with it. */
     char *han = repeat("中", cpl);
@@ -696,6 +705,53 @@ static void test_kinsoku_and_units_at_line_end(void)
     free(han);
     free(han1);
     free(han3);
+}
+
+/* Marks that belong together (issue 11), at the end of a full line: each
+ * case cpl - short Han characters, then tail; the second line expected. */
+static void test_marks_together(void)
+{
+    static const struct {
+        int short_by;
+        const char *tail, *line2;
+    } cases[] = {
+        {0, "～上海后文", "中～上海后文"},               /* connector */
+        {0, "——后文后文", "中——后文后文"},               /* dash pair */
+        {0, "……后文后文", "中……后文后文"},               /* ellipsis pair */
+        {2, "2025 年起实施新规", "2025 年起实施新规"},   /* number, space, unit */
+        {1, "第 3 名选手后文", "第 3 名选手后文"},       /* 第 and its number */
+        {2, "ab\u2009cd后文后文", "ab\u2009cd后文后文"}, /* thin space joins */
+        {2, "ab\u00A0cd后文后文", "ab\u00A0cd后文后文"},
+    };
+    fake_stats st = {0};
+    layout_measure m = fake_measure(&st);
+    layout_params p = default_params(1920, 1080);
+    p.indent = false;
+    int cpl = unindented_cpl(&p, &m);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *fill = repeat("中", cpl - cases[i].short_by);
+        char *body = concat3(fill, cases[i].tail, "");
+        layout_item *it = layout_item_create(&p, &m, "", body);
+        CHECKF(it->n_lines == 2 && strcmp(it->lines[1].text, cases[i].line2) == 0,
+               "%s: %d lines, second \"%s\"", cases[i].tail, it->n_lines,
+               it->n_lines > 1 ? it->lines[1].text : "");
+        layout_item_destroy(it);
+        free(body);
+        free(fill);
+    }
+    /* A URL longer than a line breaks after its slashes, not anywhere. */
+    char *path = repeat("abcdefgh/", cpl);
+    char *body = concat3("https://example.org/", path, "x");
+    layout_item *it = layout_item_create(&p, &m, "", body);
+    CHECK(it->n_lines >= 2);
+    for (int k = 0; k + 1 < it->n_lines; k++) {
+        const char *t = it->lines[k].text;
+        CHECKF(t[strlen(t) - 1] == '/', "line %d ends \"%s\"", k, t);
+        CHECK(it->lines[k].width <= it->frame.body.w);
+    }
+    layout_item_destroy(it);
+    free(body);
+    free(path);
 }
 
 static void test_overlong_unit(void)
@@ -1394,6 +1450,7 @@ static void test_kinds(void)
 int main(void)
 {
     RUN(test_kinsoku_and_units_at_line_end);
+    RUN(test_marks_together);
     RUN(test_overlong_unit);
     RUN(test_overlong_unit_space);
     RUN(test_title);

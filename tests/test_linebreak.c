@@ -126,6 +126,68 @@ static void test_tailoring(void)
     linebreak_destroy(lb);
 }
 
+/* The pieces text is cut into at its opportunities, joined by '|'. */
+static void cut(linebreak *lb, const char *text, char *out, size_t cap)
+{
+    size_t n, prev = 0, o = 0;
+    const size_t *br = linebreak_find(lb, text, strlen(text), LINEBREAK_TAILORED, &n);
+    for (size_t i = 0; i < n && o + (br[i] - prev) + 2 < cap; i++) {
+        if (i > 0)
+            out[o++] = '|';
+        memcpy(out + o, text + prev, br[i] - prev);
+        o += br[i] - prev;
+        prev = br[i];
+    }
+    out[o] = '\0';
+}
+
+/* Marks that belong together (issue 11): each case the text and where it
+ * may break. */
+static void test_marks_together(void)
+{
+    static const char *const cases[][2] = {
+        /* connectors never start a line (clreq 3.1.4) */
+        {"北京～上海", "北|京～|上|海"},
+        {"周一—周五", "周|一—|周|五"},
+        {"第一－第二", "第|一－|第|二"},
+        {"约翰·史密斯", "约|翰·|史|密|斯"},
+        /* —— and …… are one unit */
+        {"他说——好", "他|说——|好"},
+        {"等等……好", "等|等……|好"},
+        /* a number stays with its unit across the author's space */
+        {"2025 年底", "2025 年|底"},
+        {"达 1477.47 亿元", "达 |1477.47 亿元"},
+        {"已 10 年", "已 |10 年"},
+        {"第 3 名", "第 3 名"},
+        {"第3名", "第3名"},
+        /* spaces that join */
+        {"ab\u00A0cd", "ab\u00A0cd"},
+        {"ab\u202Fcd", "ab\u202Fcd"},
+        {"ab\u2009cd", "ab\u2009cd"},
+        {"5\u2009kg", "5\u2009kg"},
+    };
+    linebreak *lb = linebreak_create("zh");
+    char got[256];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        cut(lb, cases[i][0], got, sizeof got);
+        CHECKF(strcmp(got, cases[i][1]) == 0, "%s: %s, want %s", cases[i][0], got,
+               cases[i][1]);
+    }
+    /* A URL too long for a line breaks after / ? & = _ - only. */
+    const char *url = "https://example.org/path/to?x=1&y_z=a-b";
+    size_t n;
+    const size_t *br = linebreak_emergency(lb, url, strlen(url), &n);
+    CHECK(n > 3 && br[n - 1] == strlen(url));
+    for (size_t i = 0; i + 1 < n; i++)
+        CHECKF(strchr("/?&=_-", url[br[i] - 1]) && !strchr("/?&=_-", url[br[i]]),
+               "break at %zu: %s", br[i], url + br[i]);
+    CHECK(!has_break(br, n, strlen("https:/")) && has_break(br, n, strlen("https://")));
+    /* Not a URL: grapheme clusters, as before. */
+    br = linebreak_emergency(lb, "abc-def", 7, &n);
+    CHECK(n == 7);
+    linebreak_destroy(lb);
+}
+
 /* Decodes one code point of valid UTF-8 and advances *p. */
 /* The code point at *p (text's decoder), stepping past it. */
 static uint32_t decode(const char **p)
@@ -137,9 +199,9 @@ static uint32_t decode(const char **p)
 
 static void test_kinsoku_classes(void)
 {
-    const char *no_start = "，。、；：？！）」』》…”’〕】々,.:;!?)]}";
+    const char *no_start = "，。、；：？！）」』》…”’〕】々,.:;!?)]}～〜—－·・";
     const char *no_end = "（「『《“‘〔【([{";
-    const char *neither = "中a1 —-万%＃";
+    const char *neither = "中a1 -万%＃";
     for (const char *p = no_start; *p;) {
         uint32_t c = decode(&p);
         CHECKF(linebreak_no_start(c) && !linebreak_no_end(c), "U+%04X", (unsigned)c);
@@ -281,6 +343,7 @@ int main(void)
 {
     RUN(test_unicode_file);
     RUN(test_tailoring);
+    RUN(test_marks_together);
     RUN(test_kinsoku_classes);
     RUN(test_random_invariants);
     RUN(test_graphemes_and_bad_input);

@@ -344,6 +344,22 @@ static void test_cjk_punct(void)
     check_punct("“加速度”,致力", "“加速度”，致力");
     check_punct("“quoted”, he", "“quoted”, he");
     check_punct("", "");
+    /* issue 11: a space after the mark, parentheses, straight quotes */
+    check_punct("今天, 我们", "今天，我们");
+    check_punct("好吗? 是的", "好吗？是的");
+    check_punct("用 (免费) 的", "用（免费）的");
+    check_punct("苹果(Apple)公司", "苹果（Apple）公司");
+    check_punct("他说\"好的\"。", "他说“好的”。");
+    check_punct("他说 \"好的\" 然后", "他说“好的”然后");
+    check_punct("f(x) = \"a\"", "f(x) = \"a\"");
+    check_punct("见 https://a.org/x?(1),y", "见 https://a.org/x?(1),y");
+    check_punct("共 3,000 人", "共 3,000 人");
+    check_punct("他说\"没有结尾", "他说\"没有结尾");
+    check_punct("(注)\n(a)", "（注）\n(a)");
+    check_punct("说明(详见 (附件))后", "说明（详见（附件））后");
+    /* a code line (TEXT_CODE) is kept as written; the next paragraph is not */
+    check_punct("\x05print(\"你好\"),中文\n你好,世界",
+                "\x05print(\"你好\"),中文\n你好，世界");
     /* Wide is ICU's East_Asian_Width W or F: Hangul, kana, full-width forms
      * and CJK Extension B count; the Ambiguous dash and quotes do not. */
     check_punct("한국,서울", "한국，서울");
