@@ -27,6 +27,7 @@
 #include "slide.h"
 #include "source.h"
 #include "timefmt.h"
+#include "transition.h"
 #include "tz.h"
 #include "util.h"
 #include "watch.h"
@@ -69,7 +70,13 @@ typedef struct {
     config *pending;
     source *next_src;
     report *report; /* the status file */
+    transition tr;  /* [display] transition; tr.start: the last slide's */
+    bool fresh;     /* a new slide waits to be drawn (a transition to it) */
+    bool moving;    /* a transition is on screen: a frame each FRAME_MS */
 } app;
+
+/* The frame period while something moves (about 60 Hz). */
+#define FRAME_MS 16
 
 static int64_t wall_now(const app *a)
 {
@@ -83,11 +90,20 @@ static void wake_loop(void *ctx)
     SDL_PushEvent(&ev);
 }
 
+/* The transition's kind and length from the config. */
+static void transition_setup(app *a)
+{
+    transition_kind_from_name(a->cfg->transition, &a->tr.kind);
+    a->tr.ms = a->cfg->transition_ms;
+    a->moving = false;
+}
+
 /* The slide renderer on the display's renderer, with the config's theme. */
 static void render_open(app *a)
 {
     render_theme theme = params_theme(a->cfg);
     a->rd = render_create(display_renderer(a->disp), media_fonts(a->media), &theme);
+    transition_setup(a);
 }
 
 /* The screen went away: what draws on it first, then the display. */
@@ -116,6 +132,7 @@ static void slide_shown(app *a)
 {
     a->image_hold = 0;
     a->dirty = true;
+    a->fresh = true;
     report_changed(a->report);
     rotation_started(a->rot, SDL_GetTicks64());
     rotation_view v = rotation_get(a->rot);
@@ -296,10 +313,30 @@ static void notify_shown(app *a)
     notify_status(a->nt, st);
 }
 
+/* Puts the transition's frame for now on screen (the page alone when none
+ * runs) and presents it. */
+static void present(app *a, bool paged)
+{
+    if (paged) {
+        transition_frame f = transition_at(&a->tr, SDL_GetTicks64(), a->w, a->h);
+        render_compose(a->rd, &f);
+        if (a->moving && f.done)
+            LOG_DBG("transition done");
+        a->moving = !f.done;
+    }
+    SDL_RenderPresent(display_renderer(a->disp));
+}
+
 static void draw(app *a)
 {
     char clock[16], day[64];
     int64_t now = wall_now(a);
+    bool fresh = a->fresh && a->drawn;
+    bool paged = a->tr.kind != TRANSITION_NONE && render_page_begin(a->rd, fresh);
+    if (paged && fresh)
+        a->tr.start = SDL_GetTicks64();
+    a->fresh = false;
+    LOG_DBG("drawing a page%s", paged && fresh ? " (a transition starts)" : "");
     timefmt_clock(a->zone, now, clock, sizeof clock);
     timefmt_day(a->zone, now, day, sizeof day);
     rotation_view v = rotation_get(a->rot);
@@ -310,7 +347,9 @@ static void draw(app *a)
     } else {
         slide_draw(a->rd, a->media, a->zone, v.deck, (size_t)v.item, v.page, clock, day);
     }
-    SDL_RenderPresent(display_renderer(a->disp));
+    if (paged)
+        render_page_end(a->rd);
+    present(a, paged);
     a->dirty = false;
     notify_ready(a->nt); /* the first frame is on screen */
     notify_shown(a);
@@ -344,6 +383,8 @@ static int wait_ms(const app *a)
         int64_t to_hold = a->image_hold > now ? (int64_t)(a->image_hold - now) : 0;
         ms = to_hold < ms ? to_hold : ms;
     }
+    if (a->moving && ms > FRAME_MS)
+        ms = FRAME_MS;
     if (a->power_due >= 0 && a->power_due * 1000 < ms)
         ms = a->power_due * 1000;
     /* The watchdog is fed from this loop: wake in time for it. */
@@ -677,6 +718,8 @@ int app_run(const config *cfg, const app_options *opt)
         handle_media(&a);
         if (a.dirty && !a.image_hold)
             draw(&a);
+        else if (a.moving)
+            present(&a, true);
         handle_status(&a);
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, wait_ms(&a))) {

@@ -134,6 +134,53 @@ static bool snapshot_pages(stage *st, render *rd, SDL_Renderer *r, SDL_Surface *
     return true;
 }
 
+/* The slide after item i's page p in the deck's order: (i, p + 1), else the
+ * next item's first page, else the first item's. */
+static void next_page(deck *d, size_t *i, int *p)
+{
+    if (*p + 1 < deck_layout(d, *i)->n_pages) {
+        (*p)++;
+        return;
+    }
+    *p = 0;
+    *i = *i + 1 < deck_count(d) ? *i + 1 : 0;
+}
+
+/* --snapshot-transition: the first slide, then the next, drawn into pages
+ * as the loop draws them, and n frames of the transition between them
+ * composed at even times from its start (frame 1) to its end (frame n). */
+static bool snapshot_transition(stage *st, render *rd, SDL_Renderer *r,
+                                SDL_Surface *target, const char *dir, tz *zone,
+                                int64_t now, int n, const config *cfg)
+{
+    char clock[16], day[64], path[4096];
+    timefmt_clock(zone, now, clock, sizeof clock);
+    timefmt_day(zone, now, day, sizeof day);
+    transition t = {.kind = TRANSITION_FADE, .start = 1000, .ms = cfg->transition_ms};
+    transition_kind_from_name(cfg->transition, &t.kind);
+    size_t i = 0;
+    int p = 0;
+    for (int k = 0; k < 2; k++) {
+        if (!render_page_begin(rd, k == 1))
+            return false;
+        slide_draw(rd, st->media, zone, st->deck, i, p, clock, day);
+        render_page_end(rd);
+        next_page(st->deck, &i, &p);
+    }
+    for (int k = 0; k < n; k++) {
+        uint64_t at = t.start + (uint64_t)t.ms * (uint64_t)k / (uint64_t)(n - 1);
+        if (k == n - 1)
+            at--; /* the last frame still composed, a hair before the end */
+        transition_frame f = transition_at(&t, at, st->w, st->h);
+        render_compose(rd, &f);
+        SDL_RenderPresent(r);
+        snprintf(path, sizeof path, "%s/transition-%02d.png", dir, k + 1);
+        if (!save(target, path))
+            return false;
+    }
+    return true;
+}
+
 /* ---- the contact sheet: index.html beside the pages ---- */
 
 static void html_text(FILE *out, const char *s)
@@ -411,7 +458,10 @@ int headless_snapshot(const config *cfg, const app_options *opt, const char *dir
     bool ok = false;
     if (zone && st.deck && deck_count(st.deck) > 0) {
         ok = snapshot_pages(&st, rd, r, target, dir, zone, now) &&
-             sheet_write(&st, cfg, dir, now);
+             sheet_write(&st, cfg, dir, now) &&
+             (opt->transition_frames < 2 ||
+              snapshot_transition(&st, rd, r, target, dir, zone, now,
+                                  opt->transition_frames, cfg));
     } else if (zone) {
         char clock[16], day[64], path[4096];
         timefmt_clock(zone, now, clock, sizeof clock);
