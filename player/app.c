@@ -318,7 +318,9 @@ static void notify_shown(app *a)
 static void present(app *a, bool paged)
 {
     if (paged) {
-        transition_frame f = transition_at(&a->tr, SDL_GetTicks64(), a->w, a->h);
+        transition_frame f = {.done = true, .eased = 1.0, .alpha = 255};
+        if (a->moving)
+            f = transition_at(&a->tr, SDL_GetTicks64(), a->w, a->h);
         render_compose(a->rd, &f);
         if (a->moving && f.done)
             LOG_DBG("transition done");
@@ -333,8 +335,10 @@ static void draw(app *a)
     int64_t now = wall_now(a);
     bool fresh = a->fresh && a->drawn;
     bool paged = a->tr.kind != TRANSITION_NONE && render_page_begin(a->rd, fresh);
-    if (paged && fresh)
+    if (paged && fresh) {
         a->tr.start = SDL_GetTicks64();
+        a->moving = true;
+    }
     a->fresh = false;
     LOG_DBG("drawing a page%s", paged && fresh ? " (a transition starts)" : "");
     timefmt_clock(a->zone, now, clock, sizeof clock);
