@@ -69,10 +69,13 @@ typedef struct {
     watch *watch;
     config *pending;
     source *next_src;
-    report *report; /* the status file */
-    transition tr;  /* [display] transition; tr.start: the last slide's */
-    bool fresh;     /* a new slide waits to be drawn (a transition to it) */
-    bool moving;    /* a transition is on screen: a frame each FRAME_MS */
+    report *report;        /* the status file */
+    transition tr;         /* [display] transition; tr.start: the last slide's */
+    bool fresh;            /* a new slide waits to be drawn (a transition to it) */
+    bool moving;           /* a transition is on screen: a frame each FRAME_MS */
+    char *ticker;          /* the open ticker items' text (slide.h), or NULL: then
+                              nothing scrolls and nothing is drawn between slides */
+    uint64_t ticker_start; /* monotonic ms: the ticker's text last changed */
 } app;
 
 /* The frame period while something moves (about 60 Hz). */
@@ -326,7 +329,31 @@ static void present(app *a, bool paged)
             LOG_DBG("transition done");
         a->moving = !f.done;
     }
+    rotation_view v = rotation_get(a->rot);
+    if (paged && a->ticker && v.item >= 0) {
+        render_ticker_strip t = {.footer =
+                                     deck_layout(v.deck, (size_t)v.item)->frame.footer,
+                                 .text = a->ticker,
+                                 .speed = a->cfg->ticker_speed,
+                                 .start = a->ticker_start,
+                                 .now = SDL_GetTicks64()};
+        render_draw_ticker(a->rd, &t);
+    }
     SDL_RenderPresent(display_renderer(a->disp));
+}
+
+/* The open ticker items' text now (at each draw: a new slide, feed or
+ * minute); a new text enters from the right again. */
+static void ticker_update(app *a)
+{
+    rotation_view v = rotation_get(a->rot);
+    char *t = a->screen_on && v.item >= 0
+                  ? slide_ticker_text(v.deck, a->sched, wall_now(a))
+                  : NULL;
+    if (!t != !a->ticker || (t && strcmp(t, a->ticker) != 0))
+        a->ticker_start = SDL_GetTicks64();
+    free(a->ticker);
+    a->ticker = t;
 }
 
 static void draw(app *a)
@@ -334,7 +361,9 @@ static void draw(app *a)
     char clock[16], day[64];
     int64_t now = wall_now(a);
     bool fresh = a->fresh && a->drawn;
-    bool paged = a->tr.kind != TRANSITION_NONE && render_page_begin(a->rd, fresh);
+    ticker_update(a);
+    bool paged =
+        (a->tr.kind != TRANSITION_NONE || a->ticker) && render_page_begin(a->rd, fresh);
     if (paged && fresh) {
         a->tr.start = SDL_GetTicks64();
         a->moving = true;
@@ -387,7 +416,7 @@ static int wait_ms(const app *a)
         int64_t to_hold = a->image_hold > now ? (int64_t)(a->image_hold - now) : 0;
         ms = to_hold < ms ? to_hold : ms;
     }
-    if (a->moving && ms > FRAME_MS)
+    if ((a->moving || a->ticker) && ms > FRAME_MS)
         ms = FRAME_MS;
     if (a->power_due >= 0 && a->power_due * 1000 < ms)
         ms = a->power_due * 1000;
@@ -722,7 +751,7 @@ int app_run(const config *cfg, const app_options *opt)
         handle_media(&a);
         if (a.dirty && !a.image_hold)
             draw(&a);
-        else if (a.moving)
+        else if (a.moving || a.ticker)
             present(&a, true);
         handle_status(&a);
         SDL_Event ev;
@@ -733,5 +762,6 @@ int app_run(const config *cfg, const app_options *opt)
         }
     }
     app_close(&a);
+    free(a.ticker);
     return ok ? 0 : 1;
 }

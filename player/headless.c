@@ -181,6 +181,32 @@ static bool snapshot_transition(stage *st, render *rd, SDL_Renderer *r,
     return true;
 }
 
+/* With --snapshot-transition and open ticker items: ticker.png, the last
+ * page composed with the ticker as it stands 5 s after it started. */
+static bool snapshot_ticker(stage *st, render *rd, SDL_Renderer *r, SDL_Surface *target,
+                            const char *dir, tz *zone, int64_t now, const config *cfg)
+{
+    schedule_params sp = params_schedule(cfg, zone);
+    schedule *s = schedule_create(&sp);
+    char *text = slide_ticker_text(st->deck, s, now);
+    schedule_destroy(s);
+    if (!text)
+        return true;
+    render_ticker_strip t = {.footer = deck_layout(st->deck, 0)->frame.footer,
+                             .text = text,
+                             .speed = cfg->ticker_speed,
+                             .start = 0,
+                             .now = 5000};
+    transition_frame done = {.done = true, .eased = 1.0, .alpha = 255};
+    render_compose(rd, &done);
+    render_draw_ticker(rd, &t);
+    SDL_RenderPresent(r);
+    free(text);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/ticker.png", dir);
+    return save(target, path);
+}
+
 /* ---- the contact sheet: index.html beside the pages ---- */
 
 static void html_text(FILE *out, const char *s)
@@ -460,8 +486,9 @@ int headless_snapshot(const config *cfg, const app_options *opt, const char *dir
         ok = snapshot_pages(&st, rd, r, target, dir, zone, now) &&
              sheet_write(&st, cfg, dir, now) &&
              (opt->transition_frames < 2 ||
-              snapshot_transition(&st, rd, r, target, dir, zone, now,
-                                  opt->transition_frames, cfg));
+              (snapshot_transition(&st, rd, r, target, dir, zone, now,
+                                   opt->transition_frames, cfg) &&
+               snapshot_ticker(&st, rd, r, target, dir, zone, now, cfg)));
     } else if (zone) {
         char clock[16], day[64], path[4096];
         timefmt_clock(zone, now, clock, sizeof clock);

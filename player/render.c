@@ -9,6 +9,7 @@
 #include "hash.h"
 #include "log.h"
 #include "text.h"
+#include "ticker.h"
 #include "util.h"
 
 #define CACHE_MAX_BYTES (48u * 1024 * 1024)
@@ -577,4 +578,27 @@ void render_compose(render *rd, const transition_frame *f)
     }
     SDL_RenderCopy(rd->r, out, NULL, &ro);
     SDL_RenderCopy(rd->r, in, NULL, &ri);
+}
+
+void render_draw_ticker(render *rd, const render_ticker_strip *t)
+{
+    const layout_rect *f = &t->footer;
+    SDL_Rect band = {f->x, f->y, f->w * 7 / 10, f->h};
+    int px = f->h * 56 / 100;
+    texcache_entry *e = text_texture(rd, t->text, px, false, rd->theme.foreground, 0);
+    if (!e || band.w <= 0)
+        return;
+    fill(rd, rd->theme.background, band.x, band.y, band.w, band.h);
+    ticker_params p = {.zone_w = band.w,
+                       .strip_w = e->w,
+                       .gap = px * 4,
+                       .speed = t->speed,
+                       .start = t->start};
+    int period = ticker_period(&p);
+    SDL_RenderSetClipRect(rd->r, &band);
+    for (int x = ticker_x(&p, t->now); x < band.w; x += period) {
+        SDL_Rect dst = {band.x + x, band.y + (band.h - e->h) / 2, e->w, e->h};
+        SDL_RenderCopy(rd->r, e->tex, NULL, &dst);
+    }
+    SDL_RenderSetClipRect(rd->r, NULL);
 }

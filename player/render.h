@@ -64,6 +64,18 @@ void render_compose(render *rd, const transition_frame *f);
 /* Frees both pages (transition = none from now, or the screen went). */
 void render_pages_drop(render *rd);
 
+/* The footer's ticker: text scrolling right to left in the left 70% of
+ * footer (the page mark keeps the rest), its place from ticker.h: from the
+ * time alone, speed pixels per second since start (monotonic ms). Drawn over
+ * the page each frame; the strip's texture comes from the cache. */
+typedef struct {
+    layout_rect footer;
+    const char *text;
+    int speed;
+    uint64_t start, now;
+} render_ticker_strip;
+void render_draw_ticker(render *rd, const render_ticker_strip *t);
+
 /* Drops every cached texture (e.g. after a new feed). */
 void render_flush(render *rd);
 
