@@ -535,8 +535,8 @@ bool render_page_begin(render *rd, bool fresh)
     }
     SDL_Texture **p = &rd->page[rd->cur];
     if (!*p)
-        *p = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
-                               w, h);
+        *p = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_TARGET, w,
+                               h);
     if (!*p || SDL_SetRenderTarget(rd->r, *p) != 0) {
         LOG_WARN("no page texture (%s): slides change by a cut", SDL_GetError());
         render_pages_drop(rd);
