@@ -362,8 +362,10 @@ static void draw(app *a)
     int64_t now = wall_now(a);
     bool fresh = a->fresh && a->drawn;
     ticker_update(a);
-    bool paged =
-        (a->tr.kind != TRANSITION_NONE || a->ticker) && render_page_begin(a->rd, fresh);
+    bool want = a->tr.kind != TRANSITION_NONE || a->ticker;
+    bool paged = want && render_page_begin(a->rd, fresh);
+    if (!want)
+        render_pages_drop(a->rd); /* a ticker gone, transition = none: no pages */
     if (paged && fresh) {
         a->tr.start = SDL_GetTicks64();
         a->moving = true;

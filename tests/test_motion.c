@@ -179,10 +179,31 @@ static void check_slide(const char *size, const char *dir, bool portrait)
            first, last);
 }
 
+/* ticker.png (the first page with the ticker 5 s in): the open ticker
+ * item's text is ink in the footer's left part, where the page itself has
+ * none (item a has no date). */
+static void check_ticker(const char *dir)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s/ticker.png", tmp, dir);
+    SDL_Surface *s = IMG_Load(path);
+    CHECKF(s != NULL, "%s: %s", path, SDL_GetError());
+    if (!s)
+        return;
+    int ink = 0;
+    for (int y = s->h * 93 / 100; y < s->h; y++)
+        for (int x = 0; x < s->w * 6 / 10; x++)
+            ink += (px(s, x, y) >> 16 & 0xff) > 0xc0;
+    CHECKF(ink > 200, "%s: %d ink pixels in the ticker's band", dir, ink);
+    SDL_FreeSurface(s);
+}
+
 static void test_transitions(void)
 {
     check_fade("1920x1080", "fade-land");
     check_fade("1080x1920", "fade-port");
+    check_ticker("fade-land");
+    check_ticker("fade-port");
     check_slide("1920x1080", "slide-land", false);
     check_slide("1080x1920", "slide-port", true);
 }
