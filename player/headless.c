@@ -544,7 +544,8 @@ static cJSON *dump_item(const feed_item *item, deck *d, size_t k, bool open)
     if (item->blocked)
         cJSON_AddStringToObject(o, "blocked", item->blocked);
     cJSON_AddStringToObject(o, "priority", feed_priority_name(item->signage.priority));
-    cJSON_AddBoolToObject(o, "ticker", item->signage.ticker); /* never in "rotation" */
+    if (item->signage.ticker) /* in the footer, never in "rotation" */
+        cJSON_AddBoolToObject(o, "ticker", true);
     cJSON_AddBoolToObject(o, "image", it->frame.image.w > 0);
     cJSON_AddNumberToObject(o, "title_px", it->title_px);
     cJSON_AddNumberToObject(o, "font_px", it->body_px);
