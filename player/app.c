@@ -31,6 +31,7 @@
 #include "slide.h"
 #include "source.h"
 #include "timefmt.h"
+#include "transition.h"
 #include "tz.h"
 #include "util.h"
 #include "watch.h"
@@ -79,7 +80,16 @@ typedef struct {
     Uint64 step_t0;       /* metrics: the loop step's start, and */
     unsigned long step_laid; /* the layouts made before it */
     uint64_t soak_next;      /* test hook: monotonic ms of the next soak line */
+    transition tr;           /* [display] transition; tr.start: the last slide's */
+    bool fresh;              /* a new slide waits to be drawn (a transition to it) */
+    bool moving;             /* a transition is on screen: a frame each FRAME_MS */
+    char *ticker;            /* the open ticker items' text (slide.h), or NULL: then
+                                nothing scrolls and nothing is drawn between slides */
+    uint64_t ticker_start;   /* monotonic ms: the ticker's text last changed */
 } app;
+
+/* The frame period while something moves (about 60 Hz). */
+#define FRAME_MS 16
 
 static int64_t wall_now(const app *a)
 {
@@ -93,11 +103,20 @@ static void wake_loop(void *ctx)
     SDL_PushEvent(&ev);
 }
 
+/* The transition's kind and length from the config. */
+static void transition_setup(app *a)
+{
+    transition_kind_from_name(a->cfg->transition, &a->tr.kind);
+    a->tr.ms = a->cfg->transition_ms;
+    a->moving = false;
+}
+
 /* The slide renderer on the display's renderer, with the config's theme. */
 static void render_open(app *a)
 {
     render_theme theme = params_theme(a->cfg);
     a->rd = render_create(display_renderer(a->disp), media_fonts(a->media), &theme);
+    transition_setup(a);
 }
 
 /* The screen went away: what draws on it first, then the display. */
@@ -126,6 +145,7 @@ static void slide_shown(app *a)
 {
     a->image_hold = 0;
     a->dirty = true;
+    a->fresh = true;
     report_changed(a->report);
     rotation_started(a->rot, now_mono_ms());
     rotation_view v = rotation_get(a->rot);
@@ -329,11 +349,65 @@ static double seconds_since(Uint64 t0)
            (double)SDL_GetPerformanceFrequency();
 }
 
+/* Puts the transition's frame for now on screen (the page alone when none
+ * runs) and presents it. */
+static void present(app *a, bool paged)
+{
+    if (paged) {
+        transition_frame f = {.done = true, .eased = 1.0, .alpha = 255};
+        if (a->moving)
+            f = transition_at(&a->tr, now_mono_ms(), a->w, a->h);
+        render_compose(a->rd, &f);
+        if (a->moving && f.done)
+            LOG_DBG("transition done");
+        a->moving = !f.done;
+    }
+    rotation_view v = rotation_get(a->rot);
+    if (paged && a->ticker && v.item >= 0) {
+        render_ticker_strip t = {.footer =
+                                     deck_layout(v.deck, (size_t)v.item)->frame.footer,
+                                 .text = a->ticker,
+                                 .speed = a->cfg->ticker_speed,
+                                 .start = a->ticker_start,
+                                 .now = now_mono_ms()};
+        render_draw_ticker(a->rd, &t);
+    }
+    if (a->shot)
+        send_screenshot(a);
+    SDL_RenderPresent(display_renderer(a->disp));
+}
+
+/* The open ticker items' text now (at each draw: a new slide, feed or
+ * minute); a new text enters from the right again. */
+static void ticker_update(app *a)
+{
+    rotation_view v = rotation_get(a->rot);
+    char *t = a->screen_on && v.item >= 0
+                  ? slide_ticker_text(v.deck, a->sched, wall_now(a))
+                  : NULL;
+    if (!t != !a->ticker || (t && strcmp(t, a->ticker) != 0))
+        a->ticker_start = now_mono_ms();
+    free(a->ticker);
+    a->ticker = t;
+}
+
 static void draw(app *a)
 {
     Uint64 t0 = SDL_GetPerformanceCounter();
     char clock[16], day[64];
     int64_t now = wall_now(a);
+    bool fresh = a->fresh && a->drawn;
+    ticker_update(a);
+    bool want = a->tr.kind != TRANSITION_NONE || a->ticker;
+    bool paged = want && render_page_begin(a->rd, fresh);
+    if (!want)
+        render_pages_drop(a->rd); /* a ticker gone, transition = none: no pages */
+    if (paged && fresh) {
+        a->tr.start = now_mono_ms();
+        a->moving = true;
+    }
+    a->fresh = false;
+    LOG_DBG("drawing a page%s", paged && fresh ? " (a transition starts)" : "");
     timefmt_clock(a->zone, now, clock, sizeof clock);
     timefmt_day(a->zone, now, day, sizeof day);
     rotation_view v = rotation_get(a->rot);
@@ -344,9 +418,9 @@ static void draw(app *a)
     } else {
         slide_draw(a->rd, a->media, a->zone, v.deck, (size_t)v.item, v.page, clock, day);
     }
-    if (a->shot)
-        send_screenshot(a);
-    SDL_RenderPresent(display_renderer(a->disp));
+    if (paged)
+        render_page_end(a->rd);
+    present(a, paged);
     metricsfile_frame(a->metrics, seconds_since(t0));
     a->dirty = false;
     notify_ready(a->nt); /* the first frame is on screen */
@@ -381,6 +455,8 @@ static int wait_ms(const app *a)
         int64_t to_hold = a->image_hold > now ? (int64_t)(a->image_hold - now) : 0;
         ms = to_hold < ms ? to_hold : ms;
     }
+    if ((a->moving || a->ticker) && ms > FRAME_MS)
+        ms = FRAME_MS;
     if (a->power_due >= 0 && a->power_due * 1000 < ms)
         ms = a->power_due * 1000;
     /* The watchdog is fed from this loop: wake in time for it. */
@@ -811,6 +887,8 @@ int app_run(const config *cfg, const app_options *opt)
         step_end(&a);
         if (a.dirty && !a.image_hold)
             draw(&a);
+        else if (a.moving || a.ticker)
+            present(&a, true);
         handle_status(&a);
         handle_metrics(&a);
         handle_soak(&a);
@@ -822,5 +900,6 @@ int app_run(const config *cfg, const app_options *opt)
         }
     }
     app_close(&a);
+    free(a.ticker);
     return ok ? 0 : 1;
 }

@@ -12,6 +12,7 @@
 #include "feed.h"
 #include "log.h"
 #include "minisign.h"
+#include "transition.h"
 #include "util.h"
 
 #define FIELD(f) offsetof(config, f), sizeof(((config *)0)->f)
@@ -48,6 +49,11 @@ static const config_key keys[] = {
     NUM("display", "width", CONFIG_INT, width, 160, 16384, "pixels", "1280"),
     NUM("display", "height", CONFIG_INT, height, 120, 16384, "pixels", "720"),
     STR("display", "renderer", CONFIG_RENDERER, renderer, "auto"),
+    STR("display", "transition", CONFIG_TRANSITION, transition, "fade"),
+    NUM("display", "transition_ms", CONFIG_INT, transition_ms, 0, 5000, "milliseconds",
+        "600"),
+    NUM("display", "ticker_speed", CONFIG_INT, ticker_speed, 10, 2000,
+        "pixels per second", "120"),
     STR("text", "font_regular", CONFIG_FILE, font_regular, ""),
     STR("text", "font_bold", CONFIG_FILE, font_bold, ""),
     /* 0.045: 48 px at 1080p, comfortable at 3 m */
@@ -166,6 +172,7 @@ void config_key_describe(const config_key *k, char *out, size_t size)
         [CONFIG_WINDOW] = "HH:MM-HH:MM (00:00 to 24:00, two different times), all or off",
         [CONFIG_LEVEL] = "error, warn, info or debug",
         [CONFIG_RENDERER] = "auto, accelerated or software",
+        [CONFIG_TRANSITION] = "fade, slide or none",
         [CONFIG_LANG] = "a BCP 47 language tag such as zh or zh-Hans-CN",
         [CONFIG_FEED] = "a path, or a file://, http:// or https:// URL",
         [CONFIG_ZONE] = "an IANA zone name such as Asia/Shanghai, or UTC",
@@ -420,6 +427,9 @@ static set_result set_value(config *cfg, const config_key *k, const char *v)
     case CONFIG_RENDERER:
         ok = strcmp(v, "auto") == 0 || strcmp(v, "accelerated") == 0 ||
              strcmp(v, "software") == 0;
+        break;
+    case CONFIG_TRANSITION:
+        ok = transition_kind_from_name(v, NULL);
         break;
     default:
         break;

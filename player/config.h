@@ -39,9 +39,12 @@ typedef struct config {
 
     /* [display] */
     bool fullscreen;
-    int width, height; /* window size when not fullscreen */
-    char renderer[16]; /* auto (the GPU if there is a real one), accelerated,
-                          software (no GL driver mapped: less memory) */
+    int width, height;  /* window size when not fullscreen */
+    char renderer[16];  /* auto (the GPU if there is a real one), accelerated,
+                           software (no GL driver mapped: less memory) */
+    char transition[8]; /* fade, slide or none: how one slide gives way */
+    int transition_ms;  /* a transition's length */
+    int ticker_speed;   /* the footer ticker, pixels per second */
 
     /* [text] */
     char font_regular[1024]; /* empty: the bundled font */
@@ -114,7 +117,8 @@ typedef enum {
     CONFIG_COLOR,
     CONFIG_WINDOW,
     CONFIG_LEVEL,
-    CONFIG_RENDERER, /* auto, accelerated or software */
+    CONFIG_RENDERER,   /* auto, accelerated or software */
+    CONFIG_TRANSITION, /* fade, slide or none */
     CONFIG_LANG,
     CONFIG_KEY,  /* a minisign public key line, or its .pub file (relative: to the
                     config) */

@@ -652,13 +652,24 @@ static bool sig_enabled(const cJSON *v, feed_signage *s, const char **why)
     return true;
 }
 
+static bool sig_ticker(const cJSON *v, feed_signage *s, const char **why)
+{
+    if (!cJSON_IsBool(v)) {
+        *why = "not true or false";
+        return false;
+    }
+    s->ticker = cJSON_IsTrue(v);
+    return true;
+}
+
 static const struct {
     const char *name;
     sig_fn parse;
 } sig_fields[] = {
-    {"start", sig_start}, {"end", sig_end},           {"days", sig_days},
-    {"hours", sig_hours}, {"duration", sig_duration}, {"priority", sig_priority},
-    {"order", sig_order}, {"enabled", sig_enabled},   {"max_pages", sig_max_pages},
+    {"start", sig_start},   {"end", sig_end},           {"days", sig_days},
+    {"hours", sig_hours},   {"duration", sig_duration}, {"priority", sig_priority},
+    {"order", sig_order},   {"enabled", sig_enabled},   {"max_pages", sig_max_pages},
+    {"ticker", sig_ticker},
 };
 
 bool feed_signage_known(const char *name)

@@ -52,6 +52,7 @@ typedef struct {
     bool has_enabled;
     bool enabled;
     int max_pages; /* the airtime cap for this item, 0 = the config's */
+    bool ticker;   /* scrolls in the footer's ticker, never a slide */
 } feed_signage;
 
 typedef struct {
@@ -116,7 +117,8 @@ typedef struct feed {
  * start, end (RFC 3339), days (non-empty array of 1..7), hours (1 to
  * FEED_MAX_HOURS windows as feed_parse_window reads them), duration (integer
  * >= 1, capped at FEED_MAX_DURATION), priority ("normal", "high", "urgent"),
- * order (integer), enabled (bool), max_pages (integer 1..FEED_MAX_PAGES). An invalid
+ * order (integer), enabled (bool), max_pages (integer 1..FEED_MAX_PAGES), ticker
+ * (bool: the item's title, else its text, scrolls in the footer). An invalid
  * value drops that field alone (the feed default then stays) with one log line; unknown
  * fields and null values are ignored; a _signage that is not an object is ignored. */
 feed *feed_parse(const char *json, size_t len, const char *source);

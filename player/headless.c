@@ -134,6 +134,79 @@ static bool snapshot_pages(stage *st, render *rd, SDL_Renderer *r, SDL_Surface *
     return true;
 }
 
+/* The slide after item i's page p in the deck's order: (i, p + 1), else the
+ * next item's first page, else the first item's. */
+static void next_page(deck *d, size_t *i, int *p)
+{
+    if (*p + 1 < deck_layout(d, *i)->n_pages) {
+        (*p)++;
+        return;
+    }
+    *p = 0;
+    *i = *i + 1 < deck_count(d) ? *i + 1 : 0;
+}
+
+/* --snapshot-transition: the first slide, then the next, drawn into pages
+ * as the loop draws them, and n frames of the transition between them
+ * composed at even times from its start (frame 1) to its end (frame n). */
+static bool snapshot_transition(stage *st, render *rd, SDL_Renderer *r,
+                                SDL_Surface *target, const char *dir, tz *zone,
+                                int64_t now, int n, const config *cfg)
+{
+    char clock[16], day[64], path[4096];
+    timefmt_clock(zone, now, clock, sizeof clock);
+    timefmt_day(zone, now, day, sizeof day);
+    transition t = {.kind = TRANSITION_FADE, .start = 1000, .ms = cfg->transition_ms};
+    transition_kind_from_name(cfg->transition, &t.kind);
+    size_t i = 0;
+    int p = 0;
+    for (int k = 0; k < 2; k++) {
+        if (!render_page_begin(rd, k == 1))
+            return false;
+        slide_draw(rd, st->media, zone, st->deck, i, p, clock, day);
+        render_page_end(rd);
+        next_page(st->deck, &i, &p);
+    }
+    for (int k = 0; k < n; k++) {
+        uint64_t at = t.start + (uint64_t)t.ms * (uint64_t)k / (uint64_t)(n - 1);
+        if (k == n - 1)
+            at--; /* the last frame still composed, a hair before the end */
+        transition_frame f = transition_at(&t, at, st->w, st->h);
+        render_compose(rd, &f);
+        SDL_RenderPresent(r);
+        snprintf(path, sizeof path, "%s/transition-%02d.png", dir, k + 1);
+        if (!save(target, path))
+            return false;
+    }
+    return true;
+}
+
+/* With --snapshot-transition and open ticker items: ticker.png, the last
+ * page composed with the ticker as it stands 5 s after it started. */
+static bool snapshot_ticker(stage *st, render *rd, SDL_Renderer *r, SDL_Surface *target,
+                            const char *dir, tz *zone, int64_t now, const config *cfg)
+{
+    schedule_params sp = params_schedule(cfg, zone);
+    schedule *s = schedule_create(&sp);
+    char *text = slide_ticker_text(st->deck, s, now);
+    schedule_destroy(s);
+    if (!text)
+        return true;
+    render_ticker_strip t = {.footer = deck_layout(st->deck, 0)->frame.footer,
+                             .text = text,
+                             .speed = cfg->ticker_speed,
+                             .start = 0,
+                             .now = 5000};
+    transition_frame done = {.done = true, .eased = 1.0, .alpha = 255};
+    render_compose(rd, &done);
+    render_draw_ticker(rd, &t);
+    SDL_RenderPresent(r);
+    free(text);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/ticker.png", dir);
+    return save(target, path);
+}
+
 /* ---- the contact sheet: index.html beside the pages ---- */
 
 static void html_text(FILE *out, const char *s)
@@ -411,7 +484,11 @@ int headless_snapshot(const config *cfg, const app_options *opt, const char *dir
     bool ok = false;
     if (zone && st.deck && deck_count(st.deck) > 0) {
         ok = snapshot_pages(&st, rd, r, target, dir, zone, now) &&
-             sheet_write(&st, cfg, dir, now);
+             sheet_write(&st, cfg, dir, now) &&
+             (opt->transition_frames < 2 ||
+              (snapshot_transition(&st, rd, r, target, dir, zone, now,
+                                   opt->transition_frames, cfg) &&
+               snapshot_ticker(&st, rd, r, target, dir, zone, now, cfg)));
     } else if (zone) {
         char clock[16], day[64], path[4096];
         timefmt_clock(zone, now, clock, sizeof clock);
@@ -473,6 +550,8 @@ static cJSON *dump_item(const feed_item *item, deck *d, size_t k, bool open)
     if (item->blocked)
         cJSON_AddStringToObject(o, "blocked", item->blocked);
     cJSON_AddStringToObject(o, "priority", feed_priority_name(item->signage.priority));
+    if (item->signage.ticker) /* in the footer, never in "rotation" */
+        cJSON_AddBoolToObject(o, "ticker", true);
     cJSON_AddBoolToObject(o, "image", it->frame.image.w > 0);
     cJSON_AddNumberToObject(o, "title_px", it->title_px);
     cJSON_AddNumberToObject(o, "font_px", it->body_px);

@@ -33,6 +33,7 @@ static const char usage[] =
     "      --now TIME       pretend the wall clock says TIME (RFC 3339)\n"
     "      --wait SECONDS   headless: wait this long for the first fetch (15)\n"
     "      --play-log FILE  append a line per slide shown\n"
+    "      --snapshot-transition N  with --snapshot: N frames of the first transition\n"
     "  -v, --verbose        log debug lines too\n"
     "  -q, --quiet          log warnings and errors only\n"
     "  -V, --version        print the version and exit\n"
@@ -58,13 +59,15 @@ enum {
     OPT_CHECK,
     OPT_CHECK_FEED,
     OPT_JSON,
-    OPT_STATUS
+    OPT_STATUS,
+    OPT_TRANSITION
 };
 
 static const struct option options[] = {
     {"config", required_argument, NULL, 'c'},
     {"window", required_argument, NULL, 'w'},
     {"snapshot", required_argument, NULL, OPT_SNAPSHOT},
+    {"snapshot-transition", required_argument, NULL, OPT_TRANSITION},
     {"size", required_argument, NULL, OPT_SIZE},
     {"now", required_argument, NULL, OPT_NOW},
     {"wait", required_argument, NULL, OPT_WAIT},
@@ -120,6 +123,11 @@ static bool take_value(int opt, const char *v, args *a)
     case OPT_PLAY_LOG:
         a->app.play_log = v;
         return true;
+    case OPT_TRANSITION:
+        s = strtol(v, &end, 10);
+        a->app.transition_frames = (int)s;
+        return (*v && !*end && s >= 2 && s <= 600) ||
+               bad("--snapshot-transition", v, "2 to 600");
     }
     return false;
 }

@@ -9,6 +9,7 @@
 #include "hash.h"
 #include "log.h"
 #include "text.h"
+#include "ticker.h"
 #include "util.h"
 
 #define CACHE_MAX_BYTES (48u * 1024 * 1024)
@@ -37,6 +38,9 @@ struct render {
     SDL_Texture *logo_tex;
     texcache_entry *clock; /* the last clock drawn, while clock_hash is its key's */
     uint64_t clock_hash;
+    SDL_Texture *page[2]; /* page[cur]: on screen or incoming; the other:
+                             outgoing during a transition, else NULL */
+    int cur, page_w, page_h;
 };
 
 static const SDL_Color urgent_bg = {0x7d, 0x1d, 0x1d, 0xff};
@@ -80,6 +84,7 @@ void render_destroy(render *rd)
     if (!rd)
         return;
     render_flush(rd);
+    render_pages_drop(rd);
     free(rd->cache);
     free(rd);
 }
@@ -672,4 +677,100 @@ void render_draw_waiting(render *rd, int w, int h, const char *clock, const char
 void render_draw_off(render *rd)
 {
     clear(rd, (SDL_Color){0, 0, 0, 0xff});
+}
+
+void render_pages_drop(render *rd)
+{
+    for (int i = 0; i < 2; i++) {
+        if (rd->page[i])
+            SDL_DestroyTexture(rd->page[i]);
+        rd->page[i] = NULL;
+    }
+}
+
+bool render_page_begin(render *rd, bool fresh)
+{
+    int w, h;
+    SDL_SetRenderTarget(rd->r, NULL);
+    if (SDL_GetRendererOutputSize(rd->r, &w, &h) != 0 || w <= 0 || h <= 0)
+        return false;
+    if (w != rd->page_w || h != rd->page_h) {
+        render_pages_drop(rd); /* a new screen size: no transition from the old */
+        rd->page_w = w;
+        rd->page_h = h;
+    }
+    if (fresh && rd->page[rd->cur]) {
+        rd->cur ^= 1;
+        if (rd->page[rd->cur]) /* a transition cut short: its outgoing page goes */
+            SDL_DestroyTexture(rd->page[rd->cur]);
+        rd->page[rd->cur] = NULL;
+    }
+    SDL_Texture **p = &rd->page[rd->cur];
+    if (!*p)
+        *p = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_TARGET, w,
+                               h);
+    if (!*p || SDL_SetRenderTarget(rd->r, *p) != 0) {
+        LOG_WARN("no page texture (%s): slides change by a cut", SDL_GetError());
+        render_pages_drop(rd);
+        return false;
+    }
+    return true;
+}
+
+void render_page_end(render *rd)
+{
+    SDL_SetRenderTarget(rd->r, NULL);
+}
+
+void render_compose(render *rd, const transition_frame *f)
+{
+    SDL_Texture *in = rd->page[rd->cur], *out = rd->page[rd->cur ^ 1];
+    SDL_SetRenderTarget(rd->r, NULL);
+    if (!in)
+        return;
+    if (f->done || !out) {
+        if (out)
+            SDL_DestroyTexture(out);
+        rd->page[rd->cur ^ 1] = NULL;
+        SDL_SetTextureBlendMode(in, SDL_BLENDMODE_NONE);
+        SDL_RenderCopy(rd->r, in, NULL, NULL);
+        return;
+    }
+    SDL_SetTextureBlendMode(out, SDL_BLENDMODE_NONE);
+    SDL_SetTextureBlendMode(in, SDL_BLENDMODE_NONE);
+    SDL_Rect ro = {f->old_x, f->old_y, rd->page_w, rd->page_h};
+    SDL_Rect ri = {f->new_x, f->new_y, rd->page_w, rd->page_h};
+    if (f->alpha < 255) { /* fade */
+        SDL_RenderCopy(rd->r, out, NULL, NULL);
+        SDL_SetTextureBlendMode(in, SDL_BLENDMODE_BLEND);
+        SDL_SetTextureAlphaMod(in, (Uint8)f->alpha);
+        SDL_RenderCopy(rd->r, in, NULL, NULL);
+        SDL_SetTextureAlphaMod(in, 255);
+        return;
+    }
+    SDL_RenderCopy(rd->r, out, NULL, &ro);
+    SDL_RenderCopy(rd->r, in, NULL, &ri);
+}
+
+void render_draw_ticker(render *rd, const render_ticker_strip *t)
+{
+    const layout_rect *f = &t->footer;
+    SDL_Rect band = {f->x, f->y, f->w * 7 / 10, f->h};
+    int px = f->h * 56 / 100;
+    texcache_entry *e = text_texture(rd, t->text, px, false, rd->theme.foreground, 0);
+    if (!e || band.w <= 0)
+        return;
+    fill(rd, rd->theme.background, band.x, band.y, band.w, band.h);
+    ticker_params p = {.zone_w = band.w,
+                       .strip_w = e->w,
+                       .gap = px * 4,
+                       .speed = t->speed,
+                       .start = t->start};
+    int period = ticker_period(&p);
+    SDL_RenderSetClipRect(rd->r, &band);
+    for (int x = ticker_x(&p, t->now); x < band.w; x += period) {
+        SDL_Rect dst = {band.x + x, band.y + (band.h - e->h) / 2, e->w, e->h};
+        SDL_RenderCopy(rd->r, e->tex, NULL, &dst);
+    }
+    SDL_RenderSetClipRect(rd->r, NULL);
 }

@@ -10,6 +10,7 @@
 #include "fonts.h"
 #include "layout.h"
 #include "qr.h"
+#include "transition.h"
 
 typedef struct render render;
 
@@ -46,6 +47,34 @@ void render_draw_waiting(render *rd, int screen_w, int screen_h, const char *clo
 
 /* Outside screen hours: black. */
 void render_draw_off(render *rd);
+
+/* Pages for transitions: the slide is drawn into a page texture, and
+ * render_compose puts the page (or, during a transition, the outgoing and
+ * the incoming page) on screen. Both pages are whole before a transition
+ * starts, so no frame between two slides is black or half drawn.
+ * render_page_begin(rd, fresh) points the drawing at a page: fresh (a new
+ * slide) keeps the page on screen as the outgoing one; otherwise the page on
+ * screen is drawn again (the clock's minute). False when the renderer has no
+ * target textures: draw straight to the screen then, as a cut. */
+bool render_page_begin(render *rd, bool fresh);
+void render_page_end(render *rd);
+/* Draws frame f to the screen (not presented). A done frame shows the
+ * incoming page alone and frees the outgoing one (its memory is one screen). */
+void render_compose(render *rd, const transition_frame *f);
+/* Frees both pages (transition = none from now, or the screen went). */
+void render_pages_drop(render *rd);
+
+/* The footer's ticker: text scrolling right to left in the left 70% of
+ * footer (the page mark keeps the rest), its place from ticker.h: from the
+ * time alone, speed pixels per second since start (monotonic ms). Drawn over
+ * the page each frame; the strip's texture comes from the cache. */
+typedef struct {
+    layout_rect footer;
+    const char *text;
+    int speed;
+    uint64_t start, now;
+} render_ticker_strip;
+void render_draw_ticker(render *rd, const render_ticker_strip *t);
 
 /* Drops every cached texture (e.g. after a new feed). */
 void render_flush(render *rd);

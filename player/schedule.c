@@ -297,6 +297,8 @@ static void build_lists(schedule *s)
         s->list[c] = xcalloc((size_t)s->n, sizeof(int));
     for (int k = 0; k < s->n; k++) {
         int i = e[k].idx, c = s->cls[i];
+        if (s->f->items[i].signage.ticker)
+            continue; /* scrolls in the footer: never a slide */
         s->pos_of[i] = s->count[c];
         s->list[c][s->count[c]++] = i;
     }

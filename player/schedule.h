@@ -37,6 +37,8 @@
  *   schedule_should_interrupt) and rotate among themselves; with
  *   urgent_alternate the slides go urgent, rotation, urgent, rotation ...
  *   The rotation's place is kept while urgent items hold the screen.
+ * - Ticker items (_signage.ticker) are never slides: they are in no list,
+ *   and schedule_item_open says when they scroll in the footer.
  *
  * Screen: on when screen hours are not set, or the local time is inside
  * the day's window, or any urgent item is open.

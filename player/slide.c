@@ -1,6 +1,7 @@
 #include "slide.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "params.h"
 #include "timefmt.h"
@@ -49,4 +50,43 @@ void slide_draw(render *rd, media *m, tz *zone, deck *d, size_t i, int page,
         .qr = deck_qr(d, i),
     };
     render_draw_slide(rd, &s);
+}
+
+/* Appends n bytes of t to out (used bytes *len) if they fit under the cap,
+ * cut back to a whole UTF-8 character if not; false when full. */
+static bool ticker_append(char *out, size_t *len, const char *t, size_t n)
+{
+    bool fits = *len + n < SLIDE_TICKER_MAX;
+    if (!fits) {
+        n = SLIDE_TICKER_MAX - 1 - *len;
+        while (n > 0 && ((unsigned char)t[n] & 0xc0) == 0x80)
+            n--;
+    }
+    memcpy(out + *len, t, n);
+    *len += n;
+    out[*len] = '\0';
+    return fits;
+}
+
+char *slide_ticker_text(deck *d, const schedule *s, int64_t now)
+{
+    static const char sep[] = "\u3000\u25c6\u3000"; /* 　◆　 */
+    const feed *f = d ? deck_feed(d) : NULL;
+    char *out = NULL;
+    size_t len = 0;
+    for (size_t i = 0; f && i < f->n_items; i++) {
+        const feed_item *item = &f->items[i];
+        if (!item->signage.ticker || !schedule_item_open(s, item, now))
+            continue;
+        const char *t = item->title[0] ? item->title : item->body;
+        size_t n = item->title[0] ? strlen(t) : strcspn(t, "\n");
+        if (n == 0)
+            continue;
+        if (!out)
+            out = xcalloc(1, SLIDE_TICKER_MAX);
+        if ((len > 0 && !ticker_append(out, &len, sep, strlen(sep))) ||
+            !ticker_append(out, &len, t, n))
+            break;
+    }
+    return out;
 }

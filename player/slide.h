@@ -11,6 +11,7 @@
 #include "layout.h"
 #include "media.h"
 #include "render.h"
+#include "schedule.h"
 #include "source.h"
 #include "tz.h"
 
@@ -28,3 +29,9 @@ deck *slide_deck(feed *f, const config *cfg, int screen_w, int screen_h, media *
  * the clock and day given for the header and the item's date in zone. */
 void slide_draw(render *rd, media *m, tz *zone, deck *d, size_t i, int page,
                 const char *clock, const char *day);
+
+/* The ticker's text: the titles (else the first line of the text) of d's
+ * ticker items open at now, joined by a separator, at most SLIDE_TICKER_MAX
+ * bytes (cut at a character); NULL when none is open. The caller frees. */
+#define SLIDE_TICKER_MAX 2048
+char *slide_ticker_text(deck *d, const schedule *s, int64_t now);
