@@ -834,14 +834,14 @@ static bool table_try(composer *c, const char *s, size_t a, size_t len, int box_
         ncol = cells > ncol ? cells : ncol;
         *end = nl ? b + 1 : len;
     }
-    int space = em_of(c->px, 1.0), x[MAX_CELLS], total = 0;
+    int space = em_of(c->px, 1.0), x[MAX_CELLS] = {0}, total = 0;
     for (int i = 0; i < ncol; i++) {
         x[i] = total;
         total += colw[i] + (i + 1 < ncol ? space : 0);
     }
     for (int r = n0; r < out->n; r++) {
         layout_line *l = &out->v[r];
-        l->width = x[l->n_cells - 1] + l->cell_x[l->n_cells - 1];
+        l->width = l->n_cells > 0 ? x[l->n_cells - 1] + l->cell_x[l->n_cells - 1] : 0;
         for (int i = 0; i < l->n_cells; i++)
             l->cell_x[i] = x[i];
     }

@@ -603,7 +603,7 @@ static void draw_qr(render *rd, const render_slide *s)
     const char *cap = rd->theme.qr_caption;
     int line_h = b->h - b->w, px = line_h * 2 / 3, room = b->w - quiet;
     int w = *cap ? fonts_width(rd->fonts, cap, strlen(cap), px, false) : 0;
-    if (w > room)
+    if (w > room && w > 0)
         px = px * room / w;
     if (*cap && px >= 6)
         draw_text(rd, cap, px, false, qr_dark, b->x + b->w / 2, b->y + b->w - quiet / 4,
