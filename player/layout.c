@@ -1,6 +1,7 @@
 #define LOG_MODULE "layout"
 #include "layout.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include <unicode/utf8.h>
 
 #include "linebreak.h"
+#include "listline.h"
 #include "buf.h"
 #include "log.h"
 #include "text.h"
@@ -19,8 +21,13 @@
 #define TITLE_FLOOR 0.70                   /* smallest title, of the start size */
 #define HEADER_BAND 0.065                  /* of the short side */
 #define FOOTER_BAND 0.05
-#define IMAGE_SHARE 0.38 /* of the body area */
-#define ELLIPSIS "\xE2\x80\xA6"
+#define IMAGE_SHARE 0.38    /* of the body area */
+#define NOTICE_MAX_CHARS 30 /* a body this short in one paragraph is a notice */
+#define NOTICE_SCALE 2.5    /* its largest size, of the body size */
+#define NOTICE_LINES 2      /* lines it may take when enlarged */
+#define ELLIPSIS "\xE2\x80\xA6\xE2\x80\xA6" /* "……": two em, one unit */
+#define TITLE_MAX_LINES LAYOUT_TITLE_LINES
+#define TITLE_MAX_SEGS 256                     /* a longer title is set greedily */
 #define INDENT_TEXT "\xE3\x80\x80\xE3\x80\x80" /* two ideographic spaces */
 
 /* A piece of text between two break opportunities: [start, end) in the
@@ -44,7 +51,9 @@ typedef struct {
     int px;
     bool bold;
     int space_w;
-    bool split; /* split_graphemes broke a unit since this was last cleared */
+    bool split;        /* split_graphemes broke a unit since this was last cleared */
+    const char *title; /* the item's title */
+    const char *carry; /* the rest of it, cut after three lines, or NULL */
     seg *segs;
     size_t n_segs, cap_segs;
 } composer;
@@ -294,6 +303,8 @@ static void paragraph_lines(composer *c, const char *s, size_t a, size_t b, int 
     b = trim_spaces(s, a, b);
     if (a == b)
         return;
+    if (listline_is_ragged(s + a, b - a))
+        indent = 0, justify = false; /* a list item or a timetable row */
     build_segments(c, s, a, b);
     size_t prev_i = 0, last_i = 0;
     int n = 0;
@@ -353,9 +364,11 @@ static size_t trim_before_ellipsis(const char *s, size_t cut)
     }
 }
 
-/* Cuts line l so that it plus "…" fits box_w, at a grapheme boundary. */
-static void ellipsize(composer *c, layout_line *l, int box_w)
+/* Cuts line l so that it plus "……" fits box_w, at a grapheme boundary.
+ * Returns the bytes of l's text kept. */
+static size_t ellipsize(composer *c, layout_line *l, int box_w)
 {
+    size_t kept = 0;
     size_t len = strlen(l->text), n;
     const size_t *gb = linebreak_graphemes(c->lb, l->text, len, &n);
     for (size_t k = n + 1; k-- > 0;) {
@@ -365,6 +378,7 @@ static void ellipsize(composer *c, layout_line *l, int box_w)
         memcpy(cand + cut, ELLIPSIS, sizeof ELLIPSIS);
         int w = measure(c, cand, strlen(cand));
         if (w <= box_w || k == 0) {
+            kept = cut;
             free(l->text);
             l->text = cand;
             l->width = w;
@@ -376,108 +390,164 @@ static void ellipsize(composer *c, layout_line *l, int box_w)
     l->para_end = true;
     l->space_after = false;
     l->justify = false;
+    return kept;
 }
 
-/* A two-line title with lines of even length: the narrowest width that
- * still gives two lines without breaking a unit, found by bisection (a
- * title is short: about ten layouts of a few segments, cached widths). */
-static void balance_title(composer *c, const char *title, line_vec *v, int box_w)
+/* Whether a title line may end after segment g: after a space or a mark
+ * that ends a phrase, a break reads as a pause; elsewhere it cuts a word. */
+static bool phrase_end(const char *s, const seg *g)
 {
-    size_t len = strlen(title);
-    int lo = box_w / 2, hi = box_w;
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-        line_vec t = {0};
-        c->split = false;
-        text_lines(c, title, len, mid, 0, false, &t);
-        bool fits = t.n <= 2 && !c->split;
-        free_lines(t.v, t.n);
-        free(t.v);
-        if (fits)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    if (hi == box_w)
-        return;
-    free_lines(v->v, v->n);
-    v->n = 0;
-    text_lines(c, title, len, hi, 0, false, v);
-}
-
-/* Sets v to two title lines: title[0..end1) and title[start2..len). */
-static void set_two_lines(const char *title, line_vec *v, size_t end1, size_t start2,
-                          int w1, int w2)
-{
-    size_t len = strlen(title);
-    free_lines(v->v, v->n);
-    v->n = 0;
-    layout_line *l = push_line(v);
-    l->text = xstrndup(title, end1);
-    l->width = w1;
-    l->para_start = true;
-    l->space_after = true;
-    l = push_line(v);
-    l->text = xstrndup(title + start2, len - start2);
-    l->width = w2;
-    l->offset = start2;
-    l->para_end = true;
-}
-
-/* Titles put spaces between phrases ("园岭街道 聚焦… 塑造…"): a break at one
- * reads better than the most even break inside a word, when both lines fit
- * and the shorter is at least a third of the longer. */
-static bool title_space_break(composer *c, const char *title, line_vec *v, int box_w)
-{
-    size_t len = strlen(title), n, best_at = 0, best_end = 0;
-    if (memchr(title, '\n', len))
+    static const uint32_t marks[] = {
+        0xFF0C, 0xFF1A, 0x3001, 0xFF1B, 0x3002, 0xFF01, 0xFF1F, 0xFF09, 0x300D, 0x300F,
+        0x201D, 0x300B, 0x3011, 0x2026, 0x2014, 0xFF5C, ',',    ':',    ';'};
+    if (g->end > g->trim)
+        return true;
+    int32_t k = (int32_t)g->trim;
+    UChar32 cp;
+    if (g->trim <= g->start)
         return false;
-    const size_t *opp = linebreak_find(c->lb, title, len, LINEBREAK_TAILORED, &n);
-    int best = box_w + 1, w1 = 0, w2 = 0;
-    for (size_t k = 0; k + 1 < n; k++) {
-        size_t p = opp[k], end = trim_spaces(title, 0, p);
-        if (end == p || end == 0)
-            continue;
-        int a = measure(c, title, end), b = measure(c, title + p, len - p);
-        int lo = a < b ? a : b, hi = a < b ? b : a;
-        if (hi < best && lo * 3 >= hi) {
-            best = hi;
-            best_at = p;
-            best_end = end;
-            w1 = a;
-            w2 = b;
-        }
-    }
-    if (best > box_w)
+    U8_PREV((const uint8_t *)s, (int32_t)g->start, k, cp);
+    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+        if ((uint32_t)cp == marks[i])
+            return true;
+    return false;
+}
+
+/* Whether a break before segment j would part a number from its unit or
+ * counter across a space ("2025 年", "1477.47 亿"). */
+static bool unit_gap(const composer *c, const char *s, size_t j)
+{
+    const seg *g = &c->segs[j - 1];
+    if (g->end == g->trim || g->trim == g->start ||
+        !isdigit((unsigned char)s[g->trim - 1]))
         return false;
-    set_two_lines(title, v, best_end, best_at, w1, w2);
+    uint32_t cp;
+    text_utf8_next(s + c->segs[j].start, c->segs[j].trim - c->segs[j].start, &cp);
+    return text_is_wide(cp);
+}
+
+/* Approximate width of segments i..j-1 as one line (cached segment widths;
+ * the chosen lines are measured whole afterwards). */
+static int segs_w(const composer *c, size_t i, size_t j)
+{
+    int w = c->segs[i].w;
+    for (size_t k = i + 1; k < j; k++)
+        w += spaces_w(c, &c->segs[k - 1]) + c->segs[k].w;
+    return w;
+}
+
+/* Best break points of the title's segments into exactly k lines that fit
+ * box_w: the least sum of squared slack (even lines) plus a penalty for
+ * each break that is not at a phrase end, never between a number and its
+ * unit. The penalty, half the square of the even line's width, takes a
+ * phrase end up to half a line away from the even break (two lines: the
+ * shorter a third of the longer). cut[0..k-1]: each line's end
+ * segment. False when no such split exists. */
+static bool title_breaks(const composer *c, const char *s, int k, int box_w,
+                         size_t cut[TITLE_MAX_LINES])
+{
+    size_t n = c->n_segs;
+    if (n < (size_t)k || n > TITLE_MAX_SEGS)
+        return false;
+    double line = (double)segs_w(c, 0, n) / k, pen = line * line / 2,
+           cost[TITLE_MAX_LINES + 1][TITLE_MAX_SEGS + 1];
+    size_t from[TITLE_MAX_LINES + 1][TITLE_MAX_SEGS + 1];
+    for (int l = 0; l <= k; l++)
+        for (size_t j = 0; j <= n; j++)
+            cost[l][j] = -1;
+    cost[0][0] = 0;
+    for (int l = 1; l <= k; l++)
+        for (size_t j = 1; j <= n; j++)
+            for (size_t i = 0; i < j; i++) {
+                int w = segs_w(c, i, j);
+                if (cost[l - 1][i] < 0 || w > box_w || (j < n && unit_gap(c, s, j)))
+                    continue;
+                double slack = box_w - w, v = cost[l - 1][i] + slack * slack;
+                if (j < n && !phrase_end(s, &c->segs[j - 1]))
+                    v += pen;
+                if (cost[l][j] < 0 || v < cost[l][j]) {
+                    cost[l][j] = v;
+                    from[l][j] = i;
+                }
+            }
+    if (cost[k][n] < 0)
+        return false;
+    for (int l = k, j = (int)n; l > 0; j = (int)from[l][j], l--)
+        cut[l - 1] = (size_t)j;
     return true;
 }
 
-/* Title lines at the largest size from start down to 70% that needs at most
- * two lines; at 70% a longer title is cut after line 2 with "…". */
-static void layout_title(layout_item *it, composer *c, const char *title, int start_px)
+/* Replaces v by the title's lines broken at cut[0..k-1]; false (v kept)
+ * when a line measured whole does not fit box_w. */
+static bool title_set_lines(composer *c, const char *s, line_vec *v, int k,
+                            const size_t cut[TITLE_MAX_LINES], int box_w)
+{
+    line_vec t = {0};
+    for (size_t l = 0, i = 0; l < (size_t)k; i = cut[l++]) {
+        const seg *last = &c->segs[cut[l] - 1];
+        int w = measure(c, s + c->segs[i].start, last->trim - c->segs[i].start);
+        set_line(c, s, push_line(&t), i, cut[l], w);
+        t.v[t.n - 1].para_start = l == 0;
+        if (w > box_w) {
+            free_lines(t.v, t.n);
+            free(t.v);
+            return false;
+        }
+    }
+    free_lines(v->v, v->n);
+    free(v->v);
+    *v = t;
+    return true;
+}
+
+/* Text's v->n lines broken again at phrase ends and of even length, if
+ * they fit (a title, a notice). */
+static void phrase_balance(composer *c, const char *title, line_vec *v, int box_w)
+{
+    size_t len = strlen(title), cut[TITLE_MAX_LINES];
+    if (v->n < 2 || memchr(title, '\n', len))
+        return;
+    build_segments(c, title, 0, trim_spaces(title, 0, len));
+    if (title_breaks(c, title, v->n, box_w, cut))
+        title_set_lines(c, title, v, v->n, cut, box_w);
+}
+
+/* Title lines at the largest size from start down to the floor (70% of it,
+ * never below the body size) that needs at most three lines; at the floor
+ * a longer title keeps three lines, the third ending "……", and the rest
+ * (from where the shown text stops) is handed to the body (c->carry). */
+static void layout_title(layout_item *it, composer *c, const char *title, int start_px,
+                         int body_px)
 {
     size_t len = strlen(title);
-    int step = (int)lround(start_px * TITLE_SHRINK_STEP), floor_px;
-    floor_px = (int)ceil(start_px * TITLE_FLOOR);
+    int step = (int)lround(start_px * TITLE_SHRINK_STEP);
+    int floor_px = (int)ceil(start_px * TITLE_FLOOR);
+    if (floor_px < body_px)
+        floor_px = body_px;
+    if (start_px < floor_px)
+        start_px = floor_px;
     if (step < 1)
         step = 1;
     line_vec v = {0};
+    int box_w = it->frame.title.w;
     for (int px = start_px;; px = px - step < floor_px ? floor_px : px - step) {
         set_size(c, px, true);
         free_lines(v.v, v.n);
         v.n = 0;
         c->split = false;
-        text_lines(c, title, len, it->frame.title.w, 0, false, &v);
-        if (v.n <= 2 || px == floor_px)
+        text_lines(c, title, len, box_w, 0, false, &v);
+        if (v.n <= TITLE_MAX_LINES || px == floor_px)
             break;
     }
-    if (v.n == 2 && !c->split && !title_space_break(c, title, &v, it->frame.title.w))
-        balance_title(c, title, &v, it->frame.title.w);
-    if (v.n > 2)
-        ellipsize(c, &v.v[1], it->frame.title.w);
-    it->n_title_lines = v.n > 2 ? 2 : v.n;
+    if (v.n <= TITLE_MAX_LINES && !c->split)
+        phrase_balance(c, title, &v, box_w);
+    if (v.n > TITLE_MAX_LINES) {
+        layout_line *l = &v.v[TITLE_MAX_LINES - 1];
+        c->carry = title + l->offset + ellipsize(c, l, box_w);
+        while (*c->carry == ' ')
+            c->carry++;
+    }
+    it->n_title_lines = v.n > TITLE_MAX_LINES ? TITLE_MAX_LINES : v.n;
     for (int i = 0; i < it->n_title_lines; i++)
         it->title_lines[i] = v.v[i];
     free_lines(v.v + it->n_title_lines, v.n - it->n_title_lines);
@@ -486,13 +556,14 @@ static void layout_title(layout_item *it, composer *c, const char *title, int st
     it->title_line_h = title_line_h(c->px);
 }
 
-/* Gives the title box's unused height to the body (and a side image). */
+/* Fits the title box to the lines used: its unused height goes to the body
+ * (and a side image); a third line takes its height from them. */
 static void shrink_title_box(layout_item *it)
 {
     layout_frame *f = &it->frame;
     int used = it->n_title_lines * it->title_line_h;
     int spare = f->title.h - used;
-    if (spare <= 0)
+    if (spare == 0 || f->body.h + spare < 0)
         return;
     bool side_image = f->image.w > 0 && f->image.y == f->body.y;
     f->title.h = used;
@@ -502,6 +573,8 @@ static void shrink_title_box(layout_item *it)
         f->image.y -= spare;
         f->image.h += spare;
     }
+    if (f->qr.w > 0 && f->qr.y < f->body.y)
+        f->qr = (layout_rect){0};
 }
 
 /* Height of line k on a page that starts at line first. */
@@ -647,6 +720,27 @@ static void set_body_size(layout_item *it, const layout_params *q, int px)
     it->para_gap = (int)lround(q->paragraph_spacing * it->body_line_h);
 }
 
+/* The rest of a cut title, as the body's first paragraph (flush left: it
+ * continues the title), before the lines of v. */
+static void prepend_carry(composer *c, int box_w, bool justify, line_vec *v)
+{
+    if (!c->carry || !*c->carry)
+        return;
+    line_vec t = {0};
+    text_lines(c, c->carry, strlen(c->carry), box_w, 0, justify, &t);
+    size_t shift = (size_t)(c->carry - c->title);
+    for (int i = 0; i < t.n; i++) {
+        t.v[i].from_title = true;
+        t.v[i].offset += shift;
+    }
+    t.v = buf_grow(t.v, &t.cap, (size_t)(t.n + v->n), sizeof *t.v);
+    if (v->n > 0)
+        memcpy(t.v + t.n, v->v, (size_t)v->n * sizeof *v->v);
+    t.n += v->n;
+    free(v->v);
+    *v = t;
+}
+
 /* Breaks the body into lines at px. */
 static void body_lines(layout_item *it, composer *c, const layout_params *q,
                        const char *body, int px)
@@ -666,6 +760,7 @@ static void body_lines(layout_item *it, composer *c, const layout_params *q,
         v = (line_vec){0};
         text_lines(c, body, body_len(body), it->frame.body.w, 0, q->justify, &v);
     }
+    prepend_carry(c, it->frame.body.w, q->justify, &v);
     it->lines = v.v;
     it->n_lines = v.n;
 }
@@ -674,6 +769,91 @@ static void body_lines(layout_item *it, composer *c, const layout_params *q,
 static int body_height(const layout_item *it)
 {
     return lines_height(it, 0, it->n_lines);
+}
+
+typedef bool (*fits_fn)(const layout_item *it, const composer *c);
+
+/* Lays the body out again at px and keeps it when fits says so; else the
+ * lines and size it had are put back (false). */
+static bool relayout_body(layout_item *it, composer *c, const layout_params *q,
+                          const char *body, int px, fits_fn fits)
+{
+    layout_line *keep = it->lines;
+    int keep_n = it->n_lines, keep_px = it->body_px;
+    c->split = false;
+    body_lines(it, c, q, body, px);
+    if (fits(it, c)) {
+        free_lines(keep, keep_n);
+        free(keep);
+        return true;
+    }
+    free_lines(it->lines, it->n_lines);
+    free(it->lines);
+    it->lines = keep;
+    it->n_lines = keep_n;
+    set_body_size(it, q, keep_px);
+    return false;
+}
+
+/* An enlarged short item still leaves a quarter of the room free. */
+static bool leaves_room(const layout_item *it, const composer *c)
+{
+    (void)c;
+    return body_height(it) * 4 <= last_page_room(it) * 3;
+}
+
+/* An enlarged notice keeps to NOTICE_LINES whole lines in the room. */
+static bool notice_fits(const layout_item *it, const composer *c)
+{
+    return it->n_lines <= NOTICE_LINES && !c->split &&
+           body_height(it) <= last_page_room(it);
+}
+
+/* A notice: a body of one short paragraph ("今日停水。"). */
+static bool is_notice(const char *body)
+{
+    size_t len = strlen(body);
+    return len > 0 && !memchr(body, '\n', len) &&
+           text_count_chars(body, len) <= NOTICE_MAX_CHARS;
+}
+
+/* Moves the body box down so that its lines sit in the middle of the room
+ * (above the QR plate, if any), and each line in the middle of the box. */
+static void centre_lines(layout_item *it)
+{
+    int off = (last_page_room(it) - body_height(it)) / 2;
+    if (off > 0) {
+        it->frame.body.y += off;
+        it->frame.body.h -= off;
+    }
+    for (int i = 0; i < it->n_lines; i++) {
+        layout_line *l = &it->lines[i];
+        l->indent = (it->frame.body.w - l->width) / 2;
+        if (l->indent < 0)
+            l->indent = 0;
+        l->justify = false;
+    }
+}
+
+/* A notice is the slide's message: set at the largest size up to
+ * NOTICE_SCALE times the body's at which it keeps NOTICE_LINES lines at
+ * most and fits the room, then centred. The title may be smaller than it. */
+static void set_notice(layout_item *it, composer *c, const layout_params *q,
+                       const char *body, int base)
+{
+    if (it->n_lines == 0 || it->lines[0].from_title || c->carry)
+        return;
+    int step = base / 10 > 1 ? base / 10 : 1;
+    for (int px = (int)lround(base * NOTICE_SCALE); px > it->body_px; px -= step)
+        if (relayout_body(it, c, q, body, px, notice_fits))
+            break;
+    if (it->n_lines > NOTICE_LINES)
+        return;
+    line_vec v = {it->lines, it->n_lines, (size_t)it->n_lines};
+    phrase_balance(c, body, &v, it->frame.body.w);
+    it->lines = v.v;
+    it->n_lines = v.n;
+    centre_lines(it);
 }
 
 layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
@@ -686,31 +866,23 @@ layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
     int side = short_side(&q);
     it->frame = layout_frame_compute(&q);
     composer c = {.m = m, .lb = linebreak_create(q.language)};
-    layout_title(it, &c, title ? title : "", px_of(q.title_size, side));
+    int base = px_of(q.body_size, side);
+    c.title = title ? title : "";
+    layout_title(it, &c, c.title, px_of(q.title_size, side), base);
     shrink_title_box(it);
 
-    int base = px_of(q.body_size, side);
     body_lines(it, &c, &q, body, base);
-    /* A short notice is set larger, for readers further away, as long as
-     * it stays on one page with room to spare: up to 1.3 times the size. */
+    /* A short item is set larger, for readers further away, as long as
+     * it stays on one page with room to spare: up to 1.3 times the size,
+     * and never above the title's. */
     for (int step = 1;
-         q.enlarge_short && step <= 3 && body_height(it) * 2 < last_page_room(it);
-         step++) {
-        layout_line *keep = it->lines;
-        int keep_n = it->n_lines, keep_px = it->body_px;
-        body_lines(it, &c, &q, body, base * (10 + step) / 10);
-        if (body_height(it) * 4 <= last_page_room(it) * 3) {
-            free_lines(keep, keep_n);
-            free(keep);
-            continue;
-        }
-        free_lines(it->lines, it->n_lines);
-        free(it->lines);
-        it->lines = keep;
-        it->n_lines = keep_n;
-        set_body_size(it, &q, keep_px);
-        break;
-    }
+         q.enlarge_short && step <= 3 && body_height(it) * 2 < last_page_room(it) &&
+         (!*c.title || base * (10 + step) / 10 <= it->title_px);
+         step++)
+        if (!relayout_body(it, &c, &q, body, base * (10 + step) / 10, leaves_room))
+            break;
+    if (q.enlarge_short && is_notice(body))
+        set_notice(it, &c, &q, body, base);
     paginate(it, &q);
     free(c.segs);
     linebreak_destroy(c.lb);

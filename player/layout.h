@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#define LAYOUT_TITLE_LINES 3 /* title lines before the title is cut */
+
 /* Measures the pixel advance width of UTF-8 text at a pixel size. */
 typedef struct {
     void *ctx;
@@ -60,7 +62,9 @@ typedef struct {
     bool para_start;  /* first line of its paragraph */
     bool space_after; /* broke at a space: one space joins it to the next line
                          (a break between CJK characters joins with nothing) */
-    bool ellipsis;    /* title only: the title was cut and this line ends "…" */
+    bool ellipsis;    /* title only: the title was cut and this line ends "……" */
+    bool from_title;  /* body only: the rest of a cut title (offset counts in
+                         the title, not the body); such lines come first */
 } layout_line;
 
 typedef struct {
@@ -73,8 +77,8 @@ typedef struct {
     layout_frame frame;
     int title_px, body_px;
     int title_line_h, body_line_h, para_gap; /* pixels */
-    int n_title_lines;                       /* 0..2 */
-    layout_line title_lines[2];
+    int n_title_lines;                       /* 0..LAYOUT_TITLE_LINES */
+    layout_line title_lines[LAYOUT_TITLE_LINES];
     int n_lines;
     layout_line *lines;
     int n_pages; /* at least 1, even for an empty body */
