@@ -864,6 +864,9 @@ layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
         body = ""; /* no body: a title-only slide, not a NULL to measure */
     layout_item *it = xcalloc(1, sizeof *it);
     int side = short_side(&q);
+    it->language = q.language ? xstrdup(q.language) : NULL;
+    if (m->language)
+        m->language(m->ctx, q.language);
     it->frame = layout_frame_compute(&q);
     composer c = {.m = m, .lb = linebreak_create(q.language)};
     int base = px_of(q.body_size, side);
@@ -897,5 +900,6 @@ void layout_item_destroy(layout_item *it)
     free_lines(it->lines, it->n_lines);
     free(it->lines);
     free(it->pages);
+    free(it->language);
     free(it);
 }

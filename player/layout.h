@@ -11,6 +11,9 @@
 typedef struct {
     void *ctx;
     int (*width)(void *ctx, const char *utf8, size_t len, int px, bool bold);
+    /* Called with the item's language before its text is measured, so the
+     * faces match what will be drawn; NULL: one face for all. */
+    void (*language)(void *ctx, const char *language);
 } layout_measure;
 
 typedef struct {
@@ -81,7 +84,9 @@ typedef struct {
     layout_line title_lines[LAYOUT_TITLE_LINES];
     int n_lines;
     layout_line *lines;
-    int n_pages; /* at least 1, even for an empty body */
+    char *language; /* the item's (layout_params.language) or NULL: what
+                       render sets it in (fonts_use_language) */
+    int n_pages;    /* at least 1, even for an empty body */
     layout_page *pages;
 } layout_item;
 

@@ -586,7 +586,7 @@ static void check_capped(const layout_item *it, airtime_how how, const layout_pa
 
 static layout_measure fake_measure(fake_stats *st)
 {
-    return (layout_measure){st, fake_width};
+    return (layout_measure){.ctx = st, .width = fake_width};
 }
 
 /* Han characters that fit one body line (no indent). */

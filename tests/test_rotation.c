@@ -50,7 +50,7 @@ static int fake_width(void *ctx, const char *s, size_t len, int px, bool bold)
 }
 
 static config cfg;
-static layout_measure measure = {NULL, fake_width};
+static layout_measure measure = {.width = fake_width};
 static tz *zone;
 static char long_body[8192];
 

@@ -176,7 +176,7 @@ int main(int argc, char **argv)
     fonts_stats st = fonts_get_stats(f);
     printf("fonts measure cache: %lu hits, %lu misses, %d entries\n", st.measure_hits,
            st.measure_misses, st.measure_entries);
-    layout_measure fixed = {NULL, fixed_width};
+    layout_measure fixed = {.width = fixed_width};
     printf("layout with a fixed-width measurer, median of %d: %.2f ms\n", RUNS,
            median_layout_ms(&p, &fixed, title, body));
     linebreak_ms(body);
