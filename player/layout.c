@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/ubrk.h>
+#include <unicode/utext.h>
 #include <unicode/utf8.h>
 
 #include "linebreak.h"
@@ -348,7 +350,26 @@ static void free_lines(layout_line *v, int n)
         free(v[i].text);
 }
 
-/* End of s[0..cut) without trailing spaces and no-end characters. */
+/* A pause mark that "……" replaces: "今天，……" reads as "今天……". */
+static bool pause_mark(uint32_t cp)
+{
+    return cp == 0xFF0C || cp == 0x3001 || cp == 0xFF1A || cp == 0xFF1B || cp == ',';
+}
+
+/* s past its leading spaces and pause marks: the rest of a cut title does
+ * not open the body with "，". */
+static const char *skip_pauses(const char *s)
+{
+    uint32_t cp;
+    size_t n;
+    while (*s && (n = text_utf8_next(s, strlen(s), &cp)) > 0 &&
+           (cp == ' ' || pause_mark(cp)))
+        s += n;
+    return s;
+}
+
+/* End of s[0..cut) without trailing spaces, no-end characters and pause
+ * marks. */
 static size_t trim_before_ellipsis(const char *s, size_t cut)
 {
     for (;;) {
@@ -358,20 +379,24 @@ static size_t trim_before_ellipsis(const char *s, size_t cut)
         if (k == 0)
             return 0;
         U8_PREV((const uint8_t *)s, 0, k, cp);
-        if (cp < 0 || !linebreak_no_end((uint32_t)cp))
+        if (cp < 0 || !(linebreak_no_end((uint32_t)cp) || pause_mark((uint32_t)cp)))
             return cut;
         cut = (size_t)k;
     }
 }
 
-/* Cuts line l so that it plus "……" fits box_w, at a grapheme boundary.
- * Returns the bytes of l's text kept. */
-static size_t ellipsize(composer *c, layout_line *l, int box_w)
+/* Cuts line l so that it plus "……" fits box_w, at a grapheme boundary;
+ * in the last third of the line only at a word boundary (words: of l's
+ * text, NULL = any), so that "慢性病" is not cut after "慢". Returns the
+ * bytes of l's text kept. */
+static size_t ellipsize(composer *c, layout_line *l, int box_w, const bool *words)
 {
     size_t kept = 0;
     size_t len = strlen(l->text), n;
     const size_t *gb = linebreak_graphemes(c->lb, l->text, len, &n);
     for (size_t k = n + 1; k-- > 0;) {
+        if (words && k > 0 && !words[gb[k - 1]] && gb[k - 1] * 3 > len * 2)
+            continue;
         size_t cut = trim_before_ellipsis(l->text, k ? gb[k - 1] : 0);
         char *cand = xmalloc(cut + sizeof ELLIPSIS);
         memcpy(cand, l->text, cut);
@@ -426,30 +451,65 @@ static bool unit_gap(const composer *c, const char *s, size_t j)
     return text_is_wide(cp);
 }
 
-/* Approximate width of segments i..j-1 as one line (cached segment widths;
- * the chosen lines are measured whole afterwards). */
-static int segs_w(const composer *c, size_t i, size_t j)
+/* Word boundaries of s[0..len) by ICU's word iterator (its dictionary
+ * finds Chinese and Japanese words): at[k] true at byte k. NULL when ICU
+ * fails: then every position is treated as inside a word. */
+static bool *word_bounds(const char *s, size_t len)
 {
-    int w = c->segs[i].w;
-    for (size_t k = i + 1; k < j; k++)
-        w += spaces_w(c, &c->segs[k - 1]) + c->segs[k].w;
-    return w;
+    UErrorCode err = U_ZERO_ERROR;
+    UText *ut = utext_openUTF8(NULL, s, (int64_t)len, &err);
+    UBreakIterator *bi = ubrk_open(UBRK_WORD, "zh", NULL, 0, &err);
+    bool *at = NULL;
+    if (U_SUCCESS(err)) {
+        ubrk_setUText(bi, ut, &err);
+        at = xcalloc(len + 1, sizeof *at);
+        for (int32_t k = ubrk_first(bi); U_SUCCESS(err) && k != UBRK_DONE;
+             k = ubrk_next(bi))
+            if (k >= 0 && (size_t)k <= len)
+                at[k] = true;
+    }
+    ubrk_close(bi);
+    utext_close(ut);
+    return at;
+}
+
+/* What a title break after segment j - 1 costs, in units of pen: none at
+ * a phrase end, a half between two words, twice next to a digit
+ * ("9月|30日"), one inside a word; -1: never (a number and its unit). */
+static double break_cost(const composer *c, const char *s, size_t j, const bool *words)
+{
+    const seg *g = &c->segs[j - 1];
+    size_t at = c->segs[j].start;
+    if (unit_gap(c, s, j))
+        return -1;
+    if (phrase_end(s, g))
+        return 0;
+    if (isdigit((unsigned char)s[g->trim - 1]) || isdigit((unsigned char)s[at]))
+        return 2;
+    return words && words[at] ? 0.5 : 1;
 }
 
 /* Best break points of the title's segments into exactly k lines that fit
- * box_w: the least sum of squared slack (even lines) plus a penalty for
- * each break that is not at a phrase end, never between a number and its
- * unit. The penalty, half the square of the even line's width, takes a
- * phrase end up to half a line away from the even break (two lines: the
- * shorter a third of the longer). cut[0..k-1]: each line's end
- * segment. False when no such split exists. */
+ * box_w: the least sum of squared slack (even lines) plus break_cost
+ * times a penalty of half the square of the even line's width (a phrase
+ * end may thus lie up to half a line from the even break: of two lines the
+ * shorter a third of the longer). cut[0..k-1]: each line's end segment.
+ * False when no such split exists. */
 static bool title_breaks(const composer *c, const char *s, int k, int box_w,
                          size_t cut[TITLE_MAX_LINES])
 {
     size_t n = c->n_segs;
     if (n < (size_t)k || n > TITLE_MAX_SEGS)
         return false;
-    double line = (double)segs_w(c, 0, n) / k, pen = line * line / 2,
+    bool *words = word_bounds(s, c->segs[n - 1].end);
+    double pre[TITLE_MAX_SEGS + 1], bc[TITLE_MAX_SEGS + 1];
+    pre[0] = 0;
+    for (size_t j = 1; j <= n; j++) {
+        pre[j] = pre[j - 1] + c->segs[j - 1].w + spaces_w(c, &c->segs[j - 1]);
+        bc[j] = j < n ? break_cost(c, s, j, words) : 0;
+    }
+    free(words);
+    double line = pre[n] / k, pen = line * line / 2,
            cost[TITLE_MAX_LINES + 1][TITLE_MAX_SEGS + 1];
     size_t from[TITLE_MAX_LINES + 1][TITLE_MAX_SEGS + 1];
     for (int l = 0; l <= k; l++)
@@ -458,13 +518,12 @@ static bool title_breaks(const composer *c, const char *s, int k, int box_w,
     cost[0][0] = 0;
     for (int l = 1; l <= k; l++)
         for (size_t j = 1; j <= n; j++)
-            for (size_t i = 0; i < j; i++) {
-                int w = segs_w(c, i, j);
-                if (cost[l - 1][i] < 0 || w > box_w || (j < n && unit_gap(c, s, j)))
+            for (size_t i = 0; i < j && bc[j] >= 0; i++) {
+                double w = pre[j] - pre[i] - spaces_w(c, &c->segs[j - 1]);
+                if (cost[l - 1][i] < 0 || w > box_w)
                     continue;
-                double slack = box_w - w, v = cost[l - 1][i] + slack * slack;
-                if (j < n && !phrase_end(s, &c->segs[j - 1]))
-                    v += pen;
+                double slack = box_w - w;
+                double v = cost[l - 1][i] + slack * slack + bc[j] * pen;
                 if (cost[l][j] < 0 || v < cost[l][j]) {
                     cost[l][j] = v;
                     from[l][j] = i;
@@ -508,8 +567,12 @@ static void phrase_balance(composer *c, const char *title, line_vec *v, int box_
     if (v->n < 2 || memchr(title, '\n', len))
         return;
     build_segments(c, title, 0, trim_spaces(title, 0, len));
-    if (title_breaks(c, title, v->n, box_w, cut))
-        title_set_lines(c, title, v, v->n, cut, box_w);
+    /* The breaks are chosen on summed segment widths; a line that, measured
+     * whole (kerning), is wider than the box asks for a narrower choice. */
+    for (int k = 0; k < 4; k++)
+        if (!title_breaks(c, title, v->n, box_w - k * c->px / 4, cut) ||
+            title_set_lines(c, title, v, v->n, cut, box_w))
+            break;
 }
 
 /* Title lines at the largest size from start down to the floor (70% of it,
@@ -543,9 +606,10 @@ static void layout_title(layout_item *it, composer *c, const char *title, int st
         phrase_balance(c, title, &v, box_w);
     if (v.n > TITLE_MAX_LINES) {
         layout_line *l = &v.v[TITLE_MAX_LINES - 1];
-        c->carry = title + l->offset + ellipsize(c, l, box_w);
-        while (*c->carry == ' ')
-            c->carry++;
+        bool *words = word_bounds(l->text, strlen(l->text));
+        c->carry = title + l->offset + ellipsize(c, l, box_w, words);
+        free(words);
+        c->carry = skip_pauses(c->carry);
     }
     it->n_title_lines = v.n > TITLE_MAX_LINES ? TITLE_MAX_LINES : v.n;
     for (int i = 0; i < it->n_title_lines; i++)
