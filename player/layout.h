@@ -95,19 +95,29 @@ typedef struct {
  * on a landscape screen; a portrait screen (the same panel turned) thus gets
  * the same physical text size. Landscape: the image box is the right 38% of
  * the body area; portrait: its bottom 38%. The title box holds two title
- * lines at title_size. Out-of-range params are clamped, never trusted.
+ * lines at title_size (layout_item_create fits it to the lines used). Out-of-range params are clamped, never trusted.
  * layout_item_create computes it; public as a test seam (only the tests
  * call it). */
 layout_frame layout_frame_compute(const layout_params *p);
 
 /* Lays out one item. Never fails for valid UTF-8 input (allocation aborts).
  * Invalid UTF-8 gives no crash, only odd breaks.
- * - Title: bold, title_size; if it needs more than two lines the size
- *   shrinks in steps of 5% down to 70%, then line 2 is cut and ends "…".
- *   Two title lines break at a space between phrases when both fit and the
- *   shorter is a third of the longer, else they are made of even length.
- *   it->frame is the slide's frame with the title box shrunk to the lines
- *   actually used and the body (and a side image) grown by the same amount.
+ * - Title: bold, title_size but never below the body size; if it needs
+ *   more than LAYOUT_TITLE_LINES lines the size shrinks in steps of 5% down
+ *   to 70% (or the body size), then line 3 is cut at a word boundary and
+ *   ends "……", and the rest of the title is the body's first paragraph
+ *   (its lines are from_title). Lines break at phrase ends (a space, "，",
+ *   "：", "、"...) up to half a line from even, else between words (ICU's
+ *   dictionary), away from digits, never between a number and its unit
+ *   across a space; else they are of even length. it->frame is the slide's
+ *   frame with the title box fitted to the lines used and the body (and a
+ *   side image) changed by the same amount.
+ * - Lists and timetables: a paragraph that listline_is_ragged is set
+ *   without indent and not justified.
+ * - A short item (enlarge_short) is set up to 1.3 times larger, never above
+ *   the title; a notice (one paragraph of at most 30 characters) up to 2.5
+ *   times, in at most two lines broken as a title's, and centred in the
+ *   body's room (the body box moved down, each line's indent centring it).
  * - Body: '\n' separates paragraphs (empty ones are skipped); lines follow
  *   linebreak.h (ICU + kinsoku + numbers with units + URLs), greedily; a
  *   unit wider than the line it starts is broken at grapheme boundaries. A
