@@ -245,6 +245,19 @@ static void test_against_sdl_ttf(fonts *f, const uint32_t *tgh, int n_tgh)
         TTF_CloseFont(font);
 }
 
+/* Whether fontconfig lists a font matching pat (destroyed here). */
+static bool fc_lists(FcPattern *pat)
+{
+    FcObjectSet *os = FcObjectSetBuild(FC_FILE, (char *)NULL);
+    FcFontSet *set = FcFontList(NULL, pat, os);
+    bool any = set && set->nfont > 0;
+    if (set)
+        FcFontSetDestroy(set);
+    FcObjectSetDestroy(os);
+    FcPatternDestroy(pat);
+    return any;
+}
+
 /* True when some font fontconfig lists has cp. */
 static bool system_has(uint32_t cp)
 {
@@ -252,15 +265,8 @@ static bool system_has(uint32_t cp)
     FcCharSet *cs = FcCharSetCreate();
     FcCharSetAddChar(cs, cp);
     FcPatternAddCharSet(pat, FC_CHARSET, cs);
-    FcObjectSet *os = FcObjectSetBuild(FC_FILE, (char *)NULL);
-    FcFontSet *set = FcFontList(NULL, pat, os);
-    bool has = set && set->nfont > 0;
-    if (set)
-        FcFontSetDestroy(set);
-    FcObjectSetDestroy(os);
-    FcCharSetDestroy(cs);
-    FcPatternDestroy(pat);
-    return has;
+    FcCharSetDestroy(cs); /* the pattern holds its own reference */
+    return fc_lists(pat);
 }
 
 /* Alpha masks of two renderings differ in at least some pixels. */
@@ -466,14 +472,7 @@ static bool fc_has_lang(const char *lang)
 {
     FcPattern *pat = FcPatternCreate();
     FcPatternAddString(pat, FC_LANG, (const FcChar8 *)lang);
-    FcObjectSet *os = FcObjectSetBuild(FC_FILE, (char *)NULL);
-    FcFontSet *set = FcFontList(NULL, pat, os);
-    bool any = set && set->nfont > 0;
-    if (set)
-        FcFontSetDestroy(set);
-    FcObjectSetDestroy(os);
-    FcPatternDestroy(pat);
-    return any;
+    return fc_lists(pat);
 }
 
 /* The face by language, table-driven: the variant and the file that draws
