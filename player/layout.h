@@ -95,9 +95,9 @@ typedef struct {
  * on a landscape screen; a portrait screen (the same panel turned) thus gets
  * the same physical text size. Landscape: the image box is the right 38% of
  * the body area; portrait: its bottom 38%. The title box holds two title
- * lines at title_size (layout_item_create fits it to the lines used). Out-of-range params are clamped, never trusted.
- * layout_item_create computes it; public as a test seam (only the tests
- * call it). */
+ * lines at title_size (layout_item_create fits it to the lines used).
+ * Out-of-range params are clamped, never trusted. layout_item_create
+ * computes it; public as a test seam (only the tests call it). */
 layout_frame layout_frame_compute(const layout_params *p);
 
 /* Lays out one item. Never fails for valid UTF-8 input (allocation aborts).
