@@ -45,7 +45,7 @@ static size_t reach(const layout_item *it, airtime_cap cap)
     if (pg->count == 0)
         return 0;
     const layout_line *l = &it->lines[pg->first + pg->count - 1];
-    return l->offset + strlen(l->text);
+    return l->from_title ? 0 : l->offset + strlen(l->text); /* title's rest: none */
 }
 
 /* text[0..end) without trailing spaces and line ends, with the mark. */
@@ -119,6 +119,8 @@ static size_t *line_ends(const layout_item *full, size_t limit, size_t *n)
     size_t *v = xmalloc(((size_t)full->n_lines + 1) * sizeof *v);
     *n = 0;
     for (int k = 0; k < full->n_lines; k++) {
+        if (full->lines[k].from_title)
+            continue; /* the rest of a cut title: its offset is the title's */
         size_t e = full->lines[k].offset + strlen(full->lines[k].text);
         if (e > limit)
             break;

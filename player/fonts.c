@@ -81,8 +81,13 @@ typedef struct {
 struct fonts {
     face_file src[MAX_FILES];
     int n_src;
-    int primary[2]; /* font file index for regular, bold */
-    int bundled[2]; /* the bundled files: first fallback for a configured font */
+    int primary[2]; /* font file index for regular, bold: the variant's */
+    int variant;    /* the language variant in use (fonts_use_language) */
+    int var_primary[FONTS_VARIANTS][2]; /* each variant's faces, once found */
+    bool var_tried[FONTS_VARIANTS];
+    int base_variant; /* the variant of fonts_create's language */
+    bool configured;  /* a configured font is primary for that language */
+    int bundled[2];   /* the bundled files: first fallback for a configured font */
     open_font open[MAX_OPEN];
     int n_open;
     unsigned long tick;
@@ -911,6 +916,96 @@ static int line_width(fonts *f, const char *utf8, size_t len, int px, bool bold)
     return w > MAX_SURFACE_W ? MAX_SURFACE_W : (int)w;
 }
 
+/* ---- faces by language ---- */
+
+/* Variant 0 is fonts_create's primary faces; the others are fontconfig's
+ * best sans-serif face for a language, checked to have a test character
+ * (a face without the language is no better than the primary one). */
+static const struct {
+    const char *fc_lang;
+    uint32_t probe;
+} variants[FONTS_VARIANTS] = {
+    {NULL, 0},
+    {"zh-tw", 0x8AAA /* 說 */},
+    {"zh-hk", 0x8AAA},
+    {"ja", 0x3042 /* あ */},
+    {"ko", 0xD55C /* 한 */},
+};
+
+/* The variant for a BCP 47 tag: zh-TW, zh-Hant(-*) TC; zh-HK, zh-MO,
+ * zh-Hant-HK HK; ja JP; ko KR; anything else (zh, zh-Hans, zh-CN) 0. */
+static int variant_of(const char *language)
+{
+    char t[32];
+    size_t n = 0;
+    for (; language && language[n] && n + 1 < sizeof t; n++)
+        t[n] = language[n] == '_' ? '-' : (char)tolower((unsigned char)language[n]);
+    t[n] = '\0';
+    bool hk = strstr(t, "-hk") || strstr(t, "-mo");
+    if (strncmp(t, "ja", 2) == 0 && (n == 2 || t[2] == '-'))
+        return 3;
+    if (strncmp(t, "ko", 2) == 0 && (n == 2 || t[2] == '-'))
+        return 4;
+    if (strncmp(t, "zh-", 3) != 0)
+        return 0;
+    if (hk)
+        return 2;
+    return strstr(t, "-tw") || strstr(t, "-hant") ? 1 : 0;
+}
+
+/* fontconfig's face for variant v at a weight, or FACE_NONE. */
+static int variant_face(fonts *f, int v, bool bold)
+{
+    FcConfig *fc = fc_config(f);
+    FcPattern *pat = fc ? FcPatternCreate() : NULL;
+    if (!pat)
+        return FACE_NONE;
+    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)"sans-serif");
+    FcPatternAddString(pat, FC_LANG, (const FcChar8 *)variants[v].fc_lang);
+    FcPatternAddInteger(pat, FC_WEIGHT, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
+    FcConfigSubstitute(fc, pat, FcMatchPattern);
+    FcDefaultSubstitute(pat);
+    FcResult res;
+    FcPattern *m = FcFontMatch(fc, pat, &res);
+    FcPatternDestroy(pat);
+    FcChar8 *file;
+    int index = 0, s = FACE_NONE;
+    if (m && FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch) {
+        FcPatternGetInteger(m, FC_INDEX, 0, &index);
+        s = file_add(f, (const char *)file, index & 0xffff, false, false);
+        if (s >= 0 && (!font_get(f, s, 32) || !file_has(f, s, variants[v].probe)))
+            s = FACE_NONE;
+    }
+    if (m)
+        FcPatternDestroy(m);
+    return s;
+}
+
+int fonts_use_language(fonts *f, const char *language)
+{
+    if (!f)
+        return 0;
+    int v = language ? variant_of(language) : f->base_variant;
+    if (v == f->base_variant && f->configured)
+        v = 0; /* the configured font is for the configured language */
+    if (v > 0 && !f->var_tried[v]) {
+        f->var_tried[v] = true;
+        for (int b = 0; b < 2; b++)
+            f->var_primary[v][b] = variant_face(f, v, b);
+        if (f->var_primary[v][0] < 0 || f->var_primary[v][1] < 0) {
+            LOG_WARN("no %s font through fontconfig: the primary font sets %s text",
+                     variants[v].fc_lang, language ? language : "such");
+            f->var_primary[v][0] = f->var_primary[v][1] = FACE_NONE;
+        }
+    }
+    if (v > 0 && f->var_primary[v][0] < 0)
+        v = 0;
+    f->variant = v;
+    for (int b = 0; b < 2; b++)
+        f->primary[b] = f->var_primary[v][b];
+    return v;
+}
+
 /* ---- measure cache ---- */
 
 static uint64_t measure_hash(const char *s, size_t n, int px, bool bold)
@@ -981,6 +1076,11 @@ fonts *fonts_create(const char *regular, const char *bold, const char *language)
         f->primary[0] = f->primary[1];
     LOG_INFO("primary faces %s and %s", f->src[f->primary[0]].path,
              f->src[f->primary[1]].path);
+    f->var_primary[0][0] = f->primary[0];
+    f->var_primary[0][1] = f->primary[1];
+    f->configured = (regular && regular[0]) || (bold && bold[0]);
+    f->base_variant = variant_of(language);
+    fonts_use_language(f, NULL);
     return f;
 }
 
@@ -1019,15 +1119,16 @@ int fonts_width(fonts *f, const char *utf8, size_t len, int px, bool bold)
     if (!f || !utf8 || len == 0 || px <= 0)
         return 0;
     px = clamp_px(px);
-    uint64_t h = measure_hash(utf8, len, px, bold);
-    measure_entry *e = measure_slot(f, utf8, len, h, px, bold);
+    int key_px = px | f->variant << 16; /* the same text in another face */
+    uint64_t h = measure_hash(utf8, len, key_px, bold);
+    measure_entry *e = measure_slot(f, utf8, len, h, key_px, bold);
     if (e->text) {
         f->hits++;
         return e->width;
     }
     f->misses++;
     int w = line_width(f, utf8, len, px, bold);
-    measure_put(f, utf8, len, h, px, bold, w);
+    measure_put(f, utf8, len, h, key_px, bold, w);
     return w;
 }
 
@@ -1292,9 +1393,17 @@ static int measure_mono_cb(void *ctx, const char *utf8, size_t len, int px)
     return fonts_width_mono(ctx, utf8, len, px);
 }
 
+static void language_cb(void *ctx, const char *language)
+{
+    fonts_use_language(ctx, language);
+}
+
 layout_measure fonts_measure(fonts *f)
 {
-    return (layout_measure){f, measure_cb, measure_mono_cb};
+    return (layout_measure){.ctx = f,
+                            .width = measure_cb,
+                            .width_mono = measure_mono_cb,
+                            .language = language_cb};
 }
 
 void fonts_positions(fonts *f, const char *utf8, size_t len, int px, bool bold, int *x)

@@ -68,7 +68,21 @@ int fonts_height(fonts *f, int px, bool bold);
  * Test seam: only the tests call it. */
 bool fonts_has_glyph(fonts *f, uint32_t cp);
 
-/* A layout_measure that calls fonts_width and fonts_width_mono. */
+#define FONTS_VARIANTS 5 /* the primary faces, TC, HK, JP, KR */
+
+/* Chooses the faces that set text of a language (BCP 47) from now on, for
+ * fonts_width, fonts_render and fonts_face_for: zh-TW and zh-Hant get a
+ * Traditional Chinese face (fontconfig's best sans-serif for zh-tw, e.g.
+ * Noto Sans CJK TC, with its punctuation centred in the em box), zh-HK and
+ * zh-MO an HK one, ja a Japanese and ko a Korean face; zh, zh-Hans and
+ * others the primary faces. NULL: fonts_create's language (where a
+ * configured font is primary). A face fontconfig does not have leaves the
+ * primary faces (logged once). Returns the variant in use, 0 for the
+ * primary faces (a cache key for what was drawn with it). */
+int fonts_use_language(fonts *f, const char *language);
+
+/* A layout_measure that calls fonts_width, fonts_width_mono (and
+ * fonts_use_language). */
 layout_measure fonts_measure(fonts *f);
 
 enum fonts_face { FONTS_FACE_NONE, FONTS_FACE_PRIMARY, FONTS_FACE_FALLBACK };

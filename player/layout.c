@@ -1,13 +1,17 @@
 #define LOG_MODULE "layout"
 #include "layout.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/ubrk.h>
+#include <unicode/utext.h>
 #include <unicode/utf8.h>
 
 #include "linebreak.h"
+#include "listline.h"
 #include "buf.h"
 #include "log.h"
 #include "text.h"
@@ -19,8 +23,13 @@
 #define TITLE_FLOOR 0.70                   /* smallest title, of the start size */
 #define HEADER_BAND 0.065                  /* of the short side */
 #define FOOTER_BAND 0.05
-#define IMAGE_SHARE 0.38 /* of the body area */
-#define ELLIPSIS "\xE2\x80\xA6"
+#define IMAGE_SHARE 0.38    /* of the body area */
+#define NOTICE_MAX_CHARS 30 /* a body this short in one paragraph is a notice */
+#define NOTICE_SCALE 2.5    /* its largest size, of the body size */
+#define NOTICE_LINES 2      /* lines it may take when enlarged */
+#define ELLIPSIS "\xE2\x80\xA6\xE2\x80\xA6" /* "……": two em, one unit */
+#define TITLE_MAX_LINES LAYOUT_TITLE_LINES
+#define TITLE_MAX_SEGS 256                     /* a longer title is set greedily */
 #define INDENT_TEXT "\xE3\x80\x80\xE3\x80\x80" /* two ideographic spaces */
 
 /* A piece of text between two break opportunities: [start, end) in the
@@ -45,7 +54,10 @@ typedef struct {
     bool bold;
     bool mono; /* code: the mono face */
     int space_w;
-    bool split; /* split_graphemes broke a unit since this was last cleared */
+    bool split;        /* split_graphemes broke a unit since this was last cleared */
+    const char *title; /* the item's title */
+    const char *carry; /* the rest of it, cut after three lines, or NULL */
+    int wide;          /* tables left out as too wide before enlarging */
     seg *segs;
     size_t n_segs, cap_segs;
 } composer;
@@ -318,6 +330,8 @@ static void paragraph_lines(composer *c, const char *s, size_t a, size_t b, int 
     b = trim_spaces(s, a, b);
     if (a == b)
         return;
+    if (listline_is_ragged(s + a, b - a))
+        indent = 0, justify = false; /* a list item or a timetable row */
     build_segments(c, s, a, b);
     size_t prev_i = 0, last_i = 0;
     int n = 0;
@@ -364,7 +378,26 @@ static void free_lines(layout_line *v, int n)
     }
 }
 
-/* End of s[0..cut) without trailing spaces and no-end characters. */
+/* A pause mark that "……" replaces: "今天，……" reads as "今天……". */
+static bool pause_mark(uint32_t cp)
+{
+    return cp == 0xFF0C || cp == 0x3001 || cp == 0xFF1A || cp == 0xFF1B || cp == ',';
+}
+
+/* s past its leading spaces and pause marks: the rest of a cut title does
+ * not open the body with "，". */
+static const char *skip_pauses(const char *s)
+{
+    uint32_t cp;
+    size_t n;
+    while (*s && (n = text_utf8_next(s, strlen(s), &cp)) > 0 &&
+           (cp == ' ' || pause_mark(cp)))
+        s += n;
+    return s;
+}
+
+/* End of s[0..cut) without trailing spaces, no-end characters and pause
+ * marks. */
 static size_t trim_before_ellipsis(const char *s, size_t cut)
 {
     for (;;) {
@@ -374,24 +407,31 @@ static size_t trim_before_ellipsis(const char *s, size_t cut)
         if (k == 0)
             return 0;
         U8_PREV((const uint8_t *)s, 0, k, cp);
-        if (cp < 0 || !linebreak_no_end((uint32_t)cp))
+        if (cp < 0 || !(linebreak_no_end((uint32_t)cp) || pause_mark((uint32_t)cp)))
             return cut;
         cut = (size_t)k;
     }
 }
 
-/* Cuts line l so that it plus "…" fits box_w, at a grapheme boundary. */
-static void ellipsize(composer *c, layout_line *l, int box_w)
+/* Cuts line l so that it plus "……" fits box_w, at a grapheme boundary;
+ * in the last third of the line only at a word boundary (words: of l's
+ * text, NULL = any), so that "慢性病" is not cut after "慢". Returns the
+ * bytes of l's text kept. */
+static size_t ellipsize(composer *c, layout_line *l, int box_w, const bool *words)
 {
+    size_t kept = 0;
     size_t len = strlen(l->text), n;
     const size_t *gb = linebreak_graphemes(c->lb, l->text, len, &n);
     for (size_t k = n + 1; k-- > 0;) {
+        if (words && k > 0 && !words[gb[k - 1]] && gb[k - 1] * 3 > len * 2)
+            continue;
         size_t cut = trim_before_ellipsis(l->text, k ? gb[k - 1] : 0);
         char *cand = xmalloc(cut + sizeof ELLIPSIS);
         memcpy(cand, l->text, cut);
         memcpy(cand + cut, ELLIPSIS, sizeof ELLIPSIS);
         int w = measure(c, cand, strlen(cand));
         if (w <= box_w || k == 0) {
+            kept = cut;
             free(l->text);
             l->text = cand;
             l->width = w;
@@ -403,108 +443,203 @@ static void ellipsize(composer *c, layout_line *l, int box_w)
     l->para_end = true;
     l->space_after = false;
     l->justify = false;
+    return kept;
 }
 
-/* A two-line title with lines of even length: the narrowest width that
- * still gives two lines without breaking a unit, found by bisection (a
- * title is short: about ten layouts of a few segments, cached widths). */
-static void balance_title(composer *c, const char *title, line_vec *v, int box_w)
+/* Whether a title line may end after segment g: after a space or a mark
+ * that ends a phrase, a break reads as a pause; elsewhere it cuts a word. */
+static bool phrase_end(const char *s, const seg *g)
 {
-    size_t len = strlen(title);
-    int lo = box_w / 2, hi = box_w;
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-        line_vec t = {0};
-        c->split = false;
-        text_lines(c, title, len, mid, 0, false, &t);
-        bool fits = t.n <= 2 && !c->split;
-        free_lines(t.v, t.n);
-        free(t.v);
-        if (fits)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    if (hi == box_w)
-        return;
-    free_lines(v->v, v->n);
-    v->n = 0;
-    text_lines(c, title, len, hi, 0, false, v);
-}
-
-/* Sets v to two title lines: title[0..end1) and title[start2..len). */
-static void set_two_lines(const char *title, line_vec *v, size_t end1, size_t start2,
-                          int w1, int w2)
-{
-    size_t len = strlen(title);
-    free_lines(v->v, v->n);
-    v->n = 0;
-    layout_line *l = push_line(v);
-    l->text = xstrndup(title, end1);
-    l->width = w1;
-    l->para_start = true;
-    l->space_after = true;
-    l = push_line(v);
-    l->text = xstrndup(title + start2, len - start2);
-    l->width = w2;
-    l->offset = start2;
-    l->para_end = true;
-}
-
-/* Titles put spaces between phrases ("园岭街道 聚焦… 塑造…"): a break at one
- * reads better than the most even break inside a word, when both lines fit
- * and the shorter is at least a third of the longer. */
-static bool title_space_break(composer *c, const char *title, line_vec *v, int box_w)
-{
-    size_t len = strlen(title), n, best_at = 0, best_end = 0;
-    if (memchr(title, '\n', len))
+    static const uint32_t marks[] = {
+        0xFF0C, 0xFF1A, 0x3001, 0xFF1B, 0x3002, 0xFF01, 0xFF1F, 0xFF09, 0x300D, 0x300F,
+        0x201D, 0x300B, 0x3011, 0x2026, 0x2014, 0xFF5C, ',',    ':',    ';'};
+    if (g->end > g->trim)
+        return true;
+    int32_t k = (int32_t)g->trim;
+    UChar32 cp;
+    if (g->trim <= g->start)
         return false;
-    const size_t *opp = linebreak_find(c->lb, title, len, LINEBREAK_TAILORED, &n);
-    int best = box_w + 1, w1 = 0, w2 = 0;
-    for (size_t k = 0; k + 1 < n; k++) {
-        size_t p = opp[k], end = trim_spaces(title, 0, p);
-        if (end == p || end == 0)
-            continue;
-        int a = measure(c, title, end), b = measure(c, title + p, len - p);
-        int lo = a < b ? a : b, hi = a < b ? b : a;
-        if (hi < best && lo * 3 >= hi) {
-            best = hi;
-            best_at = p;
-            best_end = end;
-            w1 = a;
-            w2 = b;
-        }
-    }
-    if (best > box_w)
+    U8_PREV((const uint8_t *)s, (int32_t)g->start, k, cp);
+    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+        if ((uint32_t)cp == marks[i])
+            return true;
+    return false;
+}
+
+/* Whether a break before segment j would part a number from its unit or
+ * counter across a space ("2025 年", "1477.47 亿"). */
+static bool unit_gap(const composer *c, const char *s, size_t j)
+{
+    const seg *g = &c->segs[j - 1];
+    if (g->end == g->trim || g->trim == g->start ||
+        !isdigit((unsigned char)s[g->trim - 1]))
         return false;
-    set_two_lines(title, v, best_end, best_at, w1, w2);
+    uint32_t cp;
+    text_utf8_next(s + c->segs[j].start, c->segs[j].trim - c->segs[j].start, &cp);
+    return text_is_wide(cp);
+}
+
+/* Word boundaries of s[0..len) by ICU's word iterator (its dictionary
+ * finds Chinese and Japanese words): at[k] true at byte k. NULL when ICU
+ * fails: then every position is treated as inside a word. */
+static bool *word_bounds(const char *s, size_t len)
+{
+    UErrorCode err = U_ZERO_ERROR;
+    UText *ut = utext_openUTF8(NULL, s, (int64_t)len, &err);
+    UBreakIterator *bi = ubrk_open(UBRK_WORD, "zh", NULL, 0, &err);
+    bool *at = NULL;
+    if (U_SUCCESS(err)) {
+        ubrk_setUText(bi, ut, &err);
+        at = xcalloc(len + 1, sizeof *at);
+        for (int32_t k = ubrk_first(bi); U_SUCCESS(err) && k != UBRK_DONE;
+             k = ubrk_next(bi))
+            if (k >= 0 && (size_t)k <= len)
+                at[k] = true;
+    }
+    ubrk_close(bi);
+    utext_close(ut);
+    return at;
+}
+
+/* What a title break after segment j - 1 costs, in units of pen: none at
+ * a phrase end, a half between two words, twice next to a digit
+ * ("9月|30日"), one inside a word; -1: never (a number and its unit). */
+static double break_cost(const composer *c, const char *s, size_t j, const bool *words)
+{
+    const seg *g = &c->segs[j - 1];
+    size_t at = c->segs[j].start;
+    if (unit_gap(c, s, j))
+        return -1;
+    if (phrase_end(s, g))
+        return 0;
+    if (isdigit((unsigned char)s[g->trim - 1]) || isdigit((unsigned char)s[at]))
+        return 2;
+    return words && words[at] ? 0.5 : 1;
+}
+
+/* Best break points of the title's segments into exactly k lines that fit
+ * box_w: the least sum of squared slack (even lines) plus break_cost
+ * times a penalty of half the square of the even line's width (a phrase
+ * end may thus lie up to half a line from the even break: of two lines the
+ * shorter a third of the longer). cut[0..k-1]: each line's end segment.
+ * False when no such split exists. */
+static bool title_breaks(const composer *c, const char *s, int k, int box_w,
+                         size_t cut[TITLE_MAX_LINES])
+{
+    size_t n = c->n_segs;
+    if (n < (size_t)k || n > TITLE_MAX_SEGS)
+        return false;
+    bool *words = word_bounds(s, c->segs[n - 1].end);
+    double pre[TITLE_MAX_SEGS + 1], bc[TITLE_MAX_SEGS + 1];
+    pre[0] = 0;
+    for (size_t j = 1; j <= n; j++) {
+        pre[j] = pre[j - 1] + c->segs[j - 1].w + spaces_w(c, &c->segs[j - 1]);
+        bc[j] = j < n ? break_cost(c, s, j, words) : 0;
+    }
+    free(words);
+    double line = pre[n] / k, pen = line * line / 2,
+           cost[TITLE_MAX_LINES + 1][TITLE_MAX_SEGS + 1];
+    size_t from[TITLE_MAX_LINES + 1][TITLE_MAX_SEGS + 1];
+    for (int l = 0; l <= k; l++)
+        for (size_t j = 0; j <= n; j++)
+            cost[l][j] = -1;
+    cost[0][0] = 0;
+    for (int l = 1; l <= k; l++)
+        for (size_t j = 1; j <= n; j++)
+            for (size_t i = 0; i < j && bc[j] >= 0; i++) {
+                double w = pre[j] - pre[i] - spaces_w(c, &c->segs[j - 1]);
+                if (cost[l - 1][i] < 0 || w > box_w)
+                    continue;
+                double slack = box_w - w;
+                double v = cost[l - 1][i] + slack * slack + bc[j] * pen;
+                if (cost[l][j] < 0 || v < cost[l][j]) {
+                    cost[l][j] = v;
+                    from[l][j] = i;
+                }
+            }
+    if (cost[k][n] < 0)
+        return false;
+    for (int l = k, j = (int)n; l > 0; j = (int)from[l][j], l--)
+        cut[l - 1] = (size_t)j;
     return true;
 }
 
-/* Title lines at the largest size from start down to 70% that needs at most
- * two lines; at 70% a longer title is cut after line 2 with "…". */
-static void layout_title(layout_item *it, composer *c, const char *title, int start_px)
+/* Replaces v by the title's lines broken at cut[0..k-1]; false (v kept)
+ * when a line measured whole does not fit box_w. */
+static bool title_set_lines(composer *c, const char *s, line_vec *v, int k,
+                            const size_t cut[TITLE_MAX_LINES], int box_w)
+{
+    line_vec t = {0};
+    for (size_t l = 0, i = 0; l < (size_t)k; i = cut[l++]) {
+        const seg *last = &c->segs[cut[l] - 1];
+        int w = measure(c, s + c->segs[i].start, last->trim - c->segs[i].start);
+        set_line(c, s, push_line(&t), i, cut[l], w);
+        t.v[t.n - 1].para_start = l == 0;
+        if (w > box_w) {
+            free_lines(t.v, t.n);
+            free(t.v);
+            return false;
+        }
+    }
+    free_lines(v->v, v->n);
+    free(v->v);
+    *v = t;
+    return true;
+}
+
+/* Text's v->n lines broken again at phrase ends and of even length, if
+ * they fit (a title, a notice). */
+static void phrase_balance(composer *c, const char *title, line_vec *v, int box_w)
+{
+    size_t len = strlen(title), cut[TITLE_MAX_LINES];
+    if (v->n < 2 || memchr(title, '\n', len))
+        return;
+    build_segments(c, title, 0, trim_spaces(title, 0, len));
+    /* The breaks are chosen on summed segment widths; a line that, measured
+     * whole (kerning), is wider than the box asks for a narrower choice. */
+    for (int k = 0; k < 4; k++)
+        if (!title_breaks(c, title, v->n, box_w - k * c->px / 4, cut) ||
+            title_set_lines(c, title, v, v->n, cut, box_w))
+            break;
+}
+
+/* Title lines at the largest size from start down to the floor (70% of it,
+ * never below the body size) that needs at most three lines; at the floor
+ * a longer title keeps three lines, the third ending "……", and the rest
+ * (from where the shown text stops) is handed to the body (c->carry). */
+static void layout_title(layout_item *it, composer *c, const char *title, int start_px,
+                         int body_px)
 {
     size_t len = strlen(title);
-    int step = (int)lround(start_px * TITLE_SHRINK_STEP), floor_px;
-    floor_px = (int)ceil(start_px * TITLE_FLOOR);
+    int step = (int)lround(start_px * TITLE_SHRINK_STEP);
+    int floor_px = (int)ceil(start_px * TITLE_FLOOR);
+    if (floor_px < body_px)
+        floor_px = body_px;
+    if (start_px < floor_px)
+        start_px = floor_px;
     if (step < 1)
         step = 1;
     line_vec v = {0};
+    int box_w = it->frame.title.w;
     for (int px = start_px;; px = px - step < floor_px ? floor_px : px - step) {
         set_size(c, px, true);
         free_lines(v.v, v.n);
         v.n = 0;
         c->split = false;
-        text_lines(c, title, len, it->frame.title.w, 0, false, &v);
-        if (v.n <= 2 || px == floor_px)
+        text_lines(c, title, len, box_w, 0, false, &v);
+        if (v.n <= TITLE_MAX_LINES || px == floor_px)
             break;
     }
-    if (v.n == 2 && !c->split && !title_space_break(c, title, &v, it->frame.title.w))
-        balance_title(c, title, &v, it->frame.title.w);
-    if (v.n > 2)
-        ellipsize(c, &v.v[1], it->frame.title.w);
-    it->n_title_lines = v.n > 2 ? 2 : v.n;
+    if (v.n <= TITLE_MAX_LINES && !c->split)
+        phrase_balance(c, title, &v, box_w);
+    if (v.n > TITLE_MAX_LINES) {
+        layout_line *l = &v.v[TITLE_MAX_LINES - 1];
+        bool *words = word_bounds(l->text, strlen(l->text));
+        c->carry = title + l->offset + ellipsize(c, l, box_w, words);
+        free(words);
+        c->carry = skip_pauses(c->carry);
+    }
+    it->n_title_lines = v.n > TITLE_MAX_LINES ? TITLE_MAX_LINES : v.n;
     for (int i = 0; i < it->n_title_lines; i++)
         it->title_lines[i] = v.v[i];
     if (v.n > it->n_title_lines) /* v.v is NULL for an empty title */
@@ -514,13 +649,14 @@ static void layout_title(layout_item *it, composer *c, const char *title, int st
     it->title_line_h = title_line_h(c->px);
 }
 
-/* Gives the title box's unused height to the body (and a side image). */
+/* Fits the title box to the lines used: its unused height goes to the body
+ * (and a side image); a third line takes its height from them. */
 static void shrink_title_box(layout_item *it)
 {
     layout_frame *f = &it->frame;
     int used = it->n_title_lines * it->title_line_h;
     int spare = f->title.h - used;
-    if (spare <= 0)
+    if (spare == 0 || f->body.h + spare < 0)
         return;
     bool side_image = f->image.w > 0 && f->image.y == f->body.y;
     f->title.h = used;
@@ -530,6 +666,8 @@ static void shrink_title_box(layout_item *it)
         f->image.y -= spare;
         f->image.h += spare;
     }
+    if (f->qr.w > 0 && f->qr.y < f->body.y)
+        f->qr = (layout_rect){0};
 }
 
 /* Height of line k on a page that starts at line first. */
@@ -916,6 +1054,32 @@ static void block_lines(const layout_item *it, composer *c, const layout_params 
     }
 }
 
+/* The rest of a cut title, as the body's first paragraph (flush left: it
+ * continues the title), before the lines of v. */
+static void prepend_carry(const layout_item *it, composer *c, const layout_params *q,
+                          line_vec *v)
+{
+    if (!c->carry || !*c->carry)
+        return;
+    line_vec t = {0};
+    text_lines(c, c->carry, strlen(c->carry), it->frame.body.w, 0, q->justify, &t);
+    text_block k = {.kind = TEXT_BODY};
+    block_style none = {.kind = TEXT_BODY, .rule_x = -1};
+    block_style st = block_style_for(it, q, &k, 0, &none);
+    apply_style(&t, 0, &st); /* set as body text */
+    size_t shift = (size_t)(c->carry - c->title);
+    for (int i = 0; i < t.n; i++) {
+        t.v[i].from_title = true;
+        t.v[i].offset += shift;
+    }
+    t.v = buf_grow(t.v, &t.cap, (size_t)(t.n + v->n), sizeof *t.v);
+    if (v->n > 0)
+        memcpy(t.v + t.n, v->v, (size_t)v->n * sizeof *v->v);
+    t.n += v->n;
+    free(v->v);
+    *v = t;
+}
+
 /* Breaks the body into lines at px. */
 static void body_lines(layout_item *it, composer *c, const layout_params *q,
                        const char *body, int px)
@@ -935,6 +1099,7 @@ static void body_lines(layout_item *it, composer *c, const layout_params *q,
         v = (line_vec){0};
         block_lines(it, c, q, body, body_len(body), 0, &v);
     }
+    prepend_carry(it, c, q, &v);
     it->lines = v.v;
     it->n_lines = v.n;
 }
@@ -954,6 +1119,101 @@ static int body_height(const layout_item *it)
     return lines_height(it, 0, it->n_lines);
 }
 
+typedef bool (*fits_fn)(const layout_item *it, const composer *c);
+
+/* Lays the body out again at px and keeps it when fits says so; else the
+ * lines and size it had are put back (false). */
+static bool relayout_body(layout_item *it, composer *c, const layout_params *q,
+                          const char *body, int px, fits_fn fits)
+{
+    layout_line *keep = it->lines;
+    int keep_n = it->n_lines, keep_px = it->body_px;
+    c->split = false;
+    body_lines(it, c, q, body, px);
+    if (fits(it, c)) {
+        free_lines(keep, keep_n);
+        free(keep);
+        return true;
+    }
+    free_lines(it->lines, it->n_lines);
+    free(it->lines);
+    it->lines = keep;
+    it->n_lines = keep_n;
+    set_body_size(it, q, keep_px);
+    return false;
+}
+
+/* An enlarged short item still leaves a quarter of the room free, and
+ * drops no table. */
+static bool leaves_room(const layout_item *it, const composer *c)
+{
+    /* larger, but not at the cost of a table that fitted */
+    return body_height(it) * 4 <= last_page_room(it) * 3 &&
+           wide_tables(it->lines, it->n_lines) == c->wide;
+}
+
+/* An enlarged notice keeps to NOTICE_LINES whole lines in the room. */
+static bool notice_fits(const layout_item *it, const composer *c)
+{
+    return it->n_lines <= NOTICE_LINES && !c->split &&
+           body_height(it) <= last_page_room(it);
+}
+
+/* A notice: a body of one short plain paragraph ("今日停水。"), not a
+ * heading, list item or other kind (text.h). */
+static bool is_notice(const char *body)
+{
+    size_t len = strlen(body);
+    return len > 0 && (unsigned char)body[0] >= 0x20 && !memchr(body, '\n', len) &&
+           text_count_chars(body, len) <= NOTICE_MAX_CHARS;
+}
+
+/* Moves the body box down so that its lines sit in the middle of the room
+ * (above the QR plate, if any), and each line in the middle of the box. */
+static void centre_lines(layout_item *it)
+{
+    int off = (last_page_room(it) - body_height(it)) / 2;
+    if (off > 0) {
+        it->frame.body.y += off;
+        it->frame.body.h -= off;
+    }
+    for (int i = 0; i < it->n_lines; i++) {
+        layout_line *l = &it->lines[i];
+        l->indent = (it->frame.body.w - l->width) / 2;
+        if (l->indent < 0)
+            l->indent = 0;
+        l->justify = false;
+    }
+}
+
+/* A notice is the slide's message: set at the largest size up to
+ * NOTICE_SCALE times the body's at which it keeps NOTICE_LINES lines at
+ * most and fits the room, then centred. The title may be smaller than it. */
+static void set_notice(layout_item *it, composer *c, const layout_params *q,
+                       const char *body, int base)
+{
+    if (it->n_lines == 0 || it->lines[0].from_title || c->carry)
+        return;
+    int step = base / 10 > 1 ? base / 10 : 1;
+    for (int px = (int)lround(base * NOTICE_SCALE); px > it->body_px; px -= step)
+        if (relayout_body(it, c, q, body, px, notice_fits))
+            break;
+    if (it->n_lines > NOTICE_LINES)
+        return;
+    layout_line style = it->lines[0]; /* the paragraph's set (layout.h, kinds) */
+    line_vec v = {it->lines, it->n_lines, (size_t)it->n_lines};
+    phrase_balance(c, body, &v, it->frame.body.w);
+    it->lines = v.v;
+    it->n_lines = v.n;
+    for (int k = 0; k < it->n_lines; k++) { /* lines broken again take it too */
+        layout_line *l = &it->lines[k];
+        l->kind = style.kind, l->px = style.px, l->bold = style.bold;
+        l->mono = style.mono, l->height = style.height, l->rule_x = style.rule_x;
+        l->gap = k == 0 ? style.gap : 0;
+    }
+    centre_lines(it);
+}
+
 layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
                                 const char *title, const char *body)
 {
@@ -962,36 +1222,29 @@ layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
         body = ""; /* no body: a title-only slide, not a NULL to measure */
     layout_item *it = xcalloc(1, sizeof *it);
     int side = short_side(&q);
+    it->language = q.language ? xstrdup(q.language) : NULL;
+    if (m->language)
+        m->language(m->ctx, q.language);
     it->frame = layout_frame_compute(&q);
     composer c = {.m = m, .lb = linebreak_create(q.language)};
-    layout_title(it, &c, title ? title : "", px_of(q.title_size, side));
+    int base = px_of(q.body_size, side);
+    c.title = title ? title : "";
+    layout_title(it, &c, c.title, px_of(q.title_size, side), base);
     shrink_title_box(it);
 
-    int base = px_of(q.body_size, side);
     body_lines(it, &c, &q, body, base);
-    /* A short notice is set larger, for readers further away, as long as
-     * it stays on one page with room to spare: up to 1.3 times the size. */
+    c.wide = wide_tables(it->lines, it->n_lines);
+    /* A short item is set larger, for readers further away, as long as
+     * it stays on one page with room to spare: up to 1.3 times the size,
+     * and never above the title's. */
     for (int step = 1;
-         q.enlarge_short && step <= 3 && body_height(it) * 2 < last_page_room(it);
-         step++) {
-        layout_line *keep = it->lines;
-        int keep_n = it->n_lines, keep_px = it->body_px;
-        int wide = wide_tables(it->lines, it->n_lines);
-        body_lines(it, &c, &q, body, base * (10 + step) / 10);
-        /* Larger, but not at the cost of a table that fitted. */
-        if (body_height(it) * 4 <= last_page_room(it) * 3 &&
-            wide_tables(it->lines, it->n_lines) == wide) {
-            free_lines(keep, keep_n);
-            free(keep);
-            continue;
-        }
-        free_lines(it->lines, it->n_lines);
-        free(it->lines);
-        it->lines = keep;
-        it->n_lines = keep_n;
-        set_body_size(it, &q, keep_px);
-        break;
-    }
+         q.enlarge_short && step <= 3 && body_height(it) * 2 < last_page_room(it) &&
+         (!*c.title || base * (10 + step) / 10 <= it->title_px);
+         step++)
+        if (!relayout_body(it, &c, &q, body, base * (10 + step) / 10, leaves_room))
+            break;
+    if (q.enlarge_short && is_notice(body))
+        set_notice(it, &c, &q, body, base);
     paginate(it, &q);
     free(c.segs);
     linebreak_destroy(c.lb);
@@ -1006,5 +1259,6 @@ void layout_item_destroy(layout_item *it)
     free_lines(it->lines, it->n_lines);
     free(it->lines);
     free(it->pages);
+    free(it->language);
     free(it);
 }

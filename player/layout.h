@@ -5,12 +5,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#define LAYOUT_TITLE_LINES 3 /* title lines before the title is cut */
+
 /* Measures the pixel advance width of UTF-8 text at a pixel size. */
 typedef struct {
     void *ctx;
     int (*width)(void *ctx, const char *utf8, size_t len, int px, bool bold);
     /* The monospace face for code lines; NULL: width() regular is used. */
     int (*width_mono)(void *ctx, const char *utf8, size_t len, int px);
+    /* Called with the item's language before its text is measured, so the
+     * faces match what will be drawn; NULL: one face for all. */
+    void (*language)(void *ctx, const char *language);
 } layout_measure;
 
 typedef struct {
@@ -62,7 +67,6 @@ typedef struct {
     bool para_start;  /* first line of its paragraph */
     bool space_after; /* broke at a space: one space joins it to the next line
                          (a break between CJK characters joins with nothing) */
-    bool ellipsis;    /* title only: the title was cut and this line ends "…" */
     /* The block the line belongs to (text.h's kinds; a title line is
      * TEXT_BODY, a TEXT_BREAK line takes the kind of the line before). */
     int kind;    /* text_kind */
@@ -77,6 +81,9 @@ typedef struct {
     int n_cells; /* table row: text holds n_cells cells separated by
                     TEXT_SEP, cell k starting cell_x[k] px after indent */
     int *cell_x;
+    bool ellipsis;   /* title only: the title was cut and this line ends "……" */
+    bool from_title; /* body only: the rest of a cut title (offset counts in
+                        the title, not the body); such lines come first */
 } layout_line;
 
 typedef struct {
@@ -89,11 +96,13 @@ typedef struct {
     layout_frame frame;
     int title_px, body_px;
     int title_line_h, body_line_h, para_gap; /* pixels */
-    int n_title_lines;                       /* 0..2 */
-    layout_line title_lines[2];
+    int n_title_lines;                       /* 0..LAYOUT_TITLE_LINES */
+    layout_line title_lines[LAYOUT_TITLE_LINES];
     int n_lines;
     layout_line *lines;
-    int n_pages; /* at least 1, even for an empty body */
+    char *language; /* the item's (layout_params.language) or NULL: what
+                       render sets it in (fonts_use_language) */
+    int n_pages;    /* at least 1, even for an empty body */
     layout_page *pages;
 } layout_item;
 
@@ -102,9 +111,9 @@ typedef struct {
  * on a landscape screen; a portrait screen (the same panel turned) thus gets
  * the same physical text size. Landscape: the image box is the right 38% of
  * the body area; portrait: its bottom 38%. The title box holds two title
- * lines at title_size. Out-of-range params are clamped, never trusted.
- * layout_item_create computes it; public as a test seam (only the tests
- * call it). */
+ * lines at title_size (layout_item_create fits it to the lines used).
+ * Out-of-range params are clamped, never trusted. layout_item_create
+ * computes it; public as a test seam (only the tests call it). */
 layout_frame layout_frame_compute(const layout_params *p);
 
 /* The note set in place of a table too wide for the body. */
@@ -112,12 +121,22 @@ layout_frame layout_frame_compute(const layout_params *p);
 
 /* Lays out one item. Never fails for valid UTF-8 input (allocation aborts).
  * Invalid UTF-8 gives no crash, only odd breaks.
- * - Title: bold, title_size; if it needs more than two lines the size
- *   shrinks in steps of 5% down to 70%, then line 2 is cut and ends "…".
- *   Two title lines break at a space between phrases when both fit and the
- *   shorter is a third of the longer, else they are made of even length.
- *   it->frame is the slide's frame with the title box shrunk to the lines
- *   actually used and the body (and a side image) grown by the same amount.
+ * - Title: bold, title_size but never below the body size; if it needs
+ *   more than LAYOUT_TITLE_LINES lines the size shrinks in steps of 5% down
+ *   to 70% (or the body size), then line 3 is cut at a word boundary and
+ *   ends "……", and the rest of the title is the body's first paragraph
+ *   (its lines are from_title). Lines break at phrase ends (a space, "，",
+ *   "：", "、"...) up to half a line from even, else between words (ICU's
+ *   dictionary), away from digits, never between a number and its unit
+ *   across a space; else they are of even length. it->frame is the slide's
+ *   frame with the title box fitted to the lines used and the body (and a
+ *   side image) changed by the same amount.
+ * - Lists and timetables: a paragraph that listline_is_ragged is set
+ *   without indent and not justified.
+ * - A short item (enlarge_short) is set up to 1.3 times larger, never above
+ *   the title; a notice (one paragraph of at most 30 characters) up to 2.5
+ *   times, in at most two lines broken as a title's, and centred in the
+ *   body's room (the body box moved down, each line's indent centring it).
  * - Body: '\n' separates paragraphs (empty ones are skipped); lines follow
  *   linebreak.h (ICU + kinsoku + numbers with units + URLs), greedily; a
  *   unit wider than the line it starts is broken at grapheme boundaries. A

@@ -41,6 +41,7 @@ struct render {
     SDL_Texture *page[2]; /* page[cur]: on screen or incoming; the other:
                              outgoing during a transition, else NULL */
     int cur, page_w, page_h;
+    int variant; /* fonts_use_language's, part of a line texture's key */
 };
 
 static const SDL_Color urgent_bg = {0x7d, 0x1d, 0x1d, 0xff};
@@ -326,8 +327,8 @@ static texcache_entry *text_texture(render *rd, const char *text, int px, int st
     if (tn == 0)
         return NULL;
     char head[64];
-    int hn = snprintf(head, sizeof head, "%d|%d|%02x%02x%02x|%d|", px, style, c.r, c.g,
-                      c.b, justify_to);
+    int hn = snprintf(head, sizeof head, "%d|%d|%d|%02x%02x%02x|%d|", rd->variant, px,
+                      style, c.r, c.g, c.b, justify_to);
     size_t n = (size_t)hn + tn;
     char *key = xmalloc(n + 1);
     memcpy(key, head, (size_t)hn);
@@ -641,10 +642,13 @@ void render_draw_slide(render *rd, const render_slide *s)
     if (s->urgent)
         muted = fg;
     clear(rd, bg);
+    rd->variant = fonts_use_language(rd->fonts, NULL);
     draw_header(rd, &it->frame.header, s->clock, s->day, s->logo, s->urgent);
+    rd->variant = fonts_use_language(rd->fonts, it->language); /* the item's faces */
     draw_title(rd, it, fg, accent);
     int page = s->page < 0 ? 0 : s->page >= it->n_pages ? it->n_pages - 1 : s->page;
     draw_body(rd, it, page, fg, muted);
+    rd->variant = fonts_use_language(rd->fonts, NULL);
     draw_image(rd, s);
     render_slide fs = *s;
     fs.page = page;
@@ -657,6 +661,7 @@ void render_draw_waiting(render *rd, int w, int h, const char *clock, const char
 {
     SDL_Color fg = rd->theme.foreground, muted = rd->theme.muted;
     clear(rd, rd->theme.background);
+    rd->variant = fonts_use_language(rd->fonts, NULL);
     int unit = h / 12;
     int cy = h / 2;
     draw_text(rd, rd->theme.centre_name, unit * 6 / 10, true, fg, w / 2, cy - unit * 3,

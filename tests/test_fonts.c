@@ -323,6 +323,19 @@ static void test_against_sdl_ttf(fonts *f, const uint32_t *tgh, int n_tgh)
         TTF_CloseFont(font);
 }
 
+/* Whether fontconfig lists a font matching pat (destroyed here). */
+static bool fc_lists(FcPattern *pat)
+{
+    FcObjectSet *os = FcObjectSetBuild(FC_FILE, (char *)NULL);
+    FcFontSet *set = FcFontList(NULL, pat, os);
+    bool any = set && set->nfont > 0;
+    if (set)
+        FcFontSetDestroy(set);
+    FcObjectSetDestroy(os);
+    FcPatternDestroy(pat);
+    return any;
+}
+
 /* True when some font fontconfig lists has cp. */
 static bool system_has(uint32_t cp)
 {
@@ -330,15 +343,8 @@ static bool system_has(uint32_t cp)
     FcCharSet *cs = FcCharSetCreate();
     FcCharSetAddChar(cs, cp);
     FcPatternAddCharSet(pat, FC_CHARSET, cs);
-    FcObjectSet *os = FcObjectSetBuild(FC_FILE, (char *)NULL);
-    FcFontSet *set = FcFontList(NULL, pat, os);
-    bool has = set && set->nfont > 0;
-    if (set)
-        FcFontSetDestroy(set);
-    FcObjectSetDestroy(os);
-    FcCharSetDestroy(cs);
-    FcPatternDestroy(pat);
-    return has;
+    FcCharSetDestroy(cs); /* the pattern holds its own reference */
+    return fc_lists(pat);
 }
 
 /* Alpha masks of two renderings differ in at least some pixels. */
@@ -539,6 +545,117 @@ static void test_render(fonts *f)
     free(big);
 }
 
+/* Whether fontconfig has a face for lang (fc-list :lang=...). */
+static bool fc_has_lang(const char *lang)
+{
+    FcPattern *pat = FcPatternCreate();
+    FcPatternAddString(pat, FC_LANG, (const FcChar8 *)lang);
+    return fc_lists(pat);
+}
+
+/* The face by language, table-driven: the variant and the file that draws
+ * a character of it (Noto Sans CJK's collection on Debian). */
+static void test_language_faces(fonts *f)
+{
+    static const struct {
+        const char *lang, *fc_lang;
+        int variant;
+        uint32_t cp;
+    } cases[] = {
+        {"zh-TW", "zh-tw", 1, 0x8AAA},
+        {"zh-Hant", "zh-tw", 1, 0x3002},
+        {"zh-Hant-TW", "zh-tw", 1, 0x3002},
+        {"zh-HK", "zh-hk", 2, 0x3002},
+        {"zh-Hant-HK", "zh-hk", 2, 0x3002},
+        {"zh-MO", "zh-hk", 2, 0x3002},
+        {"ja", "ja", 3, 0x3042},
+        {"ja-JP", "ja", 3, 0x3002},
+        {"ko", "ko", 4, 0xD55C},
+        {"zh", NULL, 0, 0x3002},
+        {"zh-Hans", NULL, 0, 0x3002},
+        {"zh-CN", NULL, 0, 0x3002},
+        {"en", NULL, 0, 0x3002},
+        {NULL, NULL, 0, 0x3002},
+    };
+    const char *bundled = NULL;
+    fonts_use_language(f, NULL);
+    fonts_face_for(f, 0x3002, false, &bundled);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        if (cases[i].fc_lang && !fc_has_lang(cases[i].fc_lang)) {
+            printf("no %s font: case %zu skipped\n", cases[i].fc_lang, i);
+            continue;
+        }
+        int v = fonts_use_language(f, cases[i].lang);
+        const char *path = NULL;
+        enum fonts_face how = fonts_face_for(f, cases[i].cp, false, &path);
+        bool is_bundled = path && bundled && strcmp(path, bundled) == 0;
+        CHECKF(v == cases[i].variant && how == FONTS_FACE_PRIMARY &&
+                   is_bundled == (cases[i].variant == 0),
+               "case %zu (%s): variant %d, %s", i, cases[i].lang ? cases[i].lang : "NULL",
+               v, path ? path : "none");
+    }
+    fonts_use_language(f, NULL);
+}
+
+/* Where the ink of "。" lies in its em box at px, in em from the box's
+ * centre (x right, y down). The em box is the advance wide and the
+ * ideographic em box high (0.88 em above the baseline, 0.12 below). */
+static bool stop_offset(fonts *f, int px, double *dx, double *dy)
+{
+    /* "。" before "中", not alone: alone it ends the line and is set half
+     * width (clreq); its em box is the first px columns */
+    SDL_Surface *s = fonts_render(f, "。中", strlen("。中"), px, false, red);
+    if (!s)
+        return false;
+    int x0 = s->w, x1 = -1, y0 = s->h, y1 = -1;
+    for (int y = 0; y < s->h; y++)
+        for (int x = 0; x < px && x < s->w; x++) {
+            Uint32 a =
+                ((const Uint32 *)((const Uint8 *)s->pixels + y * s->pitch))[x] >> 24;
+            if (a < 128)
+                continue;
+            x0 = x < x0 ? x : x0, x1 = x > x1 ? x : x1;
+            y0 = y < y0 ? y : y0, y1 = y > y1 ? y : y1;
+        }
+    int base = fonts_ascent(f, px, false), w = px;
+    SDL_FreeSurface(s);
+    if (x1 < 0)
+        return false;
+    *dx = ((x0 + x1 + 1) / 2.0 - w / 2.0) / px;
+    *dy = ((y0 + y1 + 1) / 2.0 - (base - 0.38 * px)) / px;
+    return true;
+}
+
+/* A Traditional Chinese "。" is centred in its em box; the Simplified one
+ * (the bundled face) sits in the bottom left corner. From the pixels. */
+static void test_tc_full_stop(fonts *f)
+{
+    if (!fc_has_lang("zh-tw")) {
+        printf("no zh-tw font: the centred full stop is not checked\n");
+        return;
+    }
+    double dx, dy;
+    fonts_use_language(f, "zh-Hans");
+    CHECK(stop_offset(f, 120, &dx, &dy));
+    CHECKF(dx < -0.2 && dy > 0.2, "SC 。 at %.2f, %.2f em from the centre", dx, dy);
+    fonts_use_language(f, "zh-TW");
+    CHECK(stop_offset(f, 120, &dx, &dy));
+    CHECKF(dx > -0.06 && dx < 0.06 && dy > -0.06 && dy < 0.06,
+           "TC 。 at %.2f, %.2f em from the centre", dx, dy);
+    printf("TC 。 at %.3f, %.3f em from its em box's centre\n", dx, dy);
+    /* Through layout: an item's language reaches the faces it is measured
+     * with (layout_measure.language), and the item keeps it for render. */
+    fonts_use_language(f, NULL);
+    layout_measure m = fonts_measure(f);
+    layout_params p = {.screen_w = 1920, .screen_h = 1080, .language = "zh-TW"};
+    layout_item *it = layout_item_create(&p, &m, "說明", "今日停水。");
+    const char *tc = NULL;
+    fonts_face_for(f, 0x3002, false, &tc);
+    CHECK(it->language && strcmp(it->language, "zh-TW") == 0 && tc && strstr(tc, "CJK"));
+    layout_item_destroy(it);
+    fonts_use_language(f, NULL);
+}
+
 /* Measuring a page twice: the second pass comes from the cache. */
 static void test_measure_cache(fonts *f)
 {
@@ -669,6 +786,8 @@ int main(void)
         test_missing(f);
         test_render(f);
         test_measure_cache(f);
+        test_language_faces(f);
+        test_tc_full_stop(f);
         fonts_stats st = fonts_get_stats(f);
         printf("font files used: %d, open fonts: %d\n", st.files, st.open_fonts);
     }

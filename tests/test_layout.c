@@ -10,6 +10,7 @@
 #include "deck.h"
 #include "layout.h"
 #include "linebreak.h"
+#include "listline.h"
 #include "params.h"
 #include "qr.h"
 #include "sentence.h"
@@ -314,7 +315,7 @@ static void check_emergency(const layout_item *it, const layout_measure *m,
 static bool item_wraps(const layout_item *it)
 {
     for (int i = 0; i < it->n_lines; i++)
-        if (!it->lines[i].para_end)
+        if (!it->lines[i].para_end && !it->lines[i].from_title)
             return true;
     return false;
 }
@@ -332,6 +333,7 @@ static int check_paragraph(const layout_item *it, const layout_params *p,
     char *joined = malloc(len + 2);
     size_t jl = 0;
     int k = li;
+    bool ragged = listline_is_ragged(para, len);
     for (; k < it->n_lines; k++) {
         const layout_line *l = &it->lines[k];
         size_t tl = strlen(l->text);
@@ -357,15 +359,15 @@ static int check_paragraph(const layout_item *it, const layout_params *p,
         if (l->width != line_measure(m, l, l->text, tl))
             problem(r, "line %d: width %d is not its measure", k, l->width);
         if (kind == TEXT_BODY &&
-            (l->indent > 0) != (p->indent && l->para_start && item_wraps(it)))
+            (l->indent > 0) != (p->indent && l->para_start && item_wraps(it) && !ragged))
             problem(r, "line %d: indent %d", k, l->indent);
         if (kind != TEXT_BODY && kind != TEXT_CODE && k > li &&
             l->indent != it->lines[li].indent)
             problem(r, "line %d: indent %d, not its paragraph's %d", k, l->indent,
                     it->lines[li].indent);
         bool prose = kind == TEXT_BODY || kind == TEXT_QUOTE || kind == TEXT_BREAK;
-        if (l->justify ? !(prose && p->justify && !l->para_end)
-                       : kind == TEXT_BODY && p->justify && !l->para_end)
+        if (l->justify ? !(prose && p->justify && !l->para_end && !ragged)
+                       : kind == TEXT_BODY && p->justify && !l->para_end && !ragged)
             problem(r, "line %d: justify flag", k);
         if (k > li) {
             size_t off = l->offset - a;
@@ -466,13 +468,32 @@ static void check_pages(const layout_item *it, const layout_params *p, check_res
     r->pages += it->n_pages;
 }
 
-static void check_title(const layout_item *it, const layout_measure *m, const char *title,
-                        int start_px, check_result *r)
+/* Lines from[0..) that carry the rest of a cut title: their number. */
+static int carried_lines(const layout_item *it)
 {
-    if (it->n_title_lines > 2 || (title && *title && it->n_title_lines < 1))
+    int n = 0;
+    while (n < it->n_lines && it->lines[n].from_title)
+        n++;
+    for (int i = n; i < it->n_lines; i++)
+        if (it->lines[i].from_title)
+            return -1; /* not all first */
+    return n;
+}
+
+/* Title lines (at most three, at least the body's size, each fitting the
+ * box) joined give the title; a cut title ends "……" and the body's first
+ * lines carry the rest from where the shown text stops. */
+static void check_title(const layout_item *it, const layout_measure *m, const char *title,
+                        int start_px, int body_px, check_result *r)
+{
+    int floor_px =
+        (int)ceil(start_px * 0.7) > body_px ? (int)ceil(start_px * 0.7) : body_px;
+    if (it->n_title_lines > LAYOUT_TITLE_LINES ||
+        (title && *title && it->n_title_lines < 1))
         problem(r, "%d title lines", it->n_title_lines);
-    if (it->title_px * 10 < start_px * 7 - 10 || it->title_px > start_px)
-        problem(r, "title at %d px from %d", it->title_px, start_px);
+    if (it->title_px < floor_px ||
+        it->title_px > (start_px > floor_px ? start_px : floor_px))
+        problem(r, "title at %d px from %d (body %d)", it->title_px, start_px, body_px);
     size_t tl = title ? strlen(title) : 0, jl = 0;
     char *joined = malloc(tl + 8);
     bool cut = false;
@@ -482,15 +503,31 @@ static void check_title(const layout_item *it, const layout_measure *m, const ch
         if (l->width > it->frame.title.w ||
             l->width != m->width(m->ctx, l->text, n, it->title_px, true))
             problem(r, "title line %d: %d px in %d", i, l->width, it->frame.title.w);
+        if (l->ellipsis &&
+            (i != LAYOUT_TITLE_LINES - 1 || n < 6 || strcmp(l->text + n - 6, "……") != 0))
+            problem(r, "title line %d: cut but \"%s\"", i, l->text);
         cut = cut || l->ellipsis;
-        if (!l->ellipsis && jl + n + 1 <= tl + 1) {
+        if (l->ellipsis)
+            n -= 6;
+        if (jl + n + 1 <= tl + 1) {
             memcpy(joined + jl, l->text, n);
             jl += n;
             if (l->space_after)
                 joined[jl++] = ' ';
         }
     }
-    if (!cut && (jl != tl || memcmp(joined, title, tl) != 0))
+    int carried = carried_lines(it);
+    if (carried < 0 || (carried > 0) != cut)
+        problem(r, "%d lines carry the title, cut %d", carried, cut);
+    size_t from = carried > 0 ? it->lines[0].offset : tl;
+    size_t skipped = jl; /* "……" took the place of spaces and pause marks */
+    while (skipped < from &&
+           (title[skipped] == ' ' || !strncmp(title + skipped, "，", 3) ||
+            !strncmp(title + skipped, "、", 3)))
+        skipped += title[skipped] == ' ' ? 1 : 3;
+    if (cut && (from < jl || from > tl || skipped != from))
+        problem(r, "title cut at %zu but carried from %zu", jl, from);
+    else if (!cut && (jl != tl || memcmp(joined, title, tl) != 0))
         problem(r, "title lines joined differ from the title");
     free(joined);
 }
@@ -539,7 +576,7 @@ static check_result check_item(const layout_item *it, const layout_params *p,
     check_result r = {0};
     linebreak *lb = linebreak_create(p->language);
     check_frame(&it->frame, p, &r);
-    int li = 0;
+    int li = carried_lines(it) > 0 ? carried_lines(it) : 0;
     size_t a = 0, len = strlen(body);
     while (a < len) {
         const char *nl = memchr(body + a, '\n', len - a);
@@ -567,7 +604,8 @@ static check_result check_item(const layout_item *it, const layout_params *p,
     check_pages(it, p, &r);
     layout_params q = *p;
     int side = q.screen_w < q.screen_h ? q.screen_w : q.screen_h;
-    check_title(it, m, title, (int)lround(q.title_size * side), &r);
+    check_title(it, m, title, (int)lround(q.title_size * side),
+                (int)lround(q.body_size * side), &r);
     linebreak_destroy(lb);
     return r;
 }
@@ -576,10 +614,11 @@ static check_result check_item(const layout_item *it, const layout_params *p,
 static char *joined_text(const layout_item *it)
 {
     size_t n = 1;
-    for (int i = 0; i < it->n_lines; i++)
+    int from = carried_lines(it) > 0 ? carried_lines(it) : 0;
+    for (int i = from; i < it->n_lines; i++)
         n += strlen(it->lines[i].text) + 1;
     char *s = xmalloc(n), *w = s;
-    for (int i = 0; i < it->n_lines; i++) {
+    for (int i = from; i < it->n_lines; i++) {
         const layout_line *l = &it->lines[i];
         w += sprintf(w, "%s%s", l->text,
                      l->space_after                       ? " "
@@ -804,80 +843,104 @@ static void test_overlong_unit_space(void)
     CHECKF(bad == 0, "%d lines start or end with a space, or lose text", bad);
 }
 
+/* A title made of pieces: "标" * n for each "%d" in fmt, cpl characters a
+ * title line at the start size (the fake measure: one em a CJK char). */
+static char *title_of(const char *fmt, int cpl)
+{
+    char *out = xstrdup("");
+    for (const char *f = fmt; *f;) {
+        const char *pc = strstr(f, "{");
+        size_t lit = pc ? (size_t)(pc - f) : strlen(f);
+        char *piece = NULL;
+        if (pc) { /* "{k/d+c}": cpl * k / d + c characters of 标 */
+            int k = 0, d = 1, c = 0;
+            sscanf(pc, "{%d/%d%d}", &k, &d, &c);
+            piece = repeat("标", cpl * k / d + c);
+        }
+        char *lits = strndup(f, lit);
+        char *next = concat3(out, lits, piece ? piece : "");
+        free(out);
+        free(lits);
+        free(piece);
+        out = next;
+        f = pc ? strchr(pc, '}') + 1 : f + lit;
+    }
+    return out;
+}
+
+/* Titles, table-driven: lines, size, cut, where line 1 ends. */
 static void test_title(void)
 {
+    static const struct {
+        const char *title; /* title_of's pattern */
+        int lines;         /* title lines */
+        bool shrunk, cut;  /* smaller than the start size; ends "……" */
+        const char *end1;  /* line 1 ends with this, or NULL */
+        bool even;         /* lines within one em of each other */
+    } cases[] = {
+        {"停水通知", 1, false, false, "知", false},
+        {"{1/1+3}", 2, false, false, NULL, true},           /* not one and a bit */
+        {"{5/2+0}", 3, false, false, NULL, true},           /* 3 lines: no shrink */
+        {"{7/2+0}", 3, true, false, NULL, false},           /* shrinks to fit 3 */
+        {"{5/1+0}", 3, true, true, NULL, false},            /* cut, rest to body */
+        {"{1/2+2}，{1/2+4}", 2, false, false, "，", false}, /* after a comma */
+        {"{1/3+2}：{2/3+1}", 2, false, false, "：", false}, /* after a colon */
+        {"{1/2+2} {1/2+4}", 2, false, false, "标", false},  /* at a space */
+        {"{1/2+1}2025 年{1/2+1}", 2, false, false, NULL, false},
+    };
     fake_stats st = {0};
     layout_measure m = fake_measure(&st);
     layout_params p = default_params(1920, 1080);
-    layout_item *it = layout_item_create(&p, &m, "停水通知", "");
-    int start = it->title_px;
-    CHECK(it->n_title_lines == 1 && !it->title_lines[0].ellipsis);
-    CHECK(it->n_lines == 0 && it->n_pages == 1 && it->pages[0].count == 0);
-    CHECK(it->pages[0].seconds == p.page_min);
     layout_frame f = layout_frame_compute(&p);
+    int start = (int)lround(p.title_size * 1080), body = (int)lround(p.body_size * 1080);
+    int cpl = f.title.w / start;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *title = title_of(cases[i].title, cpl);
+        layout_item *it = layout_item_create(&p, &m, title, "正文。");
+        check_result r = check_item(it, &p, &m, title, "正文。");
+        CHECKF(r.problems == 0, "case %zu: %ld problems", i, (long)r.problems);
+        const layout_line *t = it->title_lines;
+        int n = it->n_title_lines;
+        CHECKF(n == cases[i].lines, "case %zu: %d lines", i, n);
+        CHECKF((it->title_px < start) == cases[i].shrunk && it->title_px >= body,
+               "case %zu: %d px of %d", i, it->title_px, start);
+        CHECKF(n > 0 && t[n - 1].ellipsis == cases[i].cut, "case %zu: cut", i);
+        const char *e = cases[i].end1;
+        size_t l0 = n > 0 ? strlen(t[0].text) : 0;
+        CHECKF(!e || (l0 >= strlen(e) && strcmp(t[0].text + l0 - strlen(e), e) == 0),
+               "case %zu: line 1 \"%s\"", i, n > 0 ? t[0].text : "");
+        for (int k = 1; cases[i].even && k < n; k++)
+            CHECKF(abs(t[k].width - t[0].width) <= start, "case %zu: %d and %d px", i,
+                   t[0].width, t[k].width);
+        for (int k = 0; k < n; k++) /* "2025 年" stays on one line */
+            CHECKF(!strstr(title, "2025") || !strstr(t[k].text, "202") ||
+                       strstr(t[k].text, "2025 年"),
+                   "case %zu: \"%s\"", i, t[k].text);
+        CHECK(!cases[i].cut || (it->n_lines > 1 && it->lines[0].from_title &&
+                                !it->lines[it->n_lines - 1].from_title));
+        layout_item_destroy(it);
+        free(title);
+    }
+
+    /* No body at all, and a title smaller than the body asked for. */
+    layout_item *it = layout_item_create(&p, &m, "停水通知", NULL);
+    CHECK(it->n_title_lines == 1 && it->n_lines == 0 && it->n_pages == 1);
     CHECKF(it->frame.body.y < f.body.y && it->frame.body.h > f.body.h,
            "one title line gives its room to the body");
     layout_item_destroy(it);
-
-    /* No body at all (a feed item with a title only), with the indent on:
-     * the same title-only slide, not a NULL dereference. */
-    CHECK(p.indent);
-    it = layout_item_create(&p, &m, "停水通知", NULL);
-    CHECK(it->n_title_lines == 1 && it->n_lines == 0 && it->n_pages == 1);
+    layout_params small = p;
+    small.title_size = p.body_size / 2;
+    it = layout_item_create(&small, &m, "停水通知", "正文。");
+    CHECKF(it->title_px == body, "title %d px, body %d", it->title_px, body);
     layout_item_destroy(it);
-
-    /* Two and a half lines at the start size: shrinks, no ellipsis. */
-    int cpl = f.title.w / start;
-    char *title = repeat("标", cpl * 2 + cpl / 2);
-    it = layout_item_create(&p, &m, title, "");
-    CHECKF(it->n_title_lines == 2 && it->title_px < start &&
-               it->title_px >= start * 7 / 10,
-           "%d lines at %d px (start %d)", it->n_title_lines, it->title_px, start);
-    CHECK(!it->title_lines[1].ellipsis);
-    layout_item_destroy(it);
-    free(title);
-
-    /* A little over one line: two lines of even length, not one and a bit. */
-    title = repeat("标", cpl + 3);
-    it = layout_item_create(&p, &m, title, "");
-    CHECKF(it->n_title_lines == 2 && it->title_px == start &&
-               abs(it->title_lines[0].width - it->title_lines[1].width) <= start,
-           "title lines %d and %d px wide", it->title_lines[0].width,
-           it->n_title_lines > 1 ? it->title_lines[1].width : -1);
-    layout_item_destroy(it);
-    free(title);
-
-    /* Phrases separated by spaces: the break goes at a space. */
-    char *part1 = repeat("园", cpl / 2 + 2), *part2 = repeat("岭", cpl / 2 + 4);
-    char *with_space = concat3(part1, " 岭", part2);
-    it = layout_item_create(&p, &m, with_space, "");
-    CHECK(it->n_title_lines == 2 && strcmp(it->title_lines[0].text, part1) == 0 &&
-          it->title_lines[0].space_after &&
-          it->title_lines[1].offset == strlen(part1) + 1);
-    layout_item_destroy(it);
-    free(with_space);
-    free(part1);
-    free(part2);
-
-    /* Far too long: 70% and an ellipsis on line 2. */
-    title = repeat("长", cpl * 5);
-    it = layout_item_create(&p, &m, title, "");
-    CHECK(it->n_title_lines == 2 && it->title_lines[1].ellipsis);
-    CHECK(it->title_px == (int)ceil(start * 0.7));
-    const char *l2 = it->title_lines[1].text;
-    CHECK(strlen(l2) >= 3 && strcmp(l2 + strlen(l2) - 3, "…") == 0);
-    CHECK(it->title_lines[1].width <= it->frame.title.w);
-    layout_item_destroy(it);
-    free(title);
 
     /* An opening bracket is not left before the ellipsis. */
-    char *pre = repeat("长", cpl * 2 - 1);
-    title = concat3(
-        pre, "（",
-        "长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长");
+    char *pre = repeat("长", (int)(cpl / 0.7) * 3 - 1);
+    char *title = concat3(
+        pre, "（", "长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长");
     it = layout_item_create(&p, &m, title, "");
-    l2 = it->title_lines[1].text;
-    CHECK(it->title_lines[1].ellipsis && !strstr(l2, "（…"));
+    const char *l3 = it->title_lines[2].text;
+    CHECKF(it->title_lines[2].ellipsis && !strstr(l3, "（…"), "%s", l3);
     layout_item_destroy(it);
     free(title);
     free(pre);
@@ -1122,17 +1185,20 @@ static void test_indent_prose_only(void)
     free(prose);
 }
 
-/* A short notice grows (up to 1.3x) while it keeps one page and a quarter of
- * the body free; long text keeps the configured size. */
+/* A short item grows (up to 1.3x, never above the title) while it keeps
+ * one page and a quarter of the body free; long text keeps the configured
+ * size. */
 static void test_enlarge_short(void)
 {
     fake_stats st = {0};
     layout_measure m = fake_measure(&st);
     layout_params p = default_params(1920, 1080);
-    layout_item *base = layout_item_create(&p, &m, "停水通知", "今日停水。");
+    const char *two = "今日停水。\n请提前储水。";
+    layout_item *base = layout_item_create(&p, &m, "停水通知", two);
     p.enlarge_short = true;
-    layout_item *big = layout_item_create(&p, &m, "停水通知", "今日停水。");
-    CHECKF(big->body_px > base->body_px && big->body_px <= base->body_px * 13 / 10,
+    layout_item *big = layout_item_create(&p, &m, "停水通知", two);
+    CHECKF(big->body_px > base->body_px && big->body_px <= base->body_px * 13 / 10 &&
+               big->body_px <= big->title_px,
            "short: %d px, base %d px", big->body_px, base->body_px);
     CHECK(big->n_pages == 1 && big->body_line_h > base->body_line_h);
     char *prose = repeat("中", 3000);
@@ -1147,6 +1213,133 @@ static void test_enlarge_short(void)
     layout_item_destroy(big);
     layout_item_destroy(longer);
     free(prose);
+}
+
+/* A notice (one paragraph of 30 characters at most) is set large and
+ * centred in the room, table-driven over both orientations. */
+static void test_notice(void)
+{
+    static const struct {
+        int w, h;
+        const char *body;
+        int lines;   /* 0: not a notice */
+        int min_pct; /* of the body size, at least */
+    } cases[] = {
+        {1920, 1080, "今日停水。", 1, 240},
+        {1080, 1920, "今日停水。", 1, 240},
+        {1920, 1080, "本周六上午九点至十二点停水，请居民提前储水。", 2, 240},
+        {1080, 1920, "本周六上午九点至十二点停水，请居民提前储水。", 2, 120},
+        {1920, 1080, "今日停水。\n明日恢复。", 0, 100},
+        {1920, 1080, "本周六上午九点至十二点停水，请居民提前储水，给您带来不便敬请谅解。",
+         0, 100},
+    };
+    fake_stats st = {0};
+    layout_measure m = fake_measure(&st);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        layout_params p = default_params(cases[i].w, cases[i].h);
+        p.enlarge_short = true;
+        layout_item *it = layout_item_create(&p, &m, "停水通知", cases[i].body);
+        int base = (int)lround(p.body_size * 1080);
+        check_result r = check_item(it, &p, &m, "停水通知", cases[i].body);
+        bool notice = cases[i].lines > 0;
+        CHECKF(it->body_px * 100 >= base * cases[i].min_pct &&
+                   (notice || it->body_px <= base * 13 / 10),
+               "case %zu: %d px, base %d", i, it->body_px, base);
+        if (!notice) {
+            CHECKF(it->lines[0].indent == 0 || r.problems == 0, "case %zu", i);
+            layout_item_destroy(it);
+            continue;
+        }
+        CHECKF(it->n_lines == cases[i].lines && it->n_pages == 1, "case %zu: %d lines", i,
+               it->n_lines);
+        const layout_rect *b = &it->frame.body;
+        /* Two lines break at the comma when the second half fits a line. */
+        const char *comma = strstr(cases[i].body, "，");
+        CHECKF(it->n_lines < 2 || cases[i].w < cases[i].h ||
+                   strlen(it->lines[0].text) == (size_t)(comma + 3 - cases[i].body),
+               "case %zu: \"%s\"", i, it->lines[0].text);
+        for (int k = 0; k < it->n_lines; k++) {
+            const layout_line *l = &it->lines[k];
+            CHECKF(abs(2 * l->indent + l->width - b->w) <= 1 && !l->justify,
+                   "case %zu line %d: %d + %d in %d", i, k, l->indent, l->width, b->w);
+        }
+        /* Vertically: the lines' middle is the middle of the slide's body
+         * area below the title (within a line's rounding). */
+        layout_frame f = layout_frame_compute(&p);
+        int mid = it->frame.body.y + it->n_lines * it->body_line_h / 2;
+        int room_top = it->frame.title.y + it->frame.title.h,
+            room_mid = (room_top + f.body.y + f.body.h) / 2;
+        CHECKF(abs(mid - room_mid) <= it->body_line_h, "case %zu: middle %d, room %d", i,
+               mid, room_mid);
+        layout_item_destroy(it);
+    }
+}
+
+/* Lists and timetables in plain text, table-driven: which paragraphs are
+ * set ragged and flush left (listline.h), and that layout does so even
+ * when such a line wraps (a portrait timetable). */
+static void test_ragged_lines(void)
+{
+    static const struct {
+        const char *text;
+        bool ragged;
+    } cases[] = {
+        {"• 测血压、测血糖", true},
+        {"- 带好身份证", true},
+        {"* 带好身份证", true},
+        {"-5℃以下注意保暖", false},
+        {"1. 报名截止7月10日", true},
+        {"1.5万人参加了活动", false},
+        {"2、报名截止7月10日", true},
+        {"（一）活动时间", true},
+        {"(2)活动地点", true},
+        {"一、活动时间", true},
+        {"①带好身份证", true},
+        {"周二 19:30 书法入门（三楼多功能室）", true},
+        {"周一至周五 9:00—21:00", true},
+        {"19:30 书法入门", true},
+        {"08:00-12:00 停水，请提前储水。", true},
+        {"上午 9：00～11：30 义诊", true},
+        {"会议于 19:30 开始，请大家准时参加，不要迟到。", false},
+        {"活动于19:30开始", false},
+        {"姓名 电话 地址", true},
+        {"社区健康服务中心联合福田区人民医院开展免费义诊。", false},
+        {"2025 年全市生产总值 1477.47 亿元", false},
+        {"用 iPhone 扫码", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        CHECKF(listline_is_ragged(cases[i].text, strlen(cases[i].text)) ==
+                   cases[i].ragged,
+               "case %zu: %s", i, cases[i].text);
+
+    /* Portrait: the timetable row wraps; it stays flush left and ragged,
+     * while the prose paragraph keeps its indent and justification. */
+    fake_stats st = {0};
+    layout_measure m = fake_measure(&st);
+    layout_params p = default_params(1080, 1920);
+    p.indent = p.justify = true;
+    char *row = concat3("周二 19:30 ", "书法入门（三楼多功能室）", "");
+    char *longrow = repeat("书法入门", 6);
+    char *tt = concat3(row, longrow, "");
+    char *prose = repeat("中", 60);
+    char *body = concat3(tt, "\n", prose);
+    layout_item *it = layout_item_create(&p, &m, "", body);
+    check_result r = check_item(it, &p, &m, "", body);
+    CHECKF(r.problems == 0, "%ld problems", (long)r.problems);
+    CHECK(it->n_lines >= 4 && !it->lines[0].para_end);
+    for (int k = 0; k < it->n_lines && !it->lines[k].para_end; k++)
+        CHECKF(it->lines[k].indent == 0 && !it->lines[k].justify, "line %d", k);
+    int pk = 0;
+    while (pk < it->n_lines && !it->lines[pk].para_end)
+        pk++;
+    CHECK(pk + 1 < it->n_lines && it->lines[pk + 1].indent > 0 &&
+          it->lines[pk + 1].justify);
+    layout_item_destroy(it);
+    free(body);
+    free(prose);
+    free(tt);
+    free(longrow);
+    free(row);
 }
 
 /* The airtime cap, table-driven: what an item shows with and without a
@@ -1458,6 +1651,8 @@ int main(void)
     RUN(test_page_time);
     RUN(test_indent_prose_only);
     RUN(test_enlarge_short);
+    RUN(test_notice);
+    RUN(test_ragged_lines);
     RUN(test_airtime);
     RUN(test_deck_cap);
     RUN(test_kinds);

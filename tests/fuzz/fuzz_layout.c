@@ -81,6 +81,8 @@ static int check_paragraph(const layout_item *it, linebreak *lb, const char *bod
 static void check_lines(const layout_item *it, linebreak *lb, const char *body)
 {
     int k = 0;
+    while (k < it->n_lines && it->lines[k].from_title)
+        k++; /* the rest of a cut title comes first */
     for (size_t a = 0, n = strlen(body); a < n;) {
         const char *nl = memchr(body + a, '\n', n - a);
         size_t b = nl ? (size_t)(nl - body) : n;
@@ -94,7 +96,8 @@ static void check_lines(const layout_item *it, linebreak *lb, const char *body)
 static void check_pages(const layout_item *it)
 {
     int next = 0;
-    if (it->n_pages < 1 || it->n_title_lines < 0 || it->n_title_lines > 2)
+    if (it->n_pages < 1 || it->n_title_lines < 0 ||
+        it->n_title_lines > LAYOUT_TITLE_LINES)
         abort();
     for (int i = 0; i < it->n_pages; i++) {
         const layout_page *pg = &it->pages[i];
