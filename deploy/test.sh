@@ -20,7 +20,8 @@ werror=OFF
 [ "${CI:-}" = "true" ] && werror=ON
 cmake -S . -B build -DSIGNAGE_BUILD_TESTS=ON -DSIGNAGE_WERROR=$werror >/dev/null
 cmake --build build -j"$jobs"
-(cd build && ctest --output-on-failure -j"$jobs")
+# One more job than cores: most end-to-end tests wait on servers and timers.
+(cd build && ctest --output-on-failure -j"$((jobs + 1))")
 if [ "${SIGNAGE_SKIP_SANITIZE:-}" != "1" ]; then
     cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSIGNAGE_SANITIZE=ON \
         -DSIGNAGE_BUILD_TESTS=ON -DSIGNAGE_WERROR=$werror >/dev/null

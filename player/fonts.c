@@ -936,7 +936,7 @@ static const struct {
  * zh-Hant-HK HK; ja JP; ko KR; anything else (zh, zh-Hans, zh-CN) 0. */
 static int variant_of(const char *language)
 {
-    char t[32];
+    char t[32] = {0};
     size_t n = 0;
     for (; language && language[n] && n + 1 < sizeof t; n++)
         t[n] = language[n] == '_' ? '-' : (char)tolower((unsigned char)language[n]);

@@ -1072,7 +1072,7 @@ static void prepend_carry(const layout_item *it, composer *c, const layout_param
         t.v[i].from_title = true;
         t.v[i].offset += shift;
     }
-    t.v = buf_grow(t.v, &t.cap, (size_t)(t.n + v->n), sizeof *t.v);
+    t.v = buf_grow(t.v, &t.cap, (size_t)t.n + (size_t)v->n, sizeof *t.v);
     if (v->n > 0)
         memcpy(t.v + t.n, v->v, (size_t)v->n * sizeof *v->v);
     t.n += v->n;
