@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -256,6 +257,7 @@ static void test_idle_draws(void)
              feed, tmp);
     write_file(ini, text);
     snprintf(log, sizeof log, "%s/idle.log", tmp);
+    time_t t0 = time(NULL);
     pid_t pid = fork();
     if (pid == 0) {
         if (!freopen(log, "w", stderr))
@@ -265,6 +267,8 @@ static void test_idle_draws(void)
     }
     sleep(4);
     kill(pid, SIGTERM);
+    /* the clock's minute changing on the way redraws the page once */
+    int minutes = (int)(time(NULL) / 60 - t0 / 60);
     int st;
     waitpid(pid, &st, 0);
     char *text_log = test_read_file(log, NULL);
@@ -274,7 +278,8 @@ static void test_idle_draws(void)
     int draws = 0;
     for (const char *p = text_log; (p = strstr(p, "drawing a page")); p++)
         draws++;
-    CHECKF(draws >= 1 && draws <= 2, "%d pages drawn in 4 s of one slide", draws);
+    CHECKF(draws >= 1 && draws <= 2 + minutes, "%d pages drawn in 4 s of one slide",
+           draws);
     CHECKF(!strstr(text_log, "transition done"), "a transition ran with one slide");
     free(text_log);
 }
