@@ -338,8 +338,11 @@ static void paras_add(paras *o, const char *prefix, size_t plen, const char *tex
     size_t sep = o->len > 0, room = 0;
     if (o->full || (n == 0 && !empty_ok))
         return;
-    if (o->len + sep + plen <= o->max)
-        room = o->max - o->len - sep - plen;
+    if (o->len + sep + plen > o->max) {
+        o->full = true; /* not even the prefix fits (a rule has no text) */
+        return;
+    }
+    room = o->max - o->len - sep - plen;
     if (n > room) {
         o->full = true;
         while (room > 0 && ((unsigned char)text[room] & 0xC0) == 0x80)
