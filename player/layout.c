@@ -199,10 +199,11 @@ static void build_segments(composer *c, const char *s, size_t a, size_t b)
     }
 }
 
-/* The grapheme clusters of segment g as segments into out (room for one
- * per cluster); returns their count. A space inside g (no break after it,
- * as before U+061D) is trailing space of the cluster before, so that no
- * line is a lone space. */
+/* The pieces of segment g (gb: linebreak_emergency's ends: URL pieces or
+ * grapheme clusters) as segments into out (room for one per piece);
+ * returns their count. Spaces at a piece's end are its trailing space, and
+ * a piece of spaces only (no break after it, as before U+061D) is trailing
+ * space of the piece before, so that no line is or ends in a space. */
 static size_t grapheme_pieces(composer *c, const char *s, seg g, const size_t *gb,
                               size_t n, seg *out)
 {
@@ -212,7 +213,7 @@ static size_t grapheme_pieces(composer *c, const char *s, seg g, const size_t *g
         if (m > 0 && trim_spaces(s, prev, end) == prev)
             out[m - 1].end = end;
         else
-            out[m++] = (seg){prev, end, end, 0};
+            out[m++] = (seg){prev, trim_spaces(s, prev, end), end, 0};
         prev = end;
     }
     out[m - 1].end = g.end;
