@@ -80,17 +80,26 @@ struct source {
 
 /* ---- status ---- */
 
-/* The failure kind of a cause code as set_status gets it: a fetch result
- * + 1, 100 and 101 for a refused body, 200 + errno for a local file, 300 +
- * the reason for a refused signature (signed feeds). */
+/* The cause codes set_status gets: a fetch result + 1, CAUSE_INVALID and
+ * CAUSE_UNUSABLE for a refused body, CAUSE_FILE + errno for a local file,
+ * CAUSE_SIGNATURE + the reason for a refused signature (signed feeds).
+ * CAUSE_SIGNATURE is far above any errno, so the two never meet. */
+enum {
+    CAUSE_INVALID = 100,
+    CAUSE_UNUSABLE = 101,
+    CAUSE_FILE = 200,
+    CAUSE_SIGNATURE = 10000
+};
+
+/* The failure kind of a cause code. */
 static source_failure failure_kind(int code)
 {
-    if (code >= 300)
+    if (code >= CAUSE_SIGNATURE)
         return SOURCE_FAIL_SIGNATURE;
-    if (code >= 200)
+    if (code >= CAUSE_FILE)
         return SOURCE_FAIL_FILE;
-    if (code == 100 || code == 101)
-        return code == 100 ? SOURCE_FAIL_INVALID : SOURCE_FAIL_UNUSABLE;
+    if (code == CAUSE_INVALID || code == CAUSE_UNUSABLE)
+        return code == CAUSE_INVALID ? SOURCE_FAIL_INVALID : SOURCE_FAIL_UNUSABLE;
     switch (code - 1) {
     case FETCH_HTTP_ERROR:
         return SOURCE_FAIL_HTTP;
@@ -285,7 +294,7 @@ static void refuse(source *s, int http, int code, const char *why)
     pthread_mutex_lock(&s->mu);
     s->status.signature_refusals++;
     pthread_mutex_unlock(&s->mu);
-    set_status(s, SOURCE_ERROR, http, 300 + code, msg);
+    set_status(s, SOURCE_ERROR, http, CAUSE_SIGNATURE + code, msg);
 }
 
 /* True when body comes with a good signature, then in *sg (free its text);
@@ -506,7 +515,7 @@ static bool accept_body(source *s, const char *body, size_t len, int http)
             snprintf(msg, sizeof msg,
                      "none of the feed's %zu items is usable: last good feed kept",
                      f->n_dropped);
-        set_status(s, SOURCE_ERROR, http, f ? 101 : 100,
+        set_status(s, SOURCE_ERROR, http, f ? CAUSE_UNUSABLE : CAUSE_INVALID,
                    f ? msg : "not a valid JSON Feed: last good feed kept");
         feed_destroy(f);
         free(sg.text);
@@ -596,7 +605,7 @@ static bool poll_local(source *s)
     char msg[sizeof s->status.message];
     if (stat(path, &st) != 0) {
         snprintf(msg, sizeof msg, "cannot read the file: %s", strerror(errno));
-        set_status(s, SOURCE_ERROR, 0, 200 + errno, msg);
+        set_status(s, SOURCE_ERROR, 0, CAUSE_FILE + errno, msg);
         s->have_stat = false;
         return false;
     }
@@ -617,7 +626,7 @@ static bool poll_local(source *s)
     char *body = read_file_capped(path, s->max_feed_bytes, &len);
     if (!body) {
         snprintf(msg, sizeof msg, "cannot read the file: %s", strerror(errno));
-        set_status(s, SOURCE_ERROR, 0, 200 + errno, msg);
+        set_status(s, SOURCE_ERROR, 0, CAUSE_FILE + errno, msg);
         return false;
     }
     bool ok = accept_body(s, body, len, 0);
