@@ -528,8 +528,8 @@ static cJSON *dump_line(const layout_line *ln)
     return o;
 }
 
-/* The QR plate's box, or null. */
-static cJSON *dump_qr(const layout_rect *q)
+/* A zone's box, or null when it has none (the QR plate, the image). */
+static cJSON *dump_rect(const layout_rect *q)
 {
     if (q->w == 0)
         return cJSON_CreateNull();
@@ -538,6 +538,20 @@ static cJSON *dump_qr(const layout_rect *q)
     cJSON_AddNumberToObject(o, "y", q->y);
     cJSON_AddNumberToObject(o, "w", q->w);
     cJSON_AddNumberToObject(o, "h", q->h);
+    return o;
+}
+
+/* The slide's zones, the rectangles its pieces are drawn in (the QR plate
+ * on the last page only): what tests/screens.py holds the pixels to. */
+static cJSON *dump_frame(const layout_frame *f)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "header", dump_rect(&f->header));
+    cJSON_AddItemToObject(o, "title", dump_rect(&f->title));
+    cJSON_AddItemToObject(o, "body", dump_rect(&f->body));
+    cJSON_AddItemToObject(o, "image", dump_rect(&f->image));
+    cJSON_AddItemToObject(o, "footer", dump_rect(&f->footer));
+    cJSON_AddItemToObject(o, "qr", dump_rect(&f->qr));
     return o;
 }
 
@@ -558,7 +572,8 @@ static cJSON *dump_item(const feed_item *item, deck *d, size_t k, bool open)
     cJSON_AddNumberToObject(o, "box_width", it->frame.body.w);
     cJSON_AddNumberToObject(o, "box_height", it->frame.body.h);
     cJSON_AddStringToObject(o, "airtime", airtime_how_name(deck_airtime(d, k)));
-    cJSON_AddItemToObject(o, "qr", dump_qr(&it->frame.qr));
+    cJSON_AddItemToObject(o, "qr", dump_rect(&it->frame.qr));
+    cJSON_AddItemToObject(o, "frame", dump_frame(&it->frame));
     cJSON *title = cJSON_AddArrayToObject(o, "title");
     for (int i = 0; i < it->n_title_lines; i++)
         cJSON_AddItemToArray(title, dump_line(&it->title_lines[i]));

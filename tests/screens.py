@@ -1,0 +1,509 @@
+#!/usr/bin/env python3
+"""Every size looks right: --snapshot of a feed with every kind of item (text
+only, with an image, a short notice, a long text with a QR code, urgent,
+high priority, a list, a ticker item) at 1920x1080, 1080x1920, 1280x720,
+1366x768, 800x480 and 3840x2160, each PNG held to the zones --layout-dump
+gives for its slide (the item's "frame"):
+  (a) no page blank: ink (pixels unlike the background) on the page, and
+      text in the title or the body;
+  (b) text inside its zones: no pixel of a text colour (the glyph cores'
+      colours found in the zones) outside their union;
+  (c) no zone overlaps another (a zone may lie wholly inside a photo, the
+      image zone, and the QR plate inside the body), and every zone is on
+      the screen;
+  (d) the clock's ink (the header's rightmost piece of text) is at least as
+      tall as the body's, a line of the items set at the body size;
+  (e) contrast from the pixels: in each zone but the image, the colour of
+      each piece of text (its most frequent colour unlike the zone's
+      background) against the zone's background, WCAG 2 ratio >= 4.5 (AA);
+      a thin piece (a rule, the progress track) is a graphic: >= 3.
+The footer ticker is checked the same way on ticker.png (--snapshot-
+transition). Then the high-contrast theme (config/high-contrast.ini through
+[theme] file) at 1920x1080, every text >= 7 (AAA).
+
+The checks read the zones from the dump, never the template: new templates
+and zones keep them. PNGs are read with SDL2_image through ctypes (the
+player's own library; no package to install). Exit 77 without it.
+
+usage: screens.py [--keep DIR]  (DIR keeps the snapshots to look at)"""
+import collections
+import ctypes
+import ctypes.util
+import json
+import os
+import shutil
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import testlib  # noqa: E402
+from testlib import check  # noqa: E402
+
+PLAYER = os.environ["SIGNAGE_PLAYER"]
+SRC = os.environ["SIGNAGE_SOURCE_DIR"]
+NOW = "2024-07-02T10:00:00+08:00"
+SIZES = ["1920x1080", "1080x1920", "1280x720", "1366x768", "800x480", "3840x2160"]
+
+
+# ---- the feed ----
+
+def article():
+    with open(os.path.join(SRC, "tests", "data", "content", "yuanling-2024-06-28.txt"),
+              encoding="utf-8") as f:
+        return f.read()
+
+
+def photo(w=320, h=240):
+    """A gradient PNG, like a photo: no colour of it is a theme's."""
+    raw = b"".join(b"\x00" + bytes(v for x in range(w) for v in
+                                   (60 + x // 2, 120 + y // 3, 90 + (x + y) // 8))
+                   for y in range(h))
+
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def feed():
+    day = "2024-07-01T09:00:00+08:00"
+    items = [
+        {"id": "text", "title": "招募社区志愿者", "content_text":
+         "“长者饭堂”送餐、周末图书角、垃圾分类督导等岗位正在招募志愿者。每次服务2小时，"
+         "可计入志愿服务时长。欢迎18岁以上居民报名，学生可凭学生证参加。"},
+        {"id": "image", "title": "社区花园开放", "image": "photo.png", "content_text":
+         "社区花园已完成改造，种植了四十多种花木，设有休息座椅和儿童游乐区。"
+         "开放时间为每日7:00至21:00，请爱护花草，文明游园。"},
+        {"id": "notice", "title": "停电通知", "content_text": "今晚22:00至23:00停电。"},
+        {"id": "long", "title": "园岭街道 聚焦“百千万工程” 塑造全新美好园岭",
+         "content_text": article(), "url": "https://example.org/yuanling/news/2024-06-28"},
+        {"id": "urgent", "title": "台风红色预警", "_signage": {"priority": "urgent"},
+         "content_text": "台风“海葵”将于今晚登陆，请居民留在室内，关好门窗，"
+         "远离广告牌和临时建筑。"},
+        {"id": "high", "title": "停水通知", "_signage": {"priority": "high"},
+         "content_text": "因市政管网维修，7月10日（周三）8:00至16:00，园岭新村1—12栋"
+         "将暂停供水。请居民提前做好储水准备。"},
+        {"id": "list", "title": "青年夜校 · 本周课程表", "content_text":
+         "周二 19:30　书法入门（三楼多功能室）\n周三 19:30　瑜伽与拉伸（二楼活动室）\n"
+         "周四 19:30　手机摄影（三楼多功能室）\n周五 19:00　花艺体验：夏日桌花"},
+        {"id": "ticker", "title": "义卖", "_signage": {"ticker": True},
+         "content_text": "本周六上午9:00在中心广场举行义卖活动，欢迎参加。"},
+    ]
+    for it in items:
+        it["date_published"] = day
+    return {"version": "https://jsonfeed.org/version/1.1", "title": "屏幕", "items": items}
+
+
+def write_config(tmp, name, theme=""):
+    ini = os.path.join(tmp, f"{name}.ini")
+    with open(ini, "w", encoding="utf-8") as f:
+        f.write(f"[player]\nfeed = feed.json\ncache_dir = cache-{name}\n"
+                f"time_zone = Asia/Shanghai\ncentre_name = 园岭街道党群服务中心\n{theme}")
+    return ini
+
+
+# ---- pixels ----
+
+class Surface(ctypes.Structure):
+    _fields_ = [("flags", ctypes.c_uint32), ("format", ctypes.c_void_p),
+                ("w", ctypes.c_int), ("h", ctypes.c_int), ("pitch", ctypes.c_int),
+                ("pixels", ctypes.c_void_p)]
+
+
+RGBA32 = 0x16762004  # SDL_PIXELFORMAT_ABGR8888: bytes R, G, B, A on little endian
+
+
+def sdl_image():
+    """SDL2 and SDL2_image through ctypes, or None."""
+    names = [ctypes.util.find_library("SDL2_image"), ctypes.util.find_library("SDL2")]
+    if not all(names) or sys.byteorder != "little":
+        return None
+    img, sdl = ctypes.CDLL(names[0]), ctypes.CDLL(names[1])
+    img.IMG_Load.restype = ctypes.POINTER(Surface)
+    img.IMG_Load.argtypes = [ctypes.c_char_p]
+    sdl.SDL_ConvertSurfaceFormat.restype = ctypes.POINTER(Surface)
+    sdl.SDL_ConvertSurfaceFormat.argtypes = [ctypes.POINTER(Surface), ctypes.c_uint32,
+                                             ctypes.c_uint32]
+    sdl.SDL_FreeSurface.argtypes = [ctypes.POINTER(Surface)]
+    return img, sdl
+
+
+class Page:
+    """A PNG's pixels, 4 bytes each (R, G, B, A), read in place from the
+    SDL surface (freed with close())."""
+
+    def __init__(self, lib, path):
+        img, sdl = lib
+        self.thin = 0
+        s = img.IMG_Load(path.encode())
+        if not s:
+            raise OSError(f"cannot read {path}")
+        if ctypes.c_uint32.from_address(s.contents.format).value == RGBA32:
+            c = s
+        else:
+            c = sdl.SDL_ConvertSurfaceFormat(s, RGBA32, 0)
+            sdl.SDL_FreeSurface(s)
+        if not c or c.contents.pitch != c.contents.w * 4:
+            raise OSError(f"cannot convert {path}")
+        self.sdl, self.surface = sdl, c
+        self.w, self.h = c.contents.w, c.contents.h
+        self.data = memoryview((ctypes.c_char * (self.w * self.h * 4)).from_address(
+            c.contents.pixels)).cast("B")
+        # Ink this thin or thinner is a rule or a bar, not text.
+        self.thin = max(8, min(self.w, self.h) // 100)
+
+    def close(self):
+        self.data.release()
+        self.sdl.SDL_FreeSurface(self.surface)
+
+    def row(self, y, x0, x1):
+        return bytes(self.data[(y * self.w + x0) * 4:(y * self.w + x1) * 4])
+
+    def colours(self, r, most=60_000):
+        """Counter of the colours (4 bytes) in r, sampled evenly past `most` pixels."""
+        x, y, w, h = r
+        sy = max(1, int((w * h / most) ** 0.5))
+        words = memoryview(b"".join(self.row(yy, x, x + w)
+                                    for yy in range(y, y + h, sy))).cast("I")
+        sx = max(1, len(words) // most)
+        return collections.Counter({v.to_bytes(4, "little"): n for v, n in
+                                    collections.Counter(words[::sx]).items()})
+
+    def ink_columns(self, r, bg):
+        """For each column of r: has it a pixel other than bg?"""
+        x, y, w, h = r
+        pattern = int.from_bytes(bg * w, "little")
+        acc = 0
+        for yy in range(y, y + h):
+            acc |= int.from_bytes(self.row(yy, x, x + w), "little") ^ pattern
+        m = memoryview(acc.to_bytes(w * 4, "little")).cast("I")
+        return [v != 0 for v in m]
+
+    def ink_rows(self, r, bg):
+        x, y, w, h = r
+        pattern = bg * w
+        return [self.row(yy, x, x + w) != pattern for yy in range(y, y + h)]
+
+    def find(self, colour, y, x0, x1):
+        """x of the first pixel of colour in row y between x0 and x1, or -1."""
+        seg = self.row(y, x0, x1)
+        at = seg.find(colour)
+        while at >= 0 and at % 4:
+            at = seg.find(colour, at + 1)
+        return -1 if at < 0 else x0 + at // 4
+
+
+def luminance(c):
+    def lin(v):
+        v /= 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+    return 0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2])
+
+
+def contrast(a, b):
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def hexc(c):
+    return "#" + bytes(c[:3]).hex()
+
+
+def runs(flags, gap):
+    """(start, end) of the runs of True in flags, runs closer than gap joined."""
+    out = []
+    for i, f in enumerate(flags):
+        if not f:
+            continue
+        if out and i - out[-1][1] < gap:
+            out[-1][1] = i + 1
+        else:
+            out.append([i, i + 1])
+    return [tuple(r) for r in out]
+
+
+# ---- zones ----
+
+def rect(z):
+    return (z["x"], z["y"], z["w"], z["h"]) if z and z["w"] > 0 and z["h"] > 0 else None
+
+
+def zones(item, page):
+    """The slide's zones for page (0-based): name -> (x, y, w, h)."""
+    out = {k: rect(v) for k, v in item["frame"].items()}
+    if page != len(item["pages"]) - 1:
+        out["qr"] = None  # the plate is on the last page only
+    return {k: v for k, v in out.items() if v}
+
+
+def inside(a, b):
+    return b[0] <= a[0] and b[1] <= a[1] and a[0] + a[2] <= b[0] + b[2] and \
+        a[1] + a[3] <= b[1] + b[3]
+
+
+def overlap(a, b):
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and \
+        b[1] < a[1] + a[3]
+
+
+def nested_ok(inner, outer):
+    """Layers by design: text over a photo, the QR plate on the body."""
+    return outer == "image" or (inner == "qr" and outer == "body")
+
+
+def check_zones(where, zs, w, h):
+    """(c): no zone overlaps another; each on the screen."""
+    names = sorted(zs)
+    for n in names:
+        r = zs[n]
+        check(r[0] >= 0 and r[1] >= 0 and r[0] + r[2] <= w and r[1] + r[3] <= h,
+              f"{where}: zone {n} {r} off the {w}x{h} screen")
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            ra, rb = zs[a], zs[b]
+            if not overlap(ra, rb):
+                continue
+            ok = (inside(ra, rb) and nested_ok(a, b)) or (inside(rb, ra) and nested_ok(b, a))
+            check(ok, f"{where}: zones {a} {ra} and {b} {rb} overlap")
+
+
+# ---- one page ----
+
+class Piece:
+    """A piece of ink in a zone: a run of columns with ink, its rows, its colour."""
+
+    def __init__(self, x0, x1, y0, y1, colour, thin):
+        self.x0, self.x1, self.y0, self.y1 = x0, x1, y0, y1
+        self.colour, self.thin = colour, thin
+
+    @property
+    def height(self):
+        return self.y1 - self.y0
+
+
+def zone_pieces(pg, r):
+    """The zone's background (its most frequent colour) and its pieces of ink:
+    runs of columns with ink, split where a gap is a third of the zone's
+    height (a word space is less; the gap before the clock is more)."""
+    bg = pg.colours(r).most_common(1)[0][0]
+    x, y, w, h = r
+    cols = pg.ink_columns(r, bg)
+    gap = max(3, min(h, 400) // 3)
+    pieces = []
+    for c0, c1 in runs(cols, gap):
+        sub = (x + c0, y, c1 - c0, h)
+        rows = [i for i, f in enumerate(pg.ink_rows(sub, bg)) if f]
+        if not rows:
+            continue
+        tall = rows[-1] - rows[0] + 1
+        pieces.append(Piece(x + c0, x + c1, y + rows[0], y + rows[0] + tall,
+                            core_colour(pg.colours(sub), bg), tall <= pg.thin))
+    return bg, pieces
+
+
+def core_colour(hist, bg):
+    """The colour of the glyph cores: of the colours unlike bg that are not
+    rare (anti-aliasing spreads the edges over many), the one that contrasts
+    most with bg. A glyph's core has its full colour however small it is set."""
+    del hist[bg]
+    total = sum(hist.values())
+    common = [c for c, n in hist.items() if n >= max(2, total // 50)] or \
+        [hist.most_common(1)[0][0]]
+    return max(common, key=lambda c: contrast(c, bg))
+
+
+def body_line_heights(pg, zs, bg):
+    """The ink height of each text line in the body zone (left of a QR plate)."""
+    x, y, w, h = zs["body"]
+    if "qr" in zs:
+        w = zs["qr"][0] - x
+    return [b - a for a, b in runs(pg.ink_rows((x, y, w, h), bg), 2) if b - a > pg.thin]
+
+
+class Size:
+    """What one size's pages measured, for the checks across pages."""
+
+    def __init__(self):
+        self.clock = []  # (page, ink height)
+        self.body = []   # (page, median line ink height) of items at the body size
+        self.low = []    # (contrast, what)
+
+
+def check_page(where, pg, zs, size, aaa, base_body):
+    """(a), (b), (e) for one PNG, and the heights for (d)."""
+    need = 7.0 if aaa else 4.5
+    text_colours = set()
+    header_pieces = []
+    for name, r in sorted(zs.items()):
+        if name == "image":
+            continue
+        bg, pieces = zone_pieces(pg, r)
+        for p in pieces:
+            ratio = contrast(p.colour, bg)
+            want = 3.0 if p.thin else need
+            what = (f"{where}: {name} {'rule' if p.thin else 'text'} at x {p.x0}-{p.x1}: "
+                    f"{hexc(p.colour)} on {hexc(bg)} {ratio:.2f}:1")
+            size.low.append((ratio if not p.thin else 99, what))
+            check(ratio >= want, f"{what}, want >= {want}")
+            if not p.thin:
+                text_colours.add(p.colour)
+        if name == "header":
+            header_pieces = [p for p in pieces if not p.thin]
+        if name == "body" and base_body:
+            heights = body_line_heights(pg, zs, bg)
+            if heights:
+                size.body.append((where, statistics.median(heights)))
+    if header_pieces:
+        clock = max(header_pieces, key=lambda p: p.x1)
+        size.clock.append((where, clock.height))
+    # (a) no page blank
+    hist = pg.colours((0, 0, pg.w, pg.h))
+    bg, plain = hist.most_common(1)[0]
+    ink = 1 - plain / sum(hist.values())
+    check(ink >= 0.002, f"{where}: blank: {ink:.2%} of the page is ink")
+    check(any(n in zs and zone_has_ink(pg, zs[n]) for n in ("title", "body")),
+          f"{where}: no text in the title or the body")
+    # (b) no text colour outside the union of the zones
+    outside = ink_outside(pg, zs, text_colours)
+    check(not outside, f"{where}: text ink outside every zone: {outside[:3]}")
+
+
+def zone_has_ink(pg, r):
+    bg = pg.colours(r).most_common(1)[0][0]
+    return any(pg.ink_rows(r, bg))
+
+
+def ink_outside(pg, zs, colours):
+    """[(x, y, colour)] of text-coloured pixels outside every zone, but for
+    rules and bars (rows of them no taller than pg.thin)."""
+    found = []
+    for y in range(pg.h):
+        spans = sorted((r[0], r[0] + r[2]) for r in zs.values() if r[1] <= y < r[1] + r[3])
+        x = 0
+        gaps = []
+        for a, b in spans:
+            if a > x:
+                gaps.append((x, a))
+            x = max(x, b)
+        if x < pg.w:
+            gaps.append((x, pg.w))
+        for a, b in gaps:
+            for c in colours:
+                at = pg.find(c, y, a, b)
+                if at >= 0:
+                    found.append((at, y, hexc(c)))
+    rows = [False] * pg.h
+    for _, y, _ in found:
+        rows[y] = True
+    tall = [(a, b) for a, b in runs(rows, 1) if b - a > pg.thin]
+    return [f for f in found if any(a <= f[1] < b for a, b in tall)]
+
+
+# ---- a run per size ----
+
+def run(args, timeout=120):
+    return subprocess.run([PLAYER, "--now", NOW, *args], capture_output=True, text=True,
+                          timeout=timeout, env=dict(os.environ, SDL_VIDEODRIVER="dummy"))
+
+
+def check_size(lib, tmp, ini, size, aaa=False, label=""):
+    w, h = map(int, size.split("x"))
+    tag = f"{label}{size}"
+    out = os.path.join(tmp, f"snap-{label}{size}")
+    r = run(["--config", ini, "--snapshot", out, "--snapshot-transition", "2",
+             "--size", size])
+    check(r.returncode == 0, f"--snapshot {tag}: {r.stderr[-400:]}")
+    d = run(["--config", ini, "--layout-dump", "--size", size])
+    check(d.returncode == 0, f"--layout-dump {tag}: {d.stderr[-400:]}")
+    if r.returncode or d.returncode:
+        return None
+    items = json.loads(d.stdout)["items"]
+    check(all("frame" in it for it in items), f"{tag}: the dump gives each item's frame")
+    slides = [it for it in items if not it.get("ticker")]
+    base = min(it["font_px"] for it in slides)
+    size_m = Size()
+    pngs = set(os.listdir(out))
+    for k, it in enumerate(items):
+        for p in range(len(it["pages"])):
+            name = f"{k + 1:03d}-{it['id']}-p{p + 1:02d}.png"
+            where = f"{tag} {it['id']} p{p + 1}"
+            check(name in pngs, f"{where}: no {name}")
+            if name not in pngs or it.get("ticker"):
+                continue
+            zs = zones(it, p)
+            check_zones(where, zs, w, h)
+            pg = Page(lib, os.path.join(out, name))
+            check((pg.w, pg.h) == (w, h), f"{where}: {pg.w}x{pg.h}")
+            check_page(where, pg, zs, size_m, aaa, it["font_px"] == base)
+            pg.close()
+    # The ticker over the second slide (--snapshot-transition's last page).
+    first = items[0] if len(items[0]["pages"]) > 1 else items[1]
+    second_page = 1 if first is items[0] else 0
+    if "ticker.png" in pngs:
+        pg = Page(lib, os.path.join(out, "ticker.png"))
+        zs = zones(first, second_page)
+        check_page(f"{tag} ticker.png", pg, zs, Size(), aaa, False)
+        check(zone_has_ink(pg, zs["footer"]), f"{tag}: the ticker draws in the footer")
+        pg.close()
+    else:
+        check(False, f"{tag}: no ticker.png")
+    return size_m
+
+
+def check_clock(tag, m):
+    """(d): the clock's ink at least as tall as the body's (items at the body size)."""
+    check(m.clock and m.body, f"{tag}: clock {len(m.clock)} and body {len(m.body)} measured")
+    if not (m.clock and m.body):
+        return
+    body = max(h for _, h in m.body)
+    small = [(w, h) for w, h in m.clock if h < body]
+    check(not small, f"{tag}: the clock's ink {min(h for _, h in m.clock)} px is shorter "
+          f"than the body's {body} px ({len(small)} pages, e.g. {small[:1]})")
+    return min(h for _, h in m.clock), body
+
+
+def main():
+    lib = sdl_image()
+    if not lib:
+        print("skipped: SDL2_image not found by ctypes")
+        return 77
+    keep = sys.argv[sys.argv.index("--keep") + 1] if "--keep" in sys.argv else None
+    tmp = keep or tempfile.mkdtemp()
+    os.makedirs(tmp, exist_ok=True)
+    try:
+        with open(os.path.join(tmp, "feed.json"), "w", encoding="utf-8") as f:
+            json.dump(feed(), f, ensure_ascii=False)
+        with open(os.path.join(tmp, "photo.png"), "wb") as f:
+            f.write(photo())
+        if os.path.exists(os.path.join(SRC, "config", "high-contrast.ini")):
+            shutil.copy(os.path.join(SRC, "config", "high-contrast.ini"), tmp)
+        ini = write_config(tmp, "shipped")
+        figures = []
+        lowest = (99, "")
+        for size in SIZES:
+            m = check_size(lib, tmp, ini, size)
+            if m:
+                hs = check_clock(size, m)
+                figures.append(f"{size}: clock ink {hs and hs[0]} px, body ink {hs and hs[1]} px")
+                lowest = min([lowest] + m.low)
+        print("\n".join(figures))
+        print(f"lowest text contrast, shipped theme: {lowest[1]}")
+        if not os.path.exists(os.path.join(tmp, "high-contrast.ini")):
+            return testlib.done("screens")
+        hc = write_config(tmp, "high-contrast", "[theme]\nfile = high-contrast.ini\n")
+        m = check_size(lib, tmp, hc, "1920x1080", aaa=True, label="high-contrast ")
+        if m:
+            check_clock("high-contrast 1920x1080", m)
+            print(f"lowest text contrast, high-contrast theme: {min(m.low)[1]}")
+    finally:
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return testlib.done("screens")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
