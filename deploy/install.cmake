@@ -18,7 +18,7 @@ install(TARGETS signage-player DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT pla
 install(DIRECTORY fonts/ DESTINATION ${SIGNAGE_DATA}/fonts COMPONENT player
         FILES_MATCHING PATTERN "*.otf" PATTERN "*.ttf" PATTERN "*.txt")
 install(FILES config/player.ini config/demo-feed.json config/blocklist.txt
-              deploy/signage-player.desktop
+              config/high-contrast.ini deploy/signage-player.desktop
         DESTINATION ${SIGNAGE_DATA} COMPONENT player)
 install(FILES doc/signage-player.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT player)
 install(FILES doc/player.ini.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5 COMPONENT player)
@@ -26,5 +26,6 @@ install(PROGRAMS deploy/console DESTINATION ${SIGNAGE_LIBEXEC} COMPONENT player)
 install(FILES ${CMAKE_BINARY_DIR}/signage-player.service
         DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/systemd/system COMPONENT player)
 install(FILES config/player.ini config/demo-feed.json config/blocklist.txt
+              config/high-contrast.ini
         DESTINATION /etc/signage-player
         COMPONENT etc)

@@ -35,7 +35,7 @@ share="$root$prefix/share/signage-player"
 # defaults beside it always, for comparison after an upgrade.
 etc="$root/etc/signage-player"
 install -d -m 0755 "$etc"
-for f in player.ini demo-feed.json blocklist.txt; do
+for f in player.ini demo-feed.json blocklist.txt high-contrast.ini; do
     [ -e "$etc/$f" ] || install -m 0644 "$share/$f" "$etc/$f"
 done
 install -m 0644 "$share/player.ini" "$etc/player.ini.dist"

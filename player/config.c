@@ -101,6 +101,7 @@ static const config_key keys[] = {
     DAY("fri", 4),
     DAY("sat", 5),
     DAY("sun", 6),
+    STR("theme", "file", CONFIG_FILE, theme_file, ""),
     STR("theme", "background", CONFIG_COLOR, background, "#102a3c"),
     STR("theme", "foreground", CONFIG_COLOR, foreground, "#f5f1e8"),
     STR("theme", "accent", CONFIG_COLOR, accent, "#f0b448"),
@@ -479,6 +480,7 @@ typedef struct {
     config_report *r;
     char section[64];
     bool section_known;
+    bool theme_only; /* a theme file: [theme] keys only, and no file key */
     int line;
 } parse_state;
 
@@ -517,6 +519,14 @@ static void parse_section(parse_state *st, char *s)
     s = trim(s + 1);
     copy_str(st->section, sizeof st->section, s);
     st->section_known = section_known(s);
+    if (st->theme_only && st->section_known && strcmp(s, "theme") != 0) {
+        st->section_known = false;
+        config_report_add(st->r, false, st->line,
+                          "[%s] in a theme file: it holds only [theme] keys (these are "
+                          "skipped)",
+                          s);
+        return;
+    }
     if (st->section_known)
         return;
     const char *near = nearest_section(s);
@@ -615,6 +625,11 @@ static void parse_key(parse_state *st, char *key, char *value)
         return;
     }
     const config_key *k = &keys[i];
+    if (st->theme_only && k->offset == offsetof(config, theme_file)) {
+        config_report_add(st->r, false, st->line,
+                          "theme.file in a theme file: a theme cannot name another");
+        return;
+    }
     if (st->r->key_line[i])
         config_report_add(st->r, true, st->line,
                           "%s.%s is set again (first on line %d); this one counts",
@@ -682,29 +697,35 @@ static void check_whole(const config *cfg, config_report *r)
                           "player.feed is empty: expected a path or URL");
 }
 
-bool config_parse_report(config *cfg, const char *text, size_t len, const char *filename,
-                         config_report *r)
+static void parse_lines(parse_state *st, const char *text, size_t len)
 {
     char line[CONFIG_MAX_LINE + 1];
-    parse_state st = {.cfg = cfg, .r = r};
-    copy_str(r->file, sizeof r->file, filename);
+    config_report *r = st->r;
     size_t pos = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     while (pos < len) {
-        st.line++;
+        st->line++;
         const char *nl = memchr(text + pos, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
         memcpy(line, text + pos, n > CONFIG_MAX_LINE ? 0 : n);
         line[n > CONFIG_MAX_LINE ? 0 : n] = '\0';
         pos += n + 1;
         if (n > CONFIG_MAX_LINE)
-            config_report_add(r, false, st.line,
+            config_report_add(r, false, st->line,
                               "line of %zu bytes, longer than %d: nothing on it was read",
                               n, CONFIG_MAX_LINE);
         else if (strlen(line) != n)
-            config_report_add(r, false, st.line, "NUL byte in line");
+            config_report_add(r, false, st->line, "NUL byte in line");
         else
-            parse_line(&st, line);
+            parse_line(st, line);
     }
+}
+
+bool config_parse_report(config *cfg, const char *text, size_t len, const char *filename,
+                         config_report *r)
+{
+    parse_state st = {.cfg = cfg, .r = r};
+    copy_str(r->file, sizeof r->file, filename);
+    parse_lines(&st, text, len);
     check_whole(cfg, r);
     return r->errors == 0;
 }
@@ -748,6 +769,44 @@ static void resolve_relative(config_report *r, int line, char *value, size_t siz
                           config_path, value, size - 1);
 }
 
+/* Adds the problems of another file (their text names it) to r, at line. */
+static void report_merge(config_report *r, const config_report *from, int line)
+{
+    for (int i = 0; i < from->count; i++) {
+        *(from->problems[i].warning ? &r->warnings : &r->errors) += 1;
+        if (r->count == CONFIG_MAX_PROBLEMS) {
+            r->dropped++;
+            continue;
+        }
+        r->problems[r->count] = from->problems[i];
+        r->problems[r->count++].line = line;
+    }
+    r->dropped += from->dropped;
+}
+
+/* [theme] file: its [theme] keys under the config's own. */
+static void load_theme(config *cfg, config_report *r)
+{
+    size_t n;
+    char *buf = read_file_capped(cfg->theme_file, CONFIG_MAX_FILE, &n);
+    if (!buf)
+        return; /* confcheck says why */
+    config *theme = xmalloc(sizeof *theme);
+    *theme = *cfg;
+    config_report *tr = xmalloc(sizeof *tr);
+    config_report_init(tr, cfg->theme_file);
+    parse_state st = {.cfg = theme, .r = tr, .theme_only = true};
+    parse_lines(&st, buf, n);
+    free(buf);
+    for (size_t i = 0; i < NKEYS; i++)
+        if (tr->key_line[i] && !r->key_line[i])
+            memcpy((char *)cfg + keys[i].offset, (char *)theme + keys[i].offset,
+                   keys[i].size);
+    report_merge(r, tr, config_report_line(r, "theme", "file"));
+    free(tr);
+    free(theme);
+}
+
 bool config_load(config *cfg, const char *path, config_report *r)
 {
     size_t n;
@@ -771,5 +830,7 @@ bool config_load(config *cfg, const char *path, config_report *r)
             resolve_relative(r, r->key_line[i], (char *)cfg + keys[i].offset,
                              keys[i].size);
     }
+    if (cfg->theme_file[0])
+        load_theme(cfg, r);
     return r->errors == 0;
 }

@@ -88,6 +88,8 @@ typedef struct config {
     char display_off_cmd[512];
 
     /* [theme] */
+    char theme_file[1024]; /* [theme] keys read first (relative: to the config);
+                              the config's own [theme] keys override them */
     config_color background, foreground, accent, muted;
 
     /* [fleet]: everything off when its URL or file is empty */
@@ -194,7 +196,11 @@ bool config_parse(config *cfg, const char *text, size_t len, const char *filenam
 /* Reads a file (capped at CONFIG_MAX_FILE) into r's problems and parses it
  * over cfg; relative paths of CONFIG_FILE, CONFIG_DIR, CONFIG_OUT, CONFIG_LOGO,
  * CONFIG_FEED and CONFIG_KEY (a path, not a key line) keys are then taken from
- * the file's folder. Returns true when r holds no error. */
+ * the file's folder. With [theme] file, that file's [theme] keys (it may hold
+ * nothing else) are taken where the config sets none; its problems go into r
+ * with its own name and lines (at the line of the file key, for the order);
+ * a theme file that cannot be read is left to confcheck (a CONFIG_FILE).
+ * Returns true when r holds no error. */
 bool config_load(config *cfg, const char *path, config_report *r);
 
 /* An MQTT broker's address, from a mqtt_url. */

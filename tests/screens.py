@@ -188,13 +188,22 @@ class Page:
         pattern = bg * w
         return [self.row(yy, x, x + w) != pattern for yy in range(y, y + h)]
 
-    def find(self, colour, y, x0, x1):
-        """x of the first pixel of colour in row y between x0 and x1, or -1."""
+    def glyph_ink(self, colour, y, x0, x1):
+        """x of the first pixel of colour in row y between x0 and x1 that is
+        not part of a bar (a solid run of it pg.thin * 3 long), or -1."""
         seg = self.row(y, x0, x1)
+        bar = colour * (self.thin * 3)
         at = seg.find(colour)
-        while at >= 0 and at % 4:
-            at = seg.find(colour, at + 1)
-        return -1 if at < 0 else x0 + at // 4
+        while at >= 0:
+            if at % 4:
+                at = seg.find(colour, at + 1)
+            elif seg.startswith(bar, at):
+                while seg.startswith(colour, at):
+                    at += 4
+                at = seg.find(colour, at)
+            else:
+                return x0 + at // 4
+        return -1
 
 
 def luminance(c):
@@ -331,6 +340,7 @@ class Size:
         self.clock = []  # (page, ink height)
         self.body = []   # (page, median line ink height) of items at the body size
         self.low = []    # (contrast, what)
+        self.small = (1 << 30, "")  # the shortest header or footer text's ink
 
 
 def check_page(where, pg, zs, size, aaa, base_body):
@@ -351,6 +361,8 @@ def check_page(where, pg, zs, size, aaa, base_body):
             check(ratio >= want, f"{what}, want >= {want}")
             if not p.thin:
                 text_colours.add(p.colour)
+                if name in ("header", "footer") and p.x1 - p.x0 > 2 * p.height:
+                    size.small = min(size.small, (p.height, f"{where} {name} x {p.x0}-{p.x1}"))
         if name == "header":
             header_pieces = [p for p in pieces if not p.thin]
         if name == "body" and base_body:
@@ -370,6 +382,8 @@ def check_page(where, pg, zs, size, aaa, base_body):
     # (b) no text colour outside the union of the zones
     outside = ink_outside(pg, zs, text_colours)
     check(not outside, f"{where}: text ink outside every zone: {outside[:3]}")
+    edges = ink_on_edges(pg, zs, text_colours)
+    check(not edges, f"{where}: text across the edge of a zone: {edges[:3]}")
 
 
 def zone_has_ink(pg, r):
@@ -378,8 +392,8 @@ def zone_has_ink(pg, r):
 
 
 def ink_outside(pg, zs, colours):
-    """[(x, y, colour)] of text-coloured pixels outside every zone, but for
-    rules and bars (rows of them no taller than pg.thin)."""
+    """[(x, y, colour)] of text-coloured pixels outside every zone (bars,
+    such as the mark under a title, are not text)."""
     found = []
     for y in range(pg.h):
         spans = sorted((r[0], r[0] + r[2]) for r in zs.values() if r[1] <= y < r[1] + r[3])
@@ -393,14 +407,23 @@ def ink_outside(pg, zs, colours):
             gaps.append((x, pg.w))
         for a, b in gaps:
             for c in colours:
-                at = pg.find(c, y, a, b)
+                at = pg.glyph_ink(c, y, a, b)
                 if at >= 0:
                     found.append((at, y, hexc(c)))
-    rows = [False] * pg.h
-    for _, y, _ in found:
-        rows[y] = True
-    tall = [(a, b) for a, b in runs(rows, 1) if b - a > pg.thin]
-    return [f for f in found if any(a <= f[1] < b for a, b in tall)]
+    return found
+
+
+def ink_on_edges(pg, zs, colours):
+    """[(zone, x, y)] of text on a zone's top or bottom row: text that
+    crosses from one zone into the next (the image's photo aside)."""
+    found = []
+    for name, (x, y, w, h) in zs.items():
+        for yy in {y, y + h - 1} if name != "image" else ():
+            for c in colours:
+                at = pg.glyph_ink(c, yy, x, x + w)
+                if at >= 0:
+                    found.append((name, at, yy))
+    return found
 
 
 # ---- a run per size ----
@@ -488,13 +511,14 @@ def main():
             m = check_size(lib, tmp, ini, size)
             if m:
                 hs = check_clock(size, m)
-                figures.append(f"{size}: clock ink {hs and hs[0]} px, body ink {hs and hs[1]} px")
+                figures.append(f"{size}: clock ink {hs and hs[0]} px, body ink {hs and hs[1]} "
+                               f"px, the shortest header or footer text {m.small[0]} px ({m.small[1]})")
                 lowest = min([lowest] + m.low)
         print("\n".join(figures))
         print(f"lowest text contrast, shipped theme: {lowest[1]}")
         if not os.path.exists(os.path.join(tmp, "high-contrast.ini")):
             return testlib.done("screens")
-        hc = write_config(tmp, "high-contrast", "[theme]\nfile = high-contrast.ini\n")
+        hc = write_config(tmp, "player-hc", "[theme]\nfile = high-contrast.ini\n")
         m = check_size(lib, tmp, hc, "1920x1080", aaa=True, label="high-contrast ")
         if m:
             check_clock("high-contrast 1920x1080", m)

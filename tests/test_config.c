@@ -547,6 +547,56 @@ static void test_public_key(const char *dir)
     unlink(path);
 }
 
+/* [theme] file: the theme's keys under the config's own [theme] keys, the
+ * path taken from the config's folder; a theme file holds [theme] keys only
+ * and names no other, each problem reported with its own file and line; the
+ * shipped high-contrast theme reads clean. */
+static void test_theme_file(const char *dir)
+{
+    char path[300], theme[300], want[700];
+    snprintf(path, sizeof path, "%s/themed.ini", dir);
+    snprintf(theme, sizeof theme, "%s/dark.ini", dir);
+    write_text(theme, "# a theme\n[theme]\nbackground = #000000\nmuted = #cccccc\n");
+    write_text(path, "[player]\nfeed = https://e.org/f.json\n[theme]\nfile = dark.ini\n"
+                     "muted = #dddddd\n");
+    config cfg;
+    CHECKF(confcheck_load(&cfg, path, &report) && report.count == 0, "%s",
+           report.count ? report.problems[0].text : "");
+    CHECK(cfg.background.r == 0 && cfg.background.g == 0 && cfg.background.b == 0);
+    CHECK(cfg.muted.r == 0xdd);      /* the config's own key wins */
+    CHECK(cfg.foreground.r == 0xf5); /* neither sets it: the default */
+    CHECK(strcmp(cfg.theme_file, theme) == 0);
+
+    write_text(theme, "[theme]\nfile = other.ini\n[player]\nfeed = x.json\n"
+                      "[theme]\nbackground = #12\naccent = #ff0000\n");
+    CHECK(!confcheck_load(&cfg, path, &report));
+    snprintf(want, sizeof want, "%s:2: theme.file in a theme file", theme);
+    EXPECT_REPORTED(want);
+    snprintf(want, sizeof want, "%s:3: [player] in a theme file", theme);
+    EXPECT_REPORTED(want);
+    snprintf(want, sizeof want, "%s:6: theme.background: read '#12'", theme);
+    EXPECT_REPORTED(want);
+    CHECK(strcmp(cfg.feed, "https://e.org/f.json") == 0);
+    CHECK(cfg.accent.r == 0xff && cfg.accent.g == 0 && cfg.background.r == 0x10);
+
+    unlink(theme);
+    CHECK(!confcheck_load(&cfg, path, &report));
+    snprintf(want, sizeof want, "%s:4: theme.file: cannot read %s", path, theme);
+    EXPECT_REPORTED(want);
+    CHECK(report.errors == 1);
+
+    char text[900];
+    snprintf(text, sizeof text,
+             "[player]\nfeed = https://e.org/f.json\n[theme]\nfile = %s/config/"
+             "high-contrast.ini\n",
+             TEST_SOURCE_DIR);
+    write_text(path, text);
+    CHECKF(confcheck_load(&cfg, path, &report) && report.count == 0, "%s",
+           report.count ? report.problems[0].text : "");
+    CHECK(cfg.foreground.r == 0xff && cfg.background.r == 0x0a);
+    unlink(path);
+}
+
 /* The real player with a FIFO as --config and as the local feed path:
  * it must refuse each at once (the old one never drew its window). */
 static void test_player_fifos(const char *dir)
@@ -603,6 +653,7 @@ int main(void)
     test_not_regular(dir);
     test_relative_paths(dir);
     test_public_key(dir);
+    test_theme_file(dir);
     test_confcheck(dir);
     test_player_fifos(dir);
     char cmd[300];
