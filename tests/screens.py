@@ -11,10 +11,11 @@ gives for its slide (the item's "frame"):
       or bottom row (text running into the next zone); a bar, such as the
       mark under a title, is not text;
   (c) no zone overlaps another (a zone may lie wholly inside a photo, the
-      image zone, and the QR plate inside the body), and every zone is on
-      the screen;
-  (d) the clock's ink (the header's rightmost piece of text) is at least as
-      tall as the body's, a line of the items set at the body size;
+      image zone, or inside the header or the footer band, and the QR plate
+      inside the body), and every zone is on the screen;
+  (d) the clock's ink (the header's rightmost piece of text, or the clock
+      zone's if the dump gives one) is at least as tall as the body's (a
+      line's, of the items set at the body size);
   (e) contrast from the pixels: in each zone but the image, the colour of
       each piece of text (its glyph cores: of its colours unlike the zone's
       background that are not rare, the one that contrasts most) against
@@ -264,8 +265,9 @@ def overlap(a, b):
 
 
 def nested_ok(inner, outer):
-    """Layers by design: text over a photo, the QR plate on the body."""
-    return outer == "image" or (inner == "qr" and outer == "body")
+    """Layers by design: text over a photo, the QR plate on the body, a
+    part of the header or the footer (a clock, a ticker) in its band."""
+    return outer in ("image", "header", "footer") or (inner == "qr" and outer == "body")
 
 
 def check_zones(where, zs, w, h):
@@ -351,7 +353,7 @@ def check_page(where, pg, zs, size, aaa, base_body):
     """(a), (b), (e) for one PNG, and the heights for (d)."""
     need = 7.0 if aaa else 4.5
     text_colours = set()
-    header_pieces = []
+    header_pieces = clock_zone = []
     for name, r in sorted(zs.items()):
         if name == "image":
             continue
@@ -369,12 +371,14 @@ def check_page(where, pg, zs, size, aaa, base_body):
                     size.small = min(size.small, (p.height, f"{where} {name} x {p.x0}-{p.x1}"))
         if name == "header":
             header_pieces = [p for p in pieces if not p.thin]
+        if name == "clock":
+            clock_zone = [p for p in pieces if not p.thin]
         if name == "body" and base_body:
             heights = body_line_heights(pg, zs, bg)
             if heights:
                 size.body.append((where, statistics.median(heights)))
-    if header_pieces:
-        clock = max(header_pieces, key=lambda p: p.x1)
+    if clock_zone or header_pieces:  # a clock zone if the dump gives one
+        clock = max(clock_zone or header_pieces, key=lambda p: p.x1)
         size.clock.append((where, clock.height))
     # (a) no page blank
     hist = pg.colours((0, 0, pg.w, pg.h))
