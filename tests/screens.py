@@ -13,8 +13,8 @@ gives for its slide (the item's "frame"):
   (c) no zone overlaps another (a zone may lie wholly inside a photo, the
       image zone, or inside the header or the footer band, and the QR plate
       inside the body), and every zone is on the screen;
-  (d) the clock's ink (the header's rightmost piece of text, or the clock
-      zone's if the dump gives one) is at least as tall as the body's (a
+  (d) the clock's ink (the rightmost piece of text in the header's top row,
+      or in the clock zone if the dump gives one) is at least as tall as the body's (a
       line's, of the items set at the body size);
   (e) contrast from the pixels: in each zone but the image, the colour of
       each piece of text (its glyph cores: of its colours unlike the zone's
@@ -301,22 +301,21 @@ class Piece:
 
 
 def zone_pieces(pg, r):
-    """The zone's background (its most frequent colour) and its pieces of ink:
-    runs of columns with ink, split where a gap is a third of the zone's
-    height (a word space is less; the gap before the clock is more)."""
+    """The zone's background (its most frequent colour) and its pieces of
+    ink, top to bottom: in each band of rows with ink (a line), the runs of
+    columns with ink, split where a gap is half the band's height (a word
+    space is less; the gap before the clock is more)."""
     bg = pg.colours(r).most_common(1)[0][0]
     x, y, w, h = r
-    cols = pg.ink_columns(r, bg)
-    gap = max(3, min(h, 400) // 3)
     pieces = []
-    for c0, c1 in runs(cols, gap):
-        sub = (x + c0, y, c1 - c0, h)
-        rows = [i for i, f in enumerate(pg.ink_rows(sub, bg)) if f]
-        if not rows:
-            continue
-        tall = rows[-1] - rows[0] + 1
-        pieces.append(Piece(x + c0, x + c1, y + rows[0], y + rows[0] + tall,
-                            core_colour(pg.colours(sub), bg), tall <= pg.thin))
+    for b0, b1 in runs(pg.ink_rows(r, bg), 3):
+        band = (x, y + b0, w, b1 - b0)
+        for c0, c1 in runs(pg.ink_columns(band, bg), max(3, (b1 - b0) // 2)):
+            sub = (x + c0, y + b0, c1 - c0, b1 - b0)
+            rows = [i for i, f in enumerate(pg.ink_rows(sub, bg)) if f]
+            tall = rows[-1] - rows[0] + 1
+            pieces.append(Piece(x + c0, x + c1, y + b0 + rows[0], y + b0 + rows[0] + tall,
+                                core_colour(pg.colours(sub), bg), tall <= pg.thin))
     return bg, pieces
 
 
@@ -378,7 +377,9 @@ def check_page(where, pg, zs, size, aaa, base_body):
             if heights:
                 size.body.append((where, statistics.median(heights)))
     if clock_zone or header_pieces:  # a clock zone if the dump gives one
-        clock = max(clock_zone or header_pieces, key=lambda p: p.x1)
+        top = min(p.y0 for p in clock_zone or header_pieces)
+        clock = max((p for p in clock_zone or header_pieces if p.y0 < top + p.height),
+                    key=lambda p: p.x1)  # the rightmost of the top row
         size.clock.append((where, clock.height))
     # (a) no page blank
     hist = pg.colours((0, 0, pg.w, pg.h))
