@@ -32,6 +32,7 @@ player's own library; no package to install). Exit 77 without it.
 
 usage: screens.py [--keep DIR]  (DIR keeps the snapshots to look at)"""
 import collections
+import configparser
 import ctypes
 import ctypes.util
 import json
@@ -101,6 +102,14 @@ def feed():
     for it in items:
         it["date_published"] = day
     return {"version": "https://jsonfeed.org/version/1.1", "title": "屏幕", "items": items}
+
+
+def theme_of(path):
+    """The [theme] colours of an INI file, as RGBA bytes."""
+    ini = configparser.ConfigParser(interpolation=None)
+    ini.read(path, encoding="utf-8")
+    return {k: bytes.fromhex(v.strip()[1:]) + b"\xff" for k, v in ini["theme"].items()
+            if v.strip().startswith("#")}
 
 
 def write_config(tmp, name, theme=""):
@@ -345,6 +354,8 @@ class Size:
         self.clock = []  # (page, ink height)
         self.body = []   # (page, median line ink height) of items at the body size
         self.low = []    # (contrast, what)
+        self.pairs = set()  # (colour, background) measured
+        self.urgent = False  # some text measured on the urgent page
         self.small = (1 << 30, "")  # the shortest header or footer text's ink
 
 
@@ -363,6 +374,8 @@ def check_page(where, pg, zs, size, aaa, base_body):
             what = (f"{where}: {name} {'rule' if p.thin else 'text'} at x {p.x0}-{p.x1}: "
                     f"{hexc(p.colour)} on {hexc(bg)} {ratio:.2f}:1")
             size.low.append((ratio if not p.thin else 99, what))
+            size.pairs.add((p.colour, bg))
+            size.urgent |= " urgent " in where
             check(ratio >= want, f"{what}, want >= {want}")
             if not p.thin:
                 text_colours.add(p.colour)
@@ -511,6 +524,17 @@ def check_size(lib, snap, aaa=False):
     return size_m
 
 
+def check_measured(tag, m, theme):
+    """The theme's text, muted and accent colours were each found and
+    measured against its background, and some colour on the urgent page."""
+    bg = theme["background"]
+    for key in ("foreground", "muted", "accent"):
+        c = theme[key]
+        check((c, bg) in m.pairs, f"{tag}: {key} {hexc(c)} on {hexc(bg)} never measured "
+              f"({contrast(c, bg):.2f}:1 by the numbers)")
+    check(m.urgent, f"{tag}: nothing measured on the urgent page")
+
+
 def check_clock(tag, m):
     """(d): the clock's ink at least as tall as the body's (items at the body size)."""
     check(m.clock and m.body, f"{tag}: clock {len(m.clock)} and body {len(m.body)} measured")
@@ -538,7 +562,10 @@ def main():
         with open(os.path.join(tmp, "photo.png"), "wb") as f:
             f.write(photo())
         shutil.copy(os.path.join(SRC, "config", "high-contrast.ini"), tmp)
-        ini = write_config(tmp, "shipped")
+        shipped = theme_of(os.path.join(SRC, "config", "player.ini"))
+        high = theme_of(os.path.join(SRC, "config", "high-contrast.ini"))
+        ini = write_config(tmp, "shipped", "[theme]\n" + "".join(
+            f"{k} = {hexc(v)}\n" for k, v in shipped.items()))
         hc = write_config(tmp, "player-hc", "[theme]\nfile = high-contrast.ini\n")
         figures = []
         lowest = (99, "")
@@ -551,6 +578,7 @@ def main():
             m = check_size(lib, snaps[k])
             if m:
                 hs = check_clock(size, m)
+                check_measured(size, m, shipped)
                 figures.append(f"{size}: clock ink {hs and hs[0]} px, body ink {hs and hs[1]} "
                                f"px, the shortest header or footer text {m.small[0]} px ({m.small[1]})")
                 lowest = min([lowest] + m.low)
@@ -559,6 +587,7 @@ def main():
         m = check_size(lib, snaps[-1], aaa=True)
         if m:
             check_clock("high-contrast 1920x1080", m)
+            check_measured("high-contrast 1920x1080", m, high)
             print(f"lowest text contrast, high-contrast theme: {min(m.low)[1]}")
     finally:
         for sn in snaps:
