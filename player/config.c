@@ -772,8 +772,10 @@ static void resolve_relative(config_report *r, int line, char *value, size_t siz
 /* Adds the problems of another file (their text names it) to r, at line. */
 static void report_merge(config_report *r, const config_report *from, int line)
 {
+    r->errors += from->errors;
+    r->warnings += from->warnings;
+    r->dropped += from->dropped;
     for (int i = 0; i < from->count; i++) {
-        *(from->problems[i].warning ? &r->warnings : &r->errors) += 1;
         if (r->count == CONFIG_MAX_PROBLEMS) {
             r->dropped++;
             continue;
@@ -781,7 +783,6 @@ static void report_merge(config_report *r, const config_report *from, int line)
         r->problems[r->count] = from->problems[i];
         r->problems[r->count++].line = line;
     }
-    r->dropped += from->dropped;
 }
 
 /* [theme] file: its [theme] keys under the config's own. */
