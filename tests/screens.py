@@ -152,7 +152,6 @@ class Page:
 
     def __init__(self, lib, path):
         img, sdl = lib
-        self.thin = 0
         s = img.IMG_Load(path.encode())
         if not s:
             raise OSError(f"cannot read {path}")
