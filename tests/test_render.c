@@ -111,6 +111,7 @@ static void test_kinds_drawn(render *rd, fonts *f, const config *cfg, Uint32 bg)
         return;
     layout_measure m = fonts_measure(f);
     layout_params base = params_layout(cfg, 1280, 720);
+    base.body_size = 0.045; /* one page of them */
     deck_limits lim = params_deck(cfg);
     deck *d = deck_create(fd, &base, &lim, &m, NULL);
     const layout_item *it = deck_layout(d, 0);
@@ -149,7 +150,8 @@ static void test_clock_minutes(render *rd, const layout_item *it)
 {
     render_slide s = {.layout = it, .page = 0, .clock = "00:00", .day = "7月1日 星期一"};
     render_draw_slide(rd, &s);
-    render_draw_waiting(rd, 1280, 720, "00:00", s.day, NULL);
+    render_draw_waiting(
+        rd, 1280, 720, &(render_waiting){.clock = "00:00", .day = s.day, .label_px = 40});
     size_t held = render_textures(rd);
     for (int m = 1; m < 180; m++) {
         char clock[8];
@@ -157,7 +159,9 @@ static void test_clock_minutes(render *rd, const layout_item *it)
         s.clock = clock;
         render_draw_slide(rd, &s);
         if (m % 30 == 0)
-            render_draw_waiting(rd, 1280, 720, clock, s.day, NULL);
+            render_draw_waiting(
+                rd, 1280, 720,
+                &(render_waiting){.clock = clock, .day = s.day, .label_px = 40});
     }
     CHECKF(render_textures(rd) <= held, "%zu textures after 3 hours, %zu after a minute",
            render_textures(rd), held);
@@ -180,6 +184,8 @@ int main(void)
     feed *fd = feed_parse(feed_json, strlen(feed_json), "test");
     CHECK(fd && fd->n_items == 2);
     layout_params base = params_layout(&cfg, 1280, 720);
+    base.body_size = 0.045; /* the size whose lines the checks below were written for */
+    base.title_size = 0.068;
     deck_limits lim = params_deck(&cfg);
     deck *d = deck_create(fd, &base, &lim, &m, NULL);
     render_theme theme = params_theme(&cfg);
@@ -220,7 +226,11 @@ int main(void)
     CHECK(pixel(2, target->h - 3) != (bg & 0xffffff));
 
     /* The waiting slide: background with the clock drawn in the middle. */
-    render_draw_waiting(rd, 1280, 720, "09:30", "7月1日 星期一", "正在获取最新信息……");
+    render_draw_waiting(rd, 1280, 720,
+                        &(render_waiting){.clock = "09:30",
+                                          .day = "7月1日 星期一",
+                                          .status = "正在获取最新信息……",
+                                          .label_px = 40});
     CHECK(rightmost_ink(300, 420, bg) > 640);
     render_draw_off(rd);
     CHECK(pixel(640, 360) == 0);
