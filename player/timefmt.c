@@ -69,7 +69,11 @@ bool timefmt_lunar_days(int64_t days, char *buf, size_t size)
     const char *t = day == 20 ? "二" : day == 30 ? "三" : tens[(day - 1) / 10];
     int n = snprintf(buf, size, "农历%s%s月%s%s", leap ? "闰" : "", months[month], t,
                      digits[day % 10]);
-    return n > 0 && (size_t)n < size;
+    if (n > 0 && (size_t)n < size)
+        return true;
+    if (size > 0)
+        buf[0] = '\0'; /* never a cut character */
+    return false;
 }
 
 void timefmt_lunar(tz *z, int64_t unix, char *buf, size_t size)

@@ -167,6 +167,98 @@ static void test_clock_minutes(render *rd, const layout_item *it)
            render_textures(rd), held);
 }
 
+/* The height of the strong ink (a channel 64 or more from bg's) in the box
+ * [x0, x1) x [y0, y1) of the target, in rows; 0: none. */
+static int ink_height(int x0, int y0, int x1, int y1, Uint32 bg)
+{
+    int top = -1, bottom = -1;
+    for (int y = y0 < 0 ? 0 : y0; y < y1 && y < target->h; y++)
+        for (int x = x0 < 0 ? 0 : x0; x < x1 && x < target->w; x++) {
+            Uint32 p = pixel(x, y);
+            int d = 0;
+            for (int sh = 0; sh < 24; sh += 8) {
+                int a = (int)(p >> sh & 0xff), b = (int)(bg >> sh & 0xff);
+                d = abs(a - b) > d ? abs(a - b) : d;
+            }
+            if (d >= 64) {
+                top = top < 0 ? y : top;
+                bottom = y;
+                break;
+            }
+        }
+    return top < 0 ? 0 : bottom - top + 1;
+}
+
+/* The header's clock, what people glance at, is no smaller than the body
+ * (ink rows of "14:05" against the body's tallest line of Han characters),
+ * at every size; a ticker's text in its footer neither. On a 55-inch 1080p
+ * panel (0.634 mm a pixel) the figures in mm are printed. */
+static void test_header_sizes(fonts *f, const config *cfg)
+{
+    static const char han_json[] =
+        "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\",\"items\":["
+        "{\"id\":\"han\",\"title\":\"停水通知\",\"content_text\":\"本周六上午九点至十二点"
+        "停水，请居民提前储水，给您带来不便，敬请谅解。社区服务中心今日下午开展义诊活动，"
+        "测血压、测血糖、中医问诊、用药咨询，欢迎辖区居民参加。\"}]}";
+    static const int sizes[][2] = {{1920, 1080}, {1080, 1920}, {800, 480}};
+    SDL_Surface *keep = target;
+    render_theme theme = params_theme(cfg);
+    layout_measure m = fonts_measure(f);
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        int w = sizes[i][0], h = sizes[i][1];
+        feed *fd = feed_parse(han_json, strlen(han_json), "sizes");
+        if (!fd)
+            break;
+        target = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+        SDL_Renderer *sr = SDL_CreateSoftwareRenderer(target);
+        render *rd = render_create(sr, f, &theme);
+        layout_params base = params_layout(cfg, w, h);
+        base.ticker = true;
+        deck_limits lim = params_deck(cfg);
+        deck *d = deck_create(fd, &base, &lim, &m, NULL);
+        const layout_item *it = deck_layout(d, 0);
+        const layout_frame *fr = &it->frame;
+        render_slide s = {.layout = it,
+                          .clock = "14:05",
+                          .day = "12月2日 星期三",
+                          .lunar = "农历十月廿四"};
+        render_draw_slide(rd, &s);
+        Uint32 bg = SDL_MapRGB(target->format, cfg->background.r, cfg->background.g,
+                               cfg->background.b);
+        int right = fr->header.x + fr->header.w, row = fr->header.h - fr->date_row;
+        int clock =
+            ink_height(right - fr->clock_px, fr->header.y, right, fr->header.y + row, bg);
+        int body = 0, y = fr->body.y;
+        for (int k = 0; k < it->pages[0].count; k++) {
+            const layout_line *l = &it->lines[k];
+            y += k > 0 ? l->gap : 0;
+            int ink =
+                ink_height(fr->body.x, y, fr->body.x + fr->body.w, y + l->height, bg);
+            body = ink > body ? ink : body;
+            y += l->height;
+        }
+        CHECKF(body > 0 && clock >= body, "%dx%d: clock %d rows of ink, body %d", w, h,
+               clock, body);
+        render_ticker_strip t = {
+            .footer = fr->footer, .text = "停水通知", .speed = 100, .now = 6000};
+        render_draw_ticker(rd, &t);
+        int ticker = ink_height(fr->footer.x, fr->footer.y, fr->footer.x + fr->footer.w,
+                                fr->footer.y + fr->footer.h, bg);
+        CHECKF(ticker >= body * 95 / 100, "%dx%d: ticker %d rows of ink, body %d", w, h,
+               ticker, body);
+        if (w == 1920)
+            printf("55-inch 1080p: body %d px of ink (%.1f mm), clock %d px (%.1f mm), "
+                   "ticker %d px (%.1f mm)\n",
+                   body, body * 684.9 / 1080, clock, clock * 684.9 / 1080, ticker,
+                   ticker * 684.9 / 1080);
+        deck_destroy(d);
+        render_destroy(rd);
+        SDL_DestroyRenderer(sr);
+        SDL_FreeSurface(target);
+    }
+    target = keep;
+}
+
 int main(void)
 {
     SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);
@@ -236,6 +328,7 @@ int main(void)
     CHECK(pixel(640, 360) == 0);
     test_marks_in_box(rd, f, &cfg, bg);
     test_kinds_drawn(rd, f, &cfg, bg);
+    test_header_sizes(f, &cfg);
     test_clock_minutes(rd, it);
 
     render_destroy(rd);
