@@ -482,8 +482,8 @@ static void draw_header(render *rd, const layout_frame *fr, const char *clock,
             draw_text(rd, lunar, px, false, muted, dx, y, fr->date_row, ALIGN_LEFT);
     } else {
         int name_w = text_w(rd, rd->theme.centre_name, px, false);
-        if (lunar_w && right - day_w - lunar_w - 3 * px / 2 - x < name_w / 2)
-            lunar_w = 0; /* no room for it beside the name at half size */
+        if (lunar_w && right - day_w - lunar_w - 3 * px / 2 - x < name_w)
+            lunar_w = 0; /* no room for it beside the whole name */
         if (lunar_w)
             right -=
                 draw_text(rd, lunar, px, false, muted, right, hd->y, row_h, ALIGN_RIGHT) +
@@ -666,9 +666,14 @@ static void draw_footer(render *rd, const render_slide *s, SDL_Color accent,
     char mark[32];
     snprintf(mark, sizeof mark, "%d / %d", s->page + 1, it->n_pages);
     int w = draw_text(rd, mark, px, false, muted, f->x + f->w, f->y, f->h, ALIGN_RIGHT);
-    /* A quiet track showing how far through the item this page is. */
-    int track_w = f->w / 5, track_h = f->h > 60 ? 4 : 2;
-    int tx = f->x + f->w - w - px - track_w, ty = f->y + (f->h - track_h) / 2;
+    /* A quiet track showing how far through the item this page is, clear
+     * of a ticker's strip (the left 70%). */
+    int end = f->x + f->w - w - px, tx = end - f->w / 5;
+    if (tx < f->x + f->w * 3 / 4)
+        tx = f->x + f->w * 3 / 4;
+    int track_w = end - tx, track_h = f->h > 60 ? 4 : 2, ty = f->y + (f->h - track_h) / 2;
+    if (track_w <= 0)
+        return;
     SDL_Color dim = muted;
     dim.a = 0x60;
     fill(rd, dim, tx, ty, track_w, track_h);
@@ -698,35 +703,43 @@ void render_draw_slide(render *rd, const render_slide *s)
     draw_footer(rd, &fs, accent, muted);
 }
 
+/* px, or smaller so that text is at most room wide. */
+static int fit_px(render *rd, const char *text, int px, bool bold, int room)
+{
+    int w = text_w(rd, text, px, bold);
+    return w > room && w > 0 ? (int)((long)px * room / w) : px;
+}
+
 void render_draw_waiting(render *rd, int w, int h, const render_waiting *wt)
 {
     SDL_Color fg = rd->theme.foreground, muted = rd->theme.muted;
     clear(rd, rd->theme.background);
     rd->variant = fonts_use_language(rd->fonts, NULL);
-    int unit = h / 12, cy = h / 2;
-    /* The name, date and status at least at the body size: read from as
-     * far as a slide; the clock far larger. */
-    int px = wt->label_px > unit * 6 / 10 ? wt->label_px : unit * 6 / 10;
-    if (px > unit)
-        px = unit;
-    draw_text(rd, rd->theme.centre_name, px, true, fg, w / 2, cy - unit * 3, unit,
-              ALIGN_CENTER);
+    int unit = h / 12, cy = h / 2, room = w * 9 / 10;
+    /* The name, date and status at the body size at least: read from as
+     * far as a slide; the clock far larger. Each fits the width. */
+    int px = wt->label_px > 6 ? wt->label_px : 6;
+    if (px > unit * 8 / 10)
+        px = unit * 8 / 10;
+    const char *name = rd->theme.centre_name;
+    draw_text(rd, name, fit_px(rd, name, px * 6 / 5, true, room), true, fg, w / 2,
+              cy - unit * 3, unit, ALIGN_CENTER);
     if (wt->clock)
-        draw_clock(rd, wt->clock, unit * 2, false, fg, w / 2, cy - unit * 3 / 2, unit * 3,
-                   ALIGN_CENTER);
+        draw_clock(rd, wt->clock, fit_px(rd, wt->clock, unit * 2, false, room), false, fg,
+                   w / 2, cy - unit * 3 / 2, unit * 3, ALIGN_CENTER);
     char date[192];
     snprintf(date, sizeof date, "%s%s%s", wt->day ? wt->day : "",
              wt->day && wt->lunar ? "\xE3\x80\x80" : "", wt->lunar ? wt->lunar : "");
-    if (text_w(rd, date, px, false) > w - 2 * px) /* no room for the lunar date */
+    if (text_w(rd, date, px, false) > room) /* no room for the lunar date */
         snprintf(date, sizeof date, "%s", wt->day ? wt->day : "");
     if (date[0])
-        draw_text(rd, date, px, false, muted, w / 2, cy + unit * 3 / 2, unit,
-                  ALIGN_CENTER);
+        draw_text(rd, date, fit_px(rd, date, px, false, room), false, muted, w / 2,
+                  cy + unit * 3 / 2, unit, ALIGN_CENTER);
     fill(rd, rd->theme.accent, w / 2 - unit, cy + unit * 11 / 4, unit * 2,
          unit / 16 > 2 ? unit / 16 : 2);
     if (wt->status)
-        draw_text(rd, wt->status, px, false, muted, w / 2, cy + unit * 3, unit,
-                  ALIGN_CENTER);
+        draw_text(rd, wt->status, fit_px(rd, wt->status, px, false, room), false, muted,
+                  w / 2, cy + unit * 3, unit, ALIGN_CENTER);
 }
 
 void render_draw_off(render *rd)
