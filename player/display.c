@@ -295,7 +295,7 @@ bool display_edid_panel(sizes_panel *out)
         uint8_t *b = (uint8_t *)read_file_capped(path, EDID_MAX_BYTES, &n);
         int w, h;
         if (b && edid_size_mm(b, n, &w, &h)) {
-            *out = (sizes_panel){w, h, SIZES_EDID};
+            *out = (sizes_panel){.w_mm = w, .h_mm = h, .source = SIZES_EDID};
             snprintf(best, sizeof best, "%s", e->d_name);
         }
         free(b);
@@ -315,7 +315,11 @@ static bool dpi_panel(sizes_panel *out)
         SDL_GetDesktopDisplayMode(0, &mode) != 0 || !(hdpi >= 10 && hdpi <= 1000) ||
         !(vdpi >= 10 && vdpi <= 1000) || (hdpi > 95.5f && hdpi < 96.5f))
         return false;
-    *out = (sizes_panel){mode.w * 25.4 / hdpi, mode.h * 25.4 / vdpi, SIZES_DPI};
+    *out = (sizes_panel){.w_mm = mode.w * 25.4 / hdpi,
+                         .h_mm = mode.h * 25.4 / vdpi,
+                         .source = SIZES_DPI,
+                         .px_w = mode.w,
+                         .px_h = mode.h};
     return true;
 }
 
@@ -371,8 +375,13 @@ display_result display_open(display *d, uint64_t now)
     display_result r = try_open(d);
     if (r != DISPLAY_OK)
         return missing(d, r, now);
-    if (!display_edid_panel(&d->panel) && !dpi_panel(&d->panel))
+    SDL_DisplayMode mode;
+    if (display_edid_panel(&d->panel)) {
+        if (SDL_GetDesktopDisplayMode(0, &mode) == 0) /* a window may be smaller */
+            d->panel.px_w = mode.w, d->panel.px_h = mode.h;
+    } else if (!dpi_panel(&d->panel)) {
         d->panel = (sizes_panel){0};
+    }
     if (d->none_logged)
         LOG_INFO("display found");
     d->none_logged = false;

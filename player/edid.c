@@ -21,7 +21,8 @@ static bool agree(int a, int b)
 bool edid_size_mm(const uint8_t *b, size_t n, int *w_mm, int *h_mm)
 {
     *w_mm = *h_mm = 0;
-    if (!b || n < EDID_BLOCK || n > EDID_MAX_BYTES || memcmp(b, header, sizeof header))
+    if (!b || n < EDID_BLOCK || n > EDID_MAX_BYTES ||
+        memcmp(b, header, sizeof header) != 0)
         return false;
     uint8_t sum = 0;
     for (size_t i = 0; i < EDID_BLOCK; i++)

@@ -38,6 +38,8 @@ static double mm_per_px(const sizes_input *in, int w, int h, sizes_source *src)
     } else if (p->w_mm > 0 && p->h_mm > 0) {
         *src = p->source;
         mm = p->w_mm < p->h_mm ? p->w_mm : p->h_mm;
+        if (p->px_w > 0 && p->px_h > 0) /* the panel's pixels, not a window's */
+            side = p->px_w < p->px_h ? p->px_w : p->px_h;
     } else {
         *src = SIZES_ASSUMED;
         mm = SIZES_ASSUMED_SHORT_MM;

@@ -20,6 +20,8 @@ typedef enum { SIZES_ASSUMED, SIZES_CONFIG, SIZES_DPI, SIZES_EDID } sizes_source
 typedef struct {
     double w_mm, h_mm; /* 0: unknown */
     sizes_source source;
+    int px_w, px_h; /* the pixels those mm hold (the desktop's mode, which a
+                       window may be smaller than); 0: the screen's */
 } sizes_panel;
 
 typedef struct {

@@ -13,7 +13,7 @@
 #include "test.h"
 
 /* A 55-inch 16:9 panel: 1217.7 x 684.9 mm, as an EDID says it in mm. */
-static const sizes_panel panel55 = {1218, 685, SIZES_EDID};
+static const sizes_panel panel55 = {.w_mm = 1218, .h_mm = 685, .source = SIZES_EDID};
 
 static sizes_text at(int w, int h, sizes_panel p, double diagonal, double metres)
 {
@@ -52,8 +52,16 @@ static void test_rule(void)
                a4 = at(3840, 2160, (sizes_panel){0}, 0, 4);
     CHECK(a.source == SIZES_ASSUMED && abs(a.body_px - t.body_px) <= 1);
     CHECK(abs(a4.body_px - 2 * a.body_px) <= 1);
+    /* A 1280x720 window on that panel's 1920x1080 desktop: its pixels are
+     * the panel's, the same millimetres. */
+    sizes_panel desk = panel55;
+    desk.px_w = 1920, desk.px_h = 1080;
+    sizes_text win = at(1280, 720, desk, 0, 2.5), full = at(1920, 1080, panel55, 0, 2.5);
+    CHECKF(win.body_px == full.body_px && !win.capped, "window: %d px, full screen %d",
+           win.body_px, full.body_px);
     /* screen_diagonal wins over what the screen says (a TV that lies). */
-    sizes_text d = at(1920, 1080, (sizes_panel){160, 90, SIZES_EDID}, 55, 4);
+    sizes_text d = at(
+        1920, 1080, (sizes_panel){.w_mm = 160, .h_mm = 90, .source = SIZES_EDID}, 55, 4);
     CHECKF(d.source == SIZES_CONFIG && abs(d.body_px - t.body_px) <= 1, "%d px",
            d.body_px);
 }
@@ -62,16 +70,19 @@ static void test_clamps(void)
 {
     /* A 7-inch 800x480 panel (154 x 86 mm) read from 1 m would want a
      * 48 px body: capped so that a page of text fits. */
-    sizes_panel p7 = {154, 86, SIZES_EDID};
+    sizes_panel p7 = {.w_mm = 154, .h_mm = 86, .source = SIZES_EDID};
     sizes_text s = at(800, 480, p7, 0, 1);
     CHECKF(s.capped && s.body_px == (int)lround(SIZES_BODY_MAX * 480), "%d px",
            s.body_px);
     /* An 85-inch panel read from 1 m: not below the floor. */
-    sizes_text big = at(1920, 1080, (sizes_panel){1882, 1058, SIZES_EDID}, 0, 1);
+    sizes_text big =
+        at(1920, 1080, (sizes_panel){.w_mm = 1882, .h_mm = 1058, .source = SIZES_EDID}, 0,
+           1);
     CHECKF(big.capped && big.body_px == (int)lround(SIZES_BODY_MIN * 1080), "%d px",
            big.body_px);
     /* Nonsense is clamped, never trusted. */
-    sizes_text bad = at(-3, 0, (sizes_panel){NAN, 1e9, SIZES_EDID}, NAN, NAN);
+    sizes_text bad = at(
+        -3, 0, (sizes_panel){.w_mm = NAN, .h_mm = 1e9, .source = SIZES_EDID}, NAN, NAN);
     CHECK(bad.body_px >= 6 && bad.body_px <= 64 && bad.title_px >= bad.body_px);
     sizes_input huge = {.screen_w = 1920,
                         .screen_h = 1080,
