@@ -152,7 +152,7 @@ layout_frame layout_frame_compute(const layout_params *p)
         f.body.h = 0;
     /* The plate sits in the body's bottom right corner, if it leaves room
      * for two lines above it under a title of one line (shrink_title_box
-     * drops it when the title's lines leave less). */
+     * drops it when the title's lines leave less than one). */
     if (q.qr_w > 0 && q.qr_h > 0 && q.qr_w <= f.body.w &&
         q.qr_h + 2 * body_lh <= f.body.h + f.title.h / 2)
         f.qr = (layout_rect){f.body.x + f.body.w - q.qr_w, f.body.y + f.body.h - q.qr_h,
@@ -659,7 +659,7 @@ static void layout_title(layout_item *it, composer *c, const char *title, int st
 
 /* Fits the title box to the lines used: its unused height goes to the body
  * (and a side image); a third line takes its height from them. The QR
- * plate goes when it leaves less than two body lines (body_lh) above it. */
+ * plate goes when it leaves less than a body line (body_lh) above it. */
 static void shrink_title_box(layout_item *it, int body_lh)
 {
     layout_frame *f = &it->frame;
@@ -675,7 +675,7 @@ static void shrink_title_box(layout_item *it, int body_lh)
             f->image.h += spare;
         }
     }
-    if (f->qr.w > 0 && f->qr.y < f->body.y + 2 * body_lh)
+    if (f->qr.w > 0 && f->qr.y < f->body.y + body_lh)
         f->qr = (layout_rect){0};
 }
 
