@@ -703,11 +703,12 @@ void render_draw_slide(render *rd, const render_slide *s)
     draw_footer(rd, &fs, accent, muted);
 }
 
-/* px, or smaller so that text is at most room wide. */
+/* px, or smaller (6 at least) so that text is at most room wide. */
 static int fit_px(render *rd, const char *text, int px, bool bold, int room)
 {
     int w = text_w(rd, text, px, bold);
-    return w > room && w > 0 ? (int)((long)px * room / w) : px;
+    int fit = w > room && w > 0 ? (int)((long)px * room / w) : px;
+    return fit < 6 ? 6 : fit;
 }
 
 void render_draw_waiting(render *rd, int w, int h, const render_waiting *wt)
