@@ -259,6 +259,53 @@ static void test_header_sizes(fonts *f, const config *cfg)
     target = keep;
 }
 
+/* A centre's name too long for the header shrinks and is cut before the
+ * date: the date and the clock are drawn the same as beside no name at
+ * all, at 1920x1080 and 800x480. */
+static void test_header_fit(fonts *f, const config *cfg)
+{
+    static const int sizes[][2] = {{1920, 1080}, {800, 480}};
+    SDL_Surface *keep = target;
+    layout_measure m = fonts_measure(f);
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        int w = sizes[i][0], h = sizes[i][1];
+        target = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+        SDL_Renderer *sr = SDL_CreateSoftwareRenderer(target);
+        layout_params p = params_layout(cfg, w, h);
+        layout_item *it = layout_item_create(&p, &m, "通知", "今日停水。");
+        const layout_frame *fr = &it->frame;
+        Uint32 *before = calloc((size_t)w * (size_t)fr->header.h, sizeof *before);
+        for (int pass = 0; pass < 2; pass++) {
+            render_theme theme = params_theme(cfg);
+            theme.centre_name[0] = '\0';
+            for (int k = 0; pass == 1 && k < 80; k++) /* 80 characters */
+                strcat(theme.centre_name, "中");
+            render *rd = render_create(sr, f, &theme);
+            render_slide s = {.layout = it, .clock = "14:05", .day = "12月2日 星期三"};
+            render_draw_slide(rd, &s);
+            int day_w = fonts_width(f, s.day, strlen(s.day), fr->label_px, false);
+            int clock_w = fonts_width(f, s.clock, strlen(s.clock), fr->clock_px, true);
+            int x0 = fr->header.x + fr->header.w - clock_w - fr->label_px - day_w;
+            int diff = 0;
+            for (int y = 0; y < fr->header.h; y++)
+                for (int x = x0; x < w; x++) {
+                    Uint32 *b = &before[(size_t)y * (size_t)w + (size_t)x];
+                    Uint32 now = pixel(x, fr->header.y + y);
+                    diff += pass == 1 && *b != now;
+                    *b = now;
+                }
+            CHECKF(diff == 0, "%dx%d: the long name changed %d px of the date and clock",
+                   w, h, diff);
+            render_destroy(rd);
+        }
+        free(before);
+        layout_item_destroy(it);
+        SDL_DestroyRenderer(sr);
+        SDL_FreeSurface(target);
+    }
+    target = keep;
+}
+
 int main(void)
 {
     SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);
@@ -329,6 +376,7 @@ int main(void)
     test_marks_in_box(rd, f, &cfg, bg);
     test_kinds_drawn(rd, f, &cfg, bg);
     test_header_sizes(f, &cfg);
+    test_header_fit(f, &cfg);
     test_clock_minutes(rd, it);
 
     render_destroy(rd);
