@@ -86,6 +86,7 @@ typedef struct {
     char *ticker;            /* the open ticker items' text (slide.h), or NULL: then
                                 nothing scrolls and nothing is drawn between slides */
     uint64_t ticker_start;   /* monotonic ms: the ticker's text last changed */
+    sizes_panel panel;       /* the screen's physical size (display_panel) */
 } app;
 
 /* The frame period while something moves (about 60 Hz). */
@@ -252,7 +253,7 @@ static bool handle_source(app *a)
     feed *f = source_take_feed(a->src);
     if (!f)
         return false;
-    deck *d = slide_deck(f, a->cfg, a->w, a->h, a->media, a->src);
+    deck *d = slide_deck(f, a->cfg, a->w, a->h, &a->panel, a->media, a->src);
     LOG_INFO("new feed of %zu items", deck_count(d));
     report_new_feed(a->report); /* its lists borrow the old feed's ids */
     rotated(a, rotation_new_deck(a->rot, d, wall_now(a), now_mono_ms()));
@@ -394,7 +395,7 @@ static void ticker_update(app *a)
 static void draw(app *a)
 {
     Uint64 t0 = SDL_GetPerformanceCounter();
-    char clock[16], day[64];
+    char clock[16], day[64], lunar[64];
     int64_t now = wall_now(a);
     bool fresh = a->fresh && a->drawn;
     ticker_update(a);
@@ -410,13 +411,24 @@ static void draw(app *a)
     LOG_DBG("drawing a page%s", paged && fresh ? " (a transition starts)" : "");
     timefmt_clock(a->zone, now, clock, sizeof clock);
     timefmt_day(a->zone, now, day, sizeof day);
+    lunar[0] = '\0';
+    if (a->cfg->lunar_date)
+        timefmt_lunar(a->zone, now, lunar, sizeof lunar);
     rotation_view v = rotation_get(a->rot);
     if (!a->screen_on) {
         render_draw_off(a->rd);
     } else if (v.item < 0) {
-        render_draw_waiting(a->rd, a->w, a->h, clock, day, waiting_status(a));
+        render_waiting wt = {
+            .clock = clock,
+            .day = day,
+            .lunar = lunar[0] ? lunar : NULL,
+            .status = waiting_status(a),
+            .label_px = params_sizes(a->cfg, a->w, a->h, &a->panel).body_px,
+        };
+        render_draw_waiting(a->rd, a->w, a->h, &wt);
     } else {
-        slide_draw(a->rd, a->media, a->zone, v.deck, (size_t)v.item, v.page, clock, day);
+        slide_draw(a->rd, a->media, a->zone, v.deck, (size_t)v.item, v.page, clock, day,
+                   lunar[0] ? lunar : NULL);
     }
     if (paged)
         render_page_end(a->rd);
@@ -833,7 +845,9 @@ static bool wait_for_display(app *a)
             return false;
         if (r == DISPLAY_OK) {
             render_open(a);
+            a->panel = display_panel(a->disp);
             resize(a);
+            slide_log_sizes(a->cfg, a->w, a->h, &a->panel);
             a->dirty = true;
             return true;
         }

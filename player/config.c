@@ -36,6 +36,7 @@
 static const config_key keys[] = {
     STR("player", "feed", CONFIG_FEED, feed, "demo-feed.json"),
     STR("player", "centre_name", CONFIG_STR, centre_name, "社区服务中心"),
+    NUM("player", "lunar_date", CONFIG_BOOL, lunar_date, 0, 1, NULL, "false"),
     STR("player", "language", CONFIG_LANG, language, "zh"),
     STR("player", "time_zone", CONFIG_ZONE, time_zone, ""),
     STR("player", "log_level", CONFIG_LEVEL, log_level, "info"),
@@ -54,11 +55,14 @@ static const config_key keys[] = {
         "600"),
     NUM("display", "ticker_speed", CONFIG_INT, ticker_speed, 10, 2000,
         "pixels per second", "120"),
+    NUM("display", "viewing_distance", CONFIG_DBL, viewing_distance, 0.5, 50, "metres",
+        "4"),
+    NUM("display", "screen_diagonal", CONFIG_DBL, screen_diagonal, 0, 500, "inches", "0"),
     STR("text", "font_regular", CONFIG_FILE, font_regular, ""),
     STR("text", "font_bold", CONFIG_FILE, font_bold, ""),
-    /* 0.045: 48 px at 1080p, comfortable at 3 m */
-    NUM("text", "body_size", CONFIG_DBL, body_size, 0.015, 0.2, HEIGHTS, "0.045"),
-    NUM("text", "title_size", CONFIG_DBL, title_size, 0.02, 0.3, HEIGHTS, "0.068"),
+    /* 0: from viewing_distance (sizes.h); a fraction wins */
+    NUM("text", "body_size", CONFIG_DBL, body_size, 0.0, 0.2, HEIGHTS, "0"),
+    NUM("text", "title_size", CONFIG_DBL, title_size, 0.0, 0.3, HEIGHTS, "0"),
     NUM("text", "line_spacing", CONFIG_DBL, line_spacing, 1.0, 3.0, "times the font size",
         "1.55"),
     NUM("text", "paragraph_spacing", CONFIG_DBL, paragraph_spacing, 0.0, 3.0, "lines",

@@ -27,6 +27,7 @@ typedef struct config {
     char feed[2048];      /* path, file:// or http(s):// URL */
     char cache_dir[1024]; /* empty: chosen at run time (XDG or system path) */
     char centre_name[256];
+    bool lunar_date;    /* the header shows the Chinese calendar's date too */
     char language[32];  /* default text language, BCP 47, "zh" */
     char time_zone[64]; /* IANA name; empty = the system's */
     char log_level[16]; /* error, warn, info, debug */
@@ -46,11 +47,16 @@ typedef struct config {
     int transition_ms;  /* a transition's length */
     int ticker_speed;   /* the footer ticker, pixels per second */
 
+    double viewing_distance; /* metres: the text sizes follow it (sizes.h) */
+    double screen_diagonal;  /* inches, 0: from the screen (EDID, DPI) */
+
     /* [text] */
     char font_regular[1024]; /* empty: the bundled font */
     char font_bold[1024];
-    double body_size;         /* minimum readable body size, fraction of screen height */
-    double title_size;        /* title size, fraction of screen height */
+    double body_size;         /* body size, fraction of screen height; 0: from
+                                 viewing_distance */
+    double title_size;        /* title size, fraction of screen height; 0: from
+                                 the body's */
     double line_spacing;      /* line height as a multiple of the font size */
     double paragraph_spacing; /* extra gap between paragraphs, in lines */
     bool indent;              /* two-character first-line indent */

@@ -4,10 +4,12 @@
 #include "display.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "edid.h"
 #include "log.h"
 #include "now.h"
 #include "util.h"
@@ -22,6 +24,7 @@ struct display {
     bool none_logged;          /* "no display yet" said, "display found" due */
     uint64_t retry;            /* monotonic ms of the next try to open one */
     uint64_t no_display_until; /* test hook: no display before this */
+    sizes_panel panel;         /* found when the display opened */
 };
 
 /* Asks SDL for the driver of the session the player runs in. Without X11
@@ -260,6 +263,71 @@ static bool open_window(display *d)
     return true;
 }
 
+/* The text of a small sysfs file ("connected\n"), "" when unreadable. */
+static void read_small(const char *path, char *out, size_t size)
+{
+    size_t n = 0;
+    char *b = read_file_capped(path, 256, &n);
+    out[0] = '\0';
+    if (b && size > 0)
+        snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), b);
+    free(b);
+}
+
+bool display_edid_panel(sizes_panel *out)
+{
+    char dir[512], path[1024], best[256] = "", status[32];
+    snprintf(dir, sizeof dir, "%s/sys/class/drm", drm_root());
+    *out = (sizes_panel){0};
+    DIR *dp = opendir(dir);
+    for (struct dirent *e; dp && (e = readdir(dp)) != NULL;) {
+        /* a connector (card0-HDMI-A-1), the first of those connected by name,
+         * as SDL's first display is */
+        if (strncmp(e->d_name, "card", 4) != 0 || !strchr(e->d_name, '-') ||
+            strlen(e->d_name) >= sizeof best || (best[0] && strcmp(e->d_name, best) > 0))
+            continue;
+        snprintf(path, sizeof path, "%s/%s/status", dir, e->d_name);
+        read_small(path, status, sizeof status);
+        if (strncmp(status, "connected", 9) != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s/edid", dir, e->d_name);
+        size_t n = 0;
+        uint8_t *b = (uint8_t *)read_file_capped(path, EDID_MAX_BYTES, &n);
+        int w, h;
+        if (b && edid_size_mm(b, n, &w, &h)) {
+            *out = (sizes_panel){.w_mm = w, .h_mm = h, .source = SIZES_EDID};
+            snprintf(best, sizeof best, "%s", e->d_name);
+        }
+        free(b);
+    }
+    if (dp)
+        closedir(dp);
+    return best[0] != '\0';
+}
+
+/* The panel's size from SDL's DPI for display 0. X's default of 96 DPI,
+ * which it reports when the monitor said nothing, is no answer. */
+static bool dpi_panel(sizes_panel *out)
+{
+    float ddpi, hdpi, vdpi;
+    SDL_DisplayMode mode;
+    if (SDL_GetDisplayDPI(0, &ddpi, &hdpi, &vdpi) != 0 ||
+        SDL_GetDesktopDisplayMode(0, &mode) != 0 || !(hdpi >= 10 && hdpi <= 1000) ||
+        !(vdpi >= 10 && vdpi <= 1000) || (hdpi > 95.5f && hdpi < 96.5f))
+        return false;
+    *out = (sizes_panel){.w_mm = mode.w * 25.4 / hdpi,
+                         .h_mm = mode.h * 25.4 / vdpi,
+                         .source = SIZES_DPI,
+                         .px_w = mode.w,
+                         .px_h = mode.h};
+    return true;
+}
+
+sizes_panel display_panel(const display *d)
+{
+    return d->panel;
+}
+
 /* Video, window and renderer; DISPLAY_NONE when no screen is connected
  * (SDL's error says why). */
 static display_result try_open(display *d)
@@ -307,6 +375,13 @@ display_result display_open(display *d, uint64_t now)
     display_result r = try_open(d);
     if (r != DISPLAY_OK)
         return missing(d, r, now);
+    SDL_DisplayMode mode;
+    if (display_edid_panel(&d->panel)) {
+        if (SDL_GetDesktopDisplayMode(0, &mode) == 0) /* a window may be smaller */
+            d->panel.px_w = mode.w, d->panel.px_h = mode.h;
+    } else if (!dpi_panel(&d->panel)) {
+        d->panel = (sizes_panel){0};
+    }
     if (d->none_logged)
         LOG_INFO("display found");
     d->none_logged = false;

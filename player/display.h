@@ -10,6 +10,8 @@
 
 #include <SDL.h>
 
+#include "sizes.h"
+
 typedef struct display display;
 
 /* [display] renderer: auto uses the GPU where there is a real one (not a
@@ -56,6 +58,16 @@ void display_close(display *d);
 bool display_is_open(const display *d);
 SDL_Renderer *display_renderer(const display *d);    /* NULL while closed */
 void display_size(const display *d, int *w, int *h); /* output pixels */
+
+/* The panel's physical size found when the display opened: from the
+ * EDID of the first connected DRM connector (/sys/class/drm/card*-*),
+ * else from SDL's DPI of display 0; w_mm 0 when neither knows. */
+sizes_panel display_panel(const display *d);
+
+/* The EDID part of that: true and *out set when a connected connector's
+ * EDID gives a size (edid.h). Reads under SIGNAGE_TEST_DRM_ROOT when set.
+ * A test seam. */
+bool display_edid_panel(sizes_panel *out);
 
 /* True (logged) when ev says the last screen went away (HDMI unplugged,
  * where SDL reports it): the caller then closes the display. */

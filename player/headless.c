@@ -36,6 +36,7 @@ typedef struct {
     media *media;
     deck *deck; /* NULL when there is no feed to show */
     int w, h;
+    char clock[16], day[64], lunar[64]; /* the header's, at --now (stage_time) */
 } stage;
 
 static bool stage_open(stage *st, const config *cfg, const app_options *opt)
@@ -60,9 +61,25 @@ static bool stage_open(stage *st, const config *cfg, const app_options *opt)
         source_wait_first(st->src, opt->wait_ms > 0 ? opt->wait_ms : 15000);
         feed *f = source_take_feed(st->src);
         if (f)
-            st->deck = slide_deck(f, cfg, st->w, st->h, st->media, st->src);
+            st->deck = slide_deck(f, cfg, st->w, st->h, NULL, st->media, st->src);
     }
     return true;
+}
+
+/* The header's strings at now. */
+static void stage_time(stage *st, tz *zone, int64_t now, const config *cfg)
+{
+    timefmt_clock(zone, now, st->clock, sizeof st->clock);
+    timefmt_day(zone, now, st->day, sizeof st->day);
+    st->lunar[0] = '\0';
+    if (cfg->lunar_date)
+        timefmt_lunar(zone, now, st->lunar, sizeof st->lunar);
+}
+
+static void stage_draw(stage *st, render *rd, tz *zone, size_t i, int page)
+{
+    slide_draw(rd, st->media, zone, st->deck, i, page, st->clock, st->day,
+               st->lunar[0] ? st->lunar : NULL);
 }
 
 static void stage_close(stage *st)
@@ -114,17 +131,15 @@ static bool save(SDL_Surface *s, const char *path)
 }
 
 static bool snapshot_pages(stage *st, render *rd, SDL_Renderer *r, SDL_Surface *target,
-                           const char *dir, tz *zone, int64_t now)
+                           const char *dir, tz *zone)
 {
-    char clock[16], day[64], path[4096];
-    timefmt_clock(zone, now, clock, sizeof clock);
-    timefmt_day(zone, now, day, sizeof day);
+    char path[4096];
     const feed *f = deck_feed(st->deck);
     for (size_t i = 0; i < deck_count(st->deck); i++) {
         const feed_item *item = &f->items[i];
         const layout_item *it = deck_layout(st->deck, i);
         for (int p = 0; p < it->n_pages; p++) {
-            slide_draw(rd, st->media, zone, st->deck, i, p, clock, day);
+            stage_draw(st, rd, zone, i, p);
             SDL_RenderPresent(r);
             page_file(path, sizeof path, dir, i, item->id, p);
             if (!save(target, path))
@@ -150,12 +165,10 @@ static void next_page(deck *d, size_t *i, int *p)
  * as the loop draws them, and n frames of the transition between them
  * composed at even times from its start (frame 1) to its end (frame n). */
 static bool snapshot_transition(stage *st, render *rd, SDL_Renderer *r,
-                                SDL_Surface *target, const char *dir, tz *zone,
-                                int64_t now, int n, const config *cfg)
+                                SDL_Surface *target, const char *dir, tz *zone, int n,
+                                const config *cfg)
 {
-    char clock[16], day[64], path[4096];
-    timefmt_clock(zone, now, clock, sizeof clock);
-    timefmt_day(zone, now, day, sizeof day);
+    char path[4096];
     transition t = {.kind = TRANSITION_FADE, .start = 1000, .ms = cfg->transition_ms};
     transition_kind_from_name(cfg->transition, &t.kind);
     size_t i = 0;
@@ -163,7 +176,7 @@ static bool snapshot_transition(stage *st, render *rd, SDL_Renderer *r,
     for (int k = 0; k < 2; k++) {
         if (!render_page_begin(rd, k == 1))
             return false;
-        slide_draw(rd, st->media, zone, st->deck, i, p, clock, day);
+        stage_draw(st, rd, zone, i, p);
         render_page_end(rd);
         next_page(st->deck, &i, &p);
     }
@@ -482,23 +495,30 @@ int headless_snapshot(const config *cfg, const app_options *opt, const char *dir
     int64_t now = wall_now(opt);
     tz *zone = tz_create(cfg->time_zone);
     bool ok = false;
+    slide_log_sizes(cfg, st.w, st.h, NULL); /* no screen: its size is unknown */
+    if (zone)
+        stage_time(&st, zone, now, cfg);
     if (zone && st.deck && deck_count(st.deck) > 0) {
-        ok = snapshot_pages(&st, rd, r, target, dir, zone, now) &&
+        ok = snapshot_pages(&st, rd, r, target, dir, zone) &&
              sheet_write(&st, cfg, dir, now) &&
              (opt->transition_frames < 2 ||
-              (snapshot_transition(&st, rd, r, target, dir, zone, now,
-                                   opt->transition_frames, cfg) &&
+              (snapshot_transition(&st, rd, r, target, dir, zone, opt->transition_frames,
+                                   cfg) &&
                snapshot_ticker(&st, rd, r, target, dir, zone, now, cfg)));
     } else if (zone) {
-        char clock[16], day[64], path[4096];
-        timefmt_clock(zone, now, clock, sizeof clock);
-        timefmt_day(zone, now, day, sizeof day);
+        char path[4096];
         source_status ss = {0};
         if (st.src)
             source_get_status(st.src, &ss);
-        render_draw_waiting(rd, st.w, st.h, clock, day,
-                            ss.result == SOURCE_ERROR ? "暂时无法获取信息，正在重试……"
-                                                      : "正在获取最新信息……");
+        render_waiting wt = {
+            .clock = st.clock,
+            .day = st.day,
+            .lunar = st.lunar[0] ? st.lunar : NULL,
+            .status = ss.result == SOURCE_ERROR ? "暂时无法获取信息，正在重试……"
+                                                : "正在获取最新信息……",
+            .label_px = params_sizes(cfg, st.w, st.h, NULL).body_px,
+        };
+        render_draw_waiting(rd, st.w, st.h, &wt);
         SDL_RenderPresent(r);
         snprintf(path, sizeof path, "%s/000-waiting.png", dir);
         ok = save(target, path);

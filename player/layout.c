@@ -21,9 +21,10 @@
 #define TITLE_LEADING 1.3                  /* title line height / title px */
 #define TITLE_SHRINK_STEP 0.05             /* of the start size */
 #define TITLE_FLOOR 0.70                   /* smallest title, of the start size */
-#define HEADER_BAND 0.065                  /* of the short side */
-#define FOOTER_BAND 0.05
-#define IMAGE_SHARE 0.38    /* of the body area */
+#define HEADER_LEADING 1.2                 /* the header's height, of the clock px */
+#define DATE_ROW 1.5                       /* portrait: the date's row, of its px */
+#define FOOTER_BAND 0.05                   /* of the short side */
+#define IMAGE_SHARE 0.38                   /* of the body area */
 #define NOTICE_MAX_CHARS 30 /* a body this short in one paragraph is a notice */
 #define NOTICE_SCALE 2.5    /* its largest size, of the body size */
 #define NOTICE_LINES 2      /* lines it may take when enlarged */
@@ -119,10 +120,15 @@ layout_frame layout_frame_compute(const layout_params *p)
     layout_params q = sane(p);
     int W = q.screen_w, H = q.screen_h, side = short_side(&q);
     int m = (int)lround(q.margin * side), half = m / 2;
-    int head_h = (int)lround(HEADER_BAND * side),
+    int label = px_of(q.body_size, side), clock = (int)lround(label * LAYOUT_CLOCK_SCALE);
+    int head_h = (int)lround(clock * HEADER_LEADING),
         foot_h = (int)lround(FOOTER_BAND * side);
-    int body_lh = body_line_h(&q, px_of(q.body_size, side));
-    layout_frame f = {0};
+    int date_row = W < H ? (int)lround(label * DATE_ROW) : 0;
+    head_h += date_row; /* a narrow header holds no more than name and clock */
+    if (q.ticker && (int)ceil(label / LAYOUT_TICKER_SHARE) > foot_h)
+        foot_h = (int)ceil(label / LAYOUT_TICKER_SHARE);
+    int body_lh = body_line_h(&q, label);
+    layout_frame f = {.label_px = label, .clock_px = clock, .date_row = date_row};
     f.header = (layout_rect){m, half, W - 2 * m, head_h};
     f.footer = (layout_rect){m, H - half - foot_h, W - 2 * m, foot_h};
     f.title = (layout_rect){m, f.header.y + head_h + half, W - 2 * m,
@@ -145,9 +151,10 @@ layout_frame layout_frame_compute(const layout_params *p)
     if (f.body.h < 0)
         f.body.h = 0;
     /* The plate sits in the body's bottom right corner, if it leaves room
-     * for two lines above it. */
+     * for two lines above it under a title of one line (shrink_title_box
+     * drops it when the title's lines leave less than one). */
     if (q.qr_w > 0 && q.qr_h > 0 && q.qr_w <= f.body.w &&
-        q.qr_h + 2 * body_lh <= f.body.h)
+        q.qr_h + 2 * body_lh <= f.body.h + f.title.h / 2)
         f.qr = (layout_rect){f.body.x + f.body.w - q.qr_w, f.body.y + f.body.h - q.qr_h,
                              q.qr_w, q.qr_h};
     return f;
@@ -651,23 +658,24 @@ static void layout_title(layout_item *it, composer *c, const char *title, int st
 }
 
 /* Fits the title box to the lines used: its unused height goes to the body
- * (and a side image); a third line takes its height from them. */
-static void shrink_title_box(layout_item *it)
+ * (and a side image); a third line takes its height from them. The QR
+ * plate goes when it leaves less than a body line (body_lh) above it. */
+static void shrink_title_box(layout_item *it, int body_lh)
 {
     layout_frame *f = &it->frame;
     int used = it->n_title_lines * it->title_line_h;
     int spare = f->title.h - used;
-    if (spare == 0 || f->body.h + spare < 0)
-        return;
-    bool side_image = f->image.w > 0 && f->image.y == f->body.y;
-    f->title.h = used;
-    f->body.y -= spare;
-    f->body.h += spare;
-    if (side_image) {
-        f->image.y -= spare;
-        f->image.h += spare;
+    if (spare != 0 && f->body.h + spare >= 0) {
+        bool side_image = f->image.w > 0 && f->image.y == f->body.y;
+        f->title.h = used;
+        f->body.y -= spare;
+        f->body.h += spare;
+        if (side_image) {
+            f->image.y -= spare;
+            f->image.h += spare;
+        }
     }
-    if (f->qr.w > 0 && f->qr.y < f->body.y)
+    if (f->qr.w > 0 && f->qr.y < f->body.y + body_lh)
         f->qr = (layout_rect){0};
 }
 
@@ -1231,7 +1239,7 @@ layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
     int base = px_of(q.body_size, side);
     c.title = title ? title : "";
     layout_title(it, &c, c.title, px_of(q.title_size, side), base);
-    shrink_title_box(it);
+    shrink_title_box(it, body_line_h(&q, base));
 
     body_lines(it, &c, &q, body, base);
     c.wide = wide_tables(it->lines, it->n_lines);

@@ -6,6 +6,11 @@
 #include <stddef.h>
 
 #define LAYOUT_TITLE_LINES 3 /* title lines before the title is cut */
+/* The header's clock px, of the body px: its digits' ink (0.74 em) then
+ * stands above a Han character's at the body size (0.88 em). */
+#define LAYOUT_CLOCK_SCALE 1.4
+/* The ticker's text px, of the footer band's height (render_draw_ticker). */
+#define LAYOUT_TICKER_SHARE 0.56
 
 /* Measures the pixel advance width of UTF-8 text at a pixel size. */
 typedef struct {
@@ -42,11 +47,14 @@ typedef struct {
     int page_min, page_max;   /* seconds */
     int duration;             /* item override in seconds, 0 = reading rule */
     int qr_w, qr_h;           /* the QR plate in pixels (qr.h), 0 = none */
+    bool ticker;              /* the feed has ticker items: the footer holds
+                                 text at the body size */
 } layout_params;
 
 /* The slide's regions, in pixels. */
 typedef struct {
-    layout_rect header; /* centre name, clock */
+    layout_rect header; /* centre name, date, clock; on a portrait screen
+                           a second row for the date */
     layout_rect title;
     layout_rect body;
     layout_rect image;  /* w == 0 when has_image was false */
@@ -54,6 +62,10 @@ typedef struct {
     layout_rect qr;     /* the QR plate in the body's bottom right corner, on
                            the last page only; w == 0: none (none asked, or
                            the body too small to keep two lines above it) */
+    int label_px;       /* the header's name and date: the body size */
+    int clock_px;       /* the header's clock: LAYOUT_CLOCK_SCALE times that */
+    int date_row;       /* the height of the header's second row (the date,
+                           under the name and clock), 0: one row */
 } layout_frame;
 
 typedef struct {
@@ -109,7 +121,11 @@ typedef struct {
 /* Computes the regions of a slide for the given screen. Sizes (fonts,
  * margins, bands) scale with the screen's short side, which is its height
  * on a landscape screen; a portrait screen (the same panel turned) thus gets
- * the same physical text size. Landscape: the image box is the right 38% of
+ * the same physical text size. The header band is 1.2 clock sizes high (a
+ * portrait screen adds a row of 1.5 body sizes for the date); the footer
+ * 5% of the short side, or with a ticker as high as the ticker needs to set
+ * its text at the body size; the body ends half a margin above it.
+ * Landscape: the image box is the right 38% of
  * the body area; portrait: its bottom 38%. The title box holds two title
  * lines at title_size (layout_item_create fits it to the lines used).
  * Out-of-range params are clamped, never trusted. layout_item_create

@@ -76,13 +76,34 @@ fleet_params params_fleet(const config *cfg)
     };
 }
 
-layout_params params_layout(const config *c, int screen_w, int screen_h)
+sizes_text params_sizes(const config *c, int screen_w, int screen_h,
+                        const sizes_panel *panel)
 {
+    sizes_input in = {
+        .screen_w = screen_w,
+        .screen_h = screen_h,
+        .diagonal_in = c->screen_diagonal,
+        .distance_m = c->viewing_distance,
+        .body_size = c->body_size,
+        .title_size = c->title_size,
+    };
+    if (panel)
+        in.panel = *panel;
+    return sizes_compute(&in);
+}
+
+layout_params params_layout_panel(const config *c, int screen_w, int screen_h,
+                                  const sizes_panel *panel)
+{
+    sizes_text t = params_sizes(c, screen_w, screen_h, panel);
+    double side = screen_w < screen_h ? screen_w : screen_h;
+    if (side < 1)
+        side = 1;
     return (layout_params){
         .screen_w = screen_w,
         .screen_h = screen_h,
-        .body_size = c->body_size,
-        .title_size = c->title_size,
+        .body_size = t.body_px / side,
+        .title_size = t.title_px / side,
         .line_spacing = c->line_spacing,
         .paragraph_spacing = c->paragraph_spacing,
         .margin = c->margin,
@@ -94,6 +115,11 @@ layout_params params_layout(const config *c, int screen_w, int screen_h)
         .page_min = c->page_min,
         .page_max = c->page_max,
     };
+}
+
+layout_params params_layout(const config *c, int screen_w, int screen_h)
+{
+    return params_layout_panel(c, screen_w, screen_h, NULL);
 }
 
 deck_limits params_deck(const config *cfg)

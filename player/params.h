@@ -9,6 +9,7 @@
 #include "push.h"
 #include "render.h"
 #include "schedule.h"
+#include "sizes.h"
 #include "source.h"
 
 /* [schedule] and [hours], in zone (borrowed). */
@@ -25,8 +26,18 @@ fleet_params params_fleet(const config *cfg);
 /* [theme] colours and the centre's name, for render. */
 render_theme params_theme(const config *cfg);
 
-/* [layout] (and the language) for a screen, before any item's own
- * language, duration or image: deck_create's base. Borrows cfg's language. */
+/* The text sizes for a screen: [display] viewing_distance and
+ * screen_diagonal, [text] body_size and title_size, and the panel's size
+ * display found (NULL: unknown). */
+sizes_text params_sizes(const config *cfg, int screen_w, int screen_h,
+                        const sizes_panel *panel);
+
+/* [text] (and the language) for a screen, its sizes from params_sizes,
+ * before any item's own language, duration, image or the feed's ticker:
+ * deck_create's base. Borrows cfg's language. */
+layout_params params_layout_panel(const config *cfg, int screen_w, int screen_h,
+                                  const sizes_panel *panel);
+/* params_layout_panel for a panel of unknown size. */
 layout_params params_layout(const config *cfg, int screen_w, int screen_h);
 
 /* [timing]'s duration cap and airtime cap, and [text] qr, for deck_create. */

@@ -423,36 +423,78 @@ static int draw_surface(render *rd, SDL_Surface *s, SDL_Texture **tex,
     return s->w;
 }
 
-static void draw_header(render *rd, const layout_rect *hd, const char *clock,
-                        const char *day, SDL_Surface *logo, bool urgent)
+static int text_w(render *rd, const char *s, int px, bool bold)
 {
-    SDL_Color fg = rd->theme.foreground, muted = rd->theme.muted;
-    int px = hd->h * 40 / 100;
-    int x = hd->x;
+    return s && *s ? fonts_width(rd->fonts, s, strlen(s), px, bold) : 0;
+}
+
+/* The centre's name from x in at most room px: smaller when it is wider,
+ * down to half its size, then cut at room. */
+static void draw_name(render *rd, int px, SDL_Color c, int x, int y, int h, int room)
+{
+    const char *name = rd->theme.centre_name;
+    int w = text_w(rd, name, px, false);
+    if (w <= 0 || room < px)
+        return;
+    if (w > room)
+        px = px * room / w > px / 2 ? px * room / w : px / 2;
+    SDL_Rect clip = {x, y, room, h};
+    SDL_RenderSetClipRect(rd->r, &clip);
+    draw_text(rd, name, px, false, c, x, y, h, ALIGN_LEFT);
+    SDL_RenderSetClipRect(rd->r, NULL);
+}
+
+/* The header: logo, urgent badge and centre name at the left; the clock at
+ * the right, LAYOUT_CLOCK_SCALE times the body size; the date (and the lunar
+ * date) at the body size left of the clock, or on a portrait screen in the
+ * second row. What does not fit goes: the lunar date first, then the name
+ * shrinks. */
+static void draw_header(render *rd, const layout_frame *fr, const char *clock,
+                        const char *day, const char *lunar, SDL_Surface *logo,
+                        bool urgent)
+{
+    const layout_rect *hd = &fr->header;
+    SDL_Color fg = rd->theme.foreground, muted = urgent ? fg : rd->theme.muted;
+    int px = fr->label_px, row_h = hd->h - fr->date_row, x = hd->x;
     if (logo)
         x += draw_surface(rd, logo, &rd->logo_tex, &rd->logo_key, logo, x,
                           hd->y + (hd->h - logo->h) / 2) +
              px / 2;
+    int left = x; /* the date's row starts under the name */
     if (urgent) {
-        int bw = fonts_width(rd->fonts, "紧急通知", strlen("紧急通知"), px, true);
-        int pad = px / 2;
-        fill(rd, urgent_badge, x, hd->y + hd->h / 2 - px * 3 / 4, bw + 2 * pad,
+        int bw = text_w(rd, "紧急通知", px, true), pad = px / 2;
+        fill(rd, urgent_badge, x, hd->y + row_h / 2 - px * 3 / 4, bw + 2 * pad,
              px * 3 / 2);
-        draw_text(rd, "紧急通知", px, true, urgent_bg, x + pad, hd->y, hd->h, ALIGN_LEFT);
+        draw_text(rd, "紧急通知", px, true, urgent_bg, x + pad, hd->y, row_h, ALIGN_LEFT);
         x += bw + 3 * pad;
     }
-    draw_text(rd, rd->theme.centre_name, px, false, urgent ? fg : muted, x, hd->y, hd->h,
-              ALIGN_LEFT);
     int right = hd->x + hd->w;
-    if (clock) {
-        int w =
-            draw_clock(rd, clock, px * 5 / 4, true, fg, right, hd->y, hd->h, ALIGN_RIGHT);
-        right -= w + px;
+    if (clock)
+        right -= draw_clock(rd, clock, fr->clock_px, true, fg, right, hd->y, row_h,
+                            ALIGN_RIGHT) +
+                 px;
+    int day_w = text_w(rd, day, px, false), lunar_w = text_w(rd, lunar, px, false);
+    if (fr->date_row > 0) { /* portrait: the date's own row */
+        int y = hd->y + row_h, dx = left + day_w + (day_w ? px / 2 : 0);
+        if (day_w)
+            draw_text(rd, day, px, false, muted, left, y, fr->date_row, ALIGN_LEFT);
+        if (lunar_w && dx + lunar_w <= hd->x + hd->w)
+            draw_text(rd, lunar, px, false, muted, dx, y, fr->date_row, ALIGN_LEFT);
+    } else {
+        int name_w = text_w(rd, rd->theme.centre_name, px, false);
+        if (lunar_w && right - day_w - lunar_w - 3 * px / 2 - x < name_w)
+            lunar_w = 0; /* no room for it beside the whole name */
+        if (lunar_w)
+            right -=
+                draw_text(rd, lunar, px, false, muted, right, hd->y, row_h, ALIGN_RIGHT) +
+                px / 2;
+        if (day_w)
+            right -=
+                draw_text(rd, day, px, false, muted, right, hd->y, row_h, ALIGN_RIGHT) +
+                px;
     }
-    if (day)
-        draw_text(rd, day, px, false, urgent ? fg : muted, right, hd->y, hd->h,
-                  ALIGN_RIGHT);
-    SDL_Color rule = urgent ? fg : muted;
+    draw_name(rd, px, muted, x, hd->y, row_h, right - x);
+    SDL_Color rule = muted;
     rule.a = 0x50;
     fill(rd, rule, hd->x, hd->y + hd->h, hd->w, hd->h > 60 ? 2 : 1);
 }
@@ -624,9 +666,14 @@ static void draw_footer(render *rd, const render_slide *s, SDL_Color accent,
     char mark[32];
     snprintf(mark, sizeof mark, "%d / %d", s->page + 1, it->n_pages);
     int w = draw_text(rd, mark, px, false, muted, f->x + f->w, f->y, f->h, ALIGN_RIGHT);
-    /* A quiet track showing how far through the item this page is. */
-    int track_w = f->w / 5, track_h = f->h > 60 ? 4 : 2;
-    int tx = f->x + f->w - w - px - track_w, ty = f->y + (f->h - track_h) / 2;
+    /* A quiet track showing how far through the item this page is, clear
+     * of a ticker's strip (the left 70%). */
+    int end = f->x + f->w - w - px, tx = end - f->w / 5;
+    if (tx < f->x + f->w * 3 / 4)
+        tx = f->x + f->w * 3 / 4;
+    int track_w = end - tx, track_h = f->h > 60 ? 4 : 2, ty = f->y + (f->h - track_h) / 2;
+    if (track_w <= 0)
+        return;
     SDL_Color dim = muted;
     dim.a = 0x60;
     fill(rd, dim, tx, ty, track_w, track_h);
@@ -643,7 +690,7 @@ void render_draw_slide(render *rd, const render_slide *s)
         muted = fg;
     clear(rd, bg);
     rd->variant = fonts_use_language(rd->fonts, NULL);
-    draw_header(rd, &it->frame.header, s->clock, s->day, s->logo, s->urgent);
+    draw_header(rd, &it->frame, s->clock, s->day, s->lunar, s->logo, s->urgent);
     rd->variant = fonts_use_language(rd->fonts, it->language); /* the item's faces */
     draw_title(rd, it, fg, accent);
     int page = s->page < 0 ? 0 : s->page >= it->n_pages ? it->n_pages - 1 : s->page;
@@ -656,27 +703,44 @@ void render_draw_slide(render *rd, const render_slide *s)
     draw_footer(rd, &fs, accent, muted);
 }
 
-void render_draw_waiting(render *rd, int w, int h, const char *clock, const char *day,
-                         const char *status)
+/* px, or smaller (6 at least) so that text is at most room wide. */
+static int fit_px(render *rd, const char *text, int px, bool bold, int room)
+{
+    int w = text_w(rd, text, px, bold);
+    int fit = w > room && w > 0 ? (int)((long)px * room / w) : px;
+    return fit < 6 ? 6 : fit;
+}
+
+void render_draw_waiting(render *rd, int w, int h, const render_waiting *wt)
 {
     SDL_Color fg = rd->theme.foreground, muted = rd->theme.muted;
     clear(rd, rd->theme.background);
     rd->variant = fonts_use_language(rd->fonts, NULL);
-    int unit = h / 12;
-    int cy = h / 2;
-    draw_text(rd, rd->theme.centre_name, unit * 6 / 10, true, fg, w / 2, cy - unit * 3,
-              unit, ALIGN_CENTER);
-    if (clock)
-        draw_clock(rd, clock, unit * 2, false, fg, w / 2, cy - unit * 3 / 2, unit * 3,
-                   ALIGN_CENTER);
-    if (day)
-        draw_text(rd, day, unit / 2, false, muted, w / 2, cy + unit * 3 / 2, unit,
-                  ALIGN_CENTER);
+    int unit = h / 12, cy = h / 2, room = w * 9 / 10;
+    /* The name, date and status at the body size at least: read from as
+     * far as a slide; the clock far larger. Each fits the width. */
+    int px = wt->label_px > 6 ? wt->label_px : 6;
+    if (px > unit * 8 / 10)
+        px = unit * 8 / 10;
+    const char *name = rd->theme.centre_name;
+    draw_text(rd, name, fit_px(rd, name, px * 6 / 5, true, room), true, fg, w / 2,
+              cy - unit * 3, unit, ALIGN_CENTER);
+    if (wt->clock)
+        draw_clock(rd, wt->clock, fit_px(rd, wt->clock, unit * 2, false, room), false, fg,
+                   w / 2, cy - unit * 3 / 2, unit * 3, ALIGN_CENTER);
+    char date[192];
+    snprintf(date, sizeof date, "%s%s%s", wt->day ? wt->day : "",
+             wt->day && wt->lunar ? "\xE3\x80\x80" : "", wt->lunar ? wt->lunar : "");
+    if (text_w(rd, date, px, false) > room) /* no room for the lunar date */
+        snprintf(date, sizeof date, "%s", wt->day ? wt->day : "");
+    if (date[0])
+        draw_text(rd, date, fit_px(rd, date, px, false, room), false, muted, w / 2,
+                  cy + unit * 3 / 2, unit, ALIGN_CENTER);
     fill(rd, rd->theme.accent, w / 2 - unit, cy + unit * 11 / 4, unit * 2,
          unit / 16 > 2 ? unit / 16 : 2);
-    if (status)
-        draw_text(rd, status, unit * 4 / 10, false, muted, w / 2, cy + unit * 3, unit,
-                  ALIGN_CENTER);
+    if (wt->status)
+        draw_text(rd, wt->status, fit_px(rd, wt->status, px, false, room), false, muted,
+                  w / 2, cy + unit * 3, unit, ALIGN_CENTER);
 }
 
 void render_draw_off(render *rd)
@@ -761,7 +825,7 @@ void render_draw_ticker(render *rd, const render_ticker_strip *t)
 {
     const layout_rect *f = &t->footer;
     SDL_Rect band = {f->x, f->y, f->w * 7 / 10, f->h};
-    int px = f->h * 56 / 100;
+    int px = (int)(f->h * LAYOUT_TICKER_SHARE);
     texcache_entry *e = text_texture(rd, t->text, px, false, rd->theme.foreground, 0);
     if (!e || band.w <= 0)
         return;

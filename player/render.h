@@ -21,6 +21,7 @@ typedef struct {
     const char *date;      /* item date line for the footer, may be NULL */
     const char *clock;     /* "14:05" */
     const char *day;       /* "6月28日 星期五" */
+    const char *lunar;     /* "农历五月廿三" ([player] lunar_date), may be NULL */
     SDL_Surface *image;    /* already scaled to layout->frame.image, may be NULL */
     const void *image_key; /* identity of image for the texture cache */
     SDL_Surface *logo;     /* the centre logo for the header, may be NULL */
@@ -40,10 +41,19 @@ void render_destroy(render *rd);
 
 void render_draw_slide(render *rd, const render_slide *s);
 
+/* What the waiting slide shows; borrowed for the call. */
+typedef struct {
+    const char *clock, *day;
+    const char *lunar;  /* may be NULL */
+    const char *status; /* a short line under the date, may be NULL */
+    int label_px;       /* the body size (layout_frame.label_px): the name, the
+                           date and the status are no smaller */
+} render_waiting;
+
 /* The calm slide shown while there is nothing to show yet: centre name,
- * clock and a short line of status. Never black. */
-void render_draw_waiting(render *rd, int screen_w, int screen_h, const char *clock,
-                         const char *day, const char *status);
+ * clock, date and a short line of status. Never black. */
+void render_draw_waiting(render *rd, int screen_w, int screen_h,
+                         const render_waiting *wt);
 
 /* Outside screen hours: black. */
 void render_draw_off(render *rd);

@@ -1,8 +1,10 @@
+#define LOG_MODULE "slide"
 #include "slide.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "params.h"
 #include "timefmt.h"
 #include "util.h"
@@ -18,19 +20,42 @@ bool *slide_images(source *src, const feed *f)
     return has;
 }
 
-deck *slide_deck(feed *f, const config *cfg, int screen_w, int screen_h, media *m,
-                 source *src)
+static bool has_ticker(const feed *f)
+{
+    for (size_t i = 0; i < f->n_items; i++)
+        if (f->items[i].signage.ticker)
+            return true;
+    return false;
+}
+
+deck *slide_deck(feed *f, const config *cfg, int screen_w, int screen_h,
+                 const sizes_panel *panel, media *m, source *src)
 {
     bool *has_image = slide_images(src, f);
-    layout_params base = params_layout(cfg, screen_w, screen_h);
+    layout_params base = params_layout_panel(cfg, screen_w, screen_h, panel);
+    base.ticker = has_ticker(f);
     deck_limits lim = params_deck(cfg);
     deck *d = deck_create(f, &base, &lim, media_measure(m), has_image);
     free(has_image);
     return d;
 }
 
+void slide_log_sizes(const config *cfg, int screen_w, int screen_h,
+                     const sizes_panel *panel)
+{
+    sizes_text t = params_sizes(cfg, screen_w, screen_h, panel);
+    LOG_INFO("text sizes for %dx%d: panel size from %s, %.3f mm per px; body %d px "
+             "(%.1f mm of ink, for %.1f m%s), title %d px",
+             screen_w, screen_h, sizes_source_name(t.source), t.mm_per_px, t.body_px,
+             t.body_ink_mm, cfg->viewing_distance,
+             cfg->body_size > 0 ? ": body_size set"
+             : t.capped         ? ": capped to what the screen holds"
+                                : "",
+             t.title_px);
+}
+
 void slide_draw(render *rd, media *m, tz *zone, deck *d, size_t i, int page,
-                const char *clock, const char *day)
+                const char *clock, const char *day, const char *lunar)
 {
     const feed_item *item = &deck_feed(d)->items[i];
     const layout_item *it = deck_layout(d, i);
@@ -43,6 +68,7 @@ void slide_draw(render *rd, media *m, tz *zone, deck *d, size_t i, int page,
         .date = date[0] ? date : NULL,
         .clock = clock,
         .day = day,
+        .lunar = lunar,
         .image = media_image(m, item, &it->frame.image),
         .image_key = item,
         .logo = media_logo(m, it->frame.header.w / 4, it->frame.header.h * 3 / 4),

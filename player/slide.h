@@ -12,6 +12,7 @@
 #include "media.h"
 #include "render.h"
 #include "schedule.h"
+#include "sizes.h"
 #include "source.h"
 #include "tz.h"
 
@@ -20,15 +21,22 @@
  * The caller frees. */
 bool *slide_images(source *src, const feed *f);
 
-/* A deck of f (taken over) for the screen size, laid out with the images
- * on disk now. */
-deck *slide_deck(feed *f, const config *cfg, int screen_w, int screen_h, media *m,
-                 source *src);
+/* A deck of f (taken over) for the screen size and the panel's physical
+ * size (display_panel; NULL: unknown), laid out with the images on disk
+ * now; its footer holds a ticker's text when f has ticker items. */
+deck *slide_deck(feed *f, const config *cfg, int screen_w, int screen_h,
+                 const sizes_panel *panel, media *m, source *src);
+
+/* Logs the text sizes the screen gets and what they came from (the panel
+ * size's source, mm per px, the body's px and mm of ink). */
+void slide_log_sizes(const config *cfg, int screen_w, int screen_h,
+                     const sizes_panel *panel);
 
 /* Draws page `page` of item i of d (its layout, image and QR code), with
- * the clock and day given for the header and the item's date in zone. */
+ * the clock, day and lunar date (may be NULL) given for the header and the
+ * item's date in zone. */
 void slide_draw(render *rd, media *m, tz *zone, deck *d, size_t i, int page,
-                const char *clock, const char *day);
+                const char *clock, const char *day, const char *lunar);
 
 /* The ticker's text: the titles (else the first line of the text) of d's
  * ticker items open at now, joined by a separator, at most SLIDE_TICKER_MAX

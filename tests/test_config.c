@@ -284,7 +284,7 @@ static void test_all_errors(void)
     EXPECT_REPORTED("t.ini:8: timing.page_max: read '99999', out of range: expected a "
                     "whole number from 1 to 3600 (seconds)");
     EXPECT_REPORTED("t.ini:10: text.body_size: read '2', out of range: expected a number "
-                    "from 0.015 to 0.200 (fraction of the screen height)");
+                    "from 0.000 to 0.200 (fraction of the screen height)");
     EXPECT_REPORTED("t.ini:11: text.justify: read 'maybe': expected true or false");
     EXPECT_REPORTED("t.ini:12: unknown key 'font_regulr' in [text]; did you mean "
                     "'font_regular'?");

@@ -111,6 +111,7 @@ static void test_kinds_drawn(render *rd, fonts *f, const config *cfg, Uint32 bg)
         return;
     layout_measure m = fonts_measure(f);
     layout_params base = params_layout(cfg, 1280, 720);
+    base.body_size = 0.045; /* one page of them */
     deck_limits lim = params_deck(cfg);
     deck *d = deck_create(fd, &base, &lim, &m, NULL);
     const layout_item *it = deck_layout(d, 0);
@@ -149,7 +150,8 @@ static void test_clock_minutes(render *rd, const layout_item *it)
 {
     render_slide s = {.layout = it, .page = 0, .clock = "00:00", .day = "7月1日 星期一"};
     render_draw_slide(rd, &s);
-    render_draw_waiting(rd, 1280, 720, "00:00", s.day, NULL);
+    render_draw_waiting(
+        rd, 1280, 720, &(render_waiting){.clock = "00:00", .day = s.day, .label_px = 40});
     size_t held = render_textures(rd);
     for (int m = 1; m < 180; m++) {
         char clock[8];
@@ -157,10 +159,151 @@ static void test_clock_minutes(render *rd, const layout_item *it)
         s.clock = clock;
         render_draw_slide(rd, &s);
         if (m % 30 == 0)
-            render_draw_waiting(rd, 1280, 720, clock, s.day, NULL);
+            render_draw_waiting(
+                rd, 1280, 720,
+                &(render_waiting){.clock = clock, .day = s.day, .label_px = 40});
     }
     CHECKF(render_textures(rd) <= held, "%zu textures after 3 hours, %zu after a minute",
            render_textures(rd), held);
+}
+
+/* The height of the strong ink (a channel 64 or more from bg's) in the box
+ * [x0, x1) x [y0, y1) of the target, in rows; 0: none. */
+static int ink_height(int x0, int y0, int x1, int y1, Uint32 bg)
+{
+    int top = -1, bottom = -1;
+    for (int y = y0 < 0 ? 0 : y0; y < y1 && y < target->h; y++)
+        for (int x = x0 < 0 ? 0 : x0; x < x1 && x < target->w; x++) {
+            Uint32 p = pixel(x, y);
+            int d = 0;
+            for (int sh = 0; sh < 24; sh += 8) {
+                int a = (int)(p >> sh & 0xff), b = (int)(bg >> sh & 0xff);
+                d = abs(a - b) > d ? abs(a - b) : d;
+            }
+            if (d >= 64) {
+                top = top < 0 ? y : top;
+                bottom = y;
+                break;
+            }
+        }
+    return top < 0 ? 0 : bottom - top + 1;
+}
+
+/* The header's clock, what people glance at, is no smaller than the body
+ * (ink rows of "14:05" against the body's tallest line of Han characters),
+ * at every size; a ticker's text in its footer neither. On a 55-inch 1080p
+ * panel (0.634 mm a pixel) the figures in mm are printed. */
+static void test_header_sizes(fonts *f, const config *cfg)
+{
+    static const char han_json[] =
+        "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\",\"items\":["
+        "{\"id\":\"han\",\"title\":\"停水通知\",\"content_text\":\"本周六上午九点至十二点"
+        "停水，请居民提前储水，给您带来不便，敬请谅解。社区服务中心今日下午开展义诊活动，"
+        "测血压、测血糖、中医问诊、用药咨询，欢迎辖区居民参加。\"}]}";
+    static const int sizes[][2] = {{1920, 1080}, {1080, 1920}, {800, 480}};
+    SDL_Surface *keep = target;
+    render_theme theme = params_theme(cfg);
+    layout_measure m = fonts_measure(f);
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        int w = sizes[i][0], h = sizes[i][1];
+        feed *fd = feed_parse(han_json, strlen(han_json), "sizes");
+        if (!fd)
+            break;
+        target = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+        SDL_Renderer *sr = SDL_CreateSoftwareRenderer(target);
+        render *rd = render_create(sr, f, &theme);
+        layout_params base = params_layout(cfg, w, h);
+        base.ticker = true;
+        deck_limits lim = params_deck(cfg);
+        deck *d = deck_create(fd, &base, &lim, &m, NULL);
+        const layout_item *it = deck_layout(d, 0);
+        const layout_frame *fr = &it->frame;
+        render_slide s = {.layout = it,
+                          .clock = "14:05",
+                          .day = "12月2日 星期三",
+                          .lunar = "农历十月廿四"};
+        render_draw_slide(rd, &s);
+        Uint32 bg = SDL_MapRGB(target->format, cfg->background.r, cfg->background.g,
+                               cfg->background.b);
+        int right = fr->header.x + fr->header.w, row = fr->header.h - fr->date_row;
+        int clock =
+            ink_height(right - fr->clock_px, fr->header.y, right, fr->header.y + row, bg);
+        int body = 0, y = fr->body.y;
+        for (int k = 0; k < it->pages[0].count; k++) {
+            const layout_line *l = &it->lines[k];
+            y += k > 0 ? l->gap : 0;
+            int ink =
+                ink_height(fr->body.x, y, fr->body.x + fr->body.w, y + l->height, bg);
+            body = ink > body ? ink : body;
+            y += l->height;
+        }
+        CHECKF(body > 0 && clock >= body, "%dx%d: clock %d rows of ink, body %d", w, h,
+               clock, body);
+        render_ticker_strip t = {
+            .footer = fr->footer, .text = "停水通知", .speed = 100, .now = 6000};
+        render_draw_ticker(rd, &t);
+        int ticker = ink_height(fr->footer.x, fr->footer.y, fr->footer.x + fr->footer.w,
+                                fr->footer.y + fr->footer.h, bg);
+        CHECKF(ticker >= body * 95 / 100, "%dx%d: ticker %d rows of ink, body %d", w, h,
+               ticker, body);
+        if (w == 1920)
+            printf("55-inch 1080p: body %d px of ink (%.1f mm), clock %d px (%.1f mm), "
+                   "ticker %d px (%.1f mm)\n",
+                   body, body * 684.9 / 1080, clock, clock * 684.9 / 1080, ticker,
+                   ticker * 684.9 / 1080);
+        deck_destroy(d);
+        render_destroy(rd);
+        SDL_DestroyRenderer(sr);
+        SDL_FreeSurface(target);
+    }
+    target = keep;
+}
+
+/* A centre's name too long for the header shrinks and is cut before the
+ * date: the date and the clock are drawn the same as beside no name at
+ * all, at 1920x1080 and 800x480. */
+static void test_header_fit(fonts *f, const config *cfg)
+{
+    static const int sizes[][2] = {{1920, 1080}, {800, 480}};
+    SDL_Surface *keep = target;
+    layout_measure m = fonts_measure(f);
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        int w = sizes[i][0], h = sizes[i][1];
+        target = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+        SDL_Renderer *sr = SDL_CreateSoftwareRenderer(target);
+        layout_params p = params_layout(cfg, w, h);
+        layout_item *it = layout_item_create(&p, &m, "通知", "今日停水。");
+        const layout_frame *fr = &it->frame;
+        Uint32 *before = calloc((size_t)w * (size_t)fr->header.h, sizeof *before);
+        for (int pass = 0; pass < 2; pass++) {
+            render_theme theme = params_theme(cfg);
+            theme.centre_name[0] = '\0';
+            for (int k = 0; pass == 1 && k < 80; k++) /* 80 characters */
+                strcat(theme.centre_name, "中");
+            render *rd = render_create(sr, f, &theme);
+            render_slide s = {.layout = it, .clock = "14:05", .day = "12月2日 星期三"};
+            render_draw_slide(rd, &s);
+            int day_w = fonts_width(f, s.day, strlen(s.day), fr->label_px, false);
+            int clock_w = fonts_width(f, s.clock, strlen(s.clock), fr->clock_px, true);
+            int x0 = fr->header.x + fr->header.w - clock_w - fr->label_px - day_w;
+            int diff = 0;
+            for (int y = 0; y < fr->header.h; y++)
+                for (int x = x0; x < w; x++) {
+                    Uint32 *b = &before[(size_t)y * (size_t)w + (size_t)x];
+                    Uint32 now = pixel(x, fr->header.y + y);
+                    diff += pass == 1 && *b != now;
+                    *b = now;
+                }
+            CHECKF(diff == 0, "%dx%d: the long name changed %d px of the date and clock",
+                   w, h, diff);
+            render_destroy(rd);
+        }
+        free(before);
+        layout_item_destroy(it);
+        SDL_DestroyRenderer(sr);
+        SDL_FreeSurface(target);
+    }
+    target = keep;
 }
 
 int main(void)
@@ -180,6 +323,8 @@ int main(void)
     feed *fd = feed_parse(feed_json, strlen(feed_json), "test");
     CHECK(fd && fd->n_items == 2);
     layout_params base = params_layout(&cfg, 1280, 720);
+    base.body_size = 0.045; /* the size whose lines the checks below were written for */
+    base.title_size = 0.068;
     deck_limits lim = params_deck(&cfg);
     deck *d = deck_create(fd, &base, &lim, &m, NULL);
     render_theme theme = params_theme(&cfg);
@@ -220,12 +365,18 @@ int main(void)
     CHECK(pixel(2, target->h - 3) != (bg & 0xffffff));
 
     /* The waiting slide: background with the clock drawn in the middle. */
-    render_draw_waiting(rd, 1280, 720, "09:30", "7月1日 星期一", "正在获取最新信息……");
+    render_draw_waiting(rd, 1280, 720,
+                        &(render_waiting){.clock = "09:30",
+                                          .day = "7月1日 星期一",
+                                          .status = "正在获取最新信息……",
+                                          .label_px = 40});
     CHECK(rightmost_ink(300, 420, bg) > 640);
     render_draw_off(rd);
     CHECK(pixel(640, 360) == 0);
     test_marks_in_box(rd, f, &cfg, bg);
     test_kinds_drawn(rd, f, &cfg, bg);
+    test_header_sizes(f, &cfg);
+    test_header_fit(f, &cfg);
     test_clock_minutes(rd, it);
 
     render_destroy(rd);

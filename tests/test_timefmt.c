@@ -30,8 +30,59 @@ static void expect(const char *zone, int64_t t, const char *clock, const char *d
     tz_destroy(z);
 }
 
+/* Days since 1970-01-01 of a civil date (a test's own arithmetic: the
+ * days from 1970 to the start of the year, then the month lengths). */
+static int64_t days_of(int y, int m, int d)
+{
+    static const int before[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    int64_t n = 0;
+    for (int k = 1970; k < y; k++)
+        n += (k % 4 == 0 && k % 100 != 0) || k % 400 == 0 ? 366 : 365;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return n + before[m - 1] + (m > 2 && leap) + d - 1;
+}
+
+/* The Chinese calendar's dates from ICU, against dates the almanac gives:
+ * new year's days and eves, a leap month, the mid-autumn festival. */
+static void test_lunar(void)
+{
+    static const struct {
+        int y, m, d;
+        const char *want;
+    } cases[] = {
+        {2024, 2, 10, "农历正月初一"}, /* Spring Festival 2024 */
+        {2024, 2, 9, "农历腊月三十"},  /* its eve */
+        {2025, 1, 29, "农历正月初一"},   {2025, 1, 28, "农历腊月廿九"},
+        {2023, 3, 21, "农历二月三十"}, /* 2023: a leap second month */
+        {2023, 3, 22, "农历闰二月初一"}, {2023, 4, 19, "农历闰二月廿九"},
+        {2023, 4, 20, "农历三月初一"},   {2024, 9, 17, "农历八月十五"},
+        {2024, 12, 1, "农历冬月初一"}, /* the 11th month, and the 12th 腊月 */
+        {2026, 12, 2, "农历十月廿四"}, /* the new moon of 2026-11-09 */
+        {2024, 6, 28, "农历五月廿三"},   {2024, 2, 29, "农历正月二十"},
+        {2024, 3, 1, "农历正月廿一"},    {2024, 2, 19, "农历正月初十"},
+        {2024, 2, 20, "农历正月十一"},
+    };
+    char buf[64];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        bool ok = timefmt_lunar_days(days_of(cases[i].y, cases[i].m, cases[i].d), buf,
+                                     sizeof buf);
+        CHECKF(ok && strcmp(buf, cases[i].want) == 0, "%d-%02d-%02d: %s, want %s",
+               cases[i].y, cases[i].m, cases[i].d, buf, cases[i].want);
+    }
+    /* Too small a buffer: false and empty, never cut mid-character. */
+    CHECK(!timefmt_lunar_days(days_of(2024, 2, 10), buf, 8) && buf[0] == '\0');
+    /* Through the zone: 2026-11-01 13:30 in Shanghai. */
+    tz *z = tz_create("Asia/Shanghai");
+    if (z) {
+        timefmt_lunar(z, T, buf, sizeof buf);
+        CHECKF(strncmp(buf, "农历", strlen("农历")) == 0, "%s", buf);
+        tz_destroy(z);
+    }
+}
+
 int main(void)
 {
+    test_lunar();
     /* A TZ that agrees with neither zone: the strings must not follow it. */
     setenv("TZ", "Pacific/Chatham", 1);
     expect("Asia/Shanghai", T, "13:30", "11月1日 星期日", "2026年11月1日");
