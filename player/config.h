@@ -45,6 +45,8 @@ typedef struct config {
     char transition[8]; /* fade, slide or none: how one slide gives way */
     int transition_ms;  /* a transition's length */
     int ticker_speed;   /* the footer ticker, pixels per second */
+    int rotation;       /* 0, 90, 180, 270: the picture turned clockwise on the
+                           output (a panel mounted on its side) */
 
     /* [text] */
     char font_regular[1024]; /* empty: the bundled font */
@@ -120,10 +122,11 @@ typedef enum {
     CONFIG_RENDERER,   /* auto, accelerated or software */
     CONFIG_TRANSITION, /* fade, slide or none */
     CONFIG_LANG,
-    CONFIG_KEY,  /* a minisign public key line, or its .pub file (relative: to the
-                    config) */
-    CONFIG_MQTT, /* empty, or mqtt:// or mqtts://host[:port] */
-    CONFIG_TOPIC /* an MQTT topic filter: not empty, + and # only as whole levels */
+    CONFIG_KEY,     /* a minisign public key line, or its .pub file (relative: to the
+                       config) */
+    CONFIG_MQTT,    /* empty, or mqtt:// or mqtts://host[:port] */
+    CONFIG_TOPIC,   /* an MQTT topic filter: not empty, + and # only as whole levels */
+    CONFIG_ROTATION /* 0, 90, 180 or 270 (an int) */
 } config_type;
 
 /* One key of the file. */
