@@ -121,12 +121,12 @@ typedef enum {
     CONFIG_LEVEL,
     CONFIG_RENDERER,   /* auto, accelerated or software */
     CONFIG_TRANSITION, /* fade, slide or none */
+    CONFIG_ROTATION,   /* 0, 90, 180 or 270 (an int) */
     CONFIG_LANG,
-    CONFIG_KEY,     /* a minisign public key line, or its .pub file (relative: to the
-                       config) */
-    CONFIG_MQTT,    /* empty, or mqtt:// or mqtts://host[:port] */
-    CONFIG_TOPIC,   /* an MQTT topic filter: not empty, + and # only as whole levels */
-    CONFIG_ROTATION /* 0, 90, 180 or 270 (an int) */
+    CONFIG_KEY,  /* a minisign public key line, or its .pub file (relative: to the
+                    config) */
+    CONFIG_MQTT, /* empty, or mqtt:// or mqtts://host[:port] */
+    CONFIG_TOPIC /* an MQTT topic filter: not empty, + and # only as whole levels */
 } config_type;
 
 /* One key of the file. */
