@@ -5,7 +5,9 @@
  * redrawn while it moves over a page already on screen, and a ticker text
  * wider than a texture may be is drawn in pieces. */
 #include <SDL.h>
+#include <SDL_image.h>
 #include <SDL_ttf.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -14,6 +16,7 @@
 #include "fonts.h"
 #include "params.h"
 #include "render.h"
+#include "screenshot.h"
 #include "test.h"
 
 #define OUT_W 960
@@ -106,6 +109,37 @@ static void turned(int rotation, int w, int h, int x, int y, int *ox, int *oy)
     *oy = rotation == 90 ? x : rotation == 180 ? h - 1 - y : rotation ? w - 1 - x : y;
 }
 
+/* A screenshot of the turned output is the upright page, as a viewer of
+ * the mounted panel sees it (its size, and nearly its every pixel). */
+static void check_screenshot(const screen *sc, int rotation, const screen *up)
+{
+    void *png = NULL;
+    size_t len = 0;
+    CHECK(screenshot_png(sc->r, up->s->w, rotation, &png, &len));
+    SDL_Surface *raw = png ? IMG_Load_RW(SDL_RWFromConstMem(png, (int)len), 1) : NULL;
+    SDL_Surface *shot =
+        raw ? SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0) : NULL;
+    CHECKF(shot && shot->w == up->s->w && shot->h == up->s->h,
+           "rotation %d: a screenshot of %dx%d, the page is %dx%d", rotation,
+           shot ? shot->w : 0, shot ? shot->h : 0, up->s->w, up->s->h);
+    if (shot && shot->w == up->s->w && shot->h == up->s->h) {
+        long far = 0, n = 0;
+        for (int y = 0; y < shot->h; y += 2)
+            for (int x = 0; x < shot->w; x += 2, n++) {
+                Uint32 a = at(shot, x, y), b = at(up->s, x, y);
+                int d = abs((int)(a >> 16 & 0xff) - (int)(b >> 16 & 0xff)) +
+                        abs((int)(a >> 8 & 0xff) - (int)(b >> 8 & 0xff)) +
+                        abs((int)(a & 0xff) - (int)(b & 0xff));
+                far += d > 24;
+            }
+        CHECKF(far * 100 < n, "rotation %d: %ld of %ld screenshot pixels off", rotation,
+               far, n);
+    }
+    SDL_FreeSurface(shot);
+    SDL_FreeSurface(raw);
+    free(png);
+}
+
 /* The header's clock (bright, at the header's right end) on the output
  * edge where the slide's top is: right with 90, left with 270, bottom
  * (and at the left: upside down) with 180; and every pixel is the upright
@@ -147,6 +181,7 @@ static void check_rotation(int rotation, const screen *up)
             }
         CHECKF(differ * 1000 < n, "rotation %d: %ld of %ld pixels not the upright page's",
                rotation, differ, n);
+        check_screenshot(&sc, rotation, up);
     }
     /* A slide transition's middle frame, turned: both pages cover the
      * output (no black edge). */
