@@ -976,9 +976,14 @@ void render_draw_ticker(render *rd, const render_ticker_strip *t)
                 continue; /* off the band: its texture is not needed now */
             texcache_entry *e = text_texture(rd, st->piece[k], px, STYLE_REGULAR,
                                              rd->theme.foreground, 0);
-            if (e)
-                put(rd, e->tex, NULL,
-                    (SDL_Rect){band.x + x0, band.y + (band.h - e->h) / 2, e->w, e->h});
+            if (!e)
+                continue;
+            /* only the part inside the band: a turned copy costs its size */
+            int v0 = x0 > 0 ? x0 : 0, v1 = x0 + e->w < band.w ? x0 + e->w : band.w;
+            SDL_Rect src = {v0 - x0, 0, v1 - v0, e->h};
+            if (src.w > 0)
+                put(rd, e->tex, &src,
+                    (SDL_Rect){band.x + v0, band.y + (band.h - e->h) / 2, src.w, e->h});
         }
     SDL_RenderSetClipRect(rd->r, NULL);
 }
