@@ -53,15 +53,18 @@ struct render {
     SDL_Texture *page[2]; /* page[cur]: on screen or incoming; the other:
                              outgoing during a transition, else NULL */
     int cur, page_w, page_h;
-    int variant;        /* fonts_use_language's, part of a line texture's key */
-    int rotation;       /* degrees clockwise the output shows the page turned */
-    bool whole;         /* the output holds page[cur] composed whole (outside
-                           the band): a frame may redraw the band alone */
-    bool partial_ok;    /* the output keeps its pixels after a present (the
-                           software renderer): partial frames are valid */
-    SDL_Rect band;      /* the ticker's band on the page; w 0: none drawn */
-    SDL_Rect presented; /* output pixels the next present must show; w 0: all */
-    render_strip strip; /* the ticker's text in pieces under the texture cap */
+    int variant;         /* fonts_use_language's, part of a line texture's key */
+    int rotation;        /* degrees clockwise the output shows the page turned */
+    SDL_Texture *canvas; /* rotation: the page drawn upright here, then turned
+                            into page[cur] (which is the output's shape) */
+    bool software;       /* the software renderer: pages turned by the CPU */
+    bool whole;          /* the output holds page[cur] composed whole (outside
+                            the band): a frame may redraw the band alone */
+    bool partial_ok;     /* the output keeps its pixels after a present (the
+                            software renderer): partial frames are valid */
+    SDL_Rect band;       /* the ticker's band on the page; w 0: none drawn */
+    SDL_Rect presented;  /* output pixels the next present must show; w 0: all */
+    render_strip strip;  /* the ticker's text in pieces under the texture cap */
 };
 
 static const SDL_Color urgent_bg = {0x7d, 0x1d, 0x1d, 0xff};
@@ -77,9 +80,9 @@ render *render_create(SDL_Renderer *r, fonts *f, const render_theme *theme)
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
     /* test hook SIGNAGE_TEST_FULL_FRAMES: every frame whole (to measure) */
     SDL_RendererInfo info = {0};
-    rd->partial_ok = SDL_GetRendererInfo(r, &info) == 0 &&
-                     (info.flags & SDL_RENDERER_SOFTWARE) &&
-                     !getenv("SIGNAGE_TEST_FULL_FRAMES");
+    rd->software =
+        SDL_GetRendererInfo(r, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
+    rd->partial_ok = rd->software && !getenv("SIGNAGE_TEST_FULL_FRAMES");
     return rd;
 }
 
@@ -759,6 +762,14 @@ static void put(render *rd, SDL_Texture *t, const SDL_Rect *src, SDL_Rect dst)
     SDL_RenderCopyExF(rd->r, t, src, &f, rd->rotation, NULL, SDL_FLIP_NONE);
 }
 
+/* Copies src of a page already turned (render_page_end) to dst, both on
+ * the upright page's plane. */
+static void put_page(render *rd, SDL_Texture *t, const SDL_Rect *src, SDL_Rect dst)
+{
+    SDL_Rect o = out_rect(rd, dst), so = src ? out_rect(rd, *src) : (SDL_Rect){0};
+    SDL_RenderCopy(rd->r, t, src ? &so : NULL, &o);
+}
+
 static void fill_out(render *rd, SDL_Color c, SDL_Rect r)
 {
     SDL_Rect o = out_rect(rd, r);
@@ -789,6 +800,9 @@ void render_pages_drop(render *rd)
             SDL_DestroyTexture(rd->page[i]);
         rd->page[i] = NULL;
     }
+    if (rd->canvas)
+        SDL_DestroyTexture(rd->canvas);
+    rd->canvas = NULL;
     whole_again(rd);
 }
 
@@ -812,10 +826,14 @@ bool render_page_begin(render *rd, bool fresh)
         rd->page[rd->cur] = NULL;
     }
     SDL_Texture **p = &rd->page[rd->cur];
-    if (!*p)
-        *p = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_TARGET, w,
-                               h);
-    if (!*p || SDL_SetRenderTarget(rd->r, *p) != 0) {
+    if (!*p) /* the output's shape: turned, when turned */
+        *p = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_TARGET,
+                               rd->rotation % 180 ? h : w, rd->rotation % 180 ? w : h);
+    if (*p && rd->rotation && !rd->canvas)
+        rd->canvas = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_RGB888,
+                                       SDL_TEXTUREACCESS_TARGET, w, h);
+    if (!*p || (rd->rotation && !rd->canvas) ||
+        SDL_SetRenderTarget(rd->r, rd->rotation ? rd->canvas : *p) != 0) {
         LOG_WARN("no page texture (%s): slides change by a cut%s", SDL_GetError(),
                  rd->rotation ? ", and are not turned" : "");
         render_pages_drop(rd);
@@ -824,8 +842,61 @@ bool render_page_begin(render *rd, bool fresh)
     return true;
 }
 
+/* The canvas's pixels turned into page[cur] by the CPU: the software
+ * renderer turns a copy pixel by pixel through a general path (over 100 ms
+ * a 1080p frame), this loop once per page (a few ms). */
+static bool turn_by_cpu(render *rd, SDL_Texture *page)
+{
+    int w = rd->page_w, h = rd->page_h, ow = rd->rotation % 180 ? h : w;
+    size_t n = (size_t)w * (size_t)h;
+    Uint32 *src = xmalloc(n * 4), *dst = xmalloc(n * 4);
+    bool ok = SDL_SetRenderTarget(rd->r, rd->canvas) == 0 &&
+              SDL_RenderReadPixels(rd->r, NULL, SDL_PIXELFORMAT_RGB888, src, w * 4) == 0;
+    enum { TILE = 64 }; /* the writes go down columns: tiles keep them cached */
+    for (int ty = 0; ok && ty < h; ty += TILE)
+        for (int tx = 0; tx < w; tx += TILE)
+            for (int y = ty; y < ty + TILE && y < h; y++)
+                for (int x = tx; x < tx + TILE && x < w; x++) {
+                    int ox = rd->rotation == 90    ? h - 1 - y
+                             : rd->rotation == 180 ? w - 1 - x
+                                                   : y;
+                    int oy = rd->rotation == 90    ? x
+                             : rd->rotation == 180 ? h - 1 - y
+                                                   : w - 1 - x;
+                    dst[(size_t)oy * (size_t)ow + (size_t)ox] =
+                        src[(size_t)y * (size_t)w + (size_t)x];
+                }
+    ok = ok && SDL_UpdateTexture(page, NULL, dst, ow * 4) == 0;
+    free(src);
+    free(dst);
+    return ok;
+}
+
+/* The canvas turned into page[cur] by the renderer (a GPU's: one copy). */
+static bool turn_by_copy(render *rd, SDL_Texture *page)
+{
+    SDL_Rect o = out_rect(rd, (SDL_Rect){0, 0, rd->page_w, rd->page_h});
+    SDL_FRect f = {(float)(o.w - rd->page_w) / 2.0f, (float)(o.h - rd->page_h) / 2.0f,
+                   (float)rd->page_w, (float)rd->page_h};
+    SDL_SetTextureBlendMode(rd->canvas, SDL_BLENDMODE_NONE);
+    return SDL_SetRenderTarget(rd->r, page) == 0 &&
+           SDL_RenderCopyExF(rd->r, rd->canvas, NULL, &f, rd->rotation, NULL,
+                             SDL_FLIP_NONE) == 0;
+}
+
 void render_page_end(render *rd)
 {
+    SDL_Texture *page = rd->page[rd->cur];
+    if (rd->rotation && rd->canvas && page) {
+        /* test hook SIGNAGE_TEST_TURN_BY_COPY: the GPU's way on any renderer */
+        bool ok = rd->software && !getenv("SIGNAGE_TEST_TURN_BY_COPY")
+                      ? turn_by_cpu(rd, page)
+                      : turn_by_copy(rd, page);
+        if (!ok)
+            LOG_WARN("turning the page: %s", SDL_GetError());
+        SDL_DestroyTexture(rd->canvas); /* a screen of memory, until the next page */
+        rd->canvas = NULL;
+    }
     SDL_SetRenderTarget(rd->r, NULL);
 }
 
@@ -837,11 +908,11 @@ static void compose_page(render *rd, SDL_Texture *in)
     SDL_SetTextureBlendMode(in, SDL_BLENDMODE_NONE);
     SDL_SetTextureAlphaMod(in, 255);
     if (rd->whole && rd->partial_ok && rd->band.w > 0) {
-        put(rd, in, &rd->band, rd->band);
+        put_page(rd, in, &rd->band, rd->band);
         rd->presented = out_rect(rd, rd->band);
         return;
     }
-    put(rd, in, NULL, (SDL_Rect){0, 0, rd->page_w, rd->page_h});
+    put_page(rd, in, NULL, (SDL_Rect){0, 0, rd->page_w, rd->page_h});
     rd->whole = true;
     rd->presented = (SDL_Rect){0};
 }
@@ -865,15 +936,15 @@ void render_compose(render *rd, const transition_frame *f)
     SDL_SetTextureBlendMode(in, SDL_BLENDMODE_NONE);
     SDL_Rect page = {0, 0, rd->page_w, rd->page_h};
     if (f->alpha < 255) { /* fade */
-        put(rd, out, NULL, page);
+        put_page(rd, out, NULL, page);
         SDL_SetTextureBlendMode(in, SDL_BLENDMODE_BLEND);
         SDL_SetTextureAlphaMod(in, (Uint8)f->alpha);
-        put(rd, in, NULL, page);
+        put_page(rd, in, NULL, page);
         SDL_SetTextureAlphaMod(in, 255);
         return;
     }
-    put(rd, out, NULL, (SDL_Rect){f->old_x, f->old_y, rd->page_w, rd->page_h});
-    put(rd, in, NULL, (SDL_Rect){f->new_x, f->new_y, rd->page_w, rd->page_h});
+    put_page(rd, out, NULL, (SDL_Rect){f->old_x, f->old_y, rd->page_w, rd->page_h});
+    put_page(rd, in, NULL, (SDL_Rect){f->new_x, f->new_y, rd->page_w, rd->page_h});
 }
 
 void render_present(render *rd)

@@ -317,6 +317,9 @@ int main(void)
     if (!fo)
         return test_done("compose");
     RUN(test_rotation);
+    SDL_setenv("SIGNAGE_TEST_TURN_BY_COPY", "1", 1); /* the GPU's way: one copy */
+    RUN(test_rotation);
+    unsetenv("SIGNAGE_TEST_TURN_BY_COPY");
     RUN(test_ticker_band);
     RUN(test_ticker_pieces);
     fonts_destroy(fo);
