@@ -842,31 +842,29 @@ bool render_page_begin(render *rd, bool fresh)
     return true;
 }
 
-/* The canvas's pixels turned into page[cur] by the CPU: the software
- * renderer turns a copy pixel by pixel through a general path (over 100 ms
- * a 1080p frame), this loop once per page (a few ms). */
+/* The canvas's pixels turned into page[cur] by the CPU, a strip of rows at
+ * a time (two strips of memory, not two screens): SDL's software renderer
+ * turns a copy through a general path (over 100 ms a 1080p frame); this is
+ * done once per page drawn. */
 static bool turn_by_cpu(render *rd, SDL_Texture *page)
 {
-    int w = rd->page_w, h = rd->page_h, ow = rd->rotation % 180 ? h : w;
-    size_t n = (size_t)w * (size_t)h;
-    Uint32 *src = xmalloc(n * 4), *dst = xmalloc(n * 4);
-    bool ok = SDL_SetRenderTarget(rd->r, rd->canvas) == 0 &&
-              SDL_RenderReadPixels(rd->r, NULL, SDL_PIXELFORMAT_RGB888, src, w * 4) == 0;
-    enum { TILE = 64 }; /* the writes go down columns: tiles keep them cached */
-    for (int ty = 0; ok && ty < h; ty += TILE)
-        for (int tx = 0; tx < w; tx += TILE)
-            for (int y = ty; y < ty + TILE && y < h; y++)
-                for (int x = tx; x < tx + TILE && x < w; x++) {
-                    int ox = rd->rotation == 90    ? h - 1 - y
-                             : rd->rotation == 180 ? w - 1 - x
-                                                   : y;
-                    int oy = rd->rotation == 90    ? x
-                             : rd->rotation == 180 ? h - 1 - y
-                                                   : w - 1 - x;
-                    dst[(size_t)oy * (size_t)ow + (size_t)ox] =
-                        src[(size_t)y * (size_t)w + (size_t)x];
-                }
-    ok = ok && SDL_UpdateTexture(page, NULL, dst, ow * 4) == 0;
+    enum { STRIP = 32 };
+    int w = rd->page_w, h = rd->page_h, rot = rd->rotation;
+    Uint32 *src = xmalloc((size_t)w * STRIP * 4), *dst = xmalloc((size_t)w * STRIP * 4);
+    bool ok = SDL_SetRenderTarget(rd->r, rd->canvas) == 0;
+    for (int y0 = 0; ok && y0 < h; y0 += STRIP) {
+        SDL_Rect in = {0, y0, w, h - y0 < STRIP ? h - y0 : STRIP};
+        SDL_Rect o = out_rect(rd, in); /* where the strip goes on the output */
+        ok = SDL_RenderReadPixels(rd->r, &in, SDL_PIXELFORMAT_RGB888, src, w * 4) == 0;
+        for (int y = y0; ok && y < y0 + in.h; y++)
+            for (int x = 0; x < w; x++) {
+                int ox = rot == 90 ? h - 1 - y : rot == 180 ? w - 1 - x : y;
+                int oy = rot == 90 ? x : rot == 180 ? h - 1 - y : w - 1 - x;
+                dst[(size_t)(oy - o.y) * (size_t)o.w + (size_t)(ox - o.x)] =
+                    src[(size_t)(y - y0) * (size_t)w + (size_t)x];
+            }
+        ok = ok && SDL_UpdateTexture(page, &o, dst, o.w * 4) == 0;
+    }
     free(src);
     free(dst);
     return ok;
