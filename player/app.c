@@ -87,6 +87,7 @@ typedef struct {
                                 nothing scrolls and nothing is drawn between slides */
     uint64_t ticker_start;   /* monotonic ms: the ticker's text last changed */
     sizes_panel panel;       /* the screen's physical size (display_panel) */
+    bool reset_hook;         /* test hook: a renderer reset mid-transition is due */
 } app;
 
 /* The frame period while something moves (about 60 Hz). */
@@ -117,6 +118,7 @@ static void render_open(app *a)
 {
     render_theme theme = params_theme(a->cfg);
     a->rd = render_create(display_renderer(a->disp), media_fonts(a->media), &theme);
+    render_set_rotation(a->rd, a->cfg->rotation);
     transition_setup(a);
 }
 
@@ -195,11 +197,27 @@ static void rotated(app *a, unsigned ev)
         slide_shown(a);
 }
 
-/* The screen's size changed (or a new screen): lay out again for it. */
+/* The screen's size changed (or a new screen): lay out again for it, at
+ * the size a viewer sees ([display] rotation turns the output's). */
 static void resize(app *a)
 {
     display_size(a->disp, &a->w, &a->h);
+    render_logical_size(a->cfg->rotation, &a->w, &a->h);
     rotated(a, rotation_resize(a->rot, a->w, a->h));
+}
+
+/* The GPU lost its textures (a driver reset, a display reconnected): every
+ * texture is made again and the slide on screen drawn again, whole. A
+ * transition under way ends (its outgoing page is lost): the slide is cut
+ * to, never faded from black. */
+static void renderer_reset(app *a, bool device)
+{
+    LOG_WARN("renderer %s reset: textures made again, the slide drawn again",
+             device ? "device" : "targets");
+    render_flush(a->rd);
+    render_pages_drop(a->rd);
+    a->moving = false;
+    a->dirty = true;
 }
 
 static void handle_event(app *a, const SDL_Event *ev)
@@ -217,11 +235,7 @@ static void handle_event(app *a, const SDL_Event *ev)
         break;
     case SDL_RENDER_TARGETS_RESET:
     case SDL_RENDER_DEVICE_RESET:
-        /* The GPU lost its textures (driver reset, display reconnect):
-         * make them again rather than draw nothing. */
-        LOG_WARN("renderer reset: drawing everything again");
-        render_flush(a->rd);
-        a->dirty = true;
+        renderer_reset(a, ev->type == SDL_RENDER_DEVICE_RESET);
         break;
     case SDL_WINDOWEVENT:
         if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
@@ -339,7 +353,8 @@ static void send_screenshot(app *a)
     void *png;
     size_t len;
     a->shot = false;
-    if (screenshot_png(display_renderer(a->disp), a->cfg->screenshot_width, &png, &len))
+    if (screenshot_png(display_renderer(a->disp), a->cfg->screenshot_width,
+                       a->cfg->rotation, &png, &len))
         fleet_screenshot(a->fleet, png, len);
 }
 
@@ -375,7 +390,7 @@ static void present(app *a, bool paged)
     }
     if (a->shot)
         send_screenshot(a);
-    SDL_RenderPresent(display_renderer(a->disp));
+    render_present(a->rd);
 }
 
 /* The open ticker items' text now (at each draw: a new slide, feed or
@@ -399,10 +414,11 @@ static void draw(app *a)
     int64_t now = wall_now(a);
     bool fresh = a->fresh && a->drawn;
     ticker_update(a);
-    bool want = a->tr.kind != TRANSITION_NONE || a->ticker;
+    bool want = a->tr.kind != TRANSITION_NONE || a->ticker || a->cfg->rotation;
     bool paged = want && render_page_begin(a->rd, fresh);
     if (!want)
-        render_pages_drop(a->rd); /* a ticker gone, transition = none: no pages */
+        render_pages_drop(a->rd); /* a ticker gone, transition = none, upright:
+                                     no pages */
     if (paged && fresh) {
         a->tr.start = now_mono_ms();
         a->moving = true;
@@ -604,11 +620,13 @@ static config *reload_read(const app *a)
 static void keep_display(const config *cur, config *next)
 {
     if (next->fullscreen != cur->fullscreen || next->width != cur->width ||
-        next->height != cur->height || strcmp(next->renderer, cur->renderer) != 0)
+        next->height != cur->height || next->rotation != cur->rotation ||
+        strcmp(next->renderer, cur->renderer) != 0)
         LOG_WARN("config: [display] changes take effect at the next start");
     next->fullscreen = cur->fullscreen;
     next->width = cur->width;
     next->height = cur->height;
+    next->rotation = cur->rotation;
     memcpy(next->renderer, cur->renderer, sizeof next->renderer);
 }
 
@@ -873,10 +891,28 @@ static void test_hang(const app *a)
         SDL_Delay(1000);
 }
 
+/* Test hook (SIGNAGE_TEST_RENDER_RESET=1): halfway through the first
+ * transition, the textures are lost as a GPU reset loses them and SDL's two
+ * reset events are pushed, as SDL pushes them. */
+static void test_render_reset(app *a)
+{
+    if (!a->reset_hook || !a->moving ||
+        now_mono_ms() < a->tr.start + (uint64_t)a->tr.ms / 2)
+        return;
+    a->reset_hook = false;
+    LOG_WARN("test hook: the renderer's textures are lost (SIGNAGE_TEST_RENDER_RESET)");
+    render_lose_for_test(a->rd);
+    SDL_Event ev = {.type = SDL_RENDER_TARGETS_RESET};
+    SDL_PushEvent(&ev);
+    ev.type = SDL_RENDER_DEVICE_RESET;
+    SDL_PushEvent(&ev);
+}
+
 int app_run(const config *cfg, const app_options *opt)
 {
     app a = {.conf = *cfg, .opt = *opt, .shown_minute = -1, .dirty = true};
     a.cfg = &a.conf;
+    a.reset_hook = getenv("SIGNAGE_TEST_RENDER_RESET") != NULL;
     test_clock();
     if (opt->has_now)
         a.wall_offset = opt->now - now_wall();
@@ -906,6 +942,7 @@ int app_run(const config *cfg, const app_options *opt)
         handle_status(&a);
         handle_metrics(&a);
         handle_soak(&a);
+        test_render_reset(&a);
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, now_real_ms(wait_ms(&a)))) {
             do

@@ -58,6 +58,7 @@ static const config_key keys[] = {
     NUM("display", "viewing_distance", CONFIG_DBL, viewing_distance, 0.5, 50, "metres",
         "4"),
     NUM("display", "screen_diagonal", CONFIG_DBL, screen_diagonal, 0, 500, "inches", "0"),
+    STR("display", "rotation", CONFIG_ROTATION, rotation, "0"),
     STR("text", "font_regular", CONFIG_FILE, font_regular, ""),
     STR("text", "font_bold", CONFIG_FILE, font_bold, ""),
     /* 0: from viewing_distance (sizes.h); a fraction wins */
@@ -184,6 +185,7 @@ void config_key_describe(const config_key *k, char *out, size_t size)
         [CONFIG_KEY] = "a minisign public key line (RW...) or the path of its .pub file",
         [CONFIG_MQTT] = "mqtt://host[:port] or mqtts://host[:port], or empty (no push)",
         [CONFIG_TOPIC] = "an MQTT topic such as signage/feed (+, # as whole levels)",
+        [CONFIG_ROTATION] = "0, 90, 180 or 270 (degrees clockwise)",
     };
     if (k->type == CONFIG_INT || k->type == CONFIG_DBL)
         snprintf(out, size, "%s from %.*f to %.*f%s%s%s",
@@ -400,6 +402,7 @@ static set_result set_value(config *cfg, const config_key *k, const char *v)
 {
     char *field = (char *)cfg + k->offset;
     enum log_level lv;
+    long n;
     bool ok = true;
     switch (k->type) {
     case CONFIG_INT:
@@ -409,6 +412,11 @@ static set_result set_value(config *cfg, const config_key *k, const char *v)
         return parse_bool(v, (bool *)field) ? SET_OK : SET_BAD;
     case CONFIG_COLOR:
         return parse_color(v, (config_color *)field) ? SET_OK : SET_BAD;
+    case CONFIG_ROTATION:
+        if (!parse_int(v, &n) || n < 0 || n > 270 || n % 90 != 0)
+            return SET_BAD;
+        *(int *)field = (int)n;
+        return SET_OK;
     case CONFIG_WINDOW:
         if (!parse_window(v, (config_window *)field))
             return SET_BAD;

@@ -46,6 +46,8 @@ typedef struct config {
     char transition[8]; /* fade, slide or none: how one slide gives way */
     int transition_ms;  /* a transition's length */
     int ticker_speed;   /* the footer ticker, pixels per second */
+    int rotation;       /* 0, 90, 180, 270: the picture turned clockwise on the
+                           output (a panel mounted on its side) */
 
     double viewing_distance; /* metres: the text sizes follow it (sizes.h) */
     double screen_diagonal;  /* inches, 0: from the screen (EDID, DPI) */
@@ -127,6 +129,7 @@ typedef enum {
     CONFIG_LEVEL,
     CONFIG_RENDERER,   /* auto, accelerated or software */
     CONFIG_TRANSITION, /* fade, slide or none */
+    CONFIG_ROTATION,   /* 0, 90, 180 or 270 (an int) */
     CONFIG_LANG,
     CONFIG_KEY,  /* a minisign public key line, or its .pub file (relative: to the
                     config) */

@@ -44,6 +44,9 @@ static bool stage_open(stage *st, const config *cfg, const app_options *opt)
     memset(st, 0, sizeof *st);
     st->w = opt->width > 0 ? opt->width : 1920;
     st->h = opt->height > 0 ? opt->height : 1080;
+    /* --size is the output's: with [display] rotation the slides are laid
+     * out, and the PNGs written, upright at the size a viewer sees. */
+    render_logical_size(cfg->rotation, &st->w, &st->h);
     if (!getenv("SDL_VIDEODRIVER"))
         SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);
     if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0) {

@@ -15,6 +15,18 @@
 #define CACHE_MAX_BYTES (48u * 1024 * 1024)
 #define CACHE_MAX_ENTRIES 1024
 
+/* The ticker's text cut into pieces, each narrower than one texture may be
+ * (SDL_RendererInfo max_texture_width, at most STRIP_MAX_W), laid end to
+ * end. Remade when the text or its size changes. */
+#define STRIP_MAX_W 8192
+#define STRIP_MAX_PIECES 16
+typedef struct {
+    char *text; /* the whole text it was made for */
+    int px, n;
+    char *piece[STRIP_MAX_PIECES];
+    int x[STRIP_MAX_PIECES + 1]; /* piece k from x[k] to x[k + 1] */
+} render_strip;
+
 typedef struct {
     uint64_t hash;
     char *key;
@@ -41,7 +53,18 @@ struct render {
     SDL_Texture *page[2]; /* page[cur]: on screen or incoming; the other:
                              outgoing during a transition, else NULL */
     int cur, page_w, page_h;
-    int variant; /* fonts_use_language's, part of a line texture's key */
+    int variant;         /* fonts_use_language's, part of a line texture's key */
+    int rotation;        /* degrees clockwise the output shows the page turned */
+    SDL_Texture *canvas; /* rotation: the page drawn upright here, then turned
+                            into page[cur] (which is the output's shape) */
+    bool software;       /* the software renderer: pages turned by the CPU */
+    bool whole;          /* the output holds page[cur] composed whole (outside
+                            the band): a frame may redraw the band alone */
+    bool partial_ok;     /* the output keeps its pixels after a present (the
+                            software renderer): partial frames are valid */
+    SDL_Rect band;       /* the ticker's band on the page; w 0: none drawn */
+    SDL_Rect presented;  /* output pixels the next present must show; w 0: all */
+    render_strip strip;  /* the ticker's text in pieces under the texture cap */
 };
 
 static const SDL_Color urgent_bg = {0x7d, 0x1d, 0x1d, 0xff};
@@ -55,6 +78,11 @@ render *render_create(SDL_Renderer *r, fonts *f, const render_theme *theme)
     rd->theme = *theme;
     rd->cache = xcalloc(CACHE_MAX_ENTRIES, sizeof *rd->cache);
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
+    /* test hook SIGNAGE_TEST_FULL_FRAMES: every frame whole (to measure) */
+    SDL_RendererInfo info = {0};
+    rd->software =
+        SDL_GetRendererInfo(r, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
+    rd->partial_ok = rd->software && !getenv("SIGNAGE_TEST_FULL_FRAMES");
     return rd;
 }
 
@@ -80,12 +108,21 @@ void render_flush(render *rd)
     rd->logo_key = NULL;
 }
 
+static void strip_clear(render_strip *st)
+{
+    for (int k = 0; k < st->n; k++)
+        free(st->piece[k]);
+    free(st->text);
+    *st = (render_strip){0};
+}
+
 void render_destroy(render *rd)
 {
     if (!rd)
         return;
     render_flush(rd);
     render_pages_drop(rd);
+    strip_clear(&rd->strip);
     free(rd->cache);
     free(rd);
 }
@@ -748,6 +785,78 @@ void render_draw_off(render *rd)
     clear(rd, (SDL_Color){0, 0, 0, 0xff});
 }
 
+void render_logical_size(int rotation, int *w, int *h)
+{
+    if (rotation == 90 || rotation == 270) {
+        int t = *w;
+        *w = *h;
+        *h = t;
+    }
+}
+
+/* The output's rectangle that a rectangle of the page covers once the page
+ * is turned (clockwise, about the output's centre). */
+static SDL_Rect out_rect(const render *rd, SDL_Rect r)
+{
+    int W = rd->page_w, H = rd->page_h;
+    switch (rd->rotation) {
+    case 90:
+        return (SDL_Rect){H - r.y - r.h, r.x, r.h, r.w};
+    case 180:
+        return (SDL_Rect){W - r.x - r.w, H - r.y - r.h, r.w, r.h};
+    case 270:
+        return (SDL_Rect){r.y, W - r.x - r.w, r.h, r.w};
+    default:
+        return r;
+    }
+}
+
+/* Copies src of t to dst on the page's plane: turned onto the output. */
+static void put(render *rd, SDL_Texture *t, const SDL_Rect *src, SDL_Rect dst)
+{
+    if (rd->rotation == 0) {
+        SDL_RenderCopy(rd->r, t, src, &dst);
+        return;
+    }
+    /* The output's box of dst, and the unturned rectangle with its centre:
+     * SDL turns a copy about its destination's centre. */
+    SDL_Rect o = out_rect(rd, dst);
+    SDL_FRect f = {(float)o.x + (float)(o.w - dst.w) / 2.0f,
+                   (float)o.y + (float)(o.h - dst.h) / 2.0f, (float)dst.w, (float)dst.h};
+    SDL_RenderCopyExF(rd->r, t, src, &f, rd->rotation, NULL, SDL_FLIP_NONE);
+}
+
+/* Copies src of a page already turned (render_page_end) to dst, both on
+ * the upright page's plane. */
+static void put_page(render *rd, SDL_Texture *t, const SDL_Rect *src, SDL_Rect dst)
+{
+    SDL_Rect o = out_rect(rd, dst), so = src ? out_rect(rd, *src) : (SDL_Rect){0};
+    SDL_RenderCopy(rd->r, t, src ? &so : NULL, &o);
+}
+
+static void fill_out(render *rd, SDL_Color c, SDL_Rect r)
+{
+    SDL_Rect o = out_rect(rd, r);
+    SDL_SetRenderDrawColor(rd->r, c.r, c.g, c.b, c.a);
+    SDL_RenderFillRect(rd->r, &o);
+}
+
+void render_set_rotation(render *rd, int degrees)
+{
+    int d = degrees == 90 || degrees == 180 || degrees == 270 ? degrees : 0;
+    if (d != rd->rotation)
+        render_pages_drop(rd); /* pages of the other shape */
+    rd->rotation = d;
+}
+
+/* The next frame is composed whole (a new page, size, reset). */
+static void whole_again(render *rd)
+{
+    rd->whole = false;
+    rd->band = (SDL_Rect){0};
+    rd->presented = (SDL_Rect){0};
+}
+
 void render_pages_drop(render *rd)
 {
     for (int i = 0; i < 2; i++) {
@@ -755,6 +864,10 @@ void render_pages_drop(render *rd)
             SDL_DestroyTexture(rd->page[i]);
         rd->page[i] = NULL;
     }
+    if (rd->canvas)
+        SDL_DestroyTexture(rd->canvas);
+    rd->canvas = NULL;
+    whole_again(rd);
 }
 
 bool render_page_begin(render *rd, bool fresh)
@@ -763,11 +876,13 @@ bool render_page_begin(render *rd, bool fresh)
     SDL_SetRenderTarget(rd->r, NULL);
     if (SDL_GetRendererOutputSize(rd->r, &w, &h) != 0 || w <= 0 || h <= 0)
         return false;
+    render_logical_size(rd->rotation, &w, &h);
     if (w != rd->page_w || h != rd->page_h) {
         render_pages_drop(rd); /* a new screen size: no transition from the old */
         rd->page_w = w;
         rd->page_h = h;
     }
+    whole_again(rd);
     if (fresh && rd->page[rd->cur]) {
         rd->cur ^= 1;
         if (rd->page[rd->cur]) /* a transition cut short: its outgoing page goes */
@@ -775,50 +890,196 @@ bool render_page_begin(render *rd, bool fresh)
         rd->page[rd->cur] = NULL;
     }
     SDL_Texture **p = &rd->page[rd->cur];
-    if (!*p)
-        *p = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_TARGET, w,
-                               h);
-    if (!*p || SDL_SetRenderTarget(rd->r, *p) != 0) {
-        LOG_WARN("no page texture (%s): slides change by a cut", SDL_GetError());
+    if (!*p) /* the output's shape: turned, when turned */
+        *p = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_TARGET,
+                               rd->rotation % 180 ? h : w, rd->rotation % 180 ? w : h);
+    if (*p && rd->rotation && !rd->canvas)
+        rd->canvas = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_RGB888,
+                                       SDL_TEXTUREACCESS_TARGET, w, h);
+    if (!*p || (rd->rotation && !rd->canvas) ||
+        SDL_SetRenderTarget(rd->r, rd->rotation ? rd->canvas : *p) != 0) {
+        LOG_WARN("no page texture (%s): slides change by a cut%s", SDL_GetError(),
+                 rd->rotation ? ", and are not turned" : "");
         render_pages_drop(rd);
         return false;
     }
     return true;
 }
 
+/* The canvas's pixels turned into page[cur] by the CPU, a strip of rows at
+ * a time (two strips of memory, not two screens): SDL's software renderer
+ * turns a copy through a general path (over 100 ms a 1080p frame); this is
+ * done once per page drawn. */
+static bool turn_by_cpu(render *rd, SDL_Texture *page)
+{
+    enum { STRIP = 32 };
+    int w = rd->page_w, h = rd->page_h, rot = rd->rotation;
+    Uint32 *src = xmalloc((size_t)w * STRIP * 4), *dst = xmalloc((size_t)w * STRIP * 4);
+    bool ok = SDL_SetRenderTarget(rd->r, rd->canvas) == 0;
+    for (int y0 = 0; ok && y0 < h; y0 += STRIP) {
+        SDL_Rect in = {0, y0, w, h - y0 < STRIP ? h - y0 : STRIP};
+        SDL_Rect o = out_rect(rd, in); /* where the strip goes on the output */
+        ok = SDL_RenderReadPixels(rd->r, &in, SDL_PIXELFORMAT_RGB888, src, w * 4) == 0;
+        for (int y = y0; ok && y < y0 + in.h; y++)
+            for (int x = 0; x < w; x++) {
+                int ox = rot == 90 ? h - 1 - y : rot == 180 ? w - 1 - x : y;
+                int oy = rot == 90 ? x : rot == 180 ? h - 1 - y : w - 1 - x;
+                dst[(size_t)(oy - o.y) * (size_t)o.w + (size_t)(ox - o.x)] =
+                    src[(size_t)(y - y0) * (size_t)w + (size_t)x];
+            }
+        ok = ok && SDL_UpdateTexture(page, &o, dst, o.w * 4) == 0;
+    }
+    free(src);
+    free(dst);
+    return ok;
+}
+
+/* The canvas turned into page[cur] by the renderer (a GPU's: one copy). */
+static bool turn_by_copy(render *rd, SDL_Texture *page)
+{
+    SDL_Rect o = out_rect(rd, (SDL_Rect){0, 0, rd->page_w, rd->page_h});
+    SDL_FRect f = {(float)(o.w - rd->page_w) / 2.0f, (float)(o.h - rd->page_h) / 2.0f,
+                   (float)rd->page_w, (float)rd->page_h};
+    SDL_SetTextureBlendMode(rd->canvas, SDL_BLENDMODE_NONE);
+    return SDL_SetRenderTarget(rd->r, page) == 0 &&
+           SDL_RenderCopyExF(rd->r, rd->canvas, NULL, &f, rd->rotation, NULL,
+                             SDL_FLIP_NONE) == 0;
+}
+
 void render_page_end(render *rd)
 {
+    SDL_Texture *page = rd->page[rd->cur];
+    if (rd->rotation && rd->canvas && page) {
+        /* test hook SIGNAGE_TEST_TURN_BY_COPY: the GPU's way on any renderer */
+        bool ok = rd->software && !getenv("SIGNAGE_TEST_TURN_BY_COPY")
+                      ? turn_by_cpu(rd, page)
+                      : turn_by_copy(rd, page);
+        if (!ok)
+            LOG_WARN("turning the page: %s", SDL_GetError());
+        SDL_DestroyTexture(rd->canvas); /* a screen of memory, until the next page */
+        rd->canvas = NULL;
+    }
     SDL_SetRenderTarget(rd->r, NULL);
+}
+
+/* The page alone. With the output still holding it whole from the last
+ * frame (and a renderer that keeps its pixels), only the ticker's band is
+ * copied again: a moving ticker costs its band, not the screen. */
+static void compose_page(render *rd, SDL_Texture *in)
+{
+    SDL_SetTextureBlendMode(in, SDL_BLENDMODE_NONE);
+    SDL_SetTextureAlphaMod(in, 255);
+    if (rd->whole && rd->partial_ok && rd->band.w > 0) {
+        put_page(rd, in, &rd->band, rd->band);
+        rd->presented = out_rect(rd, rd->band);
+        return;
+    }
+    put_page(rd, in, NULL, (SDL_Rect){0, 0, rd->page_w, rd->page_h});
+    rd->whole = true;
+    rd->presented = (SDL_Rect){0};
 }
 
 void render_compose(render *rd, const transition_frame *f)
 {
     SDL_Texture *in = rd->page[rd->cur], *out = rd->page[rd->cur ^ 1];
     SDL_SetRenderTarget(rd->r, NULL);
+    rd->presented = (SDL_Rect){0};
     if (!in)
         return;
     if (f->done || !out) {
         if (out)
             SDL_DestroyTexture(out);
         rd->page[rd->cur ^ 1] = NULL;
-        SDL_SetTextureBlendMode(in, SDL_BLENDMODE_NONE);
-        SDL_RenderCopy(rd->r, in, NULL, NULL);
+        compose_page(rd, in);
         return;
     }
+    rd->whole = false;
     SDL_SetTextureBlendMode(out, SDL_BLENDMODE_NONE);
     SDL_SetTextureBlendMode(in, SDL_BLENDMODE_NONE);
-    SDL_Rect ro = {f->old_x, f->old_y, rd->page_w, rd->page_h};
-    SDL_Rect ri = {f->new_x, f->new_y, rd->page_w, rd->page_h};
+    SDL_Rect page = {0, 0, rd->page_w, rd->page_h};
     if (f->alpha < 255) { /* fade */
-        SDL_RenderCopy(rd->r, out, NULL, NULL);
+        put_page(rd, out, NULL, page);
         SDL_SetTextureBlendMode(in, SDL_BLENDMODE_BLEND);
         SDL_SetTextureAlphaMod(in, (Uint8)f->alpha);
-        SDL_RenderCopy(rd->r, in, NULL, NULL);
+        put_page(rd, in, NULL, page);
         SDL_SetTextureAlphaMod(in, 255);
         return;
     }
-    SDL_RenderCopy(rd->r, out, NULL, &ro);
-    SDL_RenderCopy(rd->r, in, NULL, &ri);
+    put_page(rd, out, NULL, (SDL_Rect){f->old_x, f->old_y, rd->page_w, rd->page_h});
+    put_page(rd, in, NULL, (SDL_Rect){f->new_x, f->new_y, rd->page_w, rd->page_h});
+}
+
+void render_present(render *rd)
+{
+    SDL_Window *win = SDL_RenderGetWindow(rd->r);
+    SDL_Rect p = rd->presented;
+    rd->presented = (SDL_Rect){0};
+    if (p.w > 0 && win && SDL_RenderFlush(rd->r) == 0 &&
+        SDL_UpdateWindowSurfaceRects(win, &p, 1) == 0)
+        return;
+    SDL_RenderPresent(rd->r);
+}
+
+/* i moved back to the start of the character it is in. */
+static size_t char_start(const char *s, size_t i)
+{
+    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i--;
+    return i;
+}
+
+/* Byte length of the longest start of s[0..n) at most max px wide, ending
+ * at a character's end; at least one character (a wider one goes alone). */
+static size_t strip_fit(render *rd, const char *s, size_t n, int px, int max)
+{
+    uint32_t cp;
+    size_t lo = 0, hi = n; /* the start of lo bytes fits; more than hi do not */
+    while (lo < hi) {
+        size_t mid = char_start(s, lo + (hi - lo + 1) / 2);
+        if (mid <= lo) { /* no character starts there: the one after lo ends */
+            mid = lo + text_utf8_next(s + lo, n - lo, &cp);
+            if (mid > hi)
+                break;
+        }
+        if (fonts_width(rd->fonts, s, mid, px, false) <= max)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo > 0 ? lo : text_utf8_next(s, n, &cp);
+}
+
+/* rd->strip for text at px: pieces no wider than the renderer's texture
+ * cap; what does not fit in STRIP_MAX_PIECES is cut at a character. */
+static const render_strip *strip_for(render *rd, const char *text, int px)
+{
+    render_strip *st = &rd->strip;
+    if (st->text && st->px == px && strcmp(st->text, text) == 0)
+        return st;
+    strip_clear(st);
+    st->text = xstrdup(text);
+    st->px = px;
+    SDL_RendererInfo info = {0};
+    SDL_GetRendererInfo(rd->r, &info);
+    int max = info.max_texture_width > 0 && info.max_texture_width < STRIP_MAX_W
+                  ? info.max_texture_width
+                  : STRIP_MAX_W;
+    size_t n = strlen(text), at = 0;
+    while (at < n && st->n < STRIP_MAX_PIECES) {
+        size_t len = strip_fit(rd, text + at, n - at, px, max);
+        st->piece[st->n] = xstrndup(text + at, len);
+        int w = fonts_width(rd->fonts, text + at, len, px, false);
+        st->x[st->n + 1] = st->x[st->n] + w;
+        st->n++;
+        at += len;
+    }
+    if (st->n > 1)
+        LOG_INFO("ticker text %d px wide: drawn in %d pieces of at most %d px",
+                 st->x[st->n], st->n, max);
+    if (at < n)
+        LOG_WARN("ticker text cut after %zu of %zu bytes (%d pieces of %d px)", at, n,
+                 st->n, max);
+    return st;
 }
 
 void render_draw_ticker(render *rd, const render_ticker_strip *t)
@@ -826,20 +1087,53 @@ void render_draw_ticker(render *rd, const render_ticker_strip *t)
     const layout_rect *f = &t->footer;
     SDL_Rect band = {f->x, f->y, f->w * 7 / 10, f->h};
     int px = (int)(f->h * LAYOUT_TICKER_SHARE);
-    texcache_entry *e = text_texture(rd, t->text, px, false, rd->theme.foreground, 0);
-    if (!e || band.w <= 0)
+    if (band.w <= 0 || !t->text[0])
         return;
-    fill(rd, rd->theme.background, band.x, band.y, band.w, band.h);
+    const render_strip *st = strip_for(rd, t->text, px);
+    if (st->n == 0 || st->x[st->n] <= 0)
+        return;
+    rd->band = band;
+    fill_out(rd, rd->theme.background, band);
     ticker_params p = {.zone_w = band.w,
-                       .strip_w = e->w,
+                       .strip_w = st->x[st->n],
                        .gap = px * 4,
                        .speed = t->speed,
                        .start = t->start};
     int period = ticker_period(&p);
-    SDL_RenderSetClipRect(rd->r, &band);
-    for (int x = ticker_x(&p, t->now); x < band.w; x += period) {
-        SDL_Rect dst = {band.x + x, band.y + (band.h - e->h) / 2, e->w, e->h};
-        SDL_RenderCopy(rd->r, e->tex, NULL, &dst);
-    }
+    SDL_Rect clip = out_rect(rd, band);
+    SDL_RenderSetClipRect(rd->r, &clip);
+    for (int x = ticker_x(&p, t->now); x < band.w; x += period)
+        for (int k = 0; k < st->n; k++) {
+            int x0 = x + st->x[k], x1 = x + st->x[k + 1];
+            if (x1 <= 0 || x0 >= band.w)
+                continue; /* off the band: its texture is not needed now */
+            texcache_entry *e = text_texture(rd, st->piece[k], px, STYLE_REGULAR,
+                                             rd->theme.foreground, 0);
+            if (!e)
+                continue;
+            /* only the part inside the band: a turned copy costs its size */
+            int v0 = x0 > 0 ? x0 : 0, v1 = x0 + e->w < band.w ? x0 + e->w : band.w;
+            SDL_Rect src = {v0 - x0, 0, v1 - v0, e->h};
+            if (src.w > 0)
+                put(rd, e->tex, &src,
+                    (SDL_Rect){band.x + v0, band.y + (band.h - e->h) / 2, src.w, e->h});
+        }
     SDL_RenderSetClipRect(rd->r, NULL);
+}
+
+void render_lose_for_test(render *rd)
+{
+    for (int i = 0; i < 2; i++)
+        if (rd->page[i] && SDL_SetRenderTarget(rd->r, rd->page[i]) == 0) {
+            SDL_SetRenderDrawColor(rd->r, 0, 0, 0, 0xff);
+            SDL_RenderClear(rd->r);
+        }
+    SDL_SetRenderTarget(rd->r, NULL);
+    for (size_t i = 0; i < CACHE_MAX_ENTRIES; i++)
+        if (rd->cache[i].key)
+            SDL_SetTextureColorMod(rd->cache[i].tex, 0, 0, 0);
+    if (rd->image_tex)
+        SDL_SetTextureColorMod(rd->image_tex, 0, 0, 0);
+    if (rd->logo_tex)
+        SDL_SetTextureColorMod(rd->logo_tex, 0, 0, 0);
 }

@@ -65,19 +65,38 @@ void render_draw_off(render *rd);
  * render_page_begin(rd, fresh) points the drawing at a page: fresh (a new
  * slide) keeps the page on screen as the outgoing one; otherwise the page on
  * screen is drawn again (the clock's minute). False when the renderer has no
- * target textures: draw straight to the screen then, as a cut. */
+ * target textures: draw straight to the screen then, as a cut (and not
+ * turned). */
 bool render_page_begin(render *rd, bool fresh);
 void render_page_end(render *rd);
 /* Draws frame f to the screen (not presented). A done frame shows the
- * incoming page alone and frees the outgoing one (its memory is one screen). */
+ * incoming page alone and frees the outgoing one (its memory is one screen).
+ * A done frame over the same page as the last one, on a renderer that keeps
+ * its pixels (the software one), copies only the ticker's band again. */
 void render_compose(render *rd, const transition_frame *f);
-/* Frees both pages (transition = none from now, or the screen went). */
+/* Presents what was composed: only the band when only the band changed
+ * (SDL_UpdateWindowSurfaceRects on the software renderer's window), else
+ * SDL_RenderPresent. */
+void render_present(render *rd);
+/* Frees both pages (transition = none from now, the screen went, or the
+ * renderer was reset). */
 void render_pages_drop(render *rd);
+
+/* Portrait mounting ([display] rotation): the pages are drawn upright at
+ * the logical size (the output's, turned) and turned `degrees` clockwise
+ * (0, 90, 180, 270) onto the output when composed, so that a slide's top is
+ * at the output's right edge with 90. Drops the pages when it changes. */
+void render_set_rotation(render *rd, int degrees);
+/* The logical size for an output of *w x *h with rotation: swapped by 90
+ * and 270. The deck is laid out, and the pages drawn, at that size. */
+void render_logical_size(int rotation, int *w, int *h);
 
 /* The footer's ticker: text scrolling right to left in the left 70% of
  * footer (the page mark keeps the rest), its place from ticker.h: from the
  * time alone, speed pixels per second since start (monotonic ms). Drawn over
- * the page each frame; the strip's texture comes from the cache. */
+ * the page each frame (turned as the page is); the strip's textures come
+ * from the cache, in pieces no wider than the renderer's max_texture_width
+ * (at most 8192 px; at most 16 pieces, the rest cut with a log line). */
 typedef struct {
     layout_rect footer;
     const char *text;
@@ -95,3 +114,8 @@ size_t render_cache_bytes(const render *rd);
 /* Textures held now: the cached lines, the image and the logo. Test seam:
  * only the tests and the soak hook call it. */
 size_t render_textures(const render *rd);
+
+/* Test hook (SIGNAGE_TEST_RENDER_RESET): what a reset of the GPU does to
+ * the textures, on any renderer: both pages black, every cached texture
+ * drawn black until it is made again. */
+void render_lose_for_test(render *rd);

@@ -3,6 +3,7 @@
 
 #include <SDL_image.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "log.h"
 #include "util.h"
@@ -23,6 +24,39 @@ static SDL_Surface *read_frame(SDL_Renderer *r)
     LOG_ERR("reading the frame back: %s", SDL_GetError());
     SDL_FreeSurface(s);
     return NULL;
+}
+
+/* The upright picture from a frame turned `rotation` degrees clockwise onto
+ * the output ([display] rotation): what a viewer of the mounted panel
+ * sees. The frame itself when rotation is 0; NULL (logged) on failure. */
+static SDL_Surface *upright(SDL_Surface *frame, int rotation)
+{
+    if (rotation != 90 && rotation != 180 && rotation != 270)
+        return frame;
+    int w = frame->w, h = frame->h;
+    if (rotation != 180) {
+        w = frame->h;
+        h = frame->w;
+    }
+    SDL_Surface *s =
+        SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s) {
+        LOG_ERR("turning the frame upright: %s", SDL_GetError());
+        SDL_FreeSurface(frame);
+        return NULL;
+    }
+    const Uint8 *src = frame->pixels;
+    Uint8 *dst = s->pixels;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            /* where the upright pixel (x, y) went on the output */
+            int ox = rotation == 90 ? h - 1 - y : rotation == 180 ? w - 1 - x : y;
+            int oy = rotation == 90 ? x : rotation == 180 ? h - 1 - y : w - 1 - x;
+            memcpy(dst + (size_t)y * (size_t)s->pitch + (size_t)x * 4,
+                   src + (size_t)oy * (size_t)frame->pitch + (size_t)ox * 4, 4);
+        }
+    SDL_FreeSurface(frame);
+    return s;
 }
 
 /* src scaled to width (aspect kept), without alpha: what the PNG holds. */
@@ -62,9 +96,11 @@ static bool encode(SDL_Surface *s, void **png, size_t *len)
     return true;
 }
 
-bool screenshot_png(SDL_Renderer *r, int width, void **png, size_t *len)
+bool screenshot_png(SDL_Renderer *r, int width, int rotation, void **png, size_t *len)
 {
     SDL_Surface *frame = read_frame(r);
+    if (frame)
+        frame = upright(frame, rotation);
     SDL_Surface *small = frame ? scaled(frame, width) : NULL;
     bool ok = small && encode(small, png, len);
     SDL_FreeSurface(small);

@@ -8,7 +8,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* The renderer's frame scaled to width pixels (the height keeps the
- * aspect), PNG-encoded into *png (malloc'd, *len bytes). False (logged)
- * when reading or encoding fails. */
-bool screenshot_png(SDL_Renderer *r, int width, void **png, size_t *len);
+/* The renderer's frame turned upright (rotation: the degrees clockwise
+ * [display] rotation turns the picture on the output; a screenshot shows
+ * what a viewer sees), scaled to width pixels (the height keeps the aspect),
+ * PNG-encoded into *png (malloc'd, *len bytes). False (logged) when reading
+ * or encoding fails. */
+bool screenshot_png(SDL_Renderer *r, int width, int rotation, void **png, size_t *len);

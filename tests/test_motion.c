@@ -3,12 +3,16 @@
  * portrait) checked from the pixels (no frame blank or black, the middle of
  * a fade a mix of the two pages, a slide's edge moving one way only);
  * ticker items listed apart from the rotation by --layout-dump; and the
- * interactive loop (dummy video driver) drawing nothing between slides. */
+ * interactive loop (dummy video driver) drawing nothing between slides, and
+ * surviving a renderer reset mid-transition (SDL's dummy driver saves each
+ * frame presented). */
 #include <SDL.h>
 #include <SDL_image.h>
+#include <dirent.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -284,6 +288,104 @@ static void test_idle_draws(void)
     free(text_log);
 }
 
+/* The frames dir/SDL_window1-*.bmp the dummy driver saved: each checked
+ * by check(frame, k); returns how many. */
+static int each_frame(const char *dir, void (*check)(SDL_Surface *, int))
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (!strstr(e->d_name, ".bmp"))
+            continue;
+        char path[900];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        SDL_Surface *s = SDL_LoadBMP(path);
+        CHECKF(s != NULL, "%s: %s", path, SDL_GetError());
+        if (s)
+            check(s, n);
+        SDL_FreeSurface(s);
+        n++;
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static int dark_frames;
+
+/* Two slides of the theme's background: every frame of a fade between them
+ * has it at the left margin, and light ink (the title: not blank); a page
+ * lost in the reset would show darker there, a lost line texture black. */
+static void reset_frame(SDL_Surface *s, int k)
+{
+    double black;
+    int colours;
+    frame_stats(s, &black, &colours);
+    Uint32 c = px(s, 2, s->h / 2);
+    int light = 0; /* the title's ink, in the theme's foreground */
+    for (int y = 0; y < s->h; y++)
+        for (int x = 0; x < s->w; x++)
+            light += (px(s, x, y) >> 16 & 0xff) > 0xc0 && (px(s, x, y) & 0xff) > 0xa0;
+    if (c != BG_NORMAL || colours <= 2 || black > 0.01 || light < 20) {
+        if (dark_frames++ < 3)
+            fprintf(stderr, "frame %d: margin %06x, %d colours, %.1f%% black, %d light\n",
+                    k, c, colours, black * 100, light);
+    }
+}
+
+/* SIGNAGE_TEST_RENDER_RESET: halfway through the first fade the textures
+ * are lost and SDL_RENDER_TARGETS_RESET and SDL_RENDER_DEVICE_RESET are
+ * pushed. The loop makes its textures again, draws the slide again (the
+ * lost outgoing page is not faded from), and goes on to the next slides. */
+static void test_render_reset(void)
+{
+    char feed[600], ini[600], log[600], frames[600], plays[600], text[1024];
+    snprintf(feed, sizeof feed, "%s/two.json", tmp);
+    write_file(feed, "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\","
+                     "\"items\":[{\"id\":\"a\",\"title\":\"停水\",\"content_text\":"
+                     "\"明日停水。\"},{\"id\":\"b\",\"title\":\"开放\",\"content_text\":"
+                     "\"周末开放。\"}]}");
+    snprintf(ini, sizeof ini, "%s/reset.ini", tmp);
+    snprintf(text, sizeof text,
+             "[player]\nfeed = %s\ncache_dir = %s/cache2\n[timing]\npage_min = 1\n"
+             "page_max = 1\n[display]\ntransition = fade\n",
+             feed, tmp);
+    write_file(ini, text);
+    snprintf(log, sizeof log, "%s/reset.log", tmp);
+    snprintf(plays, sizeof plays, "%s/reset.plays", tmp);
+    snprintf(frames, sizeof frames, "%s/frames", tmp);
+    CHECK(mkdir(frames, 0755) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen(log, "w", stderr) || chdir(frames) != 0)
+            _exit(127);
+        setenv("SDL_VIDEO_DUMMY_SAVE_FRAMES", "1", 1);
+        setenv("SIGNAGE_TEST_RENDER_RESET", "1", 1);
+        execl(player, player, "--config", ini, "--window", "320x180", "--play-log", plays,
+              (char *)NULL);
+        _exit(127);
+    }
+    sleep(4);
+    kill(pid, SIGTERM);
+    int st;
+    waitpid(pid, &st, 0);
+    CHECKF(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the player ended with %d", st);
+    char *text_log = test_read_file(log, NULL), *play = test_read_file(plays, NULL);
+    CHECK(text_log && strstr(text_log, "textures are lost") &&
+          strstr(text_log, "renderer targets reset") &&
+          strstr(text_log, "renderer device reset"));
+    int slides = 0;
+    for (const char *p = play; p && (p = strchr(p, '\n')); p++)
+        slides++;
+    CHECKF(slides >= 3, "%d slides shown in 4 s with the reset in the first second",
+           slides);
+    dark_frames = 0;
+    int n = each_frame(frames, reset_frame);
+    CHECKF(n >= 3 && dark_frames == 0, "%d of %d frames dark or blank", dark_frames, n);
+    free(text_log);
+    free(play);
+}
+
 int main(void)
 {
     player = getenv("SIGNAGE_PLAYER");
@@ -302,6 +404,7 @@ int main(void)
     RUN(test_transitions);
     RUN(test_ticker_not_slide);
     RUN(test_idle_draws);
+    RUN(test_render_reset);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
     if (test_failures == 0 && system(cmd) != 0)

@@ -1,11 +1,12 @@
 /* bench_transition: what one frame of a transition and of the ticker costs
  * on a real window, drawn as the loop draws it (render_compose of two page
- * textures, plus the ticker strip, then SDL_RenderPresent). Two pages of a
+ * textures, plus the ticker strip, then render_present). Two pages of a
  * long article at the window's size, then FRAMES frames of fade, of slide
  * and of the ticker over a page; prints the median and the 99th percentile
  * of the frame times (wall clock).
  * Usage (under X, e.g. Xvfb :99 -screen 0 1920x1080x24):
- *   DISPLAY=:99 bench_transition [software|accelerated] [WxH] */
+ *   DISPLAY=:99 bench_transition [software|accelerated] [WxH] [rotation]
+ * (rotation: [display] rotation's degrees; the pages at the turned size) */
 #include <SDL.h>
 #include <SDL_ttf.h>
 
@@ -51,11 +52,13 @@ static void pages(render *rd, deck *d)
 
 /* kind: a transition's frames (FRAMES over FRAMES * 16 ms), or the ticker
  * over the incoming page (kind NONE). */
-static void run(SDL_Renderer *r, render *rd, deck *d, transition_kind kind,
-                const char *name, int w, int h)
+static void run(render *rd, deck *d, transition_kind kind, const char *name, int w, int h)
 {
     static double t[FRAMES];
+    double drawn = bench_ms(CLOCK_MONOTONIC);
     pages(rd, d);
+    printf("%-8s two pages drawn (and turned) in %.2f ms\n", name,
+           bench_ms(CLOCK_MONOTONIC) - drawn);
     transition tr = {.kind = kind, .start = 0, .ms = FRAMES * 16};
     render_ticker_strip tk = {
         .footer = deck_layout(d, 1)->frame.footer,
@@ -71,7 +74,7 @@ static void run(SDL_Renderer *r, render *rd, deck *d, transition_kind kind,
             tk.now = (uint64_t)k * 16;
             render_draw_ticker(rd, &tk);
         }
-        SDL_RenderPresent(r);
+        render_present(rd);
         t[k] = bench_ms(CLOCK_MONOTONIC) - t0;
         SDL_PumpEvents();
     }
@@ -81,7 +84,7 @@ static void run(SDL_Renderer *r, render *rd, deck *d, transition_kind kind,
 int main(int argc, char **argv)
 {
     bool software = argc < 2 || strcmp(argv[1], "accelerated") != 0;
-    int w = 1920, h = 1080;
+    int w = 1920, h = 1080, rotation = argc > 3 ? (int)strtol(argv[3], NULL, 10) : 0;
     if (argc > 2 && sscanf(argv[2], "%dx%d", &w, &h) != 2)
         return 2;
     if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0) {
@@ -101,8 +104,9 @@ int main(int argc, char **argv)
         return 1;
     }
     SDL_GetRendererOutputSize(r, &w, &h);
-    printf("%dx%d, %s renderer (video driver %s)\n", w, h,
-           software ? "software" : "accelerated", SDL_GetCurrentVideoDriver());
+    printf("%dx%d, %s renderer (video driver %s), rotation %d\n", w, h,
+           software ? "software" : "accelerated", SDL_GetCurrentVideoDriver(), rotation);
+    render_logical_size(rotation, &w, &h);
     config cfg;
     config_defaults(&cfg);
     layout_measure m = fonts_measure(f);
@@ -112,9 +116,10 @@ int main(int argc, char **argv)
     deck *d = deck_create(fd, &base, &lim, &m, NULL);
     render_theme theme = params_theme(&cfg);
     render *rd = render_create(r, f, &theme);
-    run(r, rd, d, TRANSITION_FADE, "fade", w, h);
-    run(r, rd, d, TRANSITION_SLIDE, "slide", w, h);
-    run(r, rd, d, TRANSITION_NONE, "ticker", w, h);
+    render_set_rotation(rd, rotation);
+    run(rd, d, TRANSITION_FADE, "fade", w, h);
+    run(rd, d, TRANSITION_SLIDE, "slide", w, h);
+    run(rd, d, TRANSITION_NONE, "ticker", w, h);
     render_destroy(rd);
     deck_destroy(d);
     fonts_destroy(f);
