@@ -23,7 +23,10 @@
 #define TITLE_FLOOR 0.70                   /* smallest title, of the start size */
 #define HEADER_BAND 0.065                  /* of the short side */
 #define FOOTER_BAND 0.05
-#define IMAGE_SHARE 0.38    /* of the body area */
+#define IMAGE_SHARE 0.38    /* of the room beside or under the picture */
+#define URGENT_GROW 2.0     /* an urgent body set up to this, of its size */
+#define URGENT_BAND 0.11    /* the 紧急通知 band, of the short side */
+#define URGENT_META 0.06    /* the times line, of the short side */
 #define NOTICE_MAX_CHARS 30 /* a body this short in one paragraph is a notice */
 #define NOTICE_SCALE 2.5    /* its largest size, of the body size */
 #define NOTICE_LINES 2      /* lines it may take when enlarged */
@@ -90,6 +93,9 @@ static layout_params sane(const layout_params *p)
     q.page_min = clampi(q.page_min, 1, 86400);
     q.page_max = clampi(q.page_max, q.page_min, 86400);
     q.duration = clampi(q.duration, 0, 86400);
+    if ((unsigned)q.kind >= TEMPLATE_COUNT)
+        q.kind = TEMPLATE_TEXT;
+    q.badge = q.badge && q.kind != TEMPLATE_URGENT;
     return q;
 }
 
@@ -114,9 +120,54 @@ static int body_line_h(const layout_params *q, int px)
     return (int)lround(px * q->line_spacing);
 }
 
+layout_params layout_template_params(const layout_params *p)
+{
+    layout_params q = *p;
+    if (q.kind == TEMPLATE_URGENT) {
+        q.body_size *= LAYOUT_URGENT_SCALE;
+        q.title_size *= LAYOUT_URGENT_SCALE;
+    }
+    if (q.kind == TEMPLATE_URGENT || q.kind == TEMPLATE_PHOTO)
+        q.indent = q.justify = false; /* a notice or a caption, not prose */
+    return sane(&q);
+}
+
+/* The picture's box beside (landscape) or above (portrait) title and body,
+ * which give it its room. */
+static void image_zone(layout_frame *f, int m, bool landscape)
+{
+    int top = f->title.y, bottom = f->body.y + f->body.h;
+    if (landscape) {
+        int w = (int)lround(f->body.w * IMAGE_SHARE);
+        f->image = (layout_rect){f->body.x + f->body.w - w, top, w, bottom - top};
+        f->body.w -= w + m;
+        f->title.w = f->body.w;
+        return;
+    }
+    int h = (int)lround((bottom - top) * IMAGE_SHARE);
+    f->image = (layout_rect){f->body.x, top, f->body.w, h};
+    f->title.y += h + m;
+    f->body.y += h + m;
+    f->body.h -= h + m;
+}
+
+/* Urgent: the band under the header, the meta line above the footer. */
+static void urgent_zones(layout_frame *f, const layout_params *q, int m, int side)
+{
+    int band_h = (int)lround(URGENT_BAND * side),
+        meta_h = (int)lround(URGENT_META * side);
+    if (q->screen_w < q->screen_h)
+        meta_h *= 2; /* the two times one above the other */
+    f->band = (layout_rect){0, f->title.y, q->screen_w, band_h};
+    f->title.y += band_h + m / 2;
+    f->body.y += band_h + m / 2;
+    f->body.h -= band_h + m / 2 + meta_h + m / 2;
+    f->meta = (layout_rect){f->body.x, f->footer.y - m / 2 - meta_h, f->body.w, meta_h};
+}
+
 layout_frame layout_frame_compute(const layout_params *p)
 {
-    layout_params q = sane(p);
+    layout_params q = layout_template_params(p);
     int W = q.screen_w, H = q.screen_h, side = short_side(&q);
     int m = (int)lround(q.margin * side), half = m / 2;
     int head_h = (int)lround(HEADER_BAND * side),
@@ -129,17 +180,12 @@ layout_frame layout_frame_compute(const layout_params *p)
                             2 * title_line_h(px_of(q.title_size, side))};
     int top = f.title.y + f.title.h + body_lh / 2, bottom = f.footer.y - half;
     f.body = (layout_rect){m, top, W - 2 * m, bottom > top ? bottom - top : 0};
-    if (q.has_image && W >= H) {
-        f.image = f.body;
-        f.image.w = (int)lround(f.body.w * IMAGE_SHARE);
-        f.body.w -= f.image.w + m;
-        f.image.x = f.body.x + f.body.w + m;
-    } else if (q.has_image) {
-        f.image = f.body;
-        f.image.h = (int)lround(f.body.h * IMAGE_SHARE);
-        f.body.h -= f.image.h + m;
-        f.image.y = f.body.y + f.body.h + m;
-    }
+    if (q.kind == TEMPLATE_IMAGE)
+        image_zone(&f, m, W >= H);
+    else if (q.kind == TEMPLATE_PHOTO)
+        f.image = (layout_rect){0, 0, W, H};
+    else if (q.kind == TEMPLATE_URGENT)
+        urgent_zones(&f, &q, m, side);
     if (f.body.w < 1)
         f.body.w = 1;
     if (f.body.h < 0)
@@ -659,14 +705,9 @@ static void shrink_title_box(layout_item *it)
     int spare = f->title.h - used;
     if (spare == 0 || f->body.h + spare < 0)
         return;
-    bool side_image = f->image.w > 0 && f->image.y == f->body.y;
     f->title.h = used;
     f->body.y -= spare;
     f->body.h += spare;
-    if (side_image) {
-        f->image.y -= spare;
-        f->image.h += spare;
-    }
     if (f->qr.w > 0 && f->qr.y < f->body.y)
         f->qr = (layout_rect){0};
 }
@@ -1169,15 +1210,11 @@ static bool is_notice(const char *body)
            text_count_chars(body, len) <= NOTICE_MAX_CHARS;
 }
 
-/* Moves the body box down so that its lines sit in the middle of the room
- * (above the QR plate, if any), and each line in the middle of the box. */
+/* Centres each line in the body box (the title's lines follow when the
+ * block is centred: centre_block). */
 static void centre_lines(layout_item *it)
 {
-    int off = (last_page_room(it) - body_height(it)) / 2;
-    if (off > 0) {
-        it->frame.body.y += off;
-        it->frame.body.h -= off;
-    }
+    it->centred = true;
     for (int i = 0; i < it->n_lines; i++) {
         layout_line *l = &it->lines[i];
         l->indent = (it->frame.body.w - l->width) / 2;
@@ -1215,13 +1252,132 @@ static void set_notice(layout_item *it, composer *c, const layout_params *q,
     centre_lines(it);
 }
 
+/* A short item is set larger, for readers further away, as long as it
+ * stays on one page with room to spare: up to 1.3 times the size, and
+ * never above the title's; a notice larger still (set_notice). */
+static void enlarge_short(layout_item *it, composer *c, const layout_params *q,
+                          const char *body, int base)
+{
+    for (int step = 1;
+         q->enlarge_short && step <= 3 && body_height(it) * 2 < last_page_room(it) &&
+         (!*c->title || base * (10 + step) / 10 <= it->title_px);
+         step++)
+        if (!relayout_body(it, c, q, body, base * (10 + step) / 10, leaves_room))
+            break;
+    if (q->enlarge_short && is_notice(body))
+        set_notice(it, c, q, body, base);
+}
+
+/* The urgent body fills its room: it is one page, as large as it may be. */
+static bool fills_room(const layout_item *it, const composer *c)
+{
+    return body_height(it) <= last_page_room(it) &&
+           wide_tables(it->lines, it->n_lines) == c->wide;
+}
+
+/* An urgent body is set at the largest size up to URGENT_GROW times its
+ * own at which it fits one page, in steps of a tenth; its short lines
+ * (a notice) centred. */
+static void grow_urgent(layout_item *it, composer *c, const layout_params *q,
+                        const char *body, int base)
+{
+    if (it->n_lines == 0 || body_height(it) > last_page_room(it))
+        return;
+    for (int px = (int)lround(base * URGENT_GROW); px > it->body_px; px -= base / 10 + 1)
+        if (relayout_body(it, c, q, body, px, fills_room))
+            break;
+    if (is_notice(body) && it->n_lines <= NOTICE_LINES)
+        centre_lines(it);
+}
+
+/* The height from the title's top to the end of the body's first page. */
+static int block_height(const layout_item *it)
+{
+    const layout_page *pg = &it->pages[0];
+    return it->frame.body.y - it->frame.title.y +
+           lines_height(it, pg->first, pg->first + pg->count);
+}
+
+/* Moves title and body (and a side picture's text, never the picture)
+ * down by dy. */
+static void move_text(layout_item *it, int dy)
+{
+    it->frame.title.y += dy;
+    it->frame.body.y += dy;
+    it->frame.body.h -= dy;
+}
+
+/* A poster: a short item's title and body in the middle of their room;
+ * always for an urgent one (layout.h). */
+static void centre_block(layout_item *it, bool always)
+{
+    const layout_frame *f = &it->frame;
+    int room = f->body.y + last_page_room(it) - f->title.y, block = block_height(it);
+    if (room <= block || (!always && !it->centred && block * 5 > room * 3))
+        return;
+    move_text(it, (room - block) / 2);
+    for (int i = 0; it->centred && i < it->n_title_lines; i++) {
+        layout_line *l = &it->title_lines[i];
+        l->indent = l->width < f->title.w ? (f->title.w - l->width) / 2 : 0;
+    }
+}
+
+/* A photo's text at the screen's bottom, above the footer (every page's
+ * lines in their room, the last page's above the QR plate); the scrim from
+ * half a margin above the title down. */
+static void to_bottom(layout_item *it)
+{
+    layout_frame *f = &it->frame;
+    int dy = f->body.h;
+    for (int i = 0; i < it->n_pages; i++) {
+        const layout_page *pg = &it->pages[i];
+        int room = i == it->n_pages - 1 ? last_page_room(it) : f->body.h;
+        int spare = room - lines_height(it, pg->first, pg->first + pg->count);
+        dy = spare < dy ? spare : dy;
+    }
+    if (dy > 0)
+        move_text(it, dy);
+    int fade = 6 * f->header.y; /* three margins */
+    f->band =
+        (layout_rect){0, f->title.y - fade, f->image.w, f->image.h - f->title.y + fade};
+}
+
+/* The badge plate's width at a title size, with the gap before it. */
+static int badge_width(composer *c, int title_px)
+{
+    int px = (int)lround(title_px * LAYOUT_BADGE_SCALE);
+    set_size(c, px, true);
+    return measure(c, LAYOUT_BADGE, strlen(LAYOUT_BADGE)) + px + title_px / 2;
+}
+
+/* The badge after the first title line, in the middle of its line; a
+ * centred title moves left by half the room the badge took. None without
+ * a title line. */
+static void place_badge(layout_item *it, composer *c, int reserve)
+{
+    if (it->n_title_lines == 0)
+        return;
+    for (int i = 0; it->centred && i < it->n_title_lines; i++) {
+        layout_line *t = &it->title_lines[i];
+        t->indent = t->indent > reserve / 2 ? t->indent - reserve / 2 : 0;
+    }
+    int px = (int)lround(it->title_px * LAYOUT_BADGE_SCALE);
+    set_size(c, px, true);
+    int w = measure(c, LAYOUT_BADGE, strlen(LAYOUT_BADGE)) + px, h = px * 3 / 2;
+    const layout_line *l = &it->title_lines[0];
+    int x = it->frame.title.x + l->indent + l->width + it->title_px / 2;
+    int y = it->frame.title.y + (it->title_line_h - h) / 2;
+    it->frame.badge = (layout_rect){x, y, w, h};
+}
+
 layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
                                 const char *title, const char *body)
 {
-    layout_params q = sane(p);
+    layout_params q = layout_template_params(p);
     if (!body)
         body = ""; /* no body: a title-only slide, not a NULL to measure */
     layout_item *it = xcalloc(1, sizeof *it);
+    it->kind = (unsigned)q.kind < TEMPLATE_COUNT ? q.kind : TEMPLATE_TEXT;
     int side = short_side(&q);
     it->language = q.language ? xstrdup(q.language) : NULL;
     if (m->language)
@@ -1230,23 +1386,25 @@ layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
     composer c = {.m = m, .lb = linebreak_create(q.language)};
     int base = px_of(q.body_size, side);
     c.title = title ? title : "";
+    int reserve = q.badge ? badge_width(&c, px_of(q.title_size, side)) : 0;
+    it->frame.title.w -= reserve;
     layout_title(it, &c, c.title, px_of(q.title_size, side), base);
+    it->frame.title.w += reserve;
     shrink_title_box(it);
 
     body_lines(it, &c, &q, body, base);
     c.wide = wide_tables(it->lines, it->n_lines);
-    /* A short item is set larger, for readers further away, as long as
-     * it stays on one page with room to spare: up to 1.3 times the size,
-     * and never above the title's. */
-    for (int step = 1;
-         q.enlarge_short && step <= 3 && body_height(it) * 2 < last_page_room(it) &&
-         (!*c.title || base * (10 + step) / 10 <= it->title_px);
-         step++)
-        if (!relayout_body(it, &c, &q, body, base * (10 + step) / 10, leaves_room))
-            break;
-    if (q.enlarge_short && is_notice(body))
-        set_notice(it, &c, &q, body, base);
+    if (q.kind == TEMPLATE_URGENT)
+        grow_urgent(it, &c, &q, body, base);
+    else if (q.kind != TEMPLATE_PHOTO)
+        enlarge_short(it, &c, &q, body, base);
     paginate(it, &q);
+    if (q.kind == TEMPLATE_PHOTO)
+        to_bottom(it);
+    else if (it->n_pages == 1 && (q.enlarge_short || q.kind == TEMPLATE_URGENT))
+        centre_block(it, q.kind == TEMPLATE_URGENT);
+    if (reserve > 0)
+        place_badge(it, &c, reserve);
     free(c.segs);
     linebreak_destroy(c.lb);
     return it;

@@ -215,7 +215,7 @@ int main(void)
     CHECK(render_cache_bytes(rd) == bytes);
 
     /* Urgent: its own background, not the theme's. */
-    render_slide u = {.layout = deck_layout(d, 1), .page = 0, .urgent = true};
+    render_slide u = {.layout = deck_layout(d, 1), .page = 0};
     render_draw_slide(rd, &u);
     CHECK(pixel(2, target->h - 3) != (bg & 0xffffff));
 
