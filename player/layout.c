@@ -24,7 +24,7 @@
 #define HEADER_BAND 0.065                  /* of the short side */
 #define FOOTER_BAND 0.05
 #define IMAGE_SHARE 0.38    /* of the room beside or under the picture */
-#define URGENT_GROW 2.0     /* an urgent body set up to this, of its size */
+#define URGENT_GROW 2.5     /* an urgent body set up to this, of its size */
 #define URGENT_BAND 0.11    /* the 紧急通知 band, of the short side */
 #define URGENT_META 0.06    /* the times line, of the short side */
 #define NOTICE_MAX_CHARS 30 /* a body this short in one paragraph is a notice */
