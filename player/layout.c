@@ -190,9 +190,20 @@ layout_frame layout_frame_compute(const layout_params *p)
         f.body.w = 1;
     if (f.body.h < 0)
         f.body.h = 0;
+    /* A landscape photo's plate sits beside its text, at the bottom right:
+     * the picture stays clear above them. */
+    bool beside = q.kind == TEMPLATE_PHOTO && W > H;
+    if (beside && q.qr_w > 0 && q.qr_h > 0 && (q.qr_w + m) * 2 <= f.body.w &&
+        q.qr_h <= f.body.h) {
+        f.qr = (layout_rect){f.body.x + f.body.w - q.qr_w, f.body.y + f.body.h - q.qr_h,
+                             q.qr_w, q.qr_h};
+        f.body.w -= q.qr_w + m;
+        f.title.w = f.body.w;
+        return f;
+    }
     /* The plate sits in the body's bottom right corner, if it leaves room
      * for two lines above it. */
-    if (q.qr_w > 0 && q.qr_h > 0 && q.qr_w <= f.body.w &&
+    if (!beside && q.qr_w > 0 && q.qr_h > 0 && q.qr_w <= f.body.w &&
         q.qr_h + 2 * body_lh <= f.body.h)
         f.qr = (layout_rect){f.body.x + f.body.w - q.qr_w, f.body.y + f.body.h - q.qr_h,
                              q.qr_w, q.qr_h};
@@ -756,7 +767,8 @@ static int lines_height(const layout_item *it, int a, int b)
 static int last_page_room(const layout_item *it)
 {
     const layout_frame *f = &it->frame;
-    return f->qr.w > 0 ? f->qr.y - f->body.y - it->body_px / 2 : f->body.h;
+    bool under = f->qr.w > 0 && f->qr.x < f->body.x + f->body.w; /* not beside */
+    return under ? f->qr.y - f->body.y - it->body_px / 2 : f->body.h;
 }
 
 static void set_page(layout_item *it, const layout_params *q, layout_page *pg, int first,

@@ -64,9 +64,10 @@ typedef struct {
     layout_rect meta;   /* urgent: the line of issued and end times above the
                            footer; else w == 0 */
     layout_rect footer; /* page mark, progress */
-    layout_rect qr;     /* the QR plate in the body's bottom right corner, on
-                           the last page only; w == 0: none (none asked, or
-                           the body too small to keep two lines above it) */
+    layout_rect qr;     /* the QR plate in the body's bottom right corner (a
+                           landscape photo's: beside the body), on the last page only;
+                           w == 0: none (none asked, or the body too small
+                           to keep two lines above it) */
 } layout_frame;
 
 typedef struct {
@@ -134,6 +135,8 @@ typedef struct {
  *   the box never overlaps title or body;
  * - photo: the picture's box is the whole screen, title and body (short)
  *   at the bottom over the scrim (band), which reaches the screen's bottom;
+ *   in landscape a QR plate at the bottom right beside them (title and
+ *   body narrower);
  * - urgent: body and title sizes LAYOUT_URGENT_SCALE times larger; the band under
  *   the header across the whole width, the meta line above the footer,
  *   title and body between them.

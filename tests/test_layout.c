@@ -275,8 +275,12 @@ static void check_frame(const layout_frame *f, const layout_params *p, check_res
     if (f->body.h < 3 * 20 && p->kind != TEMPLATE_PHOTO)
         problem(r, "body box only %d high", f->body.h);
     const layout_rect *q = &f->qr, *b = &f->body;
-    if (q->w > 0 && (q->x < b->x || q->y < b->y || q->x + q->w > b->x + b->w ||
-                     q->y + q->h > b->y + b->h))
+    bool beside = p->kind == TEMPLATE_PHOTO && w > h;
+    if (beside && q->w > 0 && (overlap(*q, *b) || overlap(*q, f->title)))
+        problem(r, "a photo's QR plate over its text");
+    else if (!beside && q->w > 0 &&
+             (q->x < b->x || q->y < b->y || q->x + q->w > b->x + b->w ||
+              q->y + q->h > b->y + b->h))
         problem(r, "QR plate outside the body");
     if ((p->qr_w > 0) != (q->w > 0) && p->kind != TEMPLATE_URGENT)
         problem(r, "QR plate %d wide for %d asked", q->w, p->qr_w);
@@ -452,7 +456,8 @@ static void check_pages(const layout_item *it, const layout_params *p, check_res
         if (h > it->frame.body.h && pg->count > 1)
             problem(r, "page %d: %d px of lines in %d", i, h, it->frame.body.h);
         const layout_rect *q = &it->frame.qr;
-        if (q->w > 0 && i == it->n_pages - 1 && it->frame.body.y + h > q->y)
+        if (q->w > 0 && i == it->n_pages - 1 && it->frame.body.y + h > q->y &&
+            q->x < it->frame.body.x + it->frame.body.w)
             problem(r, "last page: lines down to %d px cover the QR plate at %d",
                     it->frame.body.y + h, q->y);
         if (chars != pg->chars)
