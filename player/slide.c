@@ -45,7 +45,8 @@ void slide_draw(render *rd, media *m, tz *zone, deck *d, size_t i, int page,
     const feed_item *item = &deck_feed(d)->items[i];
     const layout_item *it = deck_layout(d, i);
     char date[64] = "";
-    if (item->has_date_published)
+    if (item->has_date_published &&
+        it->kind != TEMPLATE_URGENT) /* urgent: its meta line */
         timefmt_date(zone, item->date_published, date, sizeof date);
     char issued[128] = "", ends[128] = "";
     if (it->kind == TEMPLATE_URGENT) {

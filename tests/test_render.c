@@ -261,6 +261,8 @@ static void test_urgent_fills(render *rd, fonts *f, const config *cfg)
     layout_rect times = ink_box(fr->meta.y, fr->meta.y + fr->meta.h, red);
     CHECKF(times.w > target->w / 2, "times %d px wide", times.w);
     CHECKF(contrast_in(ink) >= 7.0, "urgent contrast %.1f", contrast_in(ink));
+    printf("urgent: text %dx%d px of the %dx%d between band and times, contrast %.1f:1\n",
+           ink.w, ink.h, target->w, bottom - top, contrast_in(ink));
     deck_destroy(d);
 }
 
@@ -306,6 +308,8 @@ static void test_photo_scrim(render *rd, fonts *f, const config *cfg)
     CHECKF(contrast_in(body) >= 4.5, "caption contrast %.2f", contrast_in(body));
     CHECKF(contrast_in(fr->header) >= 4.5, "header contrast %.2f",
            contrast_in(fr->header));
+    printf("photo over white: title %.1f:1, caption %.1f:1, header %.1f:1\n", c,
+           contrast_in(body), contrast_in(fr->header));
     render_flush(rd);
     SDL_FreeSurface(pic);
     deck_destroy(d);
