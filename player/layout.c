@@ -1336,7 +1336,7 @@ static void centre_block(layout_item *it, bool always)
 
 /* A photo's text at the screen's bottom, above the footer (every page's
  * lines in their room, the last page's above the QR plate); the scrim from
- * half a margin above the title down. */
+ * three margins above the title (or the screen's top) down. */
 static void to_bottom(layout_item *it)
 {
     layout_frame *f = &it->frame;
@@ -1349,9 +1349,9 @@ static void to_bottom(layout_item *it)
     }
     if (dy > 0)
         move_text(it, dy);
-    int fade = 6 * f->header.y; /* three margins */
-    f->band =
-        (layout_rect){0, f->title.y - fade, f->image.w, f->image.h - f->title.y + fade};
+    int top = f->title.y - 6 * f->header.y; /* header.y: half a margin */
+    top = top < 0 ? 0 : top;
+    f->band = (layout_rect){0, top, f->image.w, f->image.h - top};
 }
 
 /* The badge plate's width at a title size, with the gap before it. */

@@ -611,10 +611,13 @@ static void draw_ambient(render *rd, const render_slide *s)
         int cw = AMBIENT_CELLS, ch = AMBIENT_CELLS * box->h / box->w;
         SDL_Surface *small = SDL_CreateRGBSurfaceWithFormat(0, cw, ch > 1 ? ch : 1, 32,
                                                             SDL_PIXELFORMAT_ARGB8888);
+        SDL_BlendMode mode = SDL_BLENDMODE_BLEND;
+        SDL_GetSurfaceBlendMode(img, &mode);
         if (small && src.w > 0 && src.h > 0) {
             SDL_SetSurfaceBlendMode(img, SDL_BLENDMODE_NONE);
             if (SDL_BlitScaled(img, &src, small, NULL) == 0)
                 rd->ambient_tex = SDL_CreateTextureFromSurface(rd->r, small);
+            SDL_SetSurfaceBlendMode(img, mode); /* media's surface, as it was */
         }
         SDL_FreeSurface(small);
         if (rd->ambient_tex) {
