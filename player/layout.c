@@ -24,6 +24,7 @@
 #define HEADER_BAND 0.065                  /* of the short side */
 #define FOOTER_BAND 0.05
 #define IMAGE_SHARE 0.38    /* of the room beside or under the picture */
+#define POSTER_MAX 1.6      /* a short portrait item's title and body, at most */
 #define URGENT_GROW 2.5     /* an urgent body set up to this, of its size */
 #define URGENT_BAND 0.11    /* the 紧急通知 band, of the short side */
 #define URGENT_META 0.06    /* the times line, of the short side */
@@ -1310,8 +1311,7 @@ static int block_height(const layout_item *it)
            lines_height(it, pg->first, pg->first + pg->count);
 }
 
-/* Moves title and body (and a side picture's text, never the picture)
- * down by dy. */
+/* Moves title and body down by dy. */
 static void move_text(layout_item *it, int dy)
 {
     it->frame.title.y += dy;
@@ -1319,15 +1319,21 @@ static void move_text(layout_item *it, int dy)
     it->frame.body.h -= dy;
 }
 
-/* A poster: a short item's title and body in the middle of their room;
- * always for an urgent one (layout.h). */
+/* A poster: a short item's title and body (and a picture above them) in
+ * the middle of their room; always for an urgent one (layout.h). */
 static void centre_block(layout_item *it, bool always)
 {
-    const layout_frame *f = &it->frame;
-    int room = f->body.y + last_page_room(it) - f->title.y, block = block_height(it);
-    if (room <= block || (!always && !it->centred && block * 5 > room * 3))
+    layout_frame *f = &it->frame;
+    /* A picture above the text goes with it. */
+    bool above = f->image.w > 0 && f->image.y + f->image.h <= f->title.y;
+    int top = above ? f->image.y : f->title.y;
+    int room = f->body.y + last_page_room(it) - top,
+        block = block_height(it) + f->title.y - top;
+    if (room <= block || (!always && !it->centred && block * 4 > room * 3))
         return;
     move_text(it, (room - block) / 2);
+    if (above)
+        f->image.y += (room - block) / 2;
     for (int i = 0; it->centred && i < it->n_title_lines; i++) {
         layout_line *l = &it->title_lines[i];
         l->indent = l->width < f->title.w ? (f->title.w - l->width) / 2 : 0;
@@ -1382,7 +1388,7 @@ static void place_badge(layout_item *it, composer *c, int reserve)
     it->frame.badge = (layout_rect){x, y, w, h};
 }
 
-layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
+static layout_item *item_create(const layout_params *p, const layout_measure *m,
                                 const char *title, const char *body)
 {
     layout_params q = layout_template_params(p);
@@ -1420,6 +1426,69 @@ layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
     free(c.segs);
     linebreak_destroy(c.lb);
     return it;
+}
+
+/* True when every title line is whole (no "……" cut). */
+static bool title_whole(const layout_item *it)
+{
+    for (int i = 0; i < it->n_title_lines; i++)
+        if (it->title_lines[i].ellipsis)
+            return false;
+    return true;
+}
+
+/* Paragraphs set in one line (a timetable's rows, a list's items). */
+static int one_line_paragraphs(const layout_item *it)
+{
+    int n = 0;
+    for (int i = 0; i < it->n_lines; i++)
+        n += it->lines[i].para_start && it->lines[i].para_end;
+    return n;
+}
+
+/* The room from the title's top (before centre_block moved it) to the end
+ * of the last page's room. */
+static int block_room(const layout_item *it, const layout_params *p)
+{
+    return it->frame.body.y + last_page_room(it) - layout_frame_compute(p).title.y;
+}
+
+/* A portrait poster: a short text or image item (not a notice, already
+ * large) that takes less than half its room on a portrait screen, where
+ * the width keeps its lines short, is set again with title and body
+ * POSTER_MAX down to 1.1 times larger, the largest that stays on one page,
+ * keeps a quarter of the room, its whole title, its tables and its
+ * one-line paragraphs (a timetable's rows) in one line. */
+static layout_item *portrait_poster(layout_item *it, const layout_params *p,
+                                    const layout_measure *m, const char *title,
+                                    const char *body)
+{
+    layout_params q = layout_template_params(p);
+    if (q.screen_w >= q.screen_h || !q.enlarge_short || it->centred ||
+        (q.kind != TEMPLATE_TEXT && q.kind != TEMPLATE_IMAGE) || it->n_pages != 1 ||
+        block_height(it) * 2 >= block_room(it, p) || !title_whole(it))
+        return it;
+    int wide = wide_tables(it->lines, it->n_lines), one_line = one_line_paragraphs(it);
+    for (int step = (int)lround(POSTER_MAX * 10); step > 10; step--) {
+        layout_params big = *p;
+        big.body_size *= step / 10.0;
+        big.title_size *= step / 10.0;
+        layout_item *b = item_create(&big, m, title, body);
+        if (b->n_pages == 1 && block_height(b) * 4 <= block_room(b, &big) * 3 &&
+            title_whole(b) && wide_tables(b->lines, b->n_lines) == wide &&
+            one_line_paragraphs(b) == one_line) {
+            layout_item_destroy(it);
+            return b;
+        }
+        layout_item_destroy(b);
+    }
+    return it;
+}
+
+layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
+                                const char *title, const char *body)
+{
+    return portrait_poster(item_create(p, m, title, body), p, m, title, body);
 }
 
 void layout_item_destroy(layout_item *it)

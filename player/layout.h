@@ -200,13 +200,17 @@ layout_params layout_template_params(const layout_params *p);
  *   width and a gap, and frame.badge sits half a title size after the first
  *   title line, in its middle; the plate is its text's width plus its size.
  * - Poster (enlarge_short, and always for urgent): an item on one page
- *   whose title and body take at most 3/5 of the room from the title's
+ *   whose title and body take at most 3/4 of the room from the title's
  *   top to the body's bottom (or a notice) is centred in it as a block (the
- *   title and body boxes moved down; a notice's title lines centred too:
- *   centred). An urgent body is first set as large as fits one page (up to
- *   URGENT_GROW times), ragged; urgent and photo text is not indented. A
- *   photo's title and body sit at the screen's bottom, above the footer,
- *   the scrim (band) from three margins above the title.
+ *   title and body boxes moved down, and a picture above them with them; a notice's title
+ * lines centred too: centred). On a portrait screen such an item (not a notice, text or
+ *   image template, its whole title kept) that takes less than half the
+ *   room first has title and body set up to 1.6 times larger, the largest
+ *   that keeps one page, a quarter of the room and its one-line
+ *   paragraphs in one line. An urgent body is first set as large
+ * as fits one page (up to URGENT_GROW times), ragged; urgent and photo text is not
+ * indented. A photo's title and body sit at the screen's bottom, above the footer, the
+ * scrim (band) from three margins above the title.
  * - Pages: as many lines as fit body.h (paragraph gaps counted, at least one
  *   line a page); a page does not start with a paragraph's last line nor end
  *   with its first line when moving a line avoids it. Seconds: duration if
