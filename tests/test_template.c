@@ -299,6 +299,30 @@ static void test_short_items(void)
     }
 }
 
+/* On a portrait screen a short item is set larger, title and body, but a
+ * timetable's rows stay one line each; in landscape it keeps its sizes. */
+static void test_portrait_poster(void)
+{
+    layout_measure m = {.width = em_width};
+    static const char rows[] =
+        "周二 19:30 书法入门\n周三 19:30 瑜伽拉伸\n周五 19:00 花艺体验";
+    layout_params p = params(1080, 1920, TEMPLATE_TEXT);
+    layout_item *it = layout_item_create(&p, &m, "课程表", rows);
+    int title = (int)lround(0.068 * 1080);
+    CHECKF(it->title_px > title && it->n_lines == 3 && it->n_pages == 1,
+           "portrait: title %d px (configured %d), %d lines", it->title_px, title,
+           it->n_lines);
+    layout_item_destroy(it);
+    p.enlarge_short = false;
+    it = layout_item_create(&p, &m, "课程表", rows);
+    CHECKF(it->title_px == title, "enlarge_short off: title %d px", it->title_px);
+    layout_item_destroy(it);
+    p = params(1920, 1080, TEMPLATE_TEXT);
+    it = layout_item_create(&p, &m, "课程表", rows);
+    CHECKF(it->title_px == title, "landscape: title %d px", it->title_px);
+    layout_item_destroy(it);
+}
+
 int main(void)
 {
     test_run("test_choose", test_choose);
@@ -306,5 +330,6 @@ int main(void)
     test_run("test_item_fields", test_item_fields);
     test_run("test_zones", test_zones);
     test_run("test_short_items", test_short_items);
+    test_run("test_portrait_poster", test_portrait_poster);
     return test_done("template");
 }
