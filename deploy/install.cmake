@@ -20,6 +20,7 @@ install(DIRECTORY fonts/ DESTINATION ${SIGNAGE_DATA}/fonts COMPONENT player
 install(FILES config/player.ini config/demo-feed.json config/blocklist.txt
               config/high-contrast.ini deploy/signage-player.desktop
         DESTINATION ${SIGNAGE_DATA} COMPONENT player)
+install(DIRECTORY config/images DESTINATION ${SIGNAGE_DATA} COMPONENT player)
 install(FILES doc/signage-player.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT player)
 install(FILES doc/player.ini.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5 COMPONENT player)
 install(PROGRAMS deploy/console DESTINATION ${SIGNAGE_LIBEXEC} COMPONENT player)
@@ -29,3 +30,4 @@ install(FILES config/player.ini config/demo-feed.json config/blocklist.txt
               config/high-contrast.ini
         DESTINATION /etc/signage-player
         COMPONENT etc)
+install(DIRECTORY config/images DESTINATION /etc/signage-player COMPONENT etc)

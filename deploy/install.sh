@@ -38,6 +38,7 @@ install -d -m 0755 "$etc"
 for f in player.ini demo-feed.json blocklist.txt high-contrast.ini; do
     [ -e "$etc/$f" ] || install -m 0644 "$share/$f" "$etc/$f"
 done
+[ -e "$etc/images" ] || cp -r "$share/images" "$etc/images" # the demo's pictures
 install -m 0644 "$share/player.ini" "$etc/player.ini.dist"
 
 # The user, its groups and cache; the unit enabled (when systemd runs).

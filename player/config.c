@@ -12,6 +12,7 @@
 #include "feed.h"
 #include "log.h"
 #include "minisign.h"
+#include "template.h"
 #include "transition.h"
 #include "util.h"
 
@@ -71,6 +72,7 @@ static const config_key keys[] = {
     NUM("text", "indent", CONFIG_BOOL, indent, 0, 1, NULL, "true"),
     NUM("text", "justify", CONFIG_BOOL, justify, 0, 1, NULL, "true"),
     NUM("text", "enlarge_short", CONFIG_BOOL, enlarge_short, 0, 1, NULL, "true"),
+    STR("text", "image_fit", CONFIG_FIT, image_fit, "auto"),
     NUM("text", "margin", CONFIG_DBL, margin, 0.0, 0.25, HEIGHTS, "0.06"),
     NUM("text", "qr", CONFIG_BOOL, qr, 0, 1, NULL, "true"),
     STR("text", "qr_caption", CONFIG_STR, qr_caption, "扫码阅读全文"),
@@ -179,6 +181,7 @@ void config_key_describe(const config_key *k, char *out, size_t size)
         [CONFIG_LEVEL] = "error, warn, info or debug",
         [CONFIG_RENDERER] = "auto, accelerated or software",
         [CONFIG_TRANSITION] = "fade, slide or none",
+        [CONFIG_FIT] = "auto, contain or cover",
         [CONFIG_LANG] = "a BCP 47 language tag such as zh or zh-Hans-CN",
         [CONFIG_FEED] = "a path, or a file://, http:// or https:// URL",
         [CONFIG_ZONE] = "an IANA zone name such as Asia/Shanghai, or UTC",
@@ -443,6 +446,9 @@ static set_result set_value(config *cfg, const config_key *k, const char *v)
         break;
     case CONFIG_TRANSITION:
         ok = transition_kind_from_name(v, NULL);
+        break;
+    case CONFIG_FIT:
+        ok = template_fit_parse(v, NULL);
         break;
     default:
         break;

@@ -64,6 +64,7 @@ typedef struct config {
     bool indent;              /* two-character first-line indent */
     bool justify;             /* justify lines to both margins */
     bool enlarge_short;       /* short items set up to 1.3 times larger */
+    char image_fit[8];        /* auto, contain or cover (template.h) */
     double margin;            /* outer margin, fraction of screen height */
     bool qr;                  /* a QR code of each item's url */
     char qr_caption[256];     /* the line under the code */
@@ -130,6 +131,7 @@ typedef enum {
     CONFIG_RENDERER,   /* auto, accelerated or software */
     CONFIG_TRANSITION, /* fade, slide or none */
     CONFIG_ROTATION,   /* 0, 90, 180 or 270 (an int) */
+    CONFIG_FIT,        /* auto, contain or cover */
     CONFIG_LANG,
     CONFIG_KEY,  /* a minisign public key line, or its .pub file (relative: to the
                     config) */

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "template.h"
+#include "text.h"
 #include "util.h"
 
 struct deck {
@@ -59,6 +61,21 @@ size_t deck_count(const deck *d)
     return d->feed->n_items;
 }
 
+template_kind deck_template(const feed_item *it, bool has_image)
+{
+    size_t n = strlen(it->body);
+    int paragraphs = n > 0;
+    for (const char *p = it->body; (p = strchr(p, '\n')) != NULL; p++)
+        paragraphs++;
+    template_facts f = {
+        .urgent = it->signage.priority == FEED_PRIORITY_URGENT,
+        .has_image = has_image,
+        .body_chars = text_count_chars(it->body, n),
+        .paragraphs = paragraphs,
+    };
+    return template_choose(&f);
+}
+
 /* The layout parameters for item i. */
 static layout_params item_params(const deck *d, size_t i)
 {
@@ -71,7 +88,8 @@ static layout_params item_params(const deck *d, size_t i)
             p.language = it->language;
         int dur = it->signage.duration;
         p.duration = dur > d->lim.duration_cap ? d->lim.duration_cap : dur;
-        p.has_image = d->has_image[i];
+        p.kind = deck_template(it, d->has_image[i]);
+        p.badge = it->signage.priority == FEED_PRIORITY_HIGH;
     }
     return p;
 }

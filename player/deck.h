@@ -40,6 +40,10 @@ size_t deck_count(const deck *d);
  * (airtime.h), with room for its QR code. */
 const layout_item *deck_layout(deck *d, size_t i);
 
+/* The template (template.h) of an item with or without a picture that
+ * will be drawn: its facts read here, the choice template_choose's. */
+template_kind deck_template(const feed_item *it, bool has_image);
+
 /* What item i shows under the airtime cap (its layout is made if needed). */
 airtime_how deck_airtime(deck *d, size_t i);
 

@@ -662,6 +662,15 @@ static bool sig_ticker(const cJSON *v, feed_signage *s, const char **why)
     return true;
 }
 
+static bool sig_fit(const cJSON *v, feed_signage *s, const char **why)
+{
+    if (!cJSON_IsString(v) || !template_fit_parse(v->valuestring, &s->fit)) {
+        *why = "not \"contain\", \"cover\" or \"auto\"";
+        return false;
+    }
+    return true;
+}
+
 static const struct {
     const char *name;
     sig_fn parse;
@@ -669,7 +678,7 @@ static const struct {
     {"start", sig_start},   {"end", sig_end},           {"days", sig_days},
     {"hours", sig_hours},   {"duration", sig_duration}, {"priority", sig_priority},
     {"order", sig_order},   {"enabled", sig_enabled},   {"max_pages", sig_max_pages},
-    {"ticker", sig_ticker},
+    {"ticker", sig_ticker}, {"fit", sig_fit},
 };
 
 bool feed_signage_known(const char *name)

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "template.h"
+
 #define FEED_MAX_BYTES (8 * 1024 * 1024)
 #define FEED_MAX_ITEMS 10000
 #define FEED_MAX_TEXT (64 * 1024) /* bytes of body text per item, after normalising */
@@ -51,8 +53,9 @@ typedef struct {
     int order;
     bool has_enabled;
     bool enabled;
-    int max_pages; /* the airtime cap for this item, 0 = the config's */
-    bool ticker;   /* scrolls in the footer's ticker, never a slide */
+    int max_pages;    /* the airtime cap for this item, 0 = the config's */
+    bool ticker;      /* scrolls in the footer's ticker, never a slide */
+    template_fit fit; /* how its picture fills its box; AUTO: not said */
 } feed_signage;
 
 typedef struct {
@@ -118,7 +121,8 @@ typedef struct feed {
  * FEED_MAX_HOURS windows as feed_parse_window reads them), duration (integer
  * >= 1, capped at FEED_MAX_DURATION), priority ("normal", "high", "urgent"),
  * order (integer), enabled (bool), max_pages (integer 1..FEED_MAX_PAGES), ticker
- * (bool: the item's title, else its text, scrolls in the footer). An invalid
+ * (bool: the item's title, else its text, scrolls in the footer), fit ("contain",
+ * "cover" or "auto": how its picture fills its box, template.h). An invalid
  * value drops that field alone (the feed default then stays) with one log line; unknown
  * fields and null values are ignored; a _signage that is not an object is ignored. */
 feed *feed_parse(const char *json, size_t len, const char *source);

@@ -590,6 +590,7 @@ static cJSON *dump_item(const feed_item *item, deck *d, size_t k, bool open)
     if (item->signage.ticker) /* in the footer, never in "rotation" */
         cJSON_AddBoolToObject(o, "ticker", true);
     cJSON_AddBoolToObject(o, "image", it->frame.image.w > 0);
+    cJSON_AddStringToObject(o, "template", template_name(it->kind));
     cJSON_AddNumberToObject(o, "title_px", it->title_px);
     cJSON_AddNumberToObject(o, "font_px", it->body_px);
     cJSON_AddNumberToObject(o, "box_width", it->frame.body.w);

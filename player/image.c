@@ -440,7 +440,36 @@ static char *read_image(const char *path, const void **payload, size_t *plen)
     return buf;
 }
 
-SDL_Surface *image_load(const char *path, int max_pixels, int box_w, int box_h)
+/* The centre of s of the box's shape (cover: what is cut off is even on
+ * both sides), as a new surface; s is freed. */
+static SDL_Surface *crop_to_shape(SDL_Surface *s, int box_w, int box_h)
+{
+    SDL_Rect src = {0, 0, s->w, s->h};
+    if ((double)s->w * box_h > (double)s->h * box_w)
+        src.w = (int)((double)s->h * box_w / box_h + 0.5);
+    else
+        src.h = (int)((double)s->w * box_h / box_w + 0.5);
+    src.w = src.w < 1 ? 1 : src.w;
+    src.h = src.h < 1 ? 1 : src.h;
+    if (src.w == s->w && src.h == s->h)
+        return s;
+    src.x = (s->w - src.w) / 2;
+    src.y = (s->h - src.h) / 2;
+    SDL_Surface *out =
+        SDL_CreateRGBSurfaceWithFormat(0, src.w, src.h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (out) {
+        SDL_SetSurfaceBlendMode(s, SDL_BLENDMODE_NONE);
+        if (SDL_BlitSurface(s, &src, out, NULL) != 0) {
+            SDL_FreeSurface(out);
+            out = NULL;
+        }
+    }
+    SDL_FreeSurface(s);
+    return out;
+}
+
+SDL_Surface *image_load_fit(const char *path, int max_pixels, int box_w, int box_h,
+                            template_fit fit)
 {
     if (max_pixels <= 0)
         max_pixels = IMAGE_DEFAULT_MAX_PIXELS;
@@ -457,13 +486,28 @@ SDL_Surface *image_load(const char *path, int max_pixels, int box_w, int box_h)
     free(buf);
     if (!s)
         return NULL;
+    fit = template_fit_for(fit, TEMPLATE_FIT_AUTO, s->w, s->h, box_w, box_h);
+    if (fit == TEMPLATE_FIT_COVER) {
+        s = crop_to_shape(s, box_w, box_h);
+        if (!s) {
+            LOG_WARN("%s: cannot crop: %s", path, SDL_GetError());
+            return NULL;
+        }
+    }
     double scale = (double)box_w / s->w < (double)box_h / s->h ? (double)box_w / s->w
                                                                : (double)box_h / s->h;
     int tw = (int)(s->w * scale + 0.5), th = (int)(s->h * scale + 0.5);
     tw = tw < 1 ? 1 : (tw > box_w ? box_w : tw);
     th = th < 1 ? 1 : (th > box_h ? box_h : th);
+    if (fit == TEMPLATE_FIT_COVER)
+        tw = box_w, th = box_h; /* the crop has the box's shape */
     s = scale_to(s, tw, th);
     if (!s)
         LOG_WARN("%s: cannot scale to %dx%d: %s", path, tw, th, SDL_GetError());
     return s;
+}
+
+SDL_Surface *image_load(const char *path, int max_pixels, int box_w, int box_h)
+{
+    return image_load_fit(path, max_pixels, box_w, box_h, TEMPLATE_FIT_CONTAIN);
 }

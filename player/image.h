@@ -13,6 +13,8 @@
 
 #include <SDL.h>
 
+#include "template.h"
+
 /* Images larger are refused (a cache file may add its header to this). */
 #define IMAGE_MAX_FILE_BYTES (64 * 1024 * 1024)
 
@@ -40,3 +42,10 @@ bool image_probe(const void *data, size_t len, image_format *fmt, int *w, int *h
  * ARGB8888 surface the caller frees, or NULL with one log line naming the path and the
  * reason. */
 SDL_Surface *image_load(const char *path, int max_pixels, int box_w, int box_h);
+
+/* image_load with a fit (template.h): contain is image_load; cover crops
+ * the picture's middle to the box's shape (the cut even on both sides)
+ * and scales that to exactly box_w x box_h; auto picks one by
+ * template_fit_for from the picture's size. Never stretched. */
+SDL_Surface *image_load_fit(const char *path, int max_pixels, int box_w, int box_h,
+                            template_fit fit);

@@ -25,6 +25,10 @@
 #define DATE_ROW 1.5                       /* portrait: the date's row, of its px */
 #define FOOTER_BAND 0.05                   /* of the short side */
 #define IMAGE_SHARE 0.38                   /* of the body area */
+#define POSTER_MAX 1.6      /* a short portrait item's title and body, at most */
+#define URGENT_GROW 2.5     /* an urgent body set up to this, of its size */
+#define URGENT_BAND 0.11    /* the 紧急通知 band, of the short side */
+#define URGENT_META 0.06    /* the times line, of the short side */
 #define NOTICE_MAX_CHARS 30 /* a body this short in one paragraph is a notice */
 #define NOTICE_SCALE 2.5    /* its largest size, of the body size */
 #define NOTICE_LINES 2      /* lines it may take when enlarged */
@@ -91,6 +95,9 @@ static layout_params sane(const layout_params *p)
     q.page_min = clampi(q.page_min, 1, 86400);
     q.page_max = clampi(q.page_max, q.page_min, 86400);
     q.duration = clampi(q.duration, 0, 86400);
+    if ((unsigned)q.kind >= TEMPLATE_COUNT)
+        q.kind = TEMPLATE_TEXT;
+    q.badge = q.badge && q.kind != TEMPLATE_URGENT;
     return q;
 }
 
@@ -115,19 +122,68 @@ static int body_line_h(const layout_params *q, int px)
     return (int)lround(px * q->line_spacing);
 }
 
+layout_params layout_template_params(const layout_params *p)
+{
+    layout_params q = *p;
+    if (q.kind == TEMPLATE_URGENT) {
+        q.body_size *= LAYOUT_URGENT_SCALE;
+        q.title_size *= LAYOUT_URGENT_SCALE;
+    }
+    if (q.kind == TEMPLATE_URGENT || q.kind == TEMPLATE_PHOTO)
+        q.indent = q.justify = false; /* a notice or a caption, not prose */
+    return sane(&q);
+}
+
+/* The picture's box beside (landscape) or above (portrait) title and body,
+ * which give it its room. */
+static void image_zone(layout_frame *f, int m, bool landscape)
+{
+    int top = f->title.y, bottom = f->body.y + f->body.h;
+    if (landscape) {
+        int w = (int)lround(f->body.w * IMAGE_SHARE);
+        f->image = (layout_rect){f->body.x + f->body.w - w, top, w, bottom - top};
+        f->body.w -= w + m;
+        f->title.w = f->body.w;
+        return;
+    }
+    int h = (int)lround((bottom - top) * IMAGE_SHARE);
+    f->image = (layout_rect){f->body.x, top, f->body.w, h};
+    f->title.y += h + m;
+    f->body.y += h + m;
+    f->body.h -= h + m;
+}
+
+/* Urgent: the band under the header, the meta line above the footer. */
+static void urgent_zones(layout_frame *f, const layout_params *q, int m, int side)
+{
+    int band_h = (int)lround(URGENT_BAND * side),
+        meta_h = (int)lround(URGENT_META * side);
+    if (q->screen_w < q->screen_h)
+        meta_h *= 2; /* the two times one above the other */
+    f->band = (layout_rect){0, f->title.y, q->screen_w, band_h};
+    f->title.y += band_h + m / 2;
+    f->body.y += band_h + m / 2;
+    f->body.h -= band_h + m / 2 + meta_h + m / 2;
+    f->meta = (layout_rect){f->body.x, f->footer.y - m / 2 - meta_h, f->body.w, meta_h};
+}
+
 layout_frame layout_frame_compute(const layout_params *p)
 {
-    layout_params q = sane(p);
+    layout_params q = layout_template_params(p);
     int W = q.screen_w, H = q.screen_h, side = short_side(&q);
     int m = (int)lround(q.margin * side), half = m / 2;
-    int label = px_of(q.body_size, side), clock = (int)lround(label * LAYOUT_CLOCK_SCALE);
+    /* The bands as on every slide: from the body size before the template's
+     * scale (urgent type is larger, its header is not). */
+    layout_params plain = sane(p);
+    int label = px_of(plain.body_size, side),
+        clock = (int)lround(label * LAYOUT_CLOCK_SCALE);
     int head_h = (int)lround(clock * HEADER_LEADING),
         foot_h = (int)lround(FOOTER_BAND * side);
     int date_row = W < H ? (int)lround(label * DATE_ROW) : 0;
     head_h += date_row; /* a narrow header holds no more than name and clock */
     if (q.ticker && (int)ceil(label / LAYOUT_TICKER_SHARE) > foot_h)
         foot_h = (int)ceil(label / LAYOUT_TICKER_SHARE);
-    int body_lh = body_line_h(&q, label);
+    int body_lh = body_line_h(&q, px_of(q.body_size, side));
     layout_frame f = {.label_px = label, .clock_px = clock, .date_row = date_row};
     f.header = (layout_rect){m, half, W - 2 * m, head_h};
     f.footer = (layout_rect){m, H - half - foot_h, W - 2 * m, foot_h};
@@ -135,25 +191,31 @@ layout_frame layout_frame_compute(const layout_params *p)
                             2 * title_line_h(px_of(q.title_size, side))};
     int top = f.title.y + f.title.h + body_lh / 2, bottom = f.footer.y - half;
     f.body = (layout_rect){m, top, W - 2 * m, bottom > top ? bottom - top : 0};
-    if (q.has_image && W >= H) {
-        f.image = f.body;
-        f.image.w = (int)lround(f.body.w * IMAGE_SHARE);
-        f.body.w -= f.image.w + m;
-        f.image.x = f.body.x + f.body.w + m;
-    } else if (q.has_image) {
-        f.image = f.body;
-        f.image.h = (int)lround(f.body.h * IMAGE_SHARE);
-        f.body.h -= f.image.h + m;
-        f.image.y = f.body.y + f.body.h + m;
-    }
+    if (q.kind == TEMPLATE_IMAGE)
+        image_zone(&f, m, W >= H);
+    else if (q.kind == TEMPLATE_PHOTO)
+        f.image = (layout_rect){0, 0, W, H};
+    else if (q.kind == TEMPLATE_URGENT)
+        urgent_zones(&f, &q, m, side);
     if (f.body.w < 1)
         f.body.w = 1;
     if (f.body.h < 0)
         f.body.h = 0;
+    /* A landscape photo's plate sits beside its text, at the bottom right:
+     * the picture stays clear above them. */
+    bool beside = q.kind == TEMPLATE_PHOTO && W > H;
+    if (beside && q.qr_w > 0 && q.qr_h > 0 && (q.qr_w + m) * 2 <= f.body.w &&
+        q.qr_h <= f.body.h) {
+        f.qr = (layout_rect){f.body.x + f.body.w - q.qr_w, f.body.y + f.body.h - q.qr_h,
+                             q.qr_w, q.qr_h};
+        f.body.w -= q.qr_w + m;
+        f.title.w = f.body.w;
+        return f;
+    }
     /* The plate sits in the body's bottom right corner, if it leaves room
      * for two lines above it under a title of one line (shrink_title_box
      * drops it when the title's lines leave less than one). */
-    if (q.qr_w > 0 && q.qr_h > 0 && q.qr_w <= f.body.w &&
+    if (!beside && q.qr_w > 0 && q.qr_h > 0 && q.qr_w <= f.body.w &&
         q.qr_h + 2 * body_lh <= f.body.h + f.title.h / 2)
         f.qr = (layout_rect){f.body.x + f.body.w - q.qr_w, f.body.y + f.body.h - q.qr_h,
                              q.qr_w, q.qr_h};
@@ -666,14 +728,9 @@ static void shrink_title_box(layout_item *it, int body_lh)
     int used = it->n_title_lines * it->title_line_h;
     int spare = f->title.h - used;
     if (spare != 0 && f->body.h + spare >= 0) {
-        bool side_image = f->image.w > 0 && f->image.y == f->body.y;
         f->title.h = used;
         f->body.y -= spare;
         f->body.h += spare;
-        if (side_image) {
-            f->image.y -= spare;
-            f->image.h += spare;
-        }
     }
     if (f->qr.w > 0 && f->qr.y < f->body.y + body_lh)
         f->qr = (layout_rect){0};
@@ -723,7 +780,8 @@ static int lines_height(const layout_item *it, int a, int b)
 static int last_page_room(const layout_item *it)
 {
     const layout_frame *f = &it->frame;
-    return f->qr.w > 0 ? f->qr.y - f->body.y - it->body_px / 2 : f->body.h;
+    bool under = f->qr.w > 0 && f->qr.x < f->body.x + f->body.w; /* not beside */
+    return under ? f->qr.y - f->body.y - it->body_px / 2 : f->body.h;
 }
 
 static void set_page(layout_item *it, const layout_params *q, layout_page *pg, int first,
@@ -1177,15 +1235,11 @@ static bool is_notice(const char *body)
            text_count_chars(body, len) <= NOTICE_MAX_CHARS;
 }
 
-/* Moves the body box down so that its lines sit in the middle of the room
- * (above the QR plate, if any), and each line in the middle of the box. */
+/* Centres each line in the body box (the title's lines follow when the
+ * block is centred: centre_block). */
 static void centre_lines(layout_item *it)
 {
-    int off = (last_page_room(it) - body_height(it)) / 2;
-    if (off > 0) {
-        it->frame.body.y += off;
-        it->frame.body.h -= off;
-    }
+    it->centred = true;
     for (int i = 0; i < it->n_lines; i++) {
         layout_line *l = &it->lines[i];
         l->indent = (it->frame.body.w - l->width) / 2;
@@ -1223,13 +1277,137 @@ static void set_notice(layout_item *it, composer *c, const layout_params *q,
     centre_lines(it);
 }
 
-layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
+/* A short item is set larger, for readers further away, as long as it
+ * stays on one page with room to spare: up to 1.3 times the size, and
+ * never above the title's; a notice larger still (set_notice). */
+static void enlarge_short(layout_item *it, composer *c, const layout_params *q,
+                          const char *body, int base)
+{
+    for (int step = 1;
+         q->enlarge_short && step <= 3 && body_height(it) * 2 < last_page_room(it) &&
+         (!*c->title || base * (10 + step) / 10 <= it->title_px);
+         step++)
+        if (!relayout_body(it, c, q, body, base * (10 + step) / 10, leaves_room))
+            break;
+    if (q->enlarge_short && is_notice(body))
+        set_notice(it, c, q, body, base);
+}
+
+/* The urgent body fills its room: it is one page, as large as it may be. */
+static bool fills_room(const layout_item *it, const composer *c)
+{
+    return body_height(it) <= last_page_room(it) &&
+           wide_tables(it->lines, it->n_lines) == c->wide;
+}
+
+/* An urgent body is set at the largest size up to URGENT_GROW times its
+ * own at which it fits one page, in steps of a tenth; its short lines
+ * (a notice) centred. */
+static void grow_urgent(layout_item *it, composer *c, const layout_params *q,
+                        const char *body, int base)
+{
+    if (it->n_lines == 0 || body_height(it) > last_page_room(it))
+        return;
+    for (int px = (int)lround(base * URGENT_GROW); px > it->body_px; px -= base / 10 + 1)
+        if (relayout_body(it, c, q, body, px, fills_room))
+            break;
+    if (is_notice(body) && it->n_lines <= NOTICE_LINES)
+        centre_lines(it);
+}
+
+/* The height from the title's top to the end of the body's first page. */
+static int block_height(const layout_item *it)
+{
+    const layout_page *pg = &it->pages[0];
+    return it->frame.body.y - it->frame.title.y +
+           lines_height(it, pg->first, pg->first + pg->count);
+}
+
+/* Moves title and body down by dy. */
+static void move_text(layout_item *it, int dy)
+{
+    it->frame.title.y += dy;
+    it->frame.body.y += dy;
+    it->frame.body.h -= dy;
+}
+
+/* A poster: a short item's title and body (and a picture above them) in
+ * the middle of their room; always for an urgent one (layout.h). */
+static void centre_block(layout_item *it, bool always)
+{
+    layout_frame *f = &it->frame;
+    /* A picture above the text goes with it. */
+    bool above = f->image.w > 0 && f->image.y + f->image.h <= f->title.y;
+    int top = above ? f->image.y : f->title.y;
+    int room = f->body.y + last_page_room(it) - top,
+        block = block_height(it) + f->title.y - top;
+    if (room <= block || (!always && !it->centred && block * 4 > room * 3))
+        return;
+    move_text(it, (room - block) / 2);
+    if (above)
+        f->image.y += (room - block) / 2;
+    for (int i = 0; it->centred && i < it->n_title_lines; i++) {
+        layout_line *l = &it->title_lines[i];
+        l->indent = l->width < f->title.w ? (f->title.w - l->width) / 2 : 0;
+    }
+}
+
+/* A photo's text at the screen's bottom, above the footer (every page's
+ * lines in their room, the last page's above the QR plate); the scrim from
+ * three margins above the title (or the screen's top) down. */
+static void to_bottom(layout_item *it)
+{
+    layout_frame *f = &it->frame;
+    int dy = f->body.h;
+    for (int i = 0; i < it->n_pages; i++) {
+        const layout_page *pg = &it->pages[i];
+        int room = i == it->n_pages - 1 ? last_page_room(it) : f->body.h;
+        int spare = room - lines_height(it, pg->first, pg->first + pg->count);
+        dy = spare < dy ? spare : dy;
+    }
+    if (dy > 0)
+        move_text(it, dy);
+    int top = f->title.y - 6 * f->header.y; /* header.y: half a margin */
+    top = top < 0 ? 0 : top;
+    f->band = (layout_rect){0, top, f->image.w, f->image.h - top};
+}
+
+/* The badge plate's width at a title size, with the gap before it. */
+static int badge_width(composer *c, int title_px)
+{
+    int px = (int)lround(title_px * LAYOUT_BADGE_SCALE);
+    set_size(c, px, true);
+    return measure(c, LAYOUT_BADGE, strlen(LAYOUT_BADGE)) + px + title_px / 2;
+}
+
+/* The badge after the first title line, in the middle of its line; a
+ * centred title moves left by half the room the badge took. None without
+ * a title line. */
+static void place_badge(layout_item *it, composer *c, int reserve)
+{
+    if (it->n_title_lines == 0)
+        return;
+    for (int i = 0; it->centred && i < it->n_title_lines; i++) {
+        layout_line *t = &it->title_lines[i];
+        t->indent = t->indent > reserve / 2 ? t->indent - reserve / 2 : 0;
+    }
+    int px = (int)lround(it->title_px * LAYOUT_BADGE_SCALE);
+    set_size(c, px, true);
+    int w = measure(c, LAYOUT_BADGE, strlen(LAYOUT_BADGE)) + px, h = px * 3 / 2;
+    const layout_line *l = &it->title_lines[0];
+    int x = it->frame.title.x + l->indent + l->width + it->title_px / 2;
+    int y = it->frame.title.y + (it->title_line_h - h) / 2;
+    it->frame.badge = (layout_rect){x, y, w, h};
+}
+
+static layout_item *item_create(const layout_params *p, const layout_measure *m,
                                 const char *title, const char *body)
 {
-    layout_params q = sane(p);
+    layout_params q = layout_template_params(p);
     if (!body)
         body = ""; /* no body: a title-only slide, not a NULL to measure */
     layout_item *it = xcalloc(1, sizeof *it);
+    it->kind = (unsigned)q.kind < TEMPLATE_COUNT ? q.kind : TEMPLATE_TEXT;
     int side = short_side(&q);
     it->language = q.language ? xstrdup(q.language) : NULL;
     if (m->language)
@@ -1238,26 +1416,91 @@ layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
     composer c = {.m = m, .lb = linebreak_create(q.language)};
     int base = px_of(q.body_size, side);
     c.title = title ? title : "";
+    int reserve = q.badge ? badge_width(&c, px_of(q.title_size, side)) : 0;
+    it->frame.title.w -= reserve;
     layout_title(it, &c, c.title, px_of(q.title_size, side), base);
+    it->frame.title.w += reserve;
     shrink_title_box(it, body_line_h(&q, base));
 
     body_lines(it, &c, &q, body, base);
     c.wide = wide_tables(it->lines, it->n_lines);
-    /* A short item is set larger, for readers further away, as long as
-     * it stays on one page with room to spare: up to 1.3 times the size,
-     * and never above the title's. */
-    for (int step = 1;
-         q.enlarge_short && step <= 3 && body_height(it) * 2 < last_page_room(it) &&
-         (!*c.title || base * (10 + step) / 10 <= it->title_px);
-         step++)
-        if (!relayout_body(it, &c, &q, body, base * (10 + step) / 10, leaves_room))
-            break;
-    if (q.enlarge_short && is_notice(body))
-        set_notice(it, &c, &q, body, base);
+    if (q.kind == TEMPLATE_URGENT)
+        grow_urgent(it, &c, &q, body, base);
+    else if (q.kind != TEMPLATE_PHOTO)
+        enlarge_short(it, &c, &q, body, base);
     paginate(it, &q);
+    if (q.kind == TEMPLATE_PHOTO)
+        to_bottom(it);
+    else if (it->n_pages == 1 && (q.enlarge_short || q.kind == TEMPLATE_URGENT))
+        centre_block(it, q.kind == TEMPLATE_URGENT);
+    if (reserve > 0)
+        place_badge(it, &c, reserve);
     free(c.segs);
     linebreak_destroy(c.lb);
     return it;
+}
+
+/* True when every title line is whole (no "……" cut). */
+static bool title_whole(const layout_item *it)
+{
+    for (int i = 0; i < it->n_title_lines; i++)
+        if (it->title_lines[i].ellipsis)
+            return false;
+    return true;
+}
+
+/* Paragraphs set in one line (a timetable's rows, a list's items). */
+static int one_line_paragraphs(const layout_item *it)
+{
+    int n = 0;
+    for (int i = 0; i < it->n_lines; i++)
+        n += it->lines[i].para_start && it->lines[i].para_end;
+    return n;
+}
+
+/* The room from the title's top (before centre_block moved it) to the end
+ * of the last page's room. */
+static int block_room(const layout_item *it, const layout_params *p)
+{
+    return it->frame.body.y + last_page_room(it) - layout_frame_compute(p).title.y;
+}
+
+/* A portrait poster: a short text or image item (not a notice, already
+ * large) that takes less than half its room on a portrait screen, where
+ * the width keeps its lines short, is set again with title and body
+ * POSTER_MAX down to 1.1 times larger, the largest that stays on one page,
+ * keeps a quarter of the room, its whole title, its tables and its
+ * one-line paragraphs (a timetable's rows) in one line. */
+static layout_item *portrait_poster(layout_item *it, const layout_params *p,
+                                    const layout_measure *m, const char *title,
+                                    const char *body)
+{
+    layout_params q = layout_template_params(p);
+    if (q.screen_w >= q.screen_h || !q.enlarge_short || it->centred ||
+        (q.kind != TEMPLATE_TEXT && q.kind != TEMPLATE_IMAGE) || it->n_pages != 1 ||
+        block_height(it) * 2 >= block_room(it, p) || !title_whole(it))
+        return it;
+    int wide = wide_tables(it->lines, it->n_lines), one_line = one_line_paragraphs(it);
+    for (int step = (int)lround(POSTER_MAX * 10); step > 10; step--) {
+        layout_params big = *p;
+        big.body_size *= step / 10.0;
+        big.title_size *= step / 10.0;
+        layout_item *b = item_create(&big, m, title, body);
+        if (b->n_pages == 1 && block_height(b) * 4 <= block_room(b, &big) * 3 &&
+            title_whole(b) && wide_tables(b->lines, b->n_lines) == wide &&
+            one_line_paragraphs(b) == one_line) {
+            layout_item_destroy(it);
+            return b;
+        }
+        layout_item_destroy(b);
+    }
+    return it;
+}
+
+layout_item *layout_item_create(const layout_params *p, const layout_measure *m,
+                                const char *title, const char *body)
+{
+    return portrait_poster(item_create(p, m, title, body), p, m, title, body);
 }
 
 void layout_item_destroy(layout_item *it)

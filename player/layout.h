@@ -5,7 +5,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "template.h"
+
 #define LAYOUT_TITLE_LINES 3 /* title lines before the title is cut */
+#define LAYOUT_URGENT_SCALE 1.4 /* urgent type, of the configured sizes */
+#define LAYOUT_BADGE "重要"     /* the high-priority mark beside the title */
+#define LAYOUT_BADGE_SCALE 0.6  /* its text, of the title's size */
 /* The header's clock px, of the body px: its digits' ink (0.74 em) then
  * stands above a Han character's at the body size (0.88 em). */
 #define LAYOUT_CLOCK_SCALE 1.4
@@ -41,7 +46,8 @@ typedef struct {
     bool justify;             /* justify all but paragraph-final lines */
     bool enlarge_short;       /* a short item that fits one page with room to
                                  spare is set up to 1.3 times larger */
-    bool has_image;           /* reserve the right part of the body for an image */
+    template_kind kind;       /* the slide's design (template.h): its zones */
+    bool badge;               /* a LAYOUT_BADGE beside the title (high priority) */
     const char *language;     /* BCP 47, NULL = "zh" */
     int reading_speed;        /* characters per minute */
     int page_min, page_max;   /* seconds */
@@ -57,11 +63,19 @@ typedef struct {
                            a second row for the date */
     layout_rect title;
     layout_rect body;
-    layout_rect image;  /* w == 0 when has_image was false */
+    layout_rect image;  /* the picture's box; w == 0: none (text, urgent) */
+    layout_rect band;   /* urgent: the 紧急通知 band across the screen; photo:
+                           the scrim behind title and body (to the screen's
+                           bottom); else w == 0 */
+    layout_rect badge;  /* the LAYOUT_BADGE plate after the first title line,
+                           its text centred in it; w == 0: none */
+    layout_rect meta;   /* urgent: the line of issued and end times above the
+                           footer; else w == 0 */
     layout_rect footer; /* page mark, progress */
-    layout_rect qr;     /* the QR plate in the body's bottom right corner, on
-                           the last page only; w == 0: none (none asked, or
-                           the body too small to keep two lines above it) */
+    layout_rect qr;     /* the QR plate in the body's bottom right corner (a
+                           landscape photo's: beside the body), on the last page only;
+                           w == 0: none (none asked, or the body too small
+                           to keep two lines above it) */
     int label_px;       /* the header's name and date: the body size */
     int clock_px;       /* the header's clock: LAYOUT_CLOCK_SCALE times that */
     int date_row;       /* the height of the header's second row (the date,
@@ -105,6 +119,7 @@ typedef struct {
 } layout_page;
 
 typedef struct {
+    template_kind kind; /* layout_params.kind: what render draws */
     layout_frame frame;
     int title_px, body_px;
     int title_line_h, body_line_h, para_gap; /* pixels */
@@ -114,6 +129,8 @@ typedef struct {
     layout_line *lines;
     char *language; /* the item's (layout_params.language) or NULL: what
                        render sets it in (fonts_use_language) */
+    bool centred;   /* title lines centred (indent) and the title's rule
+                       under their middle: a short item set as a poster */
     int n_pages;    /* at least 1, even for an empty body */
     layout_page *pages;
 } layout_item;
@@ -124,13 +141,31 @@ typedef struct {
  * the same physical text size. The header band is 1.2 clock sizes high (a
  * portrait screen adds a row of 1.5 body sizes for the date); the footer
  * 5% of the short side, or with a ticker as high as the ticker needs to set
- * its text at the body size; the body ends half a margin above it.
- * Landscape: the image box is the right 38% of
- * the body area; portrait: its bottom 38%. The title box holds two title
- * lines at title_size (layout_item_create fits it to the lines used).
+ * its text at the body size; the body ends half a margin above it. The
+ * header and footer bands are the same in every template. By kind (template.h):
+ * - text: title, then body, across the screen;
+ * - image: landscape: the picture's box is the right 38% of the room
+ *   between header and footer, title and body beside it; portrait: the box
+ *   is the top 38% of that room, across, title and body under it;
+ *   the box never overlaps title or body;
+ * - photo: the picture's box is the whole screen, title and body (short)
+ *   at the bottom over the scrim (band), which reaches the screen's bottom;
+ *   in landscape a QR plate at the bottom right beside them (title and
+ *   body narrower);
+ * - urgent: body and title sizes LAYOUT_URGENT_SCALE times larger; the band under
+ *   the header across the whole width, the meta line above the footer,
+ *   title and body between them.
+ * The title box holds two title lines at title_size (layout_item_create
+ * fits it to the lines used).
  * Out-of-range params are clamped, never trusted. layout_item_create
  * computes it; public as a test seam (only the tests call it). */
 layout_frame layout_frame_compute(const layout_params *p);
+
+/* p as its template sets it (clamped like every input): an urgent item's
+ * sizes LAYOUT_URGENT_SCALE times larger; urgent and photo text neither
+ * indented nor justified. layout_item_create lays out with it; public as
+ * a test seam. */
+layout_params layout_template_params(const layout_params *p);
 
 /* The note set in place of a table too wide for the body. */
 #define LAYOUT_WIDE_TABLE "\xEF\xBC\x88表格过宽，未显示\xEF\xBC\x89"
@@ -176,6 +211,21 @@ layout_frame layout_frame_compute(const layout_params *p);
  * the line before, without gap or first-line indent. The first-line indent is for body
  * paragraphs only. Lines of one code block, one table or one list have no gap between
  * them.
+ * - Badge (badge, not urgent): the title is set narrower by the plate's
+ *   width and a gap, and frame.badge sits half a title size after the first
+ *   title line, in its middle; the plate is its text's width plus its size.
+ * - Poster (enlarge_short, and always for urgent): an item on one page
+ *   whose title and body take at most 3/4 of the room from the title's
+ *   top to the body's bottom (or a notice) is centred in it as a block (the
+ *   title and body boxes moved down, and a picture above them with them; a notice's title
+ * lines centred too: centred). On a portrait screen such an item (not a notice, text or
+ *   image template, its whole title kept) that takes less than half the
+ *   room first has title and body set up to 1.6 times larger, the largest
+ *   that keeps one page, a quarter of the room and its one-line
+ *   paragraphs in one line. An urgent body is first set as large
+ * as fits one page (up to URGENT_GROW times), ragged; urgent and photo text is not
+ * indented. A photo's title and body sit at the screen's bottom, above the footer, the
+ * scrim (band) from three margins above the title.
  * - Pages: as many lines as fit body.h (paragraph gaps counted, at least one
  *   line a page); a page does not start with a paragraph's last line nor end
  *   with its first line when moving a line avoids it. Seconds: duration if

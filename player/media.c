@@ -19,6 +19,7 @@ typedef struct {
     char *ref;  /* the feed's URL or the logo; NULL: empty */
     char *path; /* the file to decode */
     int box_w, box_h;
+    template_fit fit;
     unsigned gen; /* a new request or a forget bumps it: late answers drop */
     bool queued;  /* waiting for the worker */
     slot_state state;
@@ -30,6 +31,7 @@ enum { SLOT_IMAGE, SLOT_LOGO, SLOT_COUNT };
 struct media {
     char *logo;           /* "": none */
     int max_image_pixels; /* read by the worker; never changes */
+    template_fit fit;     /* the config's; never changes */
     source *src;
     fonts *fonts;
     layout_measure measure;
@@ -81,9 +83,10 @@ static void *worker_main(void *arg)
         s->queued = false;
         char *path = xstrdup(s->path);
         int w = s->box_w, h = s->box_h;
+        template_fit fit = s->fit;
         unsigned gen = s->gen;
         pthread_mutex_unlock(&m->lock);
-        SDL_Surface *surface = image_load(path, m->max_image_pixels, w, h);
+        SDL_Surface *surface = image_load_fit(path, m->max_image_pixels, w, h, fit);
         free(path);
         pthread_mutex_lock(&m->lock);
         deliver(m, s, gen, surface);
@@ -105,6 +108,7 @@ media *media_create(const media_params *p, source *src, media_wake_fn wake, void
     media *m = xcalloc(1, sizeof *m);
     m->logo = xstrdup(p->logo);
     m->max_image_pixels = p->max_image_pixels;
+    m->fit = p->fit;
     m->src = src;
     m->fonts = f;
     m->measure = fonts_measure(f);
@@ -174,17 +178,20 @@ const layout_measure *media_measure(const media *m)
 
 /* True when s holds (or waits for) ref at this box. The request fields are
  * written by this thread only, so no lock is needed to read them. */
-static bool slot_is(const slot *s, const char *ref, int box_w, int box_h)
+static bool slot_is(const slot *s, const char *ref, int box_w, int box_h,
+                    template_fit fit)
 {
-    return s->ref && strcmp(s->ref, ref) == 0 && s->box_w == box_w && s->box_h == box_h;
+    return s->ref && strcmp(s->ref, ref) == 0 && s->box_w == box_w && s->box_h == box_h &&
+           s->fit == fit;
 }
 
 /* The picture ref at box_w x box_h: asks the worker for it when s holds
  * something else; NULL until it is decoded (or for good when refused). */
-static SDL_Surface *slot_get(media *m, slot *s, const char *ref, int box_w, int box_h)
+static SDL_Surface *slot_get(media *m, slot *s, const char *ref, int box_w, int box_h,
+                             template_fit fit)
 {
     const char *path = NULL;
-    if (!slot_is(s, ref, box_w, box_h)) {
+    if (!slot_is(s, ref, box_w, box_h, fit)) {
         path = source_image_path(m->src, ref);
         if (!path) {
             pthread_mutex_lock(&m->lock);
@@ -200,6 +207,7 @@ static SDL_Surface *slot_get(media *m, slot *s, const char *ref, int box_w, int 
         s->path = xstrdup(path);
         s->box_w = box_w;
         s->box_h = box_h;
+        s->fit = fit;
         s->state = SLOT_PENDING;
         s->queued = true;
         pthread_cond_signal(&m->work);
@@ -224,14 +232,16 @@ SDL_Surface *media_image(media *m, const feed_item *item, const layout_rect *box
     const char *url = feed_item_image(item);
     if (!m->src || !url || box->w <= 0 || box->h <= 0)
         return NULL;
-    return slot_get(m, &m->slots[SLOT_IMAGE], url, box->w, box->h);
+    template_fit fit =
+        item->signage.fit != TEMPLATE_FIT_AUTO ? item->signage.fit : m->fit;
+    return slot_get(m, &m->slots[SLOT_IMAGE], url, box->w, box->h, fit);
 }
 
 SDL_Surface *media_logo(media *m, int box_w, int box_h)
 {
     if (!m->src || !m->logo[0] || box_w <= 0 || box_h <= 0)
         return NULL;
-    return slot_get(m, &m->slots[SLOT_LOGO], m->logo, box_w, box_h);
+    return slot_get(m, &m->slots[SLOT_LOGO], m->logo, box_w, box_h, TEMPLATE_FIT_CONTAIN);
 }
 
 bool media_changed(media *m)

@@ -23,6 +23,7 @@ typedef struct {
     const char *language;                 /* BCP 47, for fontconfig's fallback */
     const char *logo;                     /* image path or URL; empty: none */
     int max_image_pixels;                 /* width*height cap of a decoded image */
+    template_fit fit;                     /* the config's image_fit (template.h) */
 } media_params;
 
 /* Called on the worker thread when a decode has finished (or failed):
@@ -39,7 +40,8 @@ void media_destroy(media *m);
 fonts *media_fonts(media *m);
 const layout_measure *media_measure(const media *m);
 
-/* The item's image scaled to fit box, or NULL: none, not decoded yet (it is
+/* The item's image fitted to box (its _signage.fit, else media_params.fit,
+ * else the rule of template_fit_for), or NULL: none, not decoded yet (it is
  * asked for, and the wake function is called when it is done) or refused
  * (remembered: not tried again until the image or box changes, or
  * media_forget_images()). Owned by media; valid until the next call or

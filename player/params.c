@@ -131,6 +131,13 @@ deck_limits params_deck(const config *cfg)
     };
 }
 
+static template_fit fit_of(const char *name)
+{
+    template_fit f = TEMPLATE_FIT_AUTO;
+    template_fit_parse(name, &f);
+    return f;
+}
+
 media_params params_media(const config *cfg)
 {
     return (media_params){
@@ -139,6 +146,7 @@ media_params params_media(const config *cfg)
         .language = cfg->language,
         .logo = cfg->logo,
         .max_image_pixels = cfg->max_image_pixels,
+        .fit = fit_of(cfg->image_fit),
     };
 }
 

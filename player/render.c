@@ -48,6 +48,8 @@ struct render {
     SDL_Texture *image_tex;
     const void *logo_key;
     SDL_Texture *logo_tex;
+    const void *ambient_key; /* a photo's blurred fill behind a contained picture */
+    SDL_Texture *ambient_tex;
     texcache_entry *clock; /* the last clock drawn, while clock_hash is its key's */
     uint64_t clock_hash;
     SDL_Texture *page[2]; /* page[cur]: on screen or incoming; the other:
@@ -69,6 +71,14 @@ struct render {
 
 static const SDL_Color urgent_bg = {0x7d, 0x1d, 0x1d, 0xff};
 static const SDL_Color urgent_badge = {0xff, 0xe3, 0x8a, 0xff};
+static const SDL_Color urgent_muted = {0xf6, 0xd6, 0xd0, 0xff};
+/* Over a photo, whatever the theme: light text on a dark scrim. At
+ * SCRIM_ALPHA over white the scrim is #3a3d40 at its lightest, 11:1 to
+ * photo_fg (WCAG AA asks 4.5:1). */
+static const SDL_Color scrim = {0x06, 0x0a, 0x10, 0xff};
+#define SCRIM_ALPHA 0xd0
+static const SDL_Color photo_fg = {0xfa, 0xfa, 0xf7, 0xff};
+static const SDL_Color photo_muted = {0xd8, 0xde, 0xe2, 0xff};
 
 render *render_create(SDL_Renderer *r, fonts *f, const render_theme *theme)
 {
@@ -106,6 +116,10 @@ void render_flush(render *rd)
         SDL_DestroyTexture(rd->logo_tex);
     rd->logo_tex = NULL;
     rd->logo_key = NULL;
+    if (rd->ambient_tex)
+        SDL_DestroyTexture(rd->ambient_tex);
+    rd->ambient_tex = NULL;
+    rd->ambient_key = NULL;
 }
 
 static void strip_clear(render_strip *st)
@@ -134,7 +148,8 @@ size_t render_cache_bytes(const render *rd)
 
 size_t render_textures(const render *rd)
 {
-    return rd->n_cache + (rd->image_tex != NULL) + (rd->logo_tex != NULL);
+    return rd->n_cache + (rd->image_tex != NULL) + (rd->logo_tex != NULL) +
+           (rd->ambient_tex != NULL);
 }
 
 static void texcache_drop(render *rd, texcache_entry *e)
@@ -539,14 +554,28 @@ static void draw_header(render *rd, const layout_frame *fr, const char *clock,
 static void draw_title(render *rd, const layout_item *it, SDL_Color fg, SDL_Color accent)
 {
     const layout_rect *t = &it->frame.title;
-    int y = t->y;
+    int y = t->y, mid = t->x;
     for (int i = 0; i < it->n_title_lines; i++) {
-        draw_text(rd, it->title_lines[i].text, it->title_px, true, fg, t->x, y,
+        const layout_line *l = &it->title_lines[i];
+        draw_text(rd, l->text, it->title_px, true, fg, t->x + l->indent, y,
                   it->title_line_h, ALIGN_LEFT);
+        mid = t->x + l->indent + l->width / 2;
         y += it->title_line_h;
     }
     int thick = it->title_px / 10 > 3 ? it->title_px / 10 : 3;
-    fill(rd, accent, t->x, y + it->title_px / 4, it->title_px * 2, thick);
+    int x = it->centred && it->n_title_lines > 0 ? mid - it->title_px : t->x;
+    fill(rd, accent, x, y + it->title_px / 4, it->title_px * 2, thick);
+}
+
+/* A high item's mark: the badge text on the accent colour. */
+static void draw_badge(render *rd, const layout_item *it, SDL_Color ink)
+{
+    const layout_rect *b = &it->frame.badge;
+    if (b->w == 0)
+        return;
+    fill(rd, rd->theme.accent, b->x, b->y, b->w, b->h);
+    int px = (int)(it->title_px * LAYOUT_BADGE_SCALE + 0.5);
+    draw_text(rd, LAYOUT_BADGE, px, true, ink, b->x + b->w / 2, b->y, b->h, ALIGN_CENTER);
 }
 
 /* The cells of a table row, each at its column. */
@@ -615,15 +644,116 @@ static void draw_body(render *rd, const layout_item *it, int page, SDL_Color fg,
     }
 }
 
+/* The picture, centred in its box (a photo's also vertically; beside or
+ * above the text it keeps to the box's top). A contained picture leaves
+ * the rest of the box as it is. */
 static void draw_image(render *rd, const render_slide *s)
 {
     const layout_rect *box = &s->layout->frame.image;
     if (!s->image || box->w == 0)
         return;
+    int y = box->y;
+    if (s->layout->kind == TEMPLATE_PHOTO) { /* between header and title */
+        const layout_frame *f = &s->layout->frame;
+        y = (f->header.y + f->header.h + f->title.y - s->image->h) / 2;
+        y = y + s->image->h > box->y + box->h ? box->y + box->h - s->image->h : y;
+        y = y < box->y ? box->y : y;
+    }
     /* The item identifies the image: its surface is made once per item and
      * screen size, and a new feed or size flushes the textures. */
     draw_surface(rd, s->image, &rd->image_tex, &rd->image_key, s->image_key,
-                 box->x + (box->w - s->image->w) / 2, box->y);
+                 box->x + (box->w - s->image->w) / 2, y);
+}
+
+/* A contained photo leaves bars: they take the picture's own colours, its
+ * middle (of the box's shape) shrunk to AMBIENT_CELLS across and drawn
+ * over the box with linear filtering (a blur for free), dimmed. */
+#define AMBIENT_CELLS 16
+static void draw_ambient(render *rd, const render_slide *s)
+{
+    const layout_rect *box = &s->layout->frame.image;
+    SDL_Surface *img = s->image;
+    if (img->w >= box->w && img->h >= box->h)
+        return;
+    if (rd->ambient_key != s->image_key || !rd->ambient_tex) {
+        if (rd->ambient_tex)
+            SDL_DestroyTexture(rd->ambient_tex);
+        rd->ambient_tex = NULL;
+        rd->ambient_key = s->image_key;
+        SDL_Rect src = {0, 0, img->w, img->h};
+        if ((long)img->w * box->h > (long)img->h * box->w)
+            src.w = (int)((long)img->h * box->w / box->h);
+        else
+            src.h = (int)((long)img->w * box->h / box->w);
+        src.x = (img->w - src.w) / 2;
+        src.y = (img->h - src.h) / 2;
+        int cw = AMBIENT_CELLS, ch = AMBIENT_CELLS * box->h / box->w;
+        SDL_Surface *small = SDL_CreateRGBSurfaceWithFormat(0, cw, ch > 1 ? ch : 1, 32,
+                                                            SDL_PIXELFORMAT_ARGB8888);
+        SDL_BlendMode mode = SDL_BLENDMODE_BLEND;
+        SDL_GetSurfaceBlendMode(img, &mode);
+        if (small && src.w > 0 && src.h > 0) {
+            SDL_SetSurfaceBlendMode(img, SDL_BLENDMODE_NONE);
+            if (SDL_BlitScaled(img, &src, small, NULL) == 0)
+                rd->ambient_tex = SDL_CreateTextureFromSurface(rd->r, small);
+            SDL_SetSurfaceBlendMode(img, mode); /* media's surface, as it was */
+        }
+        SDL_FreeSurface(small);
+        if (rd->ambient_tex) {
+            SDL_SetTextureScaleMode(rd->ambient_tex, SDL_ScaleModeLinear);
+            SDL_SetTextureColorMod(rd->ambient_tex, 0x70, 0x70, 0x70);
+        }
+    }
+    if (rd->ambient_tex) {
+        SDL_Rect dst = {box->x, box->y, box->w, box->h};
+        SDL_RenderCopy(rd->r, rd->ambient_tex, NULL, &dst);
+    }
+}
+
+/* Rows y0..y1 of the scrim, its opacity going from a0 to a1. */
+static void scrim_ramp(render *rd, int x, int w, int y0, int y1, int a0, int a1)
+{
+    for (int y = y0; y < y1; y++) {
+        SDL_Color c = scrim;
+        c.a = (Uint8)(a0 + (a1 - a0) * (y - y0) / (y1 - y0));
+        fill(rd, c, x, y, w, 1);
+    }
+}
+
+/* A photo's scrims: under the header (solid, then fading out below it)
+ * and behind title and body (fading in to the title, solid to the
+ * bottom), so the text on them reads over any picture. */
+static void draw_scrims(render *rd, const layout_item *it)
+{
+    const layout_frame *f = &it->frame;
+    int W = f->image.w, pad = f->header.y, head_end = f->header.y + f->header.h + pad;
+    SDL_Color c = scrim;
+    c.a = SCRIM_ALPHA;
+    fill(rd, c, 0, 0, W, head_end);
+    scrim_ramp(rd, 0, W, head_end, head_end + 4 * pad, SCRIM_ALPHA, 0);
+    const layout_rect *b = &f->band;
+    int solid = f->title.y - pad > b->y ? f->title.y - pad : b->y;
+    scrim_ramp(rd, 0, W, b->y, solid, 0, SCRIM_ALPHA);
+    fill(rd, c, 0, solid, W, b->y + b->h - solid);
+}
+
+/* Urgent: the band across the screen and the times above the footer. */
+static void draw_urgent(render *rd, const render_slide *s, SDL_Color fg)
+{
+    const layout_frame *f = &s->layout->frame;
+    const layout_rect *b = &f->band, *m = &f->meta;
+    static const char band_text[] = "紧急通知";
+    fill(rd, urgent_badge, b->x, b->y, b->w, b->h);
+    draw_text(rd, band_text, b->h * 62 / 100, true, urgent_bg, b->x + b->w / 2, b->y,
+              b->h, ALIGN_CENTER);
+    bool stacked = m->h > m->w / 8; /* portrait: two lines, else one */
+    int line_h = stacked ? m->h / 2 : m->h, px = line_h * 60 / 100;
+    if (s->issued)
+        draw_text(rd, s->issued, px, false, fg, m->x, m->y, line_h, ALIGN_LEFT);
+    if (s->ends)
+        draw_text(rd, s->ends, px, true, fg, stacked ? m->x : m->x + m->w,
+                  stacked ? m->y + line_h : m->y, line_h,
+                  stacked ? ALIGN_LEFT : ALIGN_RIGHT);
 }
 
 static const SDL_Color qr_light = {0xff, 0xff, 0xff, 0xff};
@@ -720,24 +850,40 @@ static void draw_footer(render *rd, const render_slide *s, SDL_Color accent,
 void render_draw_slide(render *rd, const render_slide *s)
 {
     const layout_item *it = s->layout;
-    SDL_Color bg = s->urgent ? urgent_bg : rd->theme.background;
-    SDL_Color fg = rd->theme.foreground, muted = rd->theme.muted;
-    SDL_Color accent = s->urgent ? urgent_badge : rd->theme.accent;
-    if (s->urgent)
-        muted = fg;
+    template_kind kind = it->kind;
+    bool urgent = kind == TEMPLATE_URGENT, photo = kind == TEMPLATE_PHOTO;
+    SDL_Color bg = urgent ? urgent_bg : photo ? scrim : rd->theme.background;
+    SDL_Color fg = photo ? photo_fg : rd->theme.foreground;
+    SDL_Color muted = urgent ? urgent_muted : photo ? photo_muted : rd->theme.muted;
+    SDL_Color accent = urgent ? urgent_badge : rd->theme.accent;
     clear(rd, bg);
+    if (photo && s->image) {
+        draw_ambient(rd, s);
+        draw_image(rd, s);
+    }
+    if (photo)
+        draw_scrims(rd, it);
+    /* The header as every slide has it, in this template's colours. */
+    render_theme theme = rd->theme;
+    rd->theme.foreground = fg;
+    rd->theme.muted = muted;
     rd->variant = fonts_use_language(rd->fonts, NULL);
-    draw_header(rd, &it->frame, s->clock, s->day, s->lunar, s->logo, s->urgent);
+    draw_header(rd, &it->frame, s->clock, s->day, s->lunar, s->logo, false);
+    if (urgent)
+        draw_urgent(rd, s, fg);
     rd->variant = fonts_use_language(rd->fonts, it->language); /* the item's faces */
     draw_title(rd, it, fg, accent);
     int page = s->page < 0 ? 0 : s->page >= it->n_pages ? it->n_pages - 1 : s->page;
     draw_body(rd, it, page, fg, muted);
     rd->variant = fonts_use_language(rd->fonts, NULL);
-    draw_image(rd, s);
+    draw_badge(rd, it, photo ? scrim : theme.background);
+    if (!photo)
+        draw_image(rd, s);
     render_slide fs = *s;
     fs.page = page;
     draw_qr(rd, &fs);
     draw_footer(rd, &fs, accent, muted);
+    rd->theme = theme;
 }
 
 /* px, or smaller (6 at least) so that text is at most room wide. */

@@ -22,10 +22,12 @@ typedef struct {
     const char *clock;     /* "14:05" */
     const char *day;       /* "6月28日 星期五" */
     const char *lunar;     /* "农历五月廿三" ([player] lunar_date), may be NULL */
-    SDL_Surface *image;    /* already scaled to layout->frame.image, may be NULL */
+    SDL_Surface *image;    /* already fitted to layout->frame.image (at most its
+                              size; centred in it), may be NULL */
     const void *image_key; /* identity of image for the texture cache */
     SDL_Surface *logo;     /* the centre logo for the header, may be NULL */
-    bool urgent;           /* urgent template */
+    const char *issued;    /* urgent: "发布 7月2日 10:00" for frame.meta, or NULL */
+    const char *ends;      /* urgent: "有效至 7月2日 18:00", or NULL */
     const qr_code *qr;     /* drawn in layout->frame.qr on the last page; may be NULL */
 } render_slide;
 
@@ -39,6 +41,12 @@ typedef struct {
 render *render_create(SDL_Renderer *r, fonts *f, const render_theme *theme);
 void render_destroy(render *rd);
 
+/* Draws by the layout's template (template.h): text and image in the
+ * theme's colours; photo: the picture over the screen, scrims of the
+ * theme-independent dark RENDER_SCRIM under the header and behind title
+ * and body (frame.band), light text on them; urgent: its dark red screen,
+ * the 紧急通知 band, light text, the issued and end times in frame.meta.
+ * A high item's LAYOUT_BADGE in the accent colour in frame.badge. */
 void render_draw_slide(render *rd, const render_slide *s);
 
 /* What the waiting slide shows; borrowed for the call. */

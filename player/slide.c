@@ -1,6 +1,7 @@
 #define LOG_MODULE "slide"
 #include "slide.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,14 +55,33 @@ void slide_log_sizes(const config *cfg, int screen_w, int screen_h,
              t.title_px);
 }
 
+/* "<label> 7月2日 星期二 10:00" in zone, into buf. */
+static void when(tz *zone, const char *label, int64_t t, char *buf, size_t size)
+{
+    char day[64], clock[16];
+    timefmt_day(zone, t, day, sizeof day);
+    timefmt_clock(zone, t, clock, sizeof clock);
+    snprintf(buf, size, "%s %s %s", label, day, clock);
+}
+
 void slide_draw(render *rd, media *m, tz *zone, deck *d, size_t i, int page,
                 const char *clock, const char *day, const char *lunar)
 {
     const feed_item *item = &deck_feed(d)->items[i];
     const layout_item *it = deck_layout(d, i);
     char date[64] = "";
-    if (item->has_date_published)
+    if (item->has_date_published &&
+        it->kind != TEMPLATE_URGENT) /* urgent: its meta line */
         timefmt_date(zone, item->date_published, date, sizeof date);
+    char issued[128] = "", ends[128] = "";
+    if (it->kind == TEMPLATE_URGENT) {
+        if (item->has_date_published || item->has_date_modified)
+            when(zone, "发布",
+                 item->has_date_published ? item->date_published : item->date_modified,
+                 issued, sizeof issued);
+        if (item->signage.has_end)
+            when(zone, "有效至", item->signage.end, ends, sizeof ends);
+    }
     render_slide s = {
         .layout = it,
         .page = page,
@@ -72,7 +92,8 @@ void slide_draw(render *rd, media *m, tz *zone, deck *d, size_t i, int page,
         .image = media_image(m, item, &it->frame.image),
         .image_key = item,
         .logo = media_logo(m, it->frame.header.w / 4, it->frame.header.h * 3 / 4),
-        .urgent = item->signage.priority == FEED_PRIORITY_URGENT,
+        .issued = issued[0] ? issued : NULL,
+        .ends = ends[0] ? ends : NULL,
         .qr = deck_qr(d, i),
     };
     render_draw_slide(rd, &s);

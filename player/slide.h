@@ -34,7 +34,8 @@ void slide_log_sizes(const config *cfg, int screen_w, int screen_h,
 
 /* Draws page `page` of item i of d (its layout, image and QR code), with
  * the clock, day and lunar date (may be NULL) given for the header and the
- * item's date in zone. */
+ * item's date in zone; an urgent item's issued time (date_published, else
+ * date_modified) and end (_signage.end) in zone too. */
 void slide_draw(render *rd, media *m, tz *zone, deck *d, size_t i, int page,
                 const char *clock, const char *day, const char *lunar);
 

@@ -108,7 +108,7 @@ static void check_dump(void)
     CHECK(dump != NULL);
     CHECK(cJSON_GetObjectItem(dump, "width")->valueint == 1920);
     const cJSON *items = cJSON_GetObjectItem(dump, "items");
-    CHECK(cJSON_GetArraySize(items) == 7);
+    CHECK(cJSON_GetArraySize(items) == 9);
     const cJSON *item;
     bool article = false;
     cJSON_ArrayForEach(item, items)

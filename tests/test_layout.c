@@ -245,6 +245,12 @@ static bool rect_in(layout_rect r, int w, int h)
            r.y + r.h <= h;
 }
 
+static bool overlap(layout_rect a, layout_rect b)
+{
+    return a.w > 0 && b.w > 0 && a.h > 0 && b.h > 0 && a.x < b.x + b.w &&
+           b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
 static void check_frame(const layout_frame *f, const layout_params *p, check_result *r)
 {
     int w = p->screen_w, h = p->screen_h;
@@ -254,23 +260,35 @@ static void check_frame(const layout_frame *f, const layout_params *p, check_res
     if (f->header.y + f->header.h > f->title.y || f->title.y + f->title.h > f->body.y ||
         f->body.y + f->body.h > f->footer.y)
         problem(r, "regions overlap at %dx%d", w, h);
-    if (p->has_image != (f->image.w > 0))
-        problem(r, "image box %d wide with has_image %d", f->image.w, p->has_image);
-    if (f->image.w > 0 && f->image.x < f->body.x + f->body.w &&
-        f->image.y < f->body.y + f->body.h)
-        problem(r, "image box overlaps the body");
-    if (f->body.h < 3 * 20)
+    bool picture = p->kind == TEMPLATE_IMAGE || p->kind == TEMPLATE_PHOTO;
+    if (picture != (f->image.w > 0))
+        problem(r, "image box %d wide for template %s", f->image.w,
+                template_name(p->kind));
+    if (p->kind == TEMPLATE_IMAGE &&
+        (overlap(f->image, f->body) || overlap(f->image, f->title)))
+        problem(r, "image box overlaps the text");
+    if (p->kind == TEMPLATE_URGENT &&
+        (f->band.w == 0 || f->meta.w == 0 || overlap(f->band, f->header) ||
+         overlap(f->band, f->title) || overlap(f->meta, f->body) ||
+         overlap(f->meta, f->footer)))
+        problem(r, "urgent band or meta line missing or overlapping");
+    if (f->body.h < 3 * 20 && p->kind != TEMPLATE_PHOTO)
         problem(r, "body box only %d high", f->body.h);
     const layout_rect *q = &f->qr, *b = &f->body;
-    if (q->w > 0 && (q->x < b->x || q->y < b->y || q->x + q->w > b->x + b->w ||
-                     q->y + q->h > b->y + b->h))
+    bool beside = p->kind == TEMPLATE_PHOTO && w > h;
+    if (beside && q->w > 0 && (overlap(*q, *b) || overlap(*q, f->title)))
+        problem(r, "a photo's QR plate over its text");
+    else if (!beside && q->w > 0 &&
+             (q->x < b->x || q->y < b->y || q->x + q->w > b->x + b->w ||
+              q->y + q->h > b->y + b->h))
         problem(r, "QR plate outside the body");
     /* A plate asked for is there unless it would leave less than two body
      * lines above it (a long title at a large size) */
     int side = w < h ? w : h;
     int body_lh = (int)lround((double)lround(p->body_size * side) * p->line_spacing);
     bool room = p->qr_w <= b->w && p->qr_h + 2 * body_lh <= b->h;
-    if ((p->qr_w > 0 && room && q->w == 0) || (p->qr_w == 0 && q->w > 0))
+    if (p->kind != TEMPLATE_URGENT &&
+        ((p->qr_w > 0 && room && !beside && q->w == 0) || (p->qr_w == 0 && q->w > 0)))
         problem(r, "QR plate %d wide for %d asked", q->w, p->qr_w);
 }
 
@@ -363,7 +381,7 @@ static int check_paragraph(const layout_item *it, const layout_params *p,
             problem(r, "line %d: %d px wide in %d: %s", k, l->width, avail, l->text);
         if (l->width != line_measure(m, l, l->text, tl))
             problem(r, "line %d: width %d is not its measure", k, l->width);
-        if (kind == TEXT_BODY &&
+        if (kind == TEXT_BODY && !it->centred &&
             (l->indent > 0) != (p->indent && l->para_start && item_wraps(it) && !ragged))
             problem(r, "line %d: indent %d", k, l->indent);
         if (kind != TEXT_BODY && kind != TEXT_CODE && k > li &&
@@ -444,7 +462,8 @@ static void check_pages(const layout_item *it, const layout_params *p, check_res
         if (h > it->frame.body.h && pg->count > 1)
             problem(r, "page %d: %d px of lines in %d", i, h, it->frame.body.h);
         const layout_rect *q = &it->frame.qr;
-        if (q->w > 0 && i == it->n_pages - 1 && it->frame.body.y + h > q->y)
+        if (q->w > 0 && i == it->n_pages - 1 && it->frame.body.y + h > q->y &&
+            q->x < it->frame.body.x + it->frame.body.w)
             problem(r, "last page: lines down to %d px cover the QR plate at %d",
                     it->frame.body.y + h, q->y);
         if (chars != pg->chars)
@@ -574,11 +593,13 @@ static int check_table(const layout_item *it, const char *body, size_t *a, size_
 }
 
 /* Every invariant of one laid-out item. body must be normalised text. */
-static check_result check_item(const layout_item *it, const layout_params *p,
+static check_result check_item(const layout_item *it, const layout_params *asked,
                                const layout_measure *m, const char *title,
                                const char *body)
 {
     check_result r = {0};
+    layout_params tp = layout_template_params(asked), *p = &tp;
+    tp.language = asked->language;
     linebreak *lb = linebreak_create(p->language);
     check_frame(&it->frame, p, &r);
     int li = carried_lines(it) > 0 ? carried_lines(it) : 0;
@@ -1035,7 +1056,7 @@ static void test_corpus(const strvec *paras, int n_article)
             p.body_size = 0.045;
             p.title_size = 0.068;
             p.indent = variant & 1;
-            p.has_image = variant & 2;
+            p.kind = (template_kind)((variant + (int)s) % TEMPLATE_COUNT);
             p.justify = !(variant & 1);
             if (variant == 1 || variant == 2) {
                 int side = p.screen_w < p.screen_h ? p.screen_w : p.screen_h;
@@ -1275,12 +1296,16 @@ static void test_notice(void)
             CHECKF(abs(2 * l->indent + l->width - b->w) <= 1 && !l->justify,
                    "case %zu line %d: %d + %d in %d", i, k, l->indent, l->width, b->w);
         }
-        /* Vertically: the lines' middle is the middle of the slide's body
-         * area below the title (within a line's rounding). */
+        /* Vertically: the block of title and lines has its middle at the
+         * middle of the slide's room from the title's top (within a line's
+         * rounding), and the title lines are centred too. */
         layout_frame f = layout_frame_compute(&p);
-        int mid = it->frame.body.y + it->n_lines * it->body_line_h / 2;
-        int room_top = it->frame.title.y + it->frame.title.h,
-            room_mid = (room_top + f.body.y + f.body.h) / 2;
+        int mid =
+            (it->frame.title.y + it->frame.body.y + it->n_lines * it->body_line_h) / 2;
+        int room_mid = (f.title.y + f.body.y + f.body.h) / 2;
+        CHECKF(it->centred && abs(2 * it->title_lines[0].indent +
+                                  it->title_lines[0].width - it->frame.title.w) <= 1,
+               "case %zu: title not centred", i);
         CHECKF(abs(mid - room_mid) <= it->body_line_h, "case %zu: middle %d, room %d", i,
                mid, room_mid);
         layout_item_destroy(it);

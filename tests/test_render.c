@@ -3,13 +3,18 @@
  * columns and code are drawn, the urgent template has its own colours, a page drawn again
  * is served from the texture cache, and the waiting slide is never blank. */
 #include <SDL.h>
+#include <SDL_image.h>
 #include <SDL_ttf.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "deck.h"
 #include "feed.h"
 #include "fonts.h"
+#include "image.h"
 #include "params.h"
 #include "render.h"
 #include "test.h"
@@ -306,6 +311,262 @@ static void test_header_fit(fonts *f, const config *cfg)
     target = keep;
 }
 
+/* WCAG relative luminance of an 0xRRGGBB pixel. */
+static double luminance(Uint32 c)
+{
+    double v[3];
+    for (int i = 0; i < 3; i++) {
+        double x = ((c >> (16 - 8 * i)) & 0xff) / 255.0;
+        v[i] = x <= 0.04045 ? x / 12.92 : pow((x + 0.055) / 1.055, 2.4);
+    }
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+}
+
+/* The contrast of the lightest and darkest pixels in a rectangle: text
+ * and what it stands on. */
+static double contrast_in(layout_rect box)
+{
+    double lo = 2, hi = -1;
+    for (int y = box.y; y < box.y + box.h && y < target->h; y++)
+        for (int x = box.x; x < box.x + box.w && x < target->w; x++) {
+            double l = luminance(pixel(x, y));
+            lo = l < lo ? l : lo;
+            hi = l > hi ? l : hi;
+        }
+    return hi < 0 ? 0 : (hi + 0.05) / (lo + 0.05);
+}
+
+/* The box holding every pixel in rows [y0, y1) that is not bg. */
+static layout_rect ink_box(int y0, int y1, Uint32 bg)
+{
+    int x0 = target->w, x1 = -1, top = -1, bottom = -1;
+    for (int y = y0; y < y1; y++)
+        for (int x = 0; x < target->w; x++)
+            if (pixel(x, y) != (bg & 0xffffff)) {
+                x0 = x < x0 ? x : x0;
+                x1 = x > x1 ? x : x1;
+                top = top < 0 ? y : top;
+                bottom = y;
+            }
+    return x1 < 0 ? (layout_rect){0}
+                  : (layout_rect){x0, top, x1 - x0 + 1, bottom - top + 1};
+}
+
+/* A deck of one item of json at the target's size, with a picture or not. */
+static deck *one_item(const char *json, fonts *f, const config *cfg, bool picture)
+{
+    feed *fd = feed_parse(json, strlen(json), "templates");
+    if (!fd || fd->n_items != 1) {
+        feed_destroy(fd);
+        return NULL;
+    }
+    static layout_measure m;
+    m = fonts_measure(f);
+    layout_params base = params_layout(cfg, target->w, target->h);
+    deck_limits lim = params_deck(cfg);
+    bool has[1] = {picture};
+    return deck_create(fd, &base, &lim, &m, has);
+}
+
+/* Urgent: the band across the screen in its colour with 紧急通知 on it,
+ * the times above the footer, and a short notice set large: its ink
+ * spans most of the room between band and times. */
+static void test_urgent_fills(render *rd, fonts *f, const config *cfg)
+{
+    static const char json[] =
+        "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\",\"items\":[{"
+        "\"id\":\"u\",\"title\":\"停水\",\"content_text\":\"今日停水，请提前储水。\","
+        "\"_signage\":{\"priority\":\"urgent\"}}]}";
+    deck *d = one_item(json, f, cfg, false);
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    const layout_item *it = deck_layout(d, 0);
+    render_slide s = {.layout = it,
+                      .clock = "09:30",
+                      .day = "7月1日 星期一",
+                      .issued = "发布 7月1日 星期一 09:00",
+                      .ends = "有效至 7月1日 星期一 18:00"};
+    render_draw_slide(rd, &s);
+    const layout_frame *fr = &it->frame;
+    Uint32 red = pixel(target->w / 2, target->h - 2), band = pixel(2, fr->band.y + 2);
+    CHECKF(it->kind == TEMPLATE_URGENT && fr->band.w == target->w, "template %d",
+           it->kind);
+    CHECKF(band == 0xffe38a && pixel(target->w - 3, fr->band.y + fr->band.h - 2) == band,
+           "band pixel %06x", band);
+    layout_rect word = ink_box(fr->band.y + 1, fr->band.y + fr->band.h - 1, band);
+    CHECKF(word.h >= fr->band.h / 3 && abs(word.x + word.w / 2 - target->w / 2) < 8,
+           "紧急通知 %d px high at %d", word.h, word.x);
+    int top = fr->band.y + fr->band.h, bottom = fr->meta.y;
+    layout_rect ink = ink_box(top, bottom, red);
+    CHECKF(ink.h * 10 >= (bottom - top) * 6 && ink.w * 10 >= target->w * 6,
+           "urgent text %dx%d in %dx%d", ink.w, ink.h, target->w, bottom - top);
+    layout_rect times = ink_box(fr->meta.y, fr->meta.y + fr->meta.h, red);
+    CHECKF(times.w > target->w / 2, "times %d px wide", times.w);
+    CHECKF(contrast_in(ink) >= 7.0, "urgent contrast %.1f", contrast_in(ink));
+    printf("urgent: text %dx%d px of the %dx%d between band and times, contrast %.1f:1\n",
+           ink.w, ink.h, target->w, bottom - top, contrast_in(ink));
+    deck_destroy(d);
+}
+
+/* A white picture (the worst case for light text), w x h, in a surface. */
+static SDL_Surface *white(int w, int h)
+{
+    SDL_Surface *p =
+        SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_FillRect(p, NULL, SDL_MapRGB(p->format, 0xff, 0xff, 0xff));
+    return p;
+}
+
+/* Photo: the picture over the whole screen, the title and caption on the
+ * scrim readable over it (contrast from the pixels), the header too. */
+static void test_photo_scrim(render *rd, fonts *f, const config *cfg)
+{
+    static const char json[] =
+        "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\",\"items\":[{"
+        "\"id\":\"p\",\"title\":\"周末健步走\",\"content_text\":\"七点半门口集合。\","
+        "\"image\":\"p.png\"}]}";
+    deck *d = one_item(json, f, cfg, true);
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    const layout_item *it = deck_layout(d, 0);
+    SDL_Surface *pic = white(target->w, target->h);
+    render_slide s = {.layout = it,
+                      .clock = "09:30",
+                      .day = "7月1日 星期一",
+                      .image = pic,
+                      .image_key = pic};
+    render_draw_slide(rd, &s);
+    const layout_frame *fr = &it->frame;
+    CHECKF(it->kind == TEMPLATE_PHOTO, "template %d", it->kind);
+    CHECKF(pixel(target->w / 2, target->h / 3) == 0xffffff &&
+               pixel(2, fr->band.y - 2) == 0xffffff &&
+               pixel(target->w - 3, fr->band.y * 3 / 4) == 0xffffff,
+           "the photo is not on screen: %06x", pixel(target->w / 2, target->h / 3));
+    layout_rect title = {fr->title.x, fr->title.y, fr->title.w, it->title_line_h};
+    double c = contrast_in(title);
+    CHECKF(c >= 4.5, "title contrast %.2f over a white photo", c);
+    layout_rect body = {fr->body.x, fr->body.y, fr->body.w, it->body_line_h};
+    CHECKF(contrast_in(body) >= 4.5, "caption contrast %.2f", contrast_in(body));
+    CHECKF(contrast_in(fr->header) >= 4.5, "header contrast %.2f",
+           contrast_in(fr->header));
+    printf("photo over white: title %.1f:1, caption %.1f:1, header %.1f:1\n", c,
+           contrast_in(body), contrast_in(fr->header));
+    render_flush(rd);
+    SDL_FreeSurface(pic);
+    deck_destroy(d);
+}
+
+/* The squares of a checkerboard of cell px in s, counted along its middle
+ * row and column: never stretched means as many cells per pixel each way. */
+static void cells(SDL_Surface *s, int *across, int *down)
+{
+    const Uint32 *p = s->pixels;
+    int pitch = s->pitch / 4;
+    *across = *down = 1;
+    for (int x = 1; x < s->w; x++)
+        *across += (p[(s->h / 2) * pitch + x] & 0x800000) !=
+                   (p[(s->h / 2) * pitch + x - 1] & 0x800000);
+    for (int y = 1; y < s->h; y++)
+        *down += (p[y * pitch + s->w / 2] & 0x800000) !=
+                 (p[(y - 1) * pitch + s->w / 2] & 0x800000);
+}
+
+/* Cover fills the box and cuts the sides evenly; contain keeps all and
+ * leaves bars; neither stretches: a 400x200 checkerboard of 20 px squares
+ * into a 100x100 box. Drawn as a photo, contain leaves the bars dark. */
+static void test_fit(render *rd, fonts *f, const config *cfg)
+{
+    char path[] = "/tmp/test_render_fit_XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0)
+        return;
+    close(fd);
+    SDL_Surface *src =
+        SDL_CreateRGBSurfaceWithFormat(0, 400, 200, 32, SDL_PIXELFORMAT_ARGB8888);
+    for (int y = 0; y < 200; y += 20)
+        for (int x = 0; x < 400; x += 20) {
+            SDL_Rect sq = {x, y, 20, 20};
+            bool light = ((x + y) / 20) % 2 == 0;
+            SDL_FillRect(src, &sq, light ? 0xffffffff : 0xff000000);
+        }
+    CHECK(IMG_SavePNG(src, path) == 0);
+    SDL_FreeSurface(src);
+    int across, down;
+    SDL_Surface *cover = image_load_fit(path, 0, 100, 100, TEMPLATE_FIT_COVER);
+    CHECK(cover && cover->w == 100 && cover->h == 100);
+    if (cover) {
+        cells(cover, &across, &down);
+        /* the middle 200x200 at half size: 10 cells each way, 10 px each */
+        CHECKF(across == 10 && down == 10, "cover: %d x %d cells", across, down);
+        SDL_FreeSurface(cover);
+    }
+    SDL_Surface *contain = image_load_fit(path, 0, 100, 100, TEMPLATE_FIT_CONTAIN);
+    CHECK(contain && contain->w == 100 && contain->h == 50);
+    if (contain) {
+        cells(contain, &across, &down);
+        CHECKF(across == 20 && down == 10, "contain: %d x %d cells", across, down);
+        SDL_FreeSurface(contain);
+    }
+    SDL_Surface *a =
+        image_load_fit(path, 0, 160, 90, TEMPLATE_FIT_AUTO); /* 2:1 in 16:9 */
+    CHECK(a && a->w == 160 && a->h == 90);
+    SDL_FreeSurface(a);
+    a = image_load_fit(path, 0, 90, 160, TEMPLATE_FIT_AUTO); /* 2:1 in 9:16 */
+    CHECK(a && a->w == 90 && a->h == 45);
+    /* A contained photo: the picture in the middle, the bars not the
+     * picture stretched (dark, its colours dimmed). */
+    static const char json[] =
+        "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\",\"items\":[{"
+        "\"id\":\"c\",\"title\":\"海报\",\"content_text\":\"周六。\","
+        "\"image\":\"c.png\"}]}";
+    deck *d = one_item(json, f, cfg, true);
+    SDL_Surface *tall = white(target->h / 2, target->h);
+    const layout_item *it = d ? deck_layout(d, 0) : NULL;
+    if (it) {
+        render_slide s = {.layout = it, .image = tall, .image_key = tall};
+        render_draw_slide(rd, &s);
+        int mid_y = (it->frame.header.y + it->frame.header.h + it->frame.title.y) / 2;
+        CHECKF(pixel(target->w / 2, mid_y) == 0xffffff, "picture %06x",
+               pixel(target->w / 2, mid_y));
+        CHECKF(luminance(pixel(target->w / 8, mid_y)) < 0.5 &&
+                   luminance(pixel(target->w * 7 / 8, mid_y)) < 0.5,
+               "bars %06x %06x", pixel(target->w / 8, mid_y),
+               pixel(target->w * 7 / 8, mid_y));
+        render_flush(rd);
+    }
+    SDL_FreeSurface(tall);
+    SDL_FreeSurface(a);
+    deck_destroy(d);
+    unlink(path);
+}
+
+/* A high item: the badge in the accent colour beside the title. */
+static void test_badge(render *rd, fonts *f, const config *cfg)
+{
+    static const char json[] =
+        "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\",\"items\":[{"
+        "\"id\":\"h\",\"title\":\"停水通知\",\"content_text\":\"明日停水。\","
+        "\"_signage\":{\"priority\":\"high\"}}]}";
+    deck *d = one_item(json, f, cfg, false);
+    const layout_item *it = d ? deck_layout(d, 0) : NULL;
+    CHECK(it && it->frame.badge.w > 0);
+    if (it && it->frame.badge.w > 0) {
+        render_slide s = {.layout = it};
+        render_draw_slide(rd, &s);
+        const layout_rect *b = &it->frame.badge;
+        Uint32 accent =
+            (Uint32)cfg->accent.r << 16 | (Uint32)cfg->accent.g << 8 | cfg->accent.b;
+        CHECKF(pixel(b->x + 1, b->y + 1) == accent &&
+                   pixel(b->x + b->w - 2, b->y + b->h - 2) == accent,
+               "badge %06x, accent %06x", pixel(b->x + 1, b->y + 1), accent);
+        CHECKF(contrast_in(*b) >= 4.5, "badge contrast %.2f", contrast_in(*b));
+    }
+    deck_destroy(d);
+}
+
 int main(void)
 {
     SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);
@@ -360,7 +621,7 @@ int main(void)
     CHECK(render_cache_bytes(rd) == bytes);
 
     /* Urgent: its own background, not the theme's. */
-    render_slide u = {.layout = deck_layout(d, 1), .page = 0, .urgent = true};
+    render_slide u = {.layout = deck_layout(d, 1), .page = 0};
     render_draw_slide(rd, &u);
     CHECK(pixel(2, target->h - 3) != (bg & 0xffffff));
 
@@ -378,6 +639,10 @@ int main(void)
     test_header_sizes(f, &cfg);
     test_header_fit(f, &cfg);
     test_clock_minutes(rd, it);
+    test_urgent_fills(rd, f, &cfg);
+    test_photo_scrim(rd, f, &cfg);
+    test_fit(rd, f, &cfg);
+    test_badge(rd, f, &cfg);
 
     render_destroy(rd);
     deck_destroy(d);

@@ -44,7 +44,6 @@ static void pages(render *rd, deck *d)
         render_page_begin(rd, i == 1);
         render_slide s = {
             .layout = deck_layout(d, i), .clock = "09:30", .day = "7月1日 星期一"};
-        s.urgent = i == 1;
         render_draw_slide(rd, &s);
         render_page_end(rd);
     }

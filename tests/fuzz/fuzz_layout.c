@@ -45,7 +45,7 @@ static layout_params params_from(const uint8_t *d)
         .indent = d[9] & 1,
         .justify = d[9] & 2,
         .enlarge_short = d[9] & 4,
-        .has_image = d[9] & 8,
+        .kind = (template_kind)(d[9] >> 6 | (d[9] & 8) >> 1),
         .language = d[9] & 16 ? "ja" : "zh",
         .reading_speed = 30 + d[10] * 12,
         .page_min = 1 + (d[11] & 15),
