@@ -565,7 +565,8 @@ static cJSON *dump_rect(const layout_rect *q)
 }
 
 /* The slide's zones, the rectangles its pieces are drawn in (the QR plate
- * on the last page only): what tests/screens.py holds the pixels to. */
+ * on the last page only; a template's band, badge and times line): what
+ * tests/screens.py holds the pixels to. */
 static cJSON *dump_frame(const layout_frame *f)
 {
     cJSON *o = cJSON_CreateObject();
@@ -575,6 +576,9 @@ static cJSON *dump_frame(const layout_frame *f)
     cJSON_AddItemToObject(o, "image", dump_rect(&f->image));
     cJSON_AddItemToObject(o, "footer", dump_rect(&f->footer));
     cJSON_AddItemToObject(o, "qr", dump_rect(&f->qr));
+    cJSON_AddItemToObject(o, "band", dump_rect(&f->band));
+    cJSON_AddItemToObject(o, "badge", dump_rect(&f->badge));
+    cJSON_AddItemToObject(o, "meta", dump_rect(&f->meta));
     return o;
 }
 

@@ -1412,7 +1412,7 @@ static layout_item *item_create(const layout_params *p, const layout_measure *m,
     it->language = q.language ? xstrdup(q.language) : NULL;
     if (m->language)
         m->language(m->ctx, q.language);
-    it->frame = layout_frame_compute(&q);
+    it->frame = layout_frame_compute(p); /* it applies the template itself */
     composer c = {.m = m, .lb = linebreak_create(q.language)};
     int base = px_of(q.body_size, side);
     c.title = title ? title : "";

@@ -273,9 +273,11 @@ def overlap(a, b):
 
 
 def nested_ok(inner, outer):
-    """Layers by design: text over a photo, the QR plate on the body, a
-    part of the header or the footer (a clock, a ticker) in its band."""
-    return outer in ("image", "header", "footer") or (inner == "qr" and outer == "body")
+    """Layers by design: text over a photo or its scrim (band), the QR plate
+    on the body, the badge after the title's first line, a part of the header or the footer (a clock, a ticker) in
+    its band."""
+    return outer in ("image", "header", "footer", "band") or \
+        (inner == "qr" and outer == "body") or (inner == "badge" and outer == "title")
 
 
 def check_zones(where, zs, w, h):
