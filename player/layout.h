@@ -7,7 +7,7 @@
 
 #include "template.h"
 
-#define LAYOUT_TITLE_LINES 3 /* title lines before the title is cut */
+#define LAYOUT_TITLE_LINES 3    /* title lines before the title is cut */
 #define LAYOUT_URGENT_SCALE 1.4 /* urgent type, of the configured sizes */
 #define LAYOUT_BADGE "重要"     /* the high-priority mark beside the title */
 #define LAYOUT_BADGE_SCALE 0.6  /* its text, of the title's size */
