@@ -12,8 +12,13 @@
 #include "ticker.h"
 #include "util.h"
 
-#define CACHE_MAX_BYTES (48u * 1024 * 1024)
 #define CACHE_MAX_ENTRIES 1024
+/* The line textures kept, in screens' worth of pixels: a page's lines fit
+ * in well under one, so the page on screen, the next one and the header
+ * are drawn from the cache, while a rotation longer than that draws its
+ * lines again (a few ms a page) rather than keep them all. */
+#define CACHE_SCREENS 2
+#define CACHE_MIN_BYTES (1024u * 1024) /* no screen size known yet */
 
 typedef struct {
     uint64_t hash;
@@ -95,6 +100,23 @@ size_t render_cache_bytes(const render *rd)
     return rd->cache_bytes;
 }
 
+static size_t texture_bytes(SDL_Texture *t)
+{
+    int w = 0, h = 0;
+    if (!t || SDL_QueryTexture(t, NULL, NULL, &w, &h) != 0)
+        return 0;
+    return (size_t)w * (size_t)h * 4;
+}
+
+render_bytes render_get_bytes(const render *rd)
+{
+    return (render_bytes){
+        .lines = rd->cache_bytes,
+        .pages = texture_bytes(rd->page[0]) + texture_bytes(rd->page[1]),
+        .images = texture_bytes(rd->image_tex) + texture_bytes(rd->logo_tex),
+    };
+}
+
 size_t render_textures(const render *rd)
 {
     return rd->n_cache + (rd->image_tex != NULL) + (rd->logo_tex != NULL);
@@ -135,12 +157,21 @@ static texcache_entry *texcache_find(render *rd, const char *key, size_t n, uint
     return NULL;
 }
 
+size_t render_cache_cap(const render *rd)
+{
+    int w = 0, h = 0;
+    if (SDL_GetRendererOutputSize(rd->r, &w, &h) != 0 || w <= 0 || h <= 0)
+        return CACHE_MIN_BYTES;
+    size_t cap = (size_t)CACHE_SCREENS * (size_t)w * (size_t)h * 4;
+    return cap > CACHE_MIN_BYTES ? cap : CACHE_MIN_BYTES;
+}
+
 static texcache_entry *texcache_put(render *rd, const char *key, size_t n, uint64_t h,
                                     SDL_Surface *s)
 {
-    size_t bytes = (size_t)s->w * (size_t)s->h * 4;
-    while (rd->n_cache > 0 && (rd->n_cache >= CACHE_MAX_ENTRIES ||
-                               rd->cache_bytes + bytes > CACHE_MAX_BYTES))
+    size_t bytes = (size_t)s->w * (size_t)s->h * 4, cap = render_cache_cap(rd);
+    while (rd->n_cache > 0 &&
+           (rd->n_cache >= CACHE_MAX_ENTRIES || rd->cache_bytes + bytes > cap))
         texcache_evict_one(rd);
     SDL_Texture *tex = SDL_CreateTextureFromSurface(rd->r, s);
     if (!tex) {
@@ -262,73 +293,119 @@ static bool spread(const int *kind, int n, int extra, int px, int *add)
     return true;
 }
 
-/* Spreads a rendered line to target width (spread): each unit's slice of
- * the line (fonts_positions) moves right by the gaps before it. */
-static SDL_Surface *justify_surface(render *rd, SDL_Surface *line, const char *text,
-                                    size_t n, int px, bool bold, int target)
+enum { STYLE_REGULAR, STYLE_BOLD, STYLE_MONO };
+
+/* A line's units (next_unit) and the kind of gap before each; the count. */
+static size_t unit_kinds(const char *text, size_t n, int **kind)
 {
-    int extra = target - line->w;
     size_t units = 0;
     bool sp;
     for (size_t i = 0; i < n; i += next_unit(text + i, n - i, &sp))
         units++;
-    if (extra <= 0 || units < 2)
-        return NULL;
-    int *x = xmalloc((n + 1) * sizeof *x), *kind = xmalloc(units * sizeof *kind);
-    int *add = xmalloc(units * sizeof *add);
-    fonts_positions(rd->fonts, text, n, px, bold, x);
+    *kind = xmalloc((units ? units : 1) * sizeof **kind);
     uint32_t prev = 0;
     size_t u = 0;
     for (size_t i = 0, len; i < n; i += len, u++) {
         uint32_t cp;
         len = next_unit(text + i, n - i, &sp);
         text_utf8_next(text + i, n - i, &cp);
-        kind[u] = u == 0 ? GAP_NONE : gap_kind(prev, cp);
+        (*kind)[u] = u == 0 ? GAP_NONE : gap_kind(prev, cp);
         size_t last = i + len - 1; /* the unit's last code point */
         while (last > i && ((unsigned char)text[last] & 0xC0) == 0x80)
             last--;
         text_utf8_next(text + last, n - last, &prev);
     }
-    SDL_Surface *out = NULL;
-    if (spread(kind, (int)units, extra, px, add))
-        out = SDL_CreateRGBSurfaceWithFormat(0, target, line->h, 32,
-                                             SDL_PIXELFORMAT_ARGB8888);
-    if (out) {
-        SDL_FillRect(out, NULL, SDL_MapRGBA(out->format, 0, 0, 0, 0));
-        SDL_SetSurfaceBlendMode(line, SDL_BLENDMODE_NONE);
-        int shift = 0;
-        u = 0;
-        for (size_t i = 0, len; i < n; i += len, u++) {
-            len = next_unit(text + i, n - i, &sp);
-            shift += add[u];
-            int x0 = x[i] < line->w ? x[i] : line->w;
-            int x1 = i + len < n && x[i + len] < line->w ? x[i + len] : line->w;
-            SDL_Rect src = {x0, 0, x1 - x0, line->h},
-                     dst = {x0 + shift, 0, x1 - x0, line->h};
-            if (src.w > 0)
-                SDL_BlitSurface(line, &src, out, &dst);
-        }
-    }
-    free(x);
-    free(kind);
-    free(add);
-    return out;
+    return units;
 }
 
-enum { STYLE_REGULAR, STYLE_BOLD, STYLE_MONO };
+/* Moves columns [x0, x1) of every row of s right by shift (in place), and
+ * clears the columns [clear0, clear1). */
+static void move_columns(SDL_Surface *s, int x0, int x1, int shift, int clear0,
+                         int clear1)
+{
+    for (int y = 0; y < s->h; y++) {
+        Uint32 *row = (Uint32 *)((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
+        if (x1 > x0 && shift > 0)
+            memmove(row + x0 + shift, row + x0, (size_t)(x1 - x0) * sizeof *row);
+        if (clear1 > clear0)
+            memset(row + clear0, 0, (size_t)(clear1 - clear0) * sizeof *row);
+    }
+}
 
-/* A texture for one line of text, from the cache when it was drawn before.
+/* Spreads the line drawn at the left of s (line_w wide; s is target wide)
+ * over the whole of s, in place: each unit's slice of the line
+ * (fonts_positions) moves right by the gaps before it (add), the last
+ * first, and the gaps opened are cleared. */
+static void justify_in_place(render *rd, SDL_Surface *s, const char *text, size_t n,
+                             int px, bool bold, int line_w, const int *add)
+{
+    int *x = xmalloc((n + 1) * sizeof *x);
+    fonts_positions(rd->fonts, text, n, px, bold, x);
+    size_t units = 0;
+    bool sp;
+    for (size_t i = 0; i < n; i += next_unit(text + i, n - i, &sp))
+        units++;
+    size_t *start = xmalloc((units + 1) * sizeof *start);
+    int *shift = xmalloc((units + 1) * sizeof *shift);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i += next_unit(text + i, n - i, &sp), u++) {
+        start[u] = i;
+        shift[u] = (u > 0 ? shift[u - 1] : 0) + add[u];
+    }
+    start[units] = n;
+    if (SDL_MUSTLOCK(s))
+        SDL_LockSurface(s);
+    move_columns(s, 0, 0, 0, line_w, s->w); /* the tail, left of nothing */
+    for (size_t k = units; k-- > 0;) {
+        int x0 = x[start[k]] < line_w ? x[start[k]] : line_w;
+        int x1 = k + 1 < units && x[start[k + 1]] < line_w ? x[start[k + 1]] : line_w;
+        int gap0 = x0 + (k > 0 ? shift[k - 1] : 0); /* the gap opened before it */
+        move_columns(s, x0, x1, shift[k], gap0, gap0 + add[k]);
+    }
+    if (SDL_MUSTLOCK(s))
+        SDL_UnlockSurface(s);
+    free(start);
+    free(shift);
+    free(x);
+}
+
+/* The coverage of a line (white, tinted when drawn), justified to
+ * justify_to when that is wider than the line and its gaps allow (spread);
+ * one surface, justified in place. */
+static SDL_Surface *line_surface(render *rd, const char *text, size_t n, int px,
+                                 int style, int justify_to)
+{
+    bool bold = style == STYLE_BOLD, mono = style == STYLE_MONO;
+    int line_w = justify_to > 0 && !mono ? fonts_width(rd->fonts, text, n, px, bold) : 0;
+    int *kind = NULL, *add = NULL;
+    bool spread_ok = false;
+    if (line_w > 0 && justify_to > line_w) {
+        size_t units = unit_kinds(text, n, &kind);
+        add = xmalloc((units ? units : 1) * sizeof *add);
+        spread_ok = units >= 2 && spread(kind, (int)units, justify_to - line_w, px, add);
+    }
+    SDL_Surface *s = fonts_render_coverage(rd->fonts, text, n, px, bold, mono,
+                                           spread_ok ? justify_to : 0);
+    if (s && spread_ok && s->w == justify_to)
+        justify_in_place(rd, s, text, n, px, bold, line_w, add);
+    free(kind);
+    free(add);
+    return s;
+}
+
+/* A texture for one line of text, from the cache when it was drawn before,
+ * tinted c for the draw that follows: the cache holds the line's coverage
+ * in white, so the same line in another colour is the same texture.
  * style: STYLE_REGULAR or STYLE_BOLD (= bold), or STYLE_MONO. */
 static texcache_entry *text_texture(render *rd, const char *text, int px, int style,
                                     SDL_Color c, int justify_to)
 {
-    bool bold = style == STYLE_BOLD;
     size_t tn = strlen(text);
     if (tn == 0)
         return NULL;
     char head[64];
-    int hn = snprintf(head, sizeof head, "%d|%d|%d|%02x%02x%02x|%d|", rd->variant, px,
-                      style, c.r, c.g, c.b, justify_to);
+    int hn =
+        snprintf(head, sizeof head, "%d|%d|%d|%d|", rd->variant, px, style, justify_to);
     size_t n = (size_t)hn + tn;
     char *key = xmalloc(n + 1);
     memcpy(key, head, (size_t)hn);
@@ -336,22 +413,17 @@ static texcache_entry *text_texture(render *rd, const char *text, int px, int st
     uint64_t h = hash_bytes(key, n);
     texcache_entry *e = texcache_find(rd, key, n, h);
     if (!e) {
-        SDL_Surface *s = style == STYLE_MONO
-                             ? fonts_render_mono(rd->fonts, text, tn, px, c)
-                             : fonts_render(rd->fonts, text, tn, px, bold, c);
-        if (s && justify_to > 0) {
-            SDL_Surface *j = justify_surface(rd, s, text, tn, px, bold, justify_to);
-            if (j) {
-                SDL_FreeSurface(s);
-                s = j;
-            }
-        }
+        SDL_Surface *s = line_surface(rd, text, tn, px, style, justify_to);
         if (s) {
             e = texcache_put(rd, key, n, h, s);
             SDL_FreeSurface(s);
         }
     }
     free(key);
+    if (e) {
+        SDL_SetTextureColorMod(e->tex, c.r, c.g, c.b);
+        SDL_SetTextureAlphaMod(e->tex, c.a);
+    }
     return e;
 }
 
@@ -378,7 +450,7 @@ static int draw_text(render *rd, const char *text, int px, bool bold, SDL_Color 
 
 /* The clock's text changes every minute: the texture of the last one goes
  * when the next is made, or a feed unchanged for a day would fill the
- * cache with every minute of it (up to the cap: 48 MB of GPU memory). */
+ * cache with every minute of it (up to the cap: two screens' worth). */
 static int draw_clock(render *rd, const char *clock, int px, bool bold, SDL_Color c,
                       int x, int y, int line_h, align a)
 {

@@ -82,6 +82,19 @@ void render_flush(render *rd);
 /* Bytes of texture memory the cache holds now (the metrics file; tests). */
 size_t render_cache_bytes(const render *rd);
 
+/* The cache's cap in bytes: two screens' worth of pixels at the renderer's
+ * output size now (at least 1 MiB); the least recently used line goes
+ * first. Test seam: the tests call it. */
+size_t render_cache_cap(const render *rd);
+
+/* Texture bytes held now, by what they are for (4 bytes a pixel). */
+typedef struct {
+    size_t lines;  /* the cache: text lines, QR codes */
+    size_t pages;  /* the page on screen and, during a transition, the outgoing */
+    size_t images; /* the item image and the logo */
+} render_bytes;
+render_bytes render_get_bytes(const render *rd);
+
 /* Textures held now: the cached lines, the image and the logo. Test seam:
  * only the tests and the soak hook call it. */
 size_t render_textures(const render *rd);
