@@ -508,7 +508,7 @@ static void test_clock(void)
  * is not told apart in /proc's maps (tests/bench/memory.py reads it). */
 static void log_memory(app *a, uint64_t mono)
 {
-    if (mono < a->memory_next)
+    if (mono < a->memory_next || a->moving) /* between transitions */
         return;
     a->memory_next = mono + 1000 * (uint64_t)now_speed();
     render_bytes rb = render_get_bytes(a->rd);
@@ -801,6 +801,9 @@ static display_params display_params_of(const app *a)
 
 static bool app_open(app *a)
 {
+    /* Textures (the software renderer's are malloc'd), pages and images
+     * come and go with the slides: freed, they go back to the system. */
+    util_map_large_blocks(128 * 1024);
     /* Video comes later, when there is a screen (display_open). */
     if (SDL_Init(SDL_INIT_EVENTS) != 0 || TTF_Init() != 0) {
         LOG_ERR("SDL: %s", SDL_GetError());

@@ -13,18 +13,27 @@
 #include "util.h"
 
 #define CACHE_MAX_ENTRIES 1024
-/* The line textures kept, in screens' worth of pixels: a page's lines fit
- * in well under one, so the page on screen, the next one and the header
- * are drawn from the cache, while a rotation longer than that draws its
- * lines again (a few ms a page) rather than keep them all. */
+/* The lines kept, in screens' worth of pixels (a byte each: coverage): a
+ * page's lines cover well under one, so the page on screen, the next ones
+ * and the header are drawn from the cache, while a rotation longer than
+ * that draws its lines again (a few ms a page) rather than keep them all. */
 #define CACHE_SCREENS 2
-#define CACHE_MIN_BYTES (1024u * 1024) /* no screen size known yet */
+#define CACHE_MIN_BYTES (256u * 1024) /* no screen size known yet */
+/* The streaming texture lines are tinted into on their way to the target,
+ * tile by tile: 512 KiB, whatever the screen. */
+#define SCRATCH_W 1024
+#define SCRATCH_H 128
 
+/* A line is kept as coverage (alpha, a byte a pixel) and tinted through
+ * the scratch texture when drawn; what is drawn every frame (the ticker's
+ * strip) or is not text (a QR code) is kept as a texture. */
 typedef struct {
     uint64_t hash;
     char *key;
     size_t key_len;
-    SDL_Texture *tex;
+    SDL_Texture *tex; /* or */
+    Uint8 *alpha;     /* w * h bytes */
+    SDL_Color tint;   /* of the draw that follows the lookup (text_texture) */
     int w, h;
     size_t bytes;
     uint64_t used;
@@ -46,7 +55,8 @@ struct render {
     SDL_Texture *page[2]; /* page[cur]: on screen or incoming; the other:
                              outgoing during a transition, else NULL */
     int cur, page_w, page_h;
-    int variant; /* fonts_use_language's, part of a line texture's key */
+    int variant;          /* fonts_use_language's, part of a line texture's key */
+    SDL_Texture *scratch; /* SCRATCH_W x SCRATCH_H, streaming; made when first used */
 };
 
 static const SDL_Color urgent_bg = {0x7d, 0x1d, 0x1d, 0xff};
@@ -63,15 +73,19 @@ render *render_create(SDL_Renderer *r, fonts *f, const render_theme *theme)
     return rd;
 }
 
+static void entry_free(texcache_entry *e)
+{
+    if (e->tex)
+        SDL_DestroyTexture(e->tex);
+    free(e->alpha);
+    free(e->key);
+    *e = (texcache_entry){0};
+}
+
 void render_flush(render *rd)
 {
-    for (size_t i = 0; i < CACHE_MAX_ENTRIES; i++) {
-        if (rd->cache[i].key) {
-            SDL_DestroyTexture(rd->cache[i].tex);
-            free(rd->cache[i].key);
-        }
-        rd->cache[i] = (texcache_entry){0};
-    }
+    for (size_t i = 0; i < CACHE_MAX_ENTRIES; i++)
+        entry_free(&rd->cache[i]);
     rd->n_cache = 0;
     rd->cache_bytes = 0;
     rd->clock = NULL;
@@ -91,6 +105,8 @@ void render_destroy(render *rd)
         return;
     render_flush(rd);
     render_pages_drop(rd);
+    if (rd->scratch)
+        SDL_DestroyTexture(rd->scratch);
     free(rd->cache);
     free(rd);
 }
@@ -124,11 +140,9 @@ size_t render_textures(const render *rd)
 
 static void texcache_drop(render *rd, texcache_entry *e)
 {
-    SDL_DestroyTexture(e->tex);
-    free(e->key);
     rd->cache_bytes -= e->bytes;
     rd->n_cache--;
-    *e = (texcache_entry){0};
+    entry_free(e);
 }
 
 /* Slots never move: an entry is used while its key is set, so each key has
@@ -162,19 +176,41 @@ size_t render_cache_cap(const render *rd)
     int w = 0, h = 0;
     if (SDL_GetRendererOutputSize(rd->r, &w, &h) != 0 || w <= 0 || h <= 0)
         return CACHE_MIN_BYTES;
-    size_t cap = (size_t)CACHE_SCREENS * (size_t)w * (size_t)h * 4;
+    size_t cap = (size_t)CACHE_SCREENS * (size_t)w * (size_t)h;
     return cap > CACHE_MIN_BYTES ? cap : CACHE_MIN_BYTES;
 }
 
-static texcache_entry *texcache_put(render *rd, const char *key, size_t n, uint64_t h,
-                                    SDL_Surface *s)
+/* The alpha of an ARGB8888 surface, w * h bytes. */
+static Uint8 *coverage_of(SDL_Surface *s)
 {
-    size_t bytes = (size_t)s->w * (size_t)s->h * 4, cap = render_cache_cap(rd);
+    Uint8 *a = xmalloc((size_t)s->w * (size_t)s->h);
+    if (SDL_MUSTLOCK(s))
+        SDL_LockSurface(s);
+    for (int y = 0; y < s->h; y++) {
+        const Uint32 *row =
+            (const Uint32 *)((const Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
+        Uint8 *out = a + (size_t)y * (size_t)s->w;
+        for (int x = 0; x < s->w; x++)
+            out[x] = (Uint8)(row[x] >> 24);
+    }
+    if (SDL_MUSTLOCK(s))
+        SDL_UnlockSurface(s);
+    return a;
+}
+
+/* Keeps s under key: its coverage (a line), or as a texture (as_texture:
+ * drawn every frame, or not text). The least recently used go first when
+ * the cap would be passed. */
+static texcache_entry *texcache_put(render *rd, const char *key, size_t n, uint64_t h,
+                                    SDL_Surface *s, bool as_texture)
+{
+    size_t bytes = (size_t)s->w * (size_t)s->h * (as_texture ? 4 : 1);
+    size_t cap = render_cache_cap(rd);
     while (rd->n_cache > 0 &&
            (rd->n_cache >= CACHE_MAX_ENTRIES || rd->cache_bytes + bytes > cap))
         texcache_evict_one(rd);
-    SDL_Texture *tex = SDL_CreateTextureFromSurface(rd->r, s);
-    if (!tex) {
+    SDL_Texture *tex = NULL;
+    if (as_texture && !(tex = SDL_CreateTextureFromSurface(rd->r, s))) {
         LOG_WARN("texture of %dx%d failed: %s", s->w, s->h, SDL_GetError());
         return NULL;
     }
@@ -182,7 +218,8 @@ static texcache_entry *texcache_put(render *rd, const char *key, size_t n, uint6
     while (e < end && e->key) /* a free slot: the loop above left one */
         e++;
     if (e == end) {
-        SDL_DestroyTexture(tex);
+        if (tex)
+            SDL_DestroyTexture(tex);
         return NULL;
     }
     rd->n_cache++;
@@ -190,6 +227,8 @@ static texcache_entry *texcache_put(render *rd, const char *key, size_t n, uint6
     e->key = xstrndup(key, n);
     e->key_len = n;
     e->tex = tex;
+    e->alpha = as_texture ? NULL : coverage_of(s);
+    e->tint = (SDL_Color){0xff, 0xff, 0xff, 0xff};
     e->w = s->w;
     e->h = s->h;
     e->bytes = bytes;
@@ -294,6 +333,7 @@ static bool spread(const int *kind, int n, int extra, int px, int *add)
 }
 
 enum { STYLE_REGULAR, STYLE_BOLD, STYLE_MONO };
+enum { STYLE_TEXTURE = 8 }; /* with a style: kept as a texture (the ticker) */
 
 /* A line's units (next_unit) and the kind of gap before each; the count. */
 static size_t unit_kinds(const char *text, size_t n, int **kind)
@@ -375,6 +415,7 @@ static void justify_in_place(render *rd, SDL_Surface *s, const char *text, size_
 static SDL_Surface *line_surface(render *rd, const char *text, size_t n, int px,
                                  int style, int justify_to)
 {
+    style &= ~STYLE_TEXTURE;
     bool bold = style == STYLE_BOLD, mono = style == STYLE_MONO;
     int line_w = justify_to > 0 && !mono ? fonts_width(rd->fonts, text, n, px, bold) : 0;
     int *kind = NULL, *add = NULL;
@@ -393,10 +434,11 @@ static SDL_Surface *line_surface(render *rd, const char *text, size_t n, int px,
     return s;
 }
 
-/* A texture for one line of text, from the cache when it was drawn before,
- * tinted c for the draw that follows: the cache holds the line's coverage
- * in white, so the same line in another colour is the same texture.
- * style: STYLE_REGULAR or STYLE_BOLD (= bold), or STYLE_MONO. */
+/* One line of text, from the cache when it was drawn before, tinted c for
+ * the draw that follows (entry_copy): the cache holds the line's coverage,
+ * so the same line in another colour is the same entry. style:
+ * STYLE_REGULAR or STYLE_BOLD (= bold), or STYLE_MONO; with STYLE_TEXTURE
+ * kept as a white texture, tinted by SDL's colour mod. */
 static texcache_entry *text_texture(render *rd, const char *text, int px, int style,
                                     SDL_Color c, int justify_to)
 {
@@ -415,16 +457,76 @@ static texcache_entry *text_texture(render *rd, const char *text, int px, int st
     if (!e) {
         SDL_Surface *s = line_surface(rd, text, tn, px, style, justify_to);
         if (s) {
-            e = texcache_put(rd, key, n, h, s);
+            e = texcache_put(rd, key, n, h, s, (style & STYLE_TEXTURE) != 0);
             SDL_FreeSurface(s);
         }
     }
     free(key);
-    if (e) {
+    if (e)
+        e->tint = c;
+    if (e && e->tex) {
         SDL_SetTextureColorMod(e->tex, c.r, c.g, c.b);
         SDL_SetTextureAlphaMod(e->tex, c.a);
     }
     return e;
+}
+
+/* The scratch texture, made when first needed; NULL when it cannot be. */
+static SDL_Texture *scratch(render *rd)
+{
+    if (!rd->scratch) {
+        rd->scratch =
+            SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888,
+                              SDL_TEXTUREACCESS_STREAMING, SCRATCH_W, SCRATCH_H);
+        if (!rd->scratch)
+            LOG_WARN("no scratch texture (%s): text is not drawn", SDL_GetError());
+        else
+            SDL_SetTextureBlendMode(rd->scratch, SDL_BLENDMODE_BLEND);
+    }
+    return rd->scratch;
+}
+
+/* Draws the tile (x, y, w, h) of coverage a (a_w wide) at dst's (x, y)
+ * offset, in colour c: the pixels a line texture of that colour had. */
+static void tile_copy(render *rd, SDL_Texture *t, const Uint8 *a, int a_w,
+                      const SDL_Rect *tile, const SDL_Rect *dst, SDL_Color c)
+{
+    SDL_Rect src = {0, 0, tile->w, tile->h};
+    void *pixels;
+    int pitch;
+    if (SDL_LockTexture(t, &src, &pixels, &pitch) != 0)
+        return;
+    Uint32 rgb = (Uint32)c.r << 16 | (Uint32)c.g << 8 | c.b;
+    for (int y = 0; y < tile->h; y++) {
+        const Uint8 *in = a + (size_t)(tile->y + y) * (size_t)a_w + (size_t)tile->x;
+        Uint32 *out = (Uint32 *)((Uint8 *)pixels + (size_t)y * (size_t)pitch);
+        for (int x = 0; x < tile->w; x++) {
+            Uint32 alpha = c.a == 0xff ? in[x] : (Uint32)in[x] * c.a / 0xff;
+            out[x] = alpha << 24 | rgb;
+        }
+    }
+    SDL_UnlockTexture(t);
+    SDL_Rect to = {dst->x + tile->x, dst->y + tile->y, tile->w, tile->h};
+    SDL_RenderCopy(rd->r, t, &src, &to);
+}
+
+/* Draws an entry at dst (its own size): a texture as it is, a line's
+ * coverage tinted (e->tint) tile by tile through the scratch texture. */
+static void entry_copy(render *rd, const texcache_entry *e, const SDL_Rect *dst)
+{
+    if (e->tex) {
+        SDL_RenderCopy(rd->r, e->tex, NULL, dst);
+        return;
+    }
+    SDL_Texture *t = scratch(rd);
+    if (!t || !e->alpha)
+        return;
+    for (int y = 0; y < e->h; y += SCRATCH_H)
+        for (int x = 0; x < e->w; x += SCRATCH_W) {
+            SDL_Rect tile = {x, y, e->w - x < SCRATCH_W ? e->w - x : SCRATCH_W,
+                             e->h - y < SCRATCH_H ? e->h - y : SCRATCH_H};
+            tile_copy(rd, t, e->alpha, e->w, &tile, dst, e->tint);
+        }
 }
 
 typedef enum { ALIGN_LEFT, ALIGN_RIGHT, ALIGN_CENTER } align;
@@ -438,7 +540,7 @@ static int draw_entry(render *rd, const texcache_entry *e, int x, int y, int lin
         return 0;
     int left = a == ALIGN_LEFT ? x : a == ALIGN_RIGHT ? x - e->w : x - e->w / 2;
     SDL_Rect dst = {left, y + (line_h - e->h) / 2, e->w, e->h};
-    SDL_RenderCopy(rd->r, e->tex, NULL, &dst);
+    entry_copy(rd, e, &dst);
     return e->w;
 }
 
@@ -553,7 +655,7 @@ static void draw_cells(render *rd, const layout_line *ln, int x, int y, SDL_Colo
         texcache_entry *e = text_texture(rd, cell, ln->px, STYLE_REGULAR, fg, 0);
         if (e) {
             SDL_Rect dst = {x + ln->cell_x[k], y + (ln->height - e->h) / 2, e->w, e->h};
-            SDL_RenderCopy(rd->r, e->tex, NULL, &dst);
+            entry_copy(rd, e, &dst);
         }
         free(cell);
         if (!sep)
@@ -602,7 +704,7 @@ static void draw_body(render *rd, const layout_item *it, int page, SDL_Color fg,
             e = text_texture(rd, ln->text, ln->px, style, fg, justify_to);
         if (e) {
             SDL_Rect dst = {b->x + ln->indent, y + (ln->height - e->h) / 2, e->w, e->h};
-            SDL_RenderCopy(rd->r, e->tex, NULL, &dst);
+            entry_copy(rd, e, &dst);
         }
         y += ln->height;
     }
@@ -651,7 +753,7 @@ static texcache_entry *qr_texture(render *rd, const qr_code *q, int mpx)
                     SDL_Rect m = {x * mpx, y * mpx, mpx, mpx};
                     SDL_FillRect(s, &m, dark);
                 }
-        e = texcache_put(rd, key, n, h, s);
+        e = texcache_put(rd, key, n, h, s, true);
         SDL_FreeSurface(s);
     }
     free(key);
@@ -834,7 +936,8 @@ void render_draw_ticker(render *rd, const render_ticker_strip *t)
     const layout_rect *f = &t->footer;
     SDL_Rect band = {f->x, f->y, f->w * 7 / 10, f->h};
     int px = f->h * 56 / 100;
-    texcache_entry *e = text_texture(rd, t->text, px, false, rd->theme.foreground, 0);
+    texcache_entry *e = text_texture(rd, t->text, px, STYLE_REGULAR | STYLE_TEXTURE,
+                                     rd->theme.foreground, 0);
     if (!e || band.w <= 0)
         return;
     fill(rd, rd->theme.background, band.x, band.y, band.w, band.h);

@@ -1,7 +1,8 @@
-/* render: draws slides on an SDL_Renderer. Owns a cache of line textures
- * (capped in bytes, least recently used evicted) so that a page that comes
- * round again is not shaped or rasterised again. Called by the app loop and
- * the headless snapshot mode only. */
+/* render: draws slides on an SDL_Renderer. Owns a cache of lines, kept as
+ * coverage (a byte a pixel, tinted when drawn: one entry for every colour;
+ * capped at two screens' worth, least recently used evicted) so that a page
+ * that comes round again is not shaped or rasterised again. Called by the
+ * app loop and the headless snapshot mode only. */
 #pragma once
 #include <stdbool.h>
 
@@ -83,13 +84,14 @@ void render_flush(render *rd);
 size_t render_cache_bytes(const render *rd);
 
 /* The cache's cap in bytes: two screens' worth of pixels at the renderer's
- * output size now (at least 1 MiB); the least recently used line goes
- * first. Test seam: the tests call it. */
+ * output size now (at least 256 KiB), a line's pixel taking a byte (its
+ * coverage, tinted when drawn); the least recently used go first. Test
+ * seam: the tests call it. */
 size_t render_cache_cap(const render *rd);
 
 /* Texture bytes held now, by what they are for (4 bytes a pixel). */
 typedef struct {
-    size_t lines;  /* the cache: text lines, QR codes */
+    size_t lines;  /* the cache: lines' coverage, the ticker strip, QR codes */
     size_t pages;  /* the page on screen and, during a transition, the outgoing */
     size_t images; /* the item image and the logo */
 } render_bytes;
