@@ -57,6 +57,9 @@ struct render {
     int cur, page_w, page_h;
     int variant;          /* fonts_use_language's, part of a line texture's key */
     SDL_Texture *scratch; /* SCRATCH_W x SCRATCH_H, streaming; made when first used */
+    bool software;        /* SDL's software renderer: the screen keeps its pixels */
+    bool
+        on_screen; /* software: the last page was composed and freed; the screen has it */
 };
 
 static const SDL_Color urgent_bg = {0x7d, 0x1d, 0x1d, 0xff};
@@ -69,6 +72,9 @@ render *render_create(SDL_Renderer *r, fonts *f, const render_theme *theme)
     rd->fonts = f;
     rd->theme = *theme;
     rd->cache = xcalloc(CACHE_MAX_ENTRIES, sizeof *rd->cache);
+    SDL_RendererInfo info;
+    rd->software =
+        SDL_GetRendererInfo(r, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
     return rd;
 }
@@ -865,6 +871,31 @@ void render_pages_drop(render *rd)
             SDL_DestroyTexture(rd->page[i]);
         rd->page[i] = NULL;
     }
+    rd->on_screen = false;
+}
+
+/* The software renderer draws into the window's own surface, which keeps
+ * what was presented: a transition done, the page on screen is freed (a
+ * screen's worth of memory), and the next transition's outgoing page is
+ * read back from the screen. NULL when that fails (a cut then). */
+static SDL_Texture *page_from_screen(render *rd, int w, int h)
+{
+    SDL_Texture *t = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_RGB888,
+                                       SDL_TEXTUREACCESS_STREAMING, w, h);
+    void *pixels;
+    int pitch;
+    if (t && SDL_LockTexture(t, NULL, &pixels, &pitch) == 0) {
+        bool ok =
+            SDL_RenderReadPixels(rd->r, NULL, SDL_PIXELFORMAT_RGB888, pixels, pitch) == 0;
+        SDL_UnlockTexture(t);
+        if (ok)
+            return t;
+    }
+    LOG_WARN("the screen cannot be read back (%s): this slide comes by a cut",
+             SDL_GetError());
+    if (t)
+        SDL_DestroyTexture(t);
+    return NULL;
 }
 
 bool render_page_begin(render *rd, bool fresh)
@@ -878,6 +909,9 @@ bool render_page_begin(render *rd, bool fresh)
         rd->page_w = w;
         rd->page_h = h;
     }
+    if (fresh && !rd->page[rd->cur] && rd->on_screen)
+        rd->page[rd->cur] = page_from_screen(rd, w, h);
+    rd->on_screen = false;
     if (fresh && rd->page[rd->cur]) {
         rd->cur ^= 1;
         if (rd->page[rd->cur]) /* a transition cut short: its outgoing page goes */
@@ -913,6 +947,11 @@ void render_compose(render *rd, const transition_frame *f)
         rd->page[rd->cur ^ 1] = NULL;
         SDL_SetTextureBlendMode(in, SDL_BLENDMODE_NONE);
         SDL_RenderCopy(rd->r, in, NULL, NULL);
+        if (rd->software) { /* the screen keeps it: page_from_screen */
+            SDL_DestroyTexture(in);
+            rd->page[rd->cur] = NULL;
+            rd->on_screen = true;
+        }
         return;
     }
     SDL_SetTextureBlendMode(out, SDL_BLENDMODE_NONE);

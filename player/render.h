@@ -60,7 +60,11 @@ void render_draw_off(render *rd);
 bool render_page_begin(render *rd, bool fresh);
 void render_page_end(render *rd);
 /* Draws frame f to the screen (not presented). A done frame shows the
- * incoming page alone and frees the outgoing one (its memory is one screen). */
+ * incoming page alone and frees the outgoing one (its memory is one screen);
+ * with SDL's software renderer, whose screen keeps its pixels, it frees the
+ * incoming one too, and the next fresh render_page_begin reads the outgoing
+ * page back from the screen. A done frame with no page draws nothing: what
+ * is on screen stays. */
 void render_compose(render *rd, const transition_frame *f);
 /* Frees both pages (transition = none from now, or the screen went). */
 void render_pages_drop(render *rd);

@@ -19,12 +19,12 @@ the end.
     tests/bench/memory.py --build-dir build [--build-dir old/build] [--speed 10]
     tests/bench/memory.py --build-dir build --minutes 10
 
-Starts its own Xvfb (1920x1080, -displayfd) unless --display is given."""
+Starts its own Xvfb (1920x1080, on a free display) unless --display is given."""
 import argparse
-import ctypes
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -39,21 +39,43 @@ MEMORY_LINE = re.compile(r"memory: lines (\d+), pages (\d+), image textures (\d+
 FONT_FILE = re.compile(r"\.(ttf|otf|ttc|otc)$", re.I)
 
 
+def accepts(path):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.connect(path)
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
+def stop(proc):
+    """Ends the player (not the Xvfb, also a child of this process)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def start_xvfb():
     """An Xvfb of 1920x1080 on a free display; (process, ":N")."""
-    r, w = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "1920x1080x24",
-                             "-nolisten", "tcp"], pass_fds=(w,),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(w)
-    num = b""
-    while not num.endswith(b"\n"):
-        chunk = os.read(r, 16)
-        if not chunk:
-            raise SystemExit("memory.py: Xvfb did not start")
-        num += chunk
-    os.close(r)
-    return proc, ":" + num.decode().strip()
+    for n in range(100 + os.getpid() % 400, 1000):
+        if os.path.exists(f"/tmp/.X{n}-lock") or os.path.exists(f"/tmp/.X11-unix/X{n}"):
+            continue
+        proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1920x1080x24",
+                                 "-nolisten", "tcp", "-noreset"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while proc.poll() is None and time.monotonic() < deadline:
+            if accepts(f"/tmp/.X11-unix/X{n}"):
+                return proc, f":{n}"
+            time.sleep(0.05)
+        proc.kill()
+        proc.wait()
+    raise SystemExit("memory.py: Xvfb did not start")
 
 
 def smaps(pid):
@@ -182,7 +204,7 @@ def case(player, name, transition, ticker, speed):
             fig["pages_shown"] = len(pages_shown(play))
             return fig
         finally:
-            measure.stop(proc)
+            stop(proc)
 
 
 def mb(v):
@@ -249,7 +271,7 @@ def feed_changes(player, minutes, every, speed):
             marks.append(("end", figures(proc.pid, log)))
             shown = len(pages_shown(play))
         finally:
-            measure.stop(proc)
+            stop(proc)
         print(f"\nfeed rewritten every {every} s for {minutes} min ({n} versions, "
               f"{shown} distinct pages shown), clock x{speed}\n")
         print("| when | PSS MB | line textures | page textures | images | heap | fonts | ICU |")
@@ -270,7 +292,6 @@ def main():
     ap.add_argument("--display", help="an X display to use instead of an own Xvfb")
     ap.add_argument("--cases", default="fade,none,ticker")
     args = ap.parse_args()
-    ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # child subreaper
     xvfb = None
     if args.display:
         os.environ["DISPLAY"] = args.display
