@@ -39,6 +39,8 @@
 /* The longest a slide waits for its image to be decoded before it shows
  * without it. */
 #define IMAGE_HOLD_MS 1000
+#define FIRST_READ_WAIT_MS 100 /* the first frame waits this long for the feed at most   \
+                                */
 
 typedef struct {
     const config *cfg; /* &conf */
@@ -853,6 +855,11 @@ static bool wait_for_display(app *a)
         if (r == DISPLAY_FATAL)
             return false;
         if (r == DISPLAY_OK) {
+            /* The first frame: the cached or local feed if it is read by
+             * then (a small one is), else the waiting slide, never a long
+             * wait for the parse of a large one. */
+            if (!a->drawn)
+                source_wait_first_read(a->src, FIRST_READ_WAIT_MS);
             render_open(a);
             resize(a);
             a->dirty = true;

@@ -18,7 +18,7 @@
  * and the header are drawn from the cache, while a rotation longer than
  * that draws its lines again (a few ms a page) rather than keep them all. */
 #define CACHE_SCREENS 2
-#define CACHE_MIN_BYTES (256u * 1024) /* no screen size known yet */
+#define CACHE_MIN_BYTES (256u * 1024) /* no output size known */
 /* The streaming texture lines are tinted into on their way to the target,
  * tile by tile: 512 KiB, whatever the screen. */
 #define SCRATCH_W 1024
@@ -182,8 +182,7 @@ size_t render_cache_cap(const render *rd)
     int w = 0, h = 0;
     if (SDL_GetRendererOutputSize(rd->r, &w, &h) != 0 || w <= 0 || h <= 0)
         return CACHE_MIN_BYTES;
-    size_t cap = (size_t)CACHE_SCREENS * (size_t)w * (size_t)h;
-    return cap > CACHE_MIN_BYTES ? cap : CACHE_MIN_BYTES;
+    return (size_t)CACHE_SCREENS * (size_t)w * (size_t)h;
 }
 
 /* The alpha of an ARGB8888 surface, w * h bytes. */
@@ -546,6 +545,17 @@ static int draw_entry(render *rd, const texcache_entry *e, int x, int y, int lin
         return 0;
     int left = a == ALIGN_LEFT ? x : a == ALIGN_RIGHT ? x - e->w : x - e->w / 2;
     SDL_Rect dst = {left, y + (line_h - e->h) / 2, e->w, e->h};
+    entry_copy(rd, e, &dst);
+    return e->w;
+}
+
+int render_draw_text(render *rd, const char *text, int px, SDL_Color c, int x, int y,
+                     int justify_to)
+{
+    texcache_entry *e = text_texture(rd, text, px, STYLE_REGULAR, c, justify_to);
+    if (!e)
+        return 0;
+    SDL_Rect dst = {x, y, e->w, e->h};
     entry_copy(rd, e, &dst);
     return e->w;
 }

@@ -81,6 +81,13 @@ typedef struct {
 } render_ticker_strip;
 void render_draw_ticker(render *rd, const render_ticker_strip *t);
 
+/* Draws one line of text (regular weight) from the cache, its top left at
+ * (x, y) in colour c, justified to justify_to pixels when that is more
+ * than 0, as slides draw their lines; returns the width drawn. Test seam:
+ * only the tests call it. */
+int render_draw_text(render *rd, const char *text, int px, SDL_Color c, int x, int y,
+                     int justify_to);
+
 /* Drops every cached texture (e.g. after a new feed). */
 void render_flush(render *rd);
 
@@ -88,9 +95,9 @@ void render_flush(render *rd);
 size_t render_cache_bytes(const render *rd);
 
 /* The cache's cap in bytes: two screens' worth of pixels at the renderer's
- * output size now (at least 256 KiB), a line's pixel taking a byte (its
- * coverage, tinted when drawn); the least recently used go first. Test
- * seam: the tests call it. */
+ * output size now (256 KiB when it has none), a line's pixel taking a byte
+ * (its coverage, tinted when drawn); the least recently used go first.
+ * Test seam: the tests call it. */
 size_t render_cache_cap(const render *rd);
 
 /* Texture bytes held now, by what they are for (4 bytes a pixel). */
