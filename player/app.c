@@ -39,8 +39,6 @@
 /* The longest a slide waits for its image to be decoded before it shows
  * without it. */
 #define IMAGE_HOLD_MS 1000
-#define FIRST_READ_WAIT_MS 100 /* the first frame waits this long for the feed at most   \
-                                */
 
 typedef struct {
     const config *cfg; /* &conf */
@@ -547,8 +545,10 @@ static bool open_content(app *a)
     schedule_params sp = params_schedule(a->cfg, a->zone);
     a->sched = schedule_create(&sp);
     source_params sp_src = params_source(a->cfg);
-    /* At start the first frame (the waiting slide) never waits for the
-     * parse; a reload keeps the slide on screen until its feed is read. */
+    /* At start the first frame never waits for the parse: the feed the
+     * worker has read by then (a small one, while the display opens), else
+     * the waiting slide. A reload keeps the slide on screen until its feed
+     * is read. */
     sp_src.start_on_worker = !display_is_open(a->disp);
     a->src = a->next_src ? a->next_src : source_create(&sp_src, wake_loop, a);
     a->next_src = NULL;
@@ -855,11 +855,6 @@ static bool wait_for_display(app *a)
         if (r == DISPLAY_FATAL)
             return false;
         if (r == DISPLAY_OK) {
-            /* The first frame: the cached or local feed if it is read by
-             * then (a small one is), else the waiting slide, never a long
-             * wait for the parse of a large one. */
-            if (!a->drawn)
-                source_wait_first_read(a->src, FIRST_READ_WAIT_MS);
             render_open(a);
             resize(a);
             a->dirty = true;

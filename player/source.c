@@ -69,7 +69,6 @@ struct source {
     pthread_t thread;
     bool thread_started;
     bool start_on_worker; /* read_first runs on the worker */
-    bool first_read;      /* read_first has finished (mu) */
     pthread_mutex_t mu;
     pthread_cond_t cond; /* worker sleep, attempts finished */
     bool stop, poll_now;
@@ -676,10 +675,6 @@ static void read_first(source *s)
         load_cached_feed(s);
     else
         poll_local(s);
-    pthread_mutex_lock(&s->mu);
-    s->first_read = true;
-    pthread_cond_broadcast(&s->cond);
-    pthread_mutex_unlock(&s->mu);
 }
 
 static void *worker(void *arg)
@@ -882,18 +877,6 @@ bool source_wait_attempts(source *s, unsigned n, int timeout_ms)
 {
     struct timespec deadline = now_deadline(timeout_ms);
     return wait_attempts_until(s, n, &deadline);
-}
-
-bool source_wait_first_read(source *s, int timeout_ms)
-{
-    struct timespec deadline = now_deadline(timeout_ms);
-    pthread_mutex_lock(&s->mu);
-    while (!s->first_read)
-        if (pthread_cond_timedwait(&s->cond, &s->mu, &deadline) == ETIMEDOUT)
-            break;
-    bool done = s->first_read;
-    pthread_mutex_unlock(&s->mu);
-    return done;
 }
 
 void source_wait_first(source *s, int timeout_ms)

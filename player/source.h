@@ -131,11 +131,6 @@ void source_destroy(source *s);
  * owns it (feed_destroy). */
 feed *source_take_feed(source *s);
 
-/* Blocks up to timeout_ms until the feed there is before any request (the
- * cached copy of a remote feed, a local file) has been read, or found
- * missing or bad; true when it has. For the app's first frame. */
-bool source_wait_first_read(source *s, int timeout_ms);
-
 /* Blocks up to timeout_ms until the first attempt has finished (fetch done
  * or failed; local file read) and then until the image downloads it started
  * have ended. For the headless modes. */
