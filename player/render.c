@@ -58,8 +58,7 @@ struct render {
     int variant;          /* fonts_use_language's, part of a line texture's key */
     SDL_Texture *scratch; /* SCRATCH_W x SCRATCH_H, streaming; made when first used */
     bool software;        /* SDL's software renderer: the screen keeps its pixels */
-    bool
-        on_screen; /* software: the last page was composed and freed; the screen has it */
+    bool on_screen; /* software: the page was composed and freed, the screen has it */
 };
 
 static const SDL_Color urgent_bg = {0x7d, 0x1d, 0x1d, 0xff};
@@ -400,7 +399,7 @@ static void justify_in_place(render *rd, SDL_Surface *s, const char *text, size_
     start[units] = n;
     if (SDL_MUSTLOCK(s))
         SDL_LockSurface(s);
-    move_columns(s, 0, 0, 0, line_w, s->w); /* the tail, left of nothing */
+    move_columns(s, 0, 0, 0, line_w, s->w); /* clear right of the line */
     for (size_t k = units; k-- > 0;) {
         int x0 = x[start[k]] < line_w ? x[start[k]] : line_w;
         int x1 = k + 1 < units && x[start[k + 1]] < line_w ? x[start[k + 1]] : line_w;
