@@ -287,11 +287,13 @@ def feed_changes(player, minutes, every, speed):
             stop(proc)
         print(f"\nfeed rewritten every {every} s for {minutes} min ({n} versions, "
               f"{shown} distinct pages shown), clock x{speed}\n")
-        print("| when | PSS MB | line textures | page textures | images | heap | fonts | ICU |")
-        print("|---|---|---|---|---|---|---|---|")
+        print("| when | PSS MB | line textures | page textures | images | heap | fonts | ICU "
+              "| code and libs |")
+        print("|---|---|---|---|---|---|---|---|---|")
         for when, f in marks:
             print(f"| {when} | {mb(f['pss'])} | {mb(f['lines'])} | {mb(f['pages'])} | "
-                  f"{mb(f['images'])} | {mb(f['heap'])} | {mb(f['fonts'])} | {mb(f['icu'])} |")
+                  f"{mb(f['images'])} | {mb(f['heap'])} | {mb(f['fonts'])} | {mb(f['icu'])} "
+                  f"| {mb(f['other'])} |")
         return marks
 
 
