@@ -80,6 +80,7 @@ typedef struct {
     Uint64 step_t0;       /* metrics: the loop step's start, and */
     unsigned long step_laid; /* the layouts made before it */
     uint64_t soak_next;      /* test hook: monotonic ms of the next soak line */
+    uint64_t memory_next;    /* test hook: of the next memory line */
     transition tr;           /* [display] transition; tr.start: the last slide's */
     bool fresh;              /* a new slide waits to be drawn (a transition to it) */
     bool moving;             /* a transition is on screen: a frame each FRAME_MS */
@@ -531,10 +532,24 @@ static void test_clock(void)
              now_speed());
 }
 
+/* Test hook: with a fast clock, about once a real second, the memory that
+ * is not told apart in /proc's maps (tests/bench/memory.py reads it). */
+static void log_memory(app *a, uint64_t mono)
+{
+    if (mono < a->memory_next || a->moving) /* between transitions */
+        return;
+    a->memory_next = mono + 1000 * (uint64_t)now_speed();
+    render_bytes rb = render_get_bytes(a->rd);
+    LOG_INFO("memory: lines %zu, pages %zu, image textures %zu, images %zu bytes",
+             rb.lines, rb.pages, rb.images, media_image_bytes(a->media));
+}
+
 /* Test hook: with a fast clock, once a simulated hour, what could grow. */
 static void handle_soak(app *a)
 {
     uint64_t mono = now_mono_ms();
+    if (now_speed() > 1)
+        log_memory(a, mono);
     if (now_speed() == 1 || mono < a->soak_next)
         return;
     a->soak_next = mono + 3600 * 1000;
@@ -558,6 +573,11 @@ static bool open_content(app *a)
     schedule_params sp = params_schedule(a->cfg, a->zone);
     a->sched = schedule_create(&sp);
     source_params sp_src = params_source(a->cfg);
+    /* At start the first frame never waits for the parse: the feed the
+     * worker has read by then (a small one, while the display opens), else
+     * the waiting slide. A reload keeps the slide on screen until its feed
+     * is read. */
+    sp_src.start_on_worker = !display_is_open(a->disp);
     a->src = a->next_src ? a->next_src : source_create(&sp_src, wake_loop, a);
     a->next_src = NULL;
     if (!a->src)
@@ -813,6 +833,9 @@ static display_params display_params_of(const app *a)
 
 static bool app_open(app *a)
 {
+    /* Textures (the software renderer's are malloc'd), pages and images
+     * come and go with the slides: freed, they go back to the system. */
+    util_map_large_blocks(128 * 1024);
     /* Video comes later, when there is a screen (display_open). */
     if (SDL_Init(SDL_INIT_EVENTS) != 0 || TTF_Init() != 0) {
         LOG_ERR("SDL: %s", SDL_GetError());

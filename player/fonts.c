@@ -1137,7 +1137,10 @@ int fonts_width(fonts *f, const char *utf8, size_t len, int px, bool bold)
 static void merge_alpha(SDL_Surface *dst, SDL_Surface *src, int x0, int y0, int clip_l,
                         int clip_r)
 {
-    SDL_Surface *s = SDL_ConvertSurfaceFormat(src, SDL_PIXELFORMAT_ARGB8888, 0);
+    /* SDL_ttf's blended surfaces are ARGB8888 already: read in place. */
+    SDL_Surface *s = src->format->format == SDL_PIXELFORMAT_ARGB8888
+                         ? src
+                         : SDL_ConvertSurfaceFormat(src, SDL_PIXELFORMAT_ARGB8888, 0);
     if (!s)
         return;
     for (int y = 0; y < s->h; y++) {
@@ -1155,7 +1158,8 @@ static void merge_alpha(SDL_Surface *dst, SDL_Surface *src, int x0, int y0, int 
             dp[dx] = (a << 24) | (dp[dx] & 0xffffff);
         }
     }
-    SDL_FreeSurface(s);
+    if (s != src)
+        SDL_FreeSurface(s);
 }
 
 static void fill_alpha(SDL_Surface *dst, int x, int y, int w, int h, Uint8 alpha)
@@ -1235,8 +1239,10 @@ static int draw_run(fonts *f, SDL_Surface *dst, int start, int end, int x, int b
     return w;
 }
 
-SDL_Surface *fonts_render(fonts *f, const char *utf8, size_t len, int px, bool bold,
-                          SDL_Color color)
+/* The line on a surface at least min_w wide (the line at its left, the
+ * rest clear). */
+static SDL_Surface *render_line(fonts *f, const char *utf8, size_t len, int px, bool bold,
+                                SDL_Color color, int min_w)
 {
     if (!f || !utf8 || len == 0 || px <= 0)
         return NULL;
@@ -1245,10 +1251,12 @@ SDL_Surface *fonts_render(fonts *f, const char *utf8, size_t len, int px, bool b
     int ascent = fonts_ascent(f, px, bold), height = fonts_height(f, px, bold);
     if (width <= 0 || height <= 0)
         return NULL;
-    SDL_Surface *dst =
-        SDL_CreateRGBSurfaceWithFormat(0, width, height, 32, SDL_PIXELFORMAT_ARGB8888);
+    int surface_w = min_w > width && min_w <= MAX_SURFACE_W ? min_w : width;
+    SDL_Surface *dst = SDL_CreateRGBSurfaceWithFormat(0, surface_w, height, 32,
+                                                      SDL_PIXELFORMAT_ARGB8888);
     if (!dst) {
-        LOG_ERR("cannot make a %dx%d text surface: %s", width, height, SDL_GetError());
+        LOG_ERR("cannot make a %dx%d text surface: %s", surface_w, height,
+                SDL_GetError());
         return NULL;
     }
     SDL_FillRect(dst, NULL, SDL_MapRGBA(dst->format, color.r, color.g, color.b, 0));
@@ -1262,6 +1270,12 @@ SDL_Surface *fonts_render(fonts *f, const char *utf8, size_t len, int px, bool b
         i = end;
     }
     return dst;
+}
+
+SDL_Surface *fonts_render(fonts *f, const char *utf8, size_t len, int px, bool bold,
+                          SDL_Color color)
+{
+    return render_line(f, utf8, len, px, bold, color, 0);
 }
 
 static TTF_Font *primary_font(fonts *f, int px, bool bold)
@@ -1383,6 +1397,14 @@ SDL_Surface *fonts_render_mono(fonts *f, const char *utf8, size_t len, int px,
     return fonts_render(m ? m : f, utf8, len, px, false, color);
 }
 
+SDL_Surface *fonts_render_coverage(fonts *f, const char *utf8, size_t len, int px,
+                                   bool bold, bool mono, int min_w)
+{
+    static const SDL_Color white = {0xff, 0xff, 0xff, 0xff};
+    fonts *m = mono && f ? mono_fonts(f) : NULL;
+    return render_line(m ? m : f, utf8, len, px, bold && !mono, white, min_w);
+}
+
 static int measure_cb(void *ctx, const char *utf8, size_t len, int px, bool bold)
 {
     return fonts_width(ctx, utf8, len, px, bold);
@@ -1421,7 +1443,9 @@ void fonts_positions(fonts *f, const char *utf8, size_t len, int px, bool bold, 
         TTF_Font *font = face >= 0 ? font_get(f, face, px) : NULL;
         for (int k = i; k < end; k++) {
             int w = font ? piece_width(f, face, font, k, k + 1, px) : box_advance(px);
-            for (size_t b = f->line_off[k]; b < len; b++)
+            /* Its bytes, and those of control characters after it. */
+            size_t stop = k + 1 < f->line_n ? f->line_off[k + 1] : len;
+            for (size_t b = f->line_off[k]; b < stop; b++)
                 x[b] = pen;
             pen += w;
         }

@@ -59,6 +59,14 @@ int fonts_width_mono(fonts *f, const char *utf8, size_t len, int px);
 SDL_Surface *fonts_render_mono(fonts *f, const char *utf8, size_t len, int px,
                                SDL_Color color);
 
+/* The line's coverage for a renderer to tint at draw time: as fonts_render
+ * (fonts_render_mono when mono; bold is then ignored) in white, so that one
+ * texture serves every colour (SDL_SetTextureColorMod). The surface is at
+ * least min_w wide (up to 16384 px): the line at its left, the rest
+ * clear, room to justify the line in place. */
+SDL_Surface *fonts_render_coverage(fonts *f, const char *utf8, size_t len, int px,
+                                   bool bold, bool mono, int min_w);
+
 /* Ascent and line height of the primary face at px (for baselines).
  * Test seam: only the tests call these (to check fonts_render's surface). */
 int fonts_ascent(fonts *f, int px, bool bold);

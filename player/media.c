@@ -140,6 +140,19 @@ static void slot_clear(slot *s)
     *s = (slot){.gen = gen, .state = SLOT_EMPTY};
 }
 
+size_t media_image_bytes(media *m)
+{
+    size_t bytes = 0;
+    pthread_mutex_lock(&m->lock);
+    for (int i = 0; i < SLOT_COUNT; i++) {
+        const SDL_Surface *s = m->slots[i].surface;
+        if (s)
+            bytes += (size_t)s->pitch * (size_t)s->h;
+    }
+    pthread_mutex_unlock(&m->lock);
+    return bytes;
+}
+
 void media_forget_images(media *m)
 {
     pthread_mutex_lock(&m->lock);

@@ -58,6 +58,10 @@ void media_forget_images(media *m);
  * refused; as media_image. Owned by media. */
 SDL_Surface *media_logo(media *m, int box_w, int box_h);
 
+/* Bytes of the decoded image and logo held now. Test seam: the memory
+ * figures of the soak hook (tests/bench/memory.py). */
+size_t media_image_bytes(media *m);
+
 /* True once after an image or logo arrived since the last call: the slide
  * on screen should be drawn again. */
 bool media_changed(media *m);

@@ -12,8 +12,21 @@
 #include "ticker.h"
 #include "util.h"
 
-#define CACHE_MAX_BYTES (48u * 1024 * 1024)
 #define CACHE_MAX_ENTRIES 1024
+/* The lines kept, in screens' worth of pixels (a byte each: coverage): a
+ * page's lines cover well under one, so the page on screen, the next ones
+ * and the header are drawn from the cache, while a rotation longer than
+ * that draws its lines again (a few ms a page) rather than keep them all. */
+#define CACHE_SCREENS 2
+#define CACHE_MIN_BYTES (256u * 1024) /* no output size known */
+/* The streaming texture lines are tinted into on their way to the target,
+ * tile by tile: 512 KiB, whatever the screen. */
+#define SCRATCH_W 1024
+#define SCRATCH_H 128
+
+/* A line is kept as coverage (alpha, a byte a pixel) and tinted through
+ * the scratch texture when drawn; what is drawn every frame (the ticker's
+ * strip) or is not text (a QR code) is kept as a texture. */
 
 /* The ticker's text cut into pieces, each narrower than one texture may be
  * (SDL_RendererInfo max_texture_width, at most STRIP_MAX_W), laid end to
@@ -31,7 +44,9 @@ typedef struct {
     uint64_t hash;
     char *key;
     size_t key_len;
-    SDL_Texture *tex;
+    SDL_Texture *tex; /* or */
+    Uint8 *alpha;     /* w * h bytes */
+    SDL_Color tint;   /* of the draw that follows the lookup (text_texture) */
     int w, h;
     size_t bytes;
     uint64_t used;
@@ -59,7 +74,8 @@ struct render {
     int rotation;        /* degrees clockwise the output shows the page turned */
     SDL_Texture *canvas; /* rotation: the page drawn upright here, then turned
                             into page[cur] (which is the output's shape) */
-    bool software;       /* the software renderer: pages turned by the CPU */
+    bool software;       /* the software renderer: pages turned by the CPU;
+                            the screen keeps its pixels */
     bool whole;          /* the output holds page[cur] composed whole (outside
                             the band): a frame may redraw the band alone */
     bool partial_ok;     /* the output keeps its pixels after a present (the
@@ -67,6 +83,8 @@ struct render {
     SDL_Rect band;       /* the ticker's band on the page; w 0: none drawn */
     SDL_Rect presented;  /* output pixels the next present must show; w 0: all */
     render_strip strip;  /* the ticker's text in pieces under the texture cap */
+    SDL_Texture *scratch; /* SCRATCH_W x SCRATCH_H, streaming; made when first used */
+    bool on_screen; /* software: the page was composed and freed, the screen has it */
 };
 
 static const SDL_Color urgent_bg = {0x7d, 0x1d, 0x1d, 0xff};
@@ -87,6 +105,9 @@ render *render_create(SDL_Renderer *r, fonts *f, const render_theme *theme)
     rd->fonts = f;
     rd->theme = *theme;
     rd->cache = xcalloc(CACHE_MAX_ENTRIES, sizeof *rd->cache);
+    SDL_RendererInfo info;
+    rd->software =
+        SDL_GetRendererInfo(r, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
     /* test hook SIGNAGE_TEST_FULL_FRAMES: every frame whole (to measure) */
     SDL_RendererInfo info = {0};
@@ -96,15 +117,19 @@ render *render_create(SDL_Renderer *r, fonts *f, const render_theme *theme)
     return rd;
 }
 
+static void entry_free(texcache_entry *e)
+{
+    if (e->tex)
+        SDL_DestroyTexture(e->tex);
+    free(e->alpha);
+    free(e->key);
+    *e = (texcache_entry){0};
+}
+
 void render_flush(render *rd)
 {
-    for (size_t i = 0; i < CACHE_MAX_ENTRIES; i++) {
-        if (rd->cache[i].key) {
-            SDL_DestroyTexture(rd->cache[i].tex);
-            free(rd->cache[i].key);
-        }
-        rd->cache[i] = (texcache_entry){0};
-    }
+    for (size_t i = 0; i < CACHE_MAX_ENTRIES; i++)
+        entry_free(&rd->cache[i]);
     rd->n_cache = 0;
     rd->cache_bytes = 0;
     rd->clock = NULL;
@@ -137,6 +162,8 @@ void render_destroy(render *rd)
     render_flush(rd);
     render_pages_drop(rd);
     strip_clear(&rd->strip);
+    if (rd->scratch)
+        SDL_DestroyTexture(rd->scratch);
     free(rd->cache);
     free(rd);
 }
@@ -144,6 +171,23 @@ void render_destroy(render *rd)
 size_t render_cache_bytes(const render *rd)
 {
     return rd->cache_bytes;
+}
+
+static size_t texture_bytes(SDL_Texture *t)
+{
+    int w = 0, h = 0;
+    if (!t || SDL_QueryTexture(t, NULL, NULL, &w, &h) != 0)
+        return 0;
+    return (size_t)w * (size_t)h * 4;
+}
+
+render_bytes render_get_bytes(const render *rd)
+{
+    return (render_bytes){
+        .lines = rd->cache_bytes,
+        .pages = texture_bytes(rd->page[0]) + texture_bytes(rd->page[1]),
+        .images = texture_bytes(rd->image_tex) + texture_bytes(rd->logo_tex),
+    };
 }
 
 size_t render_textures(const render *rd)
@@ -154,11 +198,9 @@ size_t render_textures(const render *rd)
 
 static void texcache_drop(render *rd, texcache_entry *e)
 {
-    SDL_DestroyTexture(e->tex);
-    free(e->key);
     rd->cache_bytes -= e->bytes;
     rd->n_cache--;
-    *e = (texcache_entry){0};
+    entry_free(e);
 }
 
 /* Slots never move: an entry is used while its key is set, so each key has
@@ -187,15 +229,45 @@ static texcache_entry *texcache_find(render *rd, const char *key, size_t n, uint
     return NULL;
 }
 
-static texcache_entry *texcache_put(render *rd, const char *key, size_t n, uint64_t h,
-                                    SDL_Surface *s)
+size_t render_cache_cap(const render *rd)
 {
-    size_t bytes = (size_t)s->w * (size_t)s->h * 4;
-    while (rd->n_cache > 0 && (rd->n_cache >= CACHE_MAX_ENTRIES ||
-                               rd->cache_bytes + bytes > CACHE_MAX_BYTES))
+    int w = 0, h = 0;
+    if (SDL_GetRendererOutputSize(rd->r, &w, &h) != 0 || w <= 0 || h <= 0)
+        return CACHE_MIN_BYTES;
+    return (size_t)CACHE_SCREENS * (size_t)w * (size_t)h;
+}
+
+/* The alpha of an ARGB8888 surface, w * h bytes. */
+static Uint8 *coverage_of(SDL_Surface *s)
+{
+    Uint8 *a = xmalloc((size_t)s->w * (size_t)s->h);
+    if (SDL_MUSTLOCK(s))
+        SDL_LockSurface(s);
+    for (int y = 0; y < s->h; y++) {
+        const Uint32 *row =
+            (const Uint32 *)((const Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
+        Uint8 *out = a + (size_t)y * (size_t)s->w;
+        for (int x = 0; x < s->w; x++)
+            out[x] = (Uint8)(row[x] >> 24);
+    }
+    if (SDL_MUSTLOCK(s))
+        SDL_UnlockSurface(s);
+    return a;
+}
+
+/* Keeps s under key: its coverage (a line), or as a texture (as_texture:
+ * drawn every frame, or not text). The least recently used go first when
+ * the cap would be passed. */
+static texcache_entry *texcache_put(render *rd, const char *key, size_t n, uint64_t h,
+                                    SDL_Surface *s, bool as_texture)
+{
+    size_t bytes = (size_t)s->w * (size_t)s->h * (as_texture ? 4 : 1);
+    size_t cap = render_cache_cap(rd);
+    while (rd->n_cache > 0 &&
+           (rd->n_cache >= CACHE_MAX_ENTRIES || rd->cache_bytes + bytes > cap))
         texcache_evict_one(rd);
-    SDL_Texture *tex = SDL_CreateTextureFromSurface(rd->r, s);
-    if (!tex) {
+    SDL_Texture *tex = NULL;
+    if (as_texture && !(tex = SDL_CreateTextureFromSurface(rd->r, s))) {
         LOG_WARN("texture of %dx%d failed: %s", s->w, s->h, SDL_GetError());
         return NULL;
     }
@@ -203,7 +275,8 @@ static texcache_entry *texcache_put(render *rd, const char *key, size_t n, uint6
     while (e < end && e->key) /* a free slot: the loop above left one */
         e++;
     if (e == end) {
-        SDL_DestroyTexture(tex);
+        if (tex)
+            SDL_DestroyTexture(tex);
         return NULL;
     }
     rd->n_cache++;
@@ -211,6 +284,8 @@ static texcache_entry *texcache_put(render *rd, const char *key, size_t n, uint6
     e->key = xstrndup(key, n);
     e->key_len = n;
     e->tex = tex;
+    e->alpha = as_texture ? NULL : coverage_of(s);
+    e->tint = (SDL_Color){0xff, 0xff, 0xff, 0xff};
     e->w = s->w;
     e->h = s->h;
     e->bytes = bytes;
@@ -314,73 +389,122 @@ static bool spread(const int *kind, int n, int extra, int px, int *add)
     return true;
 }
 
-/* Spreads a rendered line to target width (spread): each unit's slice of
- * the line (fonts_positions) moves right by the gaps before it. */
-static SDL_Surface *justify_surface(render *rd, SDL_Surface *line, const char *text,
-                                    size_t n, int px, bool bold, int target)
+enum { STYLE_REGULAR, STYLE_BOLD, STYLE_MONO };
+enum { STYLE_TEXTURE = 8 }; /* with a style: kept as a texture (the ticker) */
+
+/* A line's units (next_unit) and the kind of gap before each; the count. */
+static size_t unit_kinds(const char *text, size_t n, int **kind)
 {
-    int extra = target - line->w;
     size_t units = 0;
     bool sp;
     for (size_t i = 0; i < n; i += next_unit(text + i, n - i, &sp))
         units++;
-    if (extra <= 0 || units < 2)
-        return NULL;
-    int *x = xmalloc((n + 1) * sizeof *x), *kind = xmalloc(units * sizeof *kind);
-    int *add = xmalloc(units * sizeof *add);
-    fonts_positions(rd->fonts, text, n, px, bold, x);
+    *kind = xmalloc((units ? units : 1) * sizeof **kind);
     uint32_t prev = 0;
     size_t u = 0;
     for (size_t i = 0, len; i < n; i += len, u++) {
         uint32_t cp;
         len = next_unit(text + i, n - i, &sp);
         text_utf8_next(text + i, n - i, &cp);
-        kind[u] = u == 0 ? GAP_NONE : gap_kind(prev, cp);
+        (*kind)[u] = u == 0 ? GAP_NONE : gap_kind(prev, cp);
         size_t last = i + len - 1; /* the unit's last code point */
         while (last > i && ((unsigned char)text[last] & 0xC0) == 0x80)
             last--;
         text_utf8_next(text + last, n - last, &prev);
     }
-    SDL_Surface *out = NULL;
-    if (spread(kind, (int)units, extra, px, add))
-        out = SDL_CreateRGBSurfaceWithFormat(0, target, line->h, 32,
-                                             SDL_PIXELFORMAT_ARGB8888);
-    if (out) {
-        SDL_FillRect(out, NULL, SDL_MapRGBA(out->format, 0, 0, 0, 0));
-        SDL_SetSurfaceBlendMode(line, SDL_BLENDMODE_NONE);
-        int shift = 0;
-        u = 0;
-        for (size_t i = 0, len; i < n; i += len, u++) {
-            len = next_unit(text + i, n - i, &sp);
-            shift += add[u];
-            int x0 = x[i] < line->w ? x[i] : line->w;
-            int x1 = i + len < n && x[i + len] < line->w ? x[i + len] : line->w;
-            SDL_Rect src = {x0, 0, x1 - x0, line->h},
-                     dst = {x0 + shift, 0, x1 - x0, line->h};
-            if (src.w > 0)
-                SDL_BlitSurface(line, &src, out, &dst);
-        }
-    }
-    free(x);
-    free(kind);
-    free(add);
-    return out;
+    return units;
 }
 
-enum { STYLE_REGULAR, STYLE_BOLD, STYLE_MONO };
+/* Moves columns [x0, x1) of every row of s right by shift (in place), and
+ * clears the columns [clear0, clear1). */
+static void move_columns(SDL_Surface *s, int x0, int x1, int shift, int clear0,
+                         int clear1)
+{
+    for (int y = 0; y < s->h; y++) {
+        Uint32 *row = (Uint32 *)((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
+        if (x1 > x0 && shift > 0)
+            memmove(row + x0 + shift, row + x0, (size_t)(x1 - x0) * sizeof *row);
+        if (clear1 > clear0)
+            memset(row + clear0, 0, (size_t)(clear1 - clear0) * sizeof *row);
+    }
+}
 
-/* A texture for one line of text, from the cache when it was drawn before.
- * style: STYLE_REGULAR or STYLE_BOLD (= bold), or STYLE_MONO. */
+/* Spreads the line drawn at the left of s (line_w wide; s is target wide)
+ * over the whole of s, in place: each unit's slice of the line
+ * (fonts_positions) moves right by the gaps before it (add), the last
+ * first, and the gaps opened are cleared. */
+static void justify_in_place(render *rd, SDL_Surface *s, const char *text, size_t n,
+                             int px, bool bold, int line_w, const int *add)
+{
+    int *x = xmalloc((n + 1) * sizeof *x);
+    fonts_positions(rd->fonts, text, n, px, bold, x);
+    size_t units = 0;
+    bool sp;
+    for (size_t i = 0; i < n; i += next_unit(text + i, n - i, &sp))
+        units++;
+    size_t *start = xmalloc((units + 1) * sizeof *start);
+    int *shift = xmalloc((units + 1) * sizeof *shift);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i += next_unit(text + i, n - i, &sp), u++) {
+        start[u] = i;
+        shift[u] = (u > 0 ? shift[u - 1] : 0) + add[u];
+    }
+    start[units] = n;
+    if (SDL_MUSTLOCK(s))
+        SDL_LockSurface(s);
+    move_columns(s, 0, 0, 0, line_w, s->w); /* clear right of the line */
+    for (size_t k = units; k-- > 0;) {
+        int x0 = x[start[k]] < line_w ? x[start[k]] : line_w;
+        int x1 = k + 1 < units && x[start[k + 1]] < line_w ? x[start[k + 1]] : line_w;
+        int gap0 = x0 + (k > 0 ? shift[k - 1] : 0); /* the gap opened before it */
+        move_columns(s, x0, x1, shift[k], gap0, gap0 + add[k]);
+    }
+    if (SDL_MUSTLOCK(s))
+        SDL_UnlockSurface(s);
+    free(start);
+    free(shift);
+    free(x);
+}
+
+/* The coverage of a line (white, tinted when drawn), justified to
+ * justify_to when that is wider than the line and its gaps allow (spread);
+ * one surface, justified in place. */
+static SDL_Surface *line_surface(render *rd, const char *text, size_t n, int px,
+                                 int style, int justify_to)
+{
+    style &= ~STYLE_TEXTURE;
+    bool bold = style == STYLE_BOLD, mono = style == STYLE_MONO;
+    int line_w = justify_to > 0 && !mono ? fonts_width(rd->fonts, text, n, px, bold) : 0;
+    int *kind = NULL, *add = NULL;
+    bool spread_ok = false;
+    if (line_w > 0 && justify_to > line_w) {
+        size_t units = unit_kinds(text, n, &kind);
+        add = xmalloc((units ? units : 1) * sizeof *add);
+        spread_ok = units >= 2 && spread(kind, (int)units, justify_to - line_w, px, add);
+    }
+    SDL_Surface *s = fonts_render_coverage(rd->fonts, text, n, px, bold, mono,
+                                           spread_ok ? justify_to : 0);
+    if (s && spread_ok && s->w == justify_to)
+        justify_in_place(rd, s, text, n, px, bold, line_w, add);
+    free(kind);
+    free(add);
+    return s;
+}
+
+/* One line of text, from the cache when it was drawn before, tinted c for
+ * the draw that follows (entry_copy): the cache holds the line's coverage,
+ * so the same line in another colour is the same entry. style:
+ * STYLE_REGULAR or STYLE_BOLD (= bold), or STYLE_MONO; with STYLE_TEXTURE
+ * kept as a white texture, tinted by SDL's colour mod. */
 static texcache_entry *text_texture(render *rd, const char *text, int px, int style,
                                     SDL_Color c, int justify_to)
 {
-    bool bold = style == STYLE_BOLD;
     size_t tn = strlen(text);
     if (tn == 0)
         return NULL;
     char head[64];
-    int hn = snprintf(head, sizeof head, "%d|%d|%d|%02x%02x%02x|%d|", rd->variant, px,
-                      style, c.r, c.g, c.b, justify_to);
+    int hn =
+        snprintf(head, sizeof head, "%d|%d|%d|%d|", rd->variant, px, style, justify_to);
     size_t n = (size_t)hn + tn;
     char *key = xmalloc(n + 1);
     memcpy(key, head, (size_t)hn);
@@ -388,23 +512,78 @@ static texcache_entry *text_texture(render *rd, const char *text, int px, int st
     uint64_t h = hash_bytes(key, n);
     texcache_entry *e = texcache_find(rd, key, n, h);
     if (!e) {
-        SDL_Surface *s = style == STYLE_MONO
-                             ? fonts_render_mono(rd->fonts, text, tn, px, c)
-                             : fonts_render(rd->fonts, text, tn, px, bold, c);
-        if (s && justify_to > 0) {
-            SDL_Surface *j = justify_surface(rd, s, text, tn, px, bold, justify_to);
-            if (j) {
-                SDL_FreeSurface(s);
-                s = j;
-            }
-        }
+        SDL_Surface *s = line_surface(rd, text, tn, px, style, justify_to);
         if (s) {
-            e = texcache_put(rd, key, n, h, s);
+            e = texcache_put(rd, key, n, h, s, (style & STYLE_TEXTURE) != 0);
             SDL_FreeSurface(s);
         }
     }
     free(key);
+    if (e)
+        e->tint = c;
+    if (e && e->tex) {
+        SDL_SetTextureColorMod(e->tex, c.r, c.g, c.b);
+        SDL_SetTextureAlphaMod(e->tex, c.a);
+    }
     return e;
+}
+
+/* The scratch texture, made when first needed; NULL when it cannot be. */
+static SDL_Texture *scratch(render *rd)
+{
+    if (!rd->scratch) {
+        rd->scratch =
+            SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888,
+                              SDL_TEXTUREACCESS_STREAMING, SCRATCH_W, SCRATCH_H);
+        if (!rd->scratch)
+            LOG_WARN("no scratch texture (%s): text is not drawn", SDL_GetError());
+        else
+            SDL_SetTextureBlendMode(rd->scratch, SDL_BLENDMODE_BLEND);
+    }
+    return rd->scratch;
+}
+
+/* Draws the tile (x, y, w, h) of coverage a (a_w wide) at dst's (x, y)
+ * offset, in colour c: the pixels a line texture of that colour had. */
+static void tile_copy(render *rd, SDL_Texture *t, const Uint8 *a, int a_w,
+                      const SDL_Rect *tile, const SDL_Rect *dst, SDL_Color c)
+{
+    SDL_Rect src = {0, 0, tile->w, tile->h};
+    void *pixels;
+    int pitch;
+    if (SDL_LockTexture(t, &src, &pixels, &pitch) != 0)
+        return;
+    Uint32 rgb = (Uint32)c.r << 16 | (Uint32)c.g << 8 | c.b;
+    for (int y = 0; y < tile->h; y++) {
+        const Uint8 *in = a + (size_t)(tile->y + y) * (size_t)a_w + (size_t)tile->x;
+        Uint32 *out = (Uint32 *)((Uint8 *)pixels + (size_t)y * (size_t)pitch);
+        for (int x = 0; x < tile->w; x++) {
+            Uint32 alpha = c.a == 0xff ? in[x] : (Uint32)in[x] * c.a / 0xff;
+            out[x] = alpha << 24 | rgb;
+        }
+    }
+    SDL_UnlockTexture(t);
+    SDL_Rect to = {dst->x + tile->x, dst->y + tile->y, tile->w, tile->h};
+    SDL_RenderCopy(rd->r, t, &src, &to);
+}
+
+/* Draws an entry at dst (its own size): a texture as it is, a line's
+ * coverage tinted (e->tint) tile by tile through the scratch texture. */
+static void entry_copy(render *rd, const texcache_entry *e, const SDL_Rect *dst)
+{
+    if (e->tex) {
+        SDL_RenderCopy(rd->r, e->tex, NULL, dst);
+        return;
+    }
+    SDL_Texture *t = scratch(rd);
+    if (!t || !e->alpha)
+        return;
+    for (int y = 0; y < e->h; y += SCRATCH_H)
+        for (int x = 0; x < e->w; x += SCRATCH_W) {
+            SDL_Rect tile = {x, y, e->w - x < SCRATCH_W ? e->w - x : SCRATCH_W,
+                             e->h - y < SCRATCH_H ? e->h - y : SCRATCH_H};
+            tile_copy(rd, t, e->alpha, e->w, &tile, dst, e->tint);
+        }
 }
 
 typedef enum { ALIGN_LEFT, ALIGN_RIGHT, ALIGN_CENTER } align;
@@ -418,7 +597,18 @@ static int draw_entry(render *rd, const texcache_entry *e, int x, int y, int lin
         return 0;
     int left = a == ALIGN_LEFT ? x : a == ALIGN_RIGHT ? x - e->w : x - e->w / 2;
     SDL_Rect dst = {left, y + (line_h - e->h) / 2, e->w, e->h};
-    SDL_RenderCopy(rd->r, e->tex, NULL, &dst);
+    entry_copy(rd, e, &dst);
+    return e->w;
+}
+
+int render_draw_text(render *rd, const char *text, int px, SDL_Color c, int x, int y,
+                     int justify_to)
+{
+    texcache_entry *e = text_texture(rd, text, px, STYLE_REGULAR, c, justify_to);
+    if (!e)
+        return 0;
+    SDL_Rect dst = {x, y, e->w, e->h};
+    entry_copy(rd, e, &dst);
     return e->w;
 }
 
@@ -430,7 +620,7 @@ static int draw_text(render *rd, const char *text, int px, bool bold, SDL_Color 
 
 /* The clock's text changes every minute: the texture of the last one goes
  * when the next is made, or a feed unchanged for a day would fill the
- * cache with every minute of it (up to the cap: 48 MB of GPU memory). */
+ * cache with every minute of it (up to the cap: two screens' worth). */
 static int draw_clock(render *rd, const char *clock, int px, bool bold, SDL_Color c,
                       int x, int y, int line_h, align a)
 {
@@ -589,7 +779,7 @@ static void draw_cells(render *rd, const layout_line *ln, int x, int y, SDL_Colo
         texcache_entry *e = text_texture(rd, cell, ln->px, STYLE_REGULAR, fg, 0);
         if (e) {
             SDL_Rect dst = {x + ln->cell_x[k], y + (ln->height - e->h) / 2, e->w, e->h};
-            SDL_RenderCopy(rd->r, e->tex, NULL, &dst);
+            entry_copy(rd, e, &dst);
         }
         free(cell);
         if (!sep)
@@ -638,7 +828,7 @@ static void draw_body(render *rd, const layout_item *it, int page, SDL_Color fg,
             e = text_texture(rd, ln->text, ln->px, style, fg, justify_to);
         if (e) {
             SDL_Rect dst = {b->x + ln->indent, y + (ln->height - e->h) / 2, e->w, e->h};
-            SDL_RenderCopy(rd->r, e->tex, NULL, &dst);
+            entry_copy(rd, e, &dst);
         }
         y += ln->height;
     }
@@ -788,7 +978,7 @@ static texcache_entry *qr_texture(render *rd, const qr_code *q, int mpx)
                     SDL_Rect m = {x * mpx, y * mpx, mpx, mpx};
                     SDL_FillRect(s, &m, dark);
                 }
-        e = texcache_put(rd, key, n, h, s);
+        e = texcache_put(rd, key, n, h, s, true);
         SDL_FreeSurface(s);
     }
     free(key);
@@ -1014,6 +1204,31 @@ void render_pages_drop(render *rd)
         SDL_DestroyTexture(rd->canvas);
     rd->canvas = NULL;
     whole_again(rd);
+    rd->on_screen = false;
+}
+
+/* The software renderer draws into the window's own surface, which keeps
+ * what was presented: a transition done, the page on screen is freed (a
+ * screen's worth of memory), and the next transition's outgoing page is
+ * read back from the screen. NULL when that fails (a cut then). */
+static SDL_Texture *page_from_screen(render *rd, int w, int h)
+{
+    SDL_Texture *t = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_RGB888,
+                                       SDL_TEXTUREACCESS_STREAMING, w, h);
+    void *pixels;
+    int pitch;
+    if (t && SDL_LockTexture(t, NULL, &pixels, &pitch) == 0) {
+        bool ok =
+            SDL_RenderReadPixels(rd->r, NULL, SDL_PIXELFORMAT_RGB888, pixels, pitch) == 0;
+        SDL_UnlockTexture(t);
+        if (ok)
+            return t;
+    }
+    LOG_WARN("the screen cannot be read back (%s): this slide comes by a cut",
+             SDL_GetError());
+    if (t)
+        SDL_DestroyTexture(t);
+    return NULL;
 }
 
 bool render_page_begin(render *rd, bool fresh)
@@ -1029,6 +1244,10 @@ bool render_page_begin(render *rd, bool fresh)
         rd->page_h = h;
     }
     whole_again(rd);
+    if (fresh && !rd->page[rd->cur] && rd->on_screen) /* the output's shape */
+        rd->page[rd->cur] = page_from_screen(rd, rd->rotation % 180 ? h : w,
+                                             rd->rotation % 180 ? w : h);
+    rd->on_screen = false;
     if (fresh && rd->page[rd->cur]) {
         rd->cur ^= 1;
         if (rd->page[rd->cur]) /* a transition cut short: its outgoing page goes */
@@ -1130,13 +1349,21 @@ void render_compose(render *rd, const transition_frame *f)
     SDL_Texture *in = rd->page[rd->cur], *out = rd->page[rd->cur ^ 1];
     SDL_SetRenderTarget(rd->r, NULL);
     rd->presented = (SDL_Rect){0};
-    if (!in)
+    if (!in) { /* the screen keeps the page (software): the band alone changes */
+        if (rd->on_screen && rd->whole && rd->partial_ok && rd->band.w > 0)
+            rd->presented = out_rect(rd, rd->band);
         return;
+    }
     if (f->done || !out) {
         if (out)
             SDL_DestroyTexture(out);
         rd->page[rd->cur ^ 1] = NULL;
         compose_page(rd, in);
+        if (rd->software) { /* the screen keeps it: page_from_screen */
+            SDL_DestroyTexture(in);
+            rd->page[rd->cur] = NULL;
+            rd->on_screen = true;
+        }
         return;
     }
     rd->whole = false;
@@ -1253,8 +1480,9 @@ void render_draw_ticker(render *rd, const render_ticker_strip *t)
             int x0 = x + st->x[k], x1 = x + st->x[k + 1];
             if (x1 <= 0 || x0 >= band.w)
                 continue; /* off the band: its texture is not needed now */
-            texcache_entry *e = text_texture(rd, st->piece[k], px, STYLE_REGULAR,
-                                             rd->theme.foreground, 0);
+            texcache_entry *e =
+                text_texture(rd, st->piece[k], px, STYLE_REGULAR | STYLE_TEXTURE,
+                             rd->theme.foreground, 0);
             if (!e)
                 continue;
             /* only the part inside the band: a turned copy costs its size */

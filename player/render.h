@@ -1,7 +1,8 @@
-/* render: draws slides on an SDL_Renderer. Owns a cache of line textures
- * (capped in bytes, least recently used evicted) so that a page that comes
- * round again is not shaped or rasterised again. Called by the app loop and
- * the headless snapshot mode only. */
+/* render: draws slides on an SDL_Renderer. Owns a cache of lines, kept as
+ * coverage (a byte a pixel, tinted when drawn: one entry for every colour;
+ * capped at two screens' worth, least recently used evicted) so that a page
+ * that comes round again is not shaped or rasterised again. Called by the
+ * app loop and the headless snapshot mode only. */
 #pragma once
 #include <stdbool.h>
 
@@ -78,9 +79,13 @@ void render_draw_off(render *rd);
 bool render_page_begin(render *rd, bool fresh);
 void render_page_end(render *rd);
 /* Draws frame f to the screen (not presented). A done frame shows the
- * incoming page alone and frees the outgoing one (its memory is one screen).
- * A done frame over the same page as the last one, on a renderer that keeps
- * its pixels (the software one), copies only the ticker's band again. */
+ * incoming page alone and frees the outgoing one (its memory is one screen);
+ * with SDL's software renderer, whose screen keeps its pixels, it frees the
+ * incoming one too, and the next fresh render_page_begin reads the outgoing
+ * page back from the screen. A done frame with no page draws nothing: what
+ * is on screen stays. A done frame over the same page as the last one, on
+ * a renderer that keeps its pixels (the software one), presents only the
+ * ticker's band again. */
 void render_compose(render *rd, const transition_frame *f);
 /* Presents what was composed: only the band when only the band changed
  * (SDL_UpdateWindowSurfaceRects on the software renderer's window), else
@@ -113,11 +118,32 @@ typedef struct {
 } render_ticker_strip;
 void render_draw_ticker(render *rd, const render_ticker_strip *t);
 
+/* Draws one line of text (regular weight) from the cache, its top left at
+ * (x, y) in colour c, justified to justify_to pixels when that is more
+ * than 0, as slides draw their lines; returns the width drawn. Test seam:
+ * only the tests call it. */
+int render_draw_text(render *rd, const char *text, int px, SDL_Color c, int x, int y,
+                     int justify_to);
+
 /* Drops every cached texture (e.g. after a new feed). */
 void render_flush(render *rd);
 
 /* Bytes of texture memory the cache holds now (the metrics file; tests). */
 size_t render_cache_bytes(const render *rd);
+
+/* The cache's cap in bytes: two screens' worth of pixels at the renderer's
+ * output size now (256 KiB when it has none), a line's pixel taking a byte
+ * (its coverage, tinted when drawn); the least recently used go first.
+ * Test seam: the tests call it. */
+size_t render_cache_cap(const render *rd);
+
+/* Texture bytes held now, by what they are for (4 bytes a pixel). */
+typedef struct {
+    size_t lines;  /* the cache: lines' coverage, the ticker strip, QR codes */
+    size_t pages;  /* the page on screen and, during a transition, the outgoing */
+    size_t images; /* the item image and the logo */
+} render_bytes;
+render_bytes render_get_bytes(const render *rd);
 
 /* Textures held now: the cached lines, the image and the logo. Test seam:
  * only the tests and the soak hook call it. */

@@ -68,6 +68,7 @@ struct source {
 
     pthread_t thread;
     bool thread_started;
+    bool start_on_worker; /* read_first runs on the worker */
     pthread_mutex_t mu;
     pthread_cond_t cond; /* worker sleep, attempts finished */
     bool stop, poll_now;
@@ -666,9 +667,21 @@ static void sleep_ms(source *s, long ms)
             break;
 }
 
+/* The feed there is before any request: the cached copy of a remote feed,
+ * or the local file. */
+static void read_first(source *s)
+{
+    if (s->remote)
+        load_cached_feed(s);
+    else
+        poll_local(s);
+}
+
 static void *worker(void *arg)
 {
     source *s = arg;
+    if (s->start_on_worker)
+        read_first(s);
     pthread_mutex_lock(&s->mu);
     /* A local feed was read once already by source_create. */
     if (!s->remote)
@@ -792,14 +805,16 @@ source *source_create(const source_params *p, source_wake_fn wake, void *ctx)
     s->fetch = fetch_create();
     /* The logo, before any feed. */
     imagestore_take(s->images, imagestore_collect(s->images, NULL));
-    if (remote)
-        load_cached_feed(s);
-    else
-        poll_local(s);
-    if (pthread_create(&s->thread, NULL, worker, s) == 0)
+    s->start_on_worker = p->start_on_worker;
+    if (!s->start_on_worker)
+        read_first(s);
+    if (pthread_create(&s->thread, NULL, worker, s) == 0) {
         s->thread_started = true;
-    else
+    } else {
         LOG_ERR("cannot start the fetch thread: the feed will not be updated");
+        if (s->start_on_worker)
+            read_first(s);
+    }
     return s;
 }
 

@@ -112,11 +112,17 @@ typedef struct {
     size_t max_image_bytes;
     int max_image_pixels;
     source_timing timing;
+    /* false: the cached copy of a remote feed, or a local feed, is read and
+     * parsed in source_create (headless, tests); true: on the worker, before
+     * its first poll, and published from there (the app: its first frame
+     * never waits for the parse of a large feed). */
+    bool start_on_worker;
 } source_params;
 
 /* Starts a source for p->feed. For a remote feed the cached copy (if any)
- * is loaded synchronously, so source_take_feed() right after returns it,
- * and the worker thread starts polling. Returns NULL (logged) when the feed
+ * is loaded first (in source_create unless start_on_worker), so
+ * source_take_feed() right after returns it, and the worker thread starts
+ * polling. Returns NULL (logged) when the feed
  * setting is unusable (unsupported scheme). */
 source *source_create(const source_params *p, source_wake_fn wake, void *ctx);
 void source_destroy(source *s);

@@ -126,6 +126,15 @@ void util_release_memory(void)
 #endif
 }
 
+void util_map_large_blocks(size_t bytes)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, (int)bytes);
+#else
+    (void)bytes;
+#endif
+}
+
 long util_status_kb(const char *key)
 {
     FILE *fp = fopen("/proc/self/status", "r");

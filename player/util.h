@@ -28,6 +28,13 @@ const char *read_file_error(int err);
  * thread's arena); a no-op elsewhere. For after a large, short-lived peak. */
 void util_release_memory(void);
 
+/* Blocks of at least bytes get mappings of their own, given back to the
+ * system when freed (glibc: M_MMAP_THRESHOLD, which also stops glibc from
+ * raising the threshold after such a free, so that a freed page texture or
+ * image never stays in the heap). For the player's start; a no-op
+ * elsewhere. */
+void util_map_large_blocks(size_t bytes);
+
 /* A memory figure of this process in kB from /proc/self/status, key with
  * its colon ("VmRSS:", "VmHWM:"); -1 where there is none. Test seam: only
  * the benchmarks and tests call it (a status line may). */

@@ -887,6 +887,37 @@ static void test_source_cancel(fetch *f, const char *dir)
     control(f, "mode=ok");
 }
 
+/* start_on_worker (the app's start): the cached feed is read on the worker
+ * before its first request, so it comes while that request hangs. */
+static void test_source_cache_on_worker(fetch *f, const char *dir)
+{
+    control(f, "mode=stall");
+    config cfg;
+    make_config(&cfg, dir, port);
+    source_params p = params_source(&cfg);
+    p.timing = quick;
+    p.timing.total_timeout_ms = 20000;
+    p.timing.low_speed_time_s = 20;
+    p.start_on_worker = true;
+    double t0 = now_s();
+    source *s = source_create(&p, NULL, NULL);
+    feed *fd = NULL;
+    while (s && !fd && now_s() - t0 < 5) {
+        struct timespec ts = {0, 10 * 1000000L};
+        nanosleep(&ts, NULL);
+        fd = source_take_feed(s);
+    }
+    CHECKF(fd && fd->title && strstr(fd->title, "Test feed v"),
+           "no cached feed while the request hangs (%.1f s)", now_s() - t0);
+    source_status st;
+    if (s)
+        source_get_status(s, &st);
+    CHECK(s && st.from_cache && st.attempts == 0);
+    feed_destroy(fd);
+    source_destroy(s);
+    control(f, "mode=ok");
+}
+
 static void test_source_local(const char *dir)
 {
     char path[1200], url[1300];
@@ -1200,6 +1231,7 @@ int main(void)
     test_source_no_valid_items(f, s, dir1);
     test_source_bad_images(f, s);
     source_destroy(s);
+    test_source_cache_on_worker(f, dir1);
     test_source_cancel(f, dir3);
     test_source_refused_no_backoff(f, dir3);
     test_source_image_budget(f, dir4);

@@ -3,8 +3,11 @@
 systemd unit starts it (NOTIFY_SOCKET set to a socket read here), with the
 last good feed in its cache and the feed server down, as after a power cut
 with the network still coming up. SDL's dummy video driver; median of N.
+ITEMS: the demo feed's items (short) repeated to that many (default: the demo feed
+as it is), to see whether the first frame waits for the cached feed's parse.
 
-usage: tests/bench/ready.py BUILD_DIR [RUNS]   (default 10)"""
+usage: tests/bench/ready.py BUILD_DIR [RUNS] [ITEMS]   (default 10 runs)"""
+import json
 import os
 import socket
 import statistics
@@ -38,11 +41,28 @@ def until_ready(sock, proc, t0):
             raise SystemExit("player exited before READY=1")
 
 
+def big_feed(tmp, n):
+    """The demo feed's items (their text cut to 120 characters, under the
+    8 MiB cap) repeated to n items, in tmp/feed/."""
+    with open(os.path.join(CONFIG, "demo-feed.json"), encoding="utf-8") as f:
+        demo = json.load(f)
+    base = [{"id": i["id"], "title": i["title"],
+             "content_text": i.get("content_text", "")[:120]} for i in demo["items"]]
+    items = [dict(base[k % len(base)], id=f"{base[k % len(base)]['id']}-{k}")
+             for k in range(n)]
+    d = os.path.join(tmp, "feed")
+    os.mkdir(d)
+    with open(os.path.join(d, "demo-feed.json"), "w", encoding="utf-8") as f:
+        json.dump(dict(demo, items=items), f, ensure_ascii=False)
+    return d
+
+
 def main():
     player = os.path.join(sys.argv[1], "signage-player")
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    n_items = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     with tempfile.TemporaryDirectory() as tmp:
-        srv = serve(CONFIG)
+        srv = serve(big_feed(tmp, n_items) if n_items else CONFIG)
         url = f"http://127.0.0.1:{srv.server_address[1]}/demo-feed.json"
         ini = os.path.join(tmp, "player.ini")
         with open(ini, "w") as f:
@@ -72,7 +92,8 @@ def main():
             p.terminate()
             p.wait()
         times.sort()
-        print(f"exec to READY=1, cached feed, server down, 1920x1080 dummy: "
+        what = f"{n_items} items" if n_items else "the demo feed"
+        print(f"exec to READY=1, cached feed ({what}), server down, 1920x1080 dummy: "
               f"median {statistics.median(times):.0f} ms, min {times[0]:.0f}, "
               f"max {times[-1]:.0f} over {runs} runs")
 
