@@ -105,9 +105,6 @@ render *render_create(SDL_Renderer *r, fonts *f, const render_theme *theme)
     rd->fonts = f;
     rd->theme = *theme;
     rd->cache = xcalloc(CACHE_MAX_ENTRIES, sizeof *rd->cache);
-    SDL_RendererInfo info;
-    rd->software =
-        SDL_GetRendererInfo(r, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
     /* test hook SIGNAGE_TEST_FULL_FRAMES: every frame whole (to measure) */
     SDL_RendererInfo info = {0};

@@ -176,7 +176,7 @@ static void test_fade_from_screen(render *rd, const render_theme *theme)
            render_get_bytes(rd).pages);
     CHECK(rgb_at(5, 5) == 0);
     CHECK(render_page_begin(rd, true));
-    render_draw_waiting(rd, 1280, 720, "09:30", NULL, NULL);
+    render_draw_waiting(rd, 1280, 720, &(render_waiting){.clock = "09:30"});
     render_page_end(rd);
     CHECKF(render_get_bytes(rd).pages == 2u * 1280 * 720 * 4,
            "%zu bytes of pages in a fade", render_get_bytes(rd).pages);
