@@ -1382,7 +1382,7 @@ static int badge_width(composer *c, int title_px)
 
 /* The badge after the first title line, in the middle of its line; a
  * centred title moves left by half the room the badge took. None without
- * a title line. */
+ * a title line, or when it would end past the title's box. */
 static void place_badge(layout_item *it, composer *c, int reserve)
 {
     if (it->n_title_lines == 0)
@@ -1397,6 +1397,8 @@ static void place_badge(layout_item *it, composer *c, int reserve)
     const layout_line *l = &it->title_lines[0];
     int x = it->frame.title.x + l->indent + l->width + it->title_px / 2;
     int y = it->frame.title.y + (it->title_line_h - h) / 2;
+    if (x + w > it->frame.title.x + it->frame.title.w)
+        return; /* a character wider than the room left: none */
     it->frame.badge = (layout_rect){x, y, w, h};
 }
 
@@ -1417,6 +1419,8 @@ static layout_item *item_create(const layout_params *p, const layout_measure *m,
     int base = px_of(q.body_size, side);
     c.title = title ? title : "";
     int reserve = q.badge ? badge_width(&c, px_of(q.title_size, side)) : 0;
+    if (reserve * 2 > it->frame.title.w)
+        reserve = 0; /* no room: the badge would leave the title's box */
     it->frame.title.w -= reserve;
     layout_title(it, &c, c.title, px_of(q.title_size, side), base);
     it->frame.title.w += reserve;
