@@ -190,7 +190,7 @@ layout_frame layout_frame_compute(const layout_params *p)
     f.title = (layout_rect){m, f.header.y + head_h + half, W - 2 * m,
                             2 * title_line_h(px_of(q.title_size, side))};
     int top = f.title.y + f.title.h + body_lh / 2, bottom = f.footer.y - half;
-    f.body = (layout_rect){m, top, W - 2 * m, bottom > top ? bottom - top : 0};
+    f.body = (layout_rect){m, top, W - 2 * m, bottom - top}; /* < 0: see below */
     if (q.kind == TEMPLATE_IMAGE)
         image_zone(&f, m, W >= H);
     else if (q.kind == TEMPLATE_PHOTO)
@@ -199,8 +199,12 @@ layout_frame layout_frame_compute(const layout_params *p)
         urgent_zones(&f, &q, m, side);
     if (f.body.w < 1)
         f.body.w = 1;
-    if (f.body.h < 0)
+    if (f.body.h < 0) { /* no room under a title box of two lines: the body
+                           ends where its room does, above the footer, and
+                           a title of one line gives it back (shrink_title_box) */
+        f.body.y += f.body.h;
         f.body.h = 0;
+    }
     /* A landscape photo's plate sits beside its text, at the bottom right:
      * the picture stays clear above them. */
     bool beside = q.kind == TEMPLATE_PHOTO && W > H;

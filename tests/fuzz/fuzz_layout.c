@@ -9,8 +9,8 @@
  * its text at its offset with no space at its ends, a paragraph's lines
  * joined give it back, no line is wider than its box unless it is one
  * grapheme, the pages cover the lines in order and count their
- * characters, no zone has a negative size, the badge and the QR plate lie
- * on the screen. A broken promise aborts. */
+ * characters, no zone has a negative size, the badge lies in the first
+ * title line and the QR plate on the screen. A broken promise aborts. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,11 +133,12 @@ static void check_frame(const layout_item *it, const layout_params *p)
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (all[i]->w < 0 || all[i]->h < 0)
             abort();
-    const layout_rect *on[] = {&fr->badge, &fr->qr};
-    for (size_t i = 0; i < 2; i++)
-        if (on[i]->w > 0 && (on[i]->x < 0 || on[i]->y < 0 || on[i]->x + on[i]->w > sw ||
-                             on[i]->y + on[i]->h > sh))
-            abort();
+    const layout_rect *b = &fr->badge, *q = &fr->qr;
+    if (b->w > 0 && (b->x < fr->title.x || b->x + b->w > fr->title.x + fr->title.w ||
+                     b->y < fr->title.y || b->y + b->h > fr->title.y + it->title_line_h))
+        abort(); /* the badge in the first title line */
+    if (q->w > 0 && (q->x < 0 || q->y < 0 || q->x + q->w > sw || q->y + q->h > sh))
+        abort();
 }
 
 static fonts *f;
