@@ -139,6 +139,7 @@ layout_params layout_template_params(const layout_params *p)
 static void image_zone(layout_frame *f, int m, bool landscape)
 {
     int top = f->title.y, bottom = f->body.y + f->body.h;
+    bottom = bottom > top ? bottom : top; /* no room at all: an empty box */
     if (landscape) {
         int w = (int)lround(f->body.w * IMAGE_SHARE);
         f->image = (layout_rect){f->body.x + f->body.w - w, top, w, bottom - top};
