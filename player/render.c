@@ -70,19 +70,19 @@ struct render {
     SDL_Texture *page[2]; /* page[cur]: on screen or incoming; the other:
                              outgoing during a transition, else NULL */
     int cur, page_w, page_h;
-    int variant;         /* fonts_use_language's, part of a line texture's key */
-    int rotation;        /* degrees clockwise the output shows the page turned */
-    SDL_Texture *canvas; /* rotation: the page drawn upright here, then turned
-                            into page[cur] (which is the output's shape) */
-    bool software;       /* the software renderer: pages turned by the CPU;
-                            the screen keeps its pixels */
-    bool whole;          /* the output holds page[cur] composed whole (outside
-                            the band): a frame may redraw the band alone */
-    bool partial_ok;     /* the output keeps its pixels after a present (the
-                            software renderer): partial frames are valid */
-    SDL_Rect band;       /* the ticker's band on the page; w 0: none drawn */
-    SDL_Rect presented;  /* output pixels the next present must show; w 0: all */
-    render_strip strip;  /* the ticker's text in pieces under the texture cap */
+    int variant;          /* fonts_use_language's, part of a line texture's key */
+    int rotation;         /* degrees clockwise the output shows the page turned */
+    SDL_Texture *canvas;  /* rotation: the page drawn upright here, then turned
+                             into page[cur] (which is the output's shape) */
+    bool software;        /* the software renderer: pages turned by the CPU;
+                             the screen keeps its pixels */
+    bool whole;           /* the output holds page[cur] composed whole (outside
+                             the band): a frame may redraw the band alone */
+    bool partial_ok;      /* the output keeps its pixels after a present (the
+                             software renderer): partial frames are valid */
+    SDL_Rect band;        /* the ticker's band on the page; w 0: none drawn */
+    SDL_Rect presented;   /* output pixels the next present must show; w 0: all */
+    render_strip strip;   /* the ticker's text in pieces under the texture cap */
     SDL_Texture *scratch; /* SCRATCH_W x SCRATCH_H, streaming; made when first used */
     bool on_screen; /* software: the page was composed and freed, the screen has it */
 };
@@ -1242,8 +1242,8 @@ bool render_page_begin(render *rd, bool fresh)
     }
     whole_again(rd);
     if (fresh && !rd->page[rd->cur] && rd->on_screen) /* the output's shape */
-        rd->page[rd->cur] = page_from_screen(rd, rd->rotation % 180 ? h : w,
-                                             rd->rotation % 180 ? w : h);
+        rd->page[rd->cur] =
+            page_from_screen(rd, rd->rotation % 180 ? h : w, rd->rotation % 180 ? w : h);
     rd->on_screen = false;
     if (fresh && rd->page[rd->cur]) {
         rd->cur ^= 1;
