@@ -139,6 +139,7 @@ layout_params layout_template_params(const layout_params *p)
 static void image_zone(layout_frame *f, int m, bool landscape)
 {
     int top = f->title.y, bottom = f->body.y + f->body.h;
+    bottom = bottom > top ? bottom : top; /* no room at all: an empty box */
     if (landscape) {
         int w = (int)lround(f->body.w * IMAGE_SHARE);
         f->image = (layout_rect){f->body.x + f->body.w - w, top, w, bottom - top};
@@ -190,7 +191,7 @@ layout_frame layout_frame_compute(const layout_params *p)
     f.title = (layout_rect){m, f.header.y + head_h + half, W - 2 * m,
                             2 * title_line_h(px_of(q.title_size, side))};
     int top = f.title.y + f.title.h + body_lh / 2, bottom = f.footer.y - half;
-    f.body = (layout_rect){m, top, W - 2 * m, bottom > top ? bottom - top : 0};
+    f.body = (layout_rect){m, top, W - 2 * m, bottom - top}; /* < 0: see below */
     if (q.kind == TEMPLATE_IMAGE)
         image_zone(&f, m, W >= H);
     else if (q.kind == TEMPLATE_PHOTO)
@@ -199,8 +200,12 @@ layout_frame layout_frame_compute(const layout_params *p)
         urgent_zones(&f, &q, m, side);
     if (f.body.w < 1)
         f.body.w = 1;
-    if (f.body.h < 0)
+    if (f.body.h < 0) { /* no room under a title box of two lines: the body
+                           ends where its room does, above the footer, and
+                           a title of one line gives it back (shrink_title_box) */
+        f.body.y += f.body.h;
         f.body.h = 0;
+    }
     /* A landscape photo's plate sits beside its text, at the bottom right:
      * the picture stays clear above them. */
     bool beside = q.kind == TEMPLATE_PHOTO && W > H;
@@ -1382,7 +1387,7 @@ static int badge_width(composer *c, int title_px)
 
 /* The badge after the first title line, in the middle of its line; a
  * centred title moves left by half the room the badge took. None without
- * a title line. */
+ * a title line, or when it would end past the title's box. */
 static void place_badge(layout_item *it, composer *c, int reserve)
 {
     if (it->n_title_lines == 0)
@@ -1397,6 +1402,8 @@ static void place_badge(layout_item *it, composer *c, int reserve)
     const layout_line *l = &it->title_lines[0];
     int x = it->frame.title.x + l->indent + l->width + it->title_px / 2;
     int y = it->frame.title.y + (it->title_line_h - h) / 2;
+    if (x + w > it->frame.title.x + it->frame.title.w)
+        return; /* a character wider than the room left: none */
     it->frame.badge = (layout_rect){x, y, w, h};
 }
 
@@ -1417,6 +1424,8 @@ static layout_item *item_create(const layout_params *p, const layout_measure *m,
     int base = px_of(q.body_size, side);
     c.title = title ? title : "";
     int reserve = q.badge ? badge_width(&c, px_of(q.title_size, side)) : 0;
+    if (reserve * 2 > it->frame.title.w)
+        reserve = 0; /* no room: the badge would leave the title's box */
     it->frame.title.w -= reserve;
     layout_title(it, &c, c.title, px_of(q.title_size, side), base);
     it->frame.title.w += reserve;

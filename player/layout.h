@@ -68,7 +68,9 @@ typedef struct {
                            the scrim behind title and body (to the screen's
                            bottom); else w == 0 */
     layout_rect badge;  /* the LAYOUT_BADGE plate after the first title line,
-                           its text centred in it; w == 0: none */
+                           its text centred in it, inside the title's box;
+                           w == 0: none (none asked, or no room: it would
+                           take over half the title's width) */
     layout_rect meta;   /* urgent: the line of issued and end times above the
                            footer; else w == 0 */
     layout_rect footer; /* page mark, progress */

@@ -323,6 +323,59 @@ static void test_portrait_poster(void)
     layout_item_destroy(it);
 }
 
+/* The badge at the title size's end of range, on a narrow or a tiny
+ * screen: inside the title's box, or none when the box has no room for
+ * it next to a character of the title (it ran off the screen). */
+static void test_badge_extremes(void)
+{
+    layout_measure m = {.width = em_width};
+    static const int screens[][2] = {{1080, 1920}, {720, 1280}, {320, 240},  {240, 320},
+                                     {160, 120},   {64, 64},    {100000, 10}};
+    static const double title_sizes[] = {0.3, 0.068, 0.0};
+    for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++)
+        for (size_t j = 0; j < sizeof title_sizes / sizeof title_sizes[0]; j++)
+            for (int k = TEMPLATE_TEXT; k <= TEMPLATE_PHOTO; k++) {
+                layout_params p = params(screens[i][0], screens[i][1], (template_kind)k);
+                p.title_size = title_sizes[j];
+                p.badge = true;
+                layout_item *it =
+                    layout_item_create(&p, &m, "园岭街道聚焦百千万工程", "正文。");
+                const layout_rect *b = &it->frame.badge, *t = &it->frame.title;
+                CHECKF(b->w == 0 || (b->x >= t->x && b->x + b->w <= t->x + t->w),
+                       "%dx%d %s title %.3f: badge %d..%d, title %d..%d", screens[i][0],
+                       screens[i][1], template_name((template_kind)k), title_sizes[j],
+                       b->x, b->x + b->w, t->x, t->x + t->w);
+                layout_item_destroy(it);
+            }
+}
+
+/* A title at title_size's top (0.3) leaves no room for the body under a
+ * two-line title box: a one-line title gives it back, and the body then
+ * ends above the footer, its QR plate on the screen, in every template. */
+static void test_title_at_range_end(void)
+{
+    layout_measure m = {.width = em_width};
+    static const int screens[][2] = {{1920, 1080}, {1280, 720}, {2680, 2052}};
+    for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++)
+        for (int k = TEMPLATE_TEXT; k < TEMPLATE_COUNT; k++) {
+            int W = screens[i][0], H = screens[i][1];
+            layout_params p = params(W, H, (template_kind)k);
+            p.title_size = 0.3;
+            p.ticker = true;
+            p.qr_w = p.qr_h = H / 8;
+            layout_item *it = layout_item_create(&p, &m, "停水", "今日停水。");
+            const layout_frame *f = &it->frame;
+            int end = k == TEMPLATE_URGENT ? f->meta.y : f->footer.y;
+            CHECKF(f->body.y + f->body.h <= end && f->body.h >= 0,
+                   "%dx%d %s: body %d..%d, footer (meta) at %d", W, H,
+                   template_name((template_kind)k), f->body.y, f->body.y + f->body.h,
+                   end);
+            CHECKF(f->qr.w == 0 || inside(f->qr, W, H), "%dx%d %s: QR plate at %d,%d", W,
+                   H, template_name((template_kind)k), f->qr.x, f->qr.y);
+            layout_item_destroy(it);
+        }
+}
+
 int main(void)
 {
     test_run("test_choose", test_choose);
@@ -331,5 +384,7 @@ int main(void)
     test_run("test_zones", test_zones);
     test_run("test_short_items", test_short_items);
     test_run("test_portrait_poster", test_portrait_poster);
+    test_run("test_badge_extremes", test_badge_extremes);
+    test_run("test_title_at_range_end", test_title_at_range_end);
     return test_done("template");
 }

@@ -2,12 +2,15 @@
  * real SDL_ttf (fonts.c, as the player does; no window is needed). The
  * first PARAM_BYTES bytes of the input are the layout_params (screen size
  * up to 4096 px, sizes and spacings a little past the config's ranges,
- * since layout clamps them), the rest is the title, a 0xFF byte, then the
- * body; both are normalised first, as feed_parse does. Then layout.h's
- * promises are checked: each line holds its text at its offset with no
- * space at its ends, a paragraph's lines joined give it back, no line is
- * wider than its box unless it is one grapheme, the pages cover the lines
- * in order and count their characters. A broken promise aborts. */
+ * since layout clamps them; the template kind, also past the last one,
+ * the badge, the ticker and a QR plate up to 1020 px), the rest is the
+ * title, a 0xFF byte, then the body; both are normalised first, as
+ * feed_parse does. Then layout.h's promises are checked: each line holds
+ * its text at its offset with no space at its ends, a paragraph's lines
+ * joined give it back, no line is wider than its box unless it is one
+ * grapheme, the pages cover the lines in order and count their
+ * characters, no zone has a negative size, the badge lies in the first
+ * title line and the QR plate on the screen. A broken promise aborts. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +26,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define PARAM_BYTES 12
+#define PARAM_BYTES 14
 #define MAX_TEXT (16 * 1024)
 
 /* A byte to [lo, hi]. */
@@ -51,6 +54,10 @@ static layout_params params_from(const uint8_t *d)
         .page_min = 1 + (d[11] & 15),
         .page_max = 1 + (d[11] & 15) + (d[11] >> 4) * 10,
         .duration = d[9] & 32 ? d[11] : 0,
+        .badge = d[12] & 1,
+        .ticker = d[12] & 2,
+        .qr_w = d[13] * 4,
+        .qr_h = d[13] * 4,
     };
 }
 
@@ -114,6 +121,26 @@ static void check_pages(const layout_item *it)
         abort();
 }
 
+/* No zone of negative size; the badge and the QR plate on the screen. */
+static void check_frame(const layout_item *it, const layout_params *p)
+{
+    const layout_frame *fr = &it->frame;
+    const layout_rect *all[] = {&fr->header, &fr->title,  &fr->body,
+                                &fr->image,  &fr->band,   &fr->badge,
+                                &fr->meta,   &fr->footer, &fr->qr};
+    int sw = p->screen_w < 64 ? 64 : p->screen_w,
+        sh = p->screen_h < 64 ? 64 : p->screen_h;
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (all[i]->w < 0 || all[i]->h < 0)
+            abort();
+    const layout_rect *b = &fr->badge, *q = &fr->qr;
+    if (b->w > 0 && (b->x < fr->title.x || b->x + b->w > fr->title.x + fr->title.w ||
+                     b->y < fr->title.y || b->y + b->h > fr->title.y + it->title_line_h))
+        abort(); /* the badge in the first title line */
+    if (q->w > 0 && (q->x < 0 || q->y < 0 || q->x + q->w > sw || q->y + q->h > sh))
+        abort();
+}
+
 static fonts *f;
 static linebreak *lb;
 
@@ -150,6 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     layout_item *it = layout_item_create(&p, &m, title, body);
     check_lines(it, lb, body);
     check_pages(it);
+    check_frame(it, &p);
     layout_item_destroy(it);
     free(title);
     free(body);
