@@ -219,6 +219,8 @@ static void renderer_reset(app *a, bool device)
     render_pages_drop(a->rd);
     a->moving = false;
     a->dirty = true;
+    if (a->image_hold) /* no frame may wait for the image now: a cut */
+        slide_shown(a);
 }
 
 static void handle_event(app *a, const SDL_Event *ev)
@@ -239,8 +241,11 @@ static void handle_event(app *a, const SDL_Event *ev)
         renderer_reset(a, ev->type == SDL_RENDER_DEVICE_RESET);
         break;
     case SDL_WINDOWEVENT:
-        if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+        if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
             resize(a);
+            if (a->image_hold) /* the old frame is gone: the slide comes now */
+                slide_shown(a);
+        }
         a->dirty = true;
         break;
     case SDL_DISPLAYEVENT:
