@@ -51,6 +51,9 @@ def workspace(tmp, software=False):
     driver mapped)."""
     for name in ("demo-feed.json", "blocklist.txt"):
         shutil.copy(os.path.join(SOURCE, "config", name), tmp)
+    # The demo's pictures (the feed names them relative to itself).
+    shutil.copytree(os.path.join(SOURCE, "config", "images"), os.path.join(tmp, "images"),
+                    dirs_exist_ok=True)
     with open(os.path.join(SOURCE, "config", "player.ini"), encoding="utf-8") as f:
         ini = f.read()
     ini = re.sub(r"(?m)^cache_dir =.*$", f"cache_dir = {tmp}/cache", ini)
