@@ -22,17 +22,22 @@
 
 /* Caps: every line, size and table has one. */
 enum {
-    MAX_FILES = 64,          /* distinct font files (and face indices) */
-    MAX_OPEN = 32,           /* open TTF_Font objects, least recently used closed */
-    MAX_PX = 1024,           /* larger sizes are clamped */
-    MAX_LINE_CPS = 4096,     /* code points per line; the rest is cut */
-    MAX_SURFACE_W = 16384,   /* widest rendered line in pixels */
-    MEASURE_SLOTS = 32768,   /* open addressing, power of two */
+    MAX_FILES = 64,        /* distinct font files (and face indices) */
+    MAX_OPEN = 32,         /* open TTF_Font objects, one a file; LRU closed */
+    MAX_PX = 1024,         /* larger sizes are clamped */
+    MAX_LINE_CPS = 4096,   /* code points per line; the rest is cut */
+    MAX_SURFACE_W = 16384, /* widest rendered line in pixels */
+    /* The two caches below are open-addressed tables that start small and
+     * double while at most half full, up to their cap: a cache touched at
+     * random through a table of its full size would keep every page of it
+     * resident (2.3 MB) for the few thousand entries a feed needs. */
+    CACHE_SLOTS_MIN = 1024,
+    MEASURE_SLOTS = 32768,   /* at most; power of two */
     MEASURE_MAX = 16384,     /* entries before the cache is emptied */
     MEASURE_MAX_TEXT = 4096, /* longer texts are measured but not cached */
     CP_SLOTS = 8192,         /* fallback choice per code point, power of two */
     CP_MAX = 4096,
-    ADV_SLOTS = 65536, /* glyph advances per (face, px, code point) */
+    ADV_SLOTS = 65536, /* at most: glyph advances per (face, px, code point) */
     ADV_MAX = 32768,
 };
 
@@ -46,7 +51,6 @@ typedef struct {
     char *path;
     int index;       /* face in a collection */
     bool synth_bold; /* no bold file: embolden the regular outlines */
-    bool shared;     /* fallback: one open font, resized on demand */
     bool broken;     /* failed to open: never tried again */
     void *map;       /* the file, mapped once for every size of it */
     size_t map_len;
@@ -101,9 +105,9 @@ struct fonts {
     cp_entry *cps;
     int n_cps;
     measure_entry *measure;
-    int n_measure;
+    int n_measure, measure_slots;
     adv_entry *adv;
-    int n_adv;
+    int n_adv, adv_slots;
     unsigned long hits, misses;
     bool warned_long, warned_no_fc;
     fonts *mono; /* code lines' face (fonts_width_mono), made when first asked */
@@ -123,7 +127,7 @@ struct fonts {
 
 /* ---- font files and open fonts ---- */
 
-static int file_add(fonts *f, const char *path, int index, bool synth_bold, bool shared)
+static int file_add(fonts *f, const char *path, int index, bool synth_bold)
 {
     for (int i = 0; i < f->n_src; i++) {
         const face_file *s = &f->src[i];
@@ -133,10 +137,8 @@ static int file_add(fonts *f, const char *path, int index, bool synth_bold, bool
     }
     if (f->n_src == MAX_FILES)
         return FACE_NONE;
-    f->src[f->n_src] = (face_file){.path = xstrdup(path),
-                                   .index = index,
-                                   .synth_bold = synth_bold,
-                                   .shared = shared};
+    f->src[f->n_src] =
+        (face_file){.path = xstrdup(path), .index = index, .synth_bold = synth_bold};
     return f->n_src++;
 }
 
@@ -216,9 +218,10 @@ static bool usable_at(const face_file *src, TTF_Font *font, int px)
     return false;
 }
 
-/* Sets a shared (fallback) font to px: one open face per fallback file
- * instead of one per size, as each open copy of a large collection costs
- * megabytes. */
+/* Sets an open font to px: one open face per font file instead of one per
+ * size, as each open copy costs megabytes (FreeType's face, SDL_ttf's glyph
+ * cache and HarfBuzz font: 8 MB less PSS with the demo's five sizes of the
+ * two bundled files), and a new size is rare (a page's texts come in a few). */
 static TTF_Font *font_resize(fonts *f, open_font *o, int px)
 {
     o->px = px;
@@ -232,20 +235,15 @@ static TTF_Font *font_resize(fonts *f, open_font *o, int px)
 static TTF_Font *font_get(fonts *f, int s, int px)
 {
     f->tick++;
-    open_font *same = NULL;
     for (int i = 0; i < f->n_open; i++) {
         open_font *o = &f->open[i];
         if (o->src != s)
             continue;
-        if (o->px == px) {
-            o->used = f->tick;
-            return o->usable ? o->font : NULL;
-        }
-        if (f->src[s].shared)
-            same = o;
+        if (o->px != px)
+            return font_resize(f, o, px);
+        o->used = f->tick;
+        return o->usable ? o->font : NULL;
     }
-    if (same)
-        return font_resize(f, same, px);
     TTF_Font *font = open_font_file(f, s, px);
     if (!font)
         return NULL;
@@ -346,7 +344,7 @@ static int bundled_add(fonts *f, const char *name)
     char path[PATH_MAX];
     if (!find_bundled(name, path, sizeof path))
         return FACE_NONE;
-    return file_add(f, path, 0, false, false);
+    return file_add(f, path, 0, false);
 }
 
 /* The primary font file for one weight: the configured file if it opens,
@@ -357,7 +355,7 @@ static int primary_add(fonts *f, const char *configured, int bundled, const char
         char path[PATH_MAX];
         int index = 0;
         split_index(configured, path, sizeof path, &index);
-        int s = file_add(f, path, index, false, false);
+        int s = file_add(f, path, index, false);
         if (s >= 0 && font_get(f, s, 32))
             return s;
         LOG_WARN("font %s unusable, using the bundled font", configured);
@@ -453,7 +451,7 @@ static int fc_candidate(fonts *f, FcPattern *pat, uint32_t cp, bool bold)
     FcPatternGetInteger(pat, FC_INDEX, 0, &index);
     FcPatternGetInteger(pat, FC_WEIGHT, 0, &weight);
     bool synth = bold && weight < FC_WEIGHT_DEMIBOLD;
-    int s = file_add(f, (const char *)file, index & 0xffff, synth, true);
+    int s = file_add(f, (const char *)file, index & 0xffff, synth);
     if (s < 0 || s == f->primary[bold] || !file_has(f, s, cp))
         return FACE_NONE;
     return s;
@@ -636,10 +634,26 @@ static bool is_fixed(uint32_t cp)
 
 static adv_entry *adv_lookup(fonts *f, uint64_t key)
 {
-    size_t i = (size_t)((key * 0x9e3779b97f4a7c15ull) >> 40) & (ADV_SLOTS - 1);
+    size_t mask = (size_t)f->adv_slots - 1;
+    size_t i = (size_t)((key * 0x9e3779b97f4a7c15ull) >> 40) & mask;
     while (f->adv[i].key && f->adv[i].key != key)
-        i = (i + 1) & (ADV_SLOTS - 1);
+        i = (i + 1) & mask;
     return &f->adv[i];
+}
+
+/* Doubles the advance table while it is half full and below its cap. */
+static void adv_grow(fonts *f)
+{
+    if (f->n_adv < f->adv_slots / 2 || f->adv_slots >= ADV_SLOTS)
+        return;
+    adv_entry *old = f->adv;
+    int n = f->adv_slots;
+    f->adv_slots *= 2;
+    f->adv = xcalloc((size_t)f->adv_slots, sizeof *f->adv);
+    for (int i = 0; i < n; i++)
+        if (old[i].key)
+            *adv_lookup(f, old[i].key) = old[i];
+    free(old);
 }
 
 /* Advance of one glyph, remembered per (face, px, code point): shaping a
@@ -654,10 +668,11 @@ static int glyph_advance(fonts *f, int face, int px, TTF_Font *font, uint32_t cp
     if (TTF_GlyphMetrics32(font, cp, NULL, NULL, NULL, NULL, &adv) != 0)
         adv = 0;
     if (f->n_adv >= ADV_MAX) {
-        memset(f->adv, 0, ADV_SLOTS * sizeof *f->adv);
+        memset(f->adv, 0, (size_t)f->adv_slots * sizeof *f->adv);
         f->n_adv = 0;
-        e = adv_lookup(f, key);
     }
+    adv_grow(f);
+    e = adv_lookup(f, key);
     *e = (adv_entry){key, adv};
     f->n_adv++;
     return adv;
@@ -972,7 +987,7 @@ static int variant_face(fonts *f, int v, bool bold)
     int index = 0, s = FACE_NONE;
     if (m && FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch) {
         FcPatternGetInteger(m, FC_INDEX, 0, &index);
-        s = file_add(f, (const char *)file, index & 0xffff, false, false);
+        s = file_add(f, (const char *)file, index & 0xffff, false);
         if (s >= 0 && (!font_get(f, s, 32) || !file_has(f, s, variants[v].probe)))
             s = FACE_NONE;
     }
@@ -1016,7 +1031,7 @@ static uint64_t measure_hash(const char *s, size_t n, int px, bool bold)
 
 static void measure_clear(fonts *f)
 {
-    for (int i = 0; i < MEASURE_SLOTS; i++) {
+    for (int i = 0; i < f->measure_slots; i++) {
         free(f->measure[i].text);
         f->measure[i].text = NULL;
     }
@@ -1026,7 +1041,8 @@ static void measure_clear(fonts *f)
 static measure_entry *measure_slot(fonts *f, const char *s, size_t n, uint64_t h, int px,
                                    bool bold)
 {
-    size_t i = (size_t)h & (MEASURE_SLOTS - 1);
+    size_t mask = (size_t)f->measure_slots - 1;
+    size_t i = (size_t)h & mask;
     for (;;) {
         measure_entry *e = &f->measure[i];
         if (!e->text)
@@ -1034,8 +1050,24 @@ static measure_entry *measure_slot(fonts *f, const char *s, size_t n, uint64_t h
         if (e->hash == h && e->len == n && e->px == px && e->bold == bold &&
             memcmp(e->text, s, n) == 0)
             return e;
-        i = (i + 1) & (MEASURE_SLOTS - 1);
+        i = (i + 1) & mask;
     }
+}
+
+/* Doubles the measure table while it is half full and below its cap. */
+static void measure_grow(fonts *f)
+{
+    if (f->n_measure < f->measure_slots / 2 || f->measure_slots >= MEASURE_SLOTS)
+        return;
+    measure_entry *old = f->measure;
+    int n = f->measure_slots;
+    f->measure_slots *= 2;
+    f->measure = xcalloc((size_t)f->measure_slots, sizeof *f->measure);
+    for (int i = 0; i < n; i++)
+        if (old[i].text)
+            *measure_slot(f, old[i].text, old[i].len, old[i].hash, old[i].px,
+                          old[i].bold) = old[i];
+    free(old);
 }
 
 static void measure_put(fonts *f, const char *s, size_t n, uint64_t h, int px, bool bold,
@@ -1045,6 +1077,7 @@ static void measure_put(fonts *f, const char *s, size_t n, uint64_t h, int px, b
         return;
     if (f->n_measure >= MEASURE_MAX)
         measure_clear(f);
+    measure_grow(f);
     measure_entry *e = measure_slot(f, s, n, h, px, bold);
     char *copy = xstrndup(s, n);
     *e = (measure_entry){copy, n, h, px, width, bold};
@@ -1057,8 +1090,9 @@ fonts *fonts_create(const char *regular, const char *bold, const char *language)
 {
     fonts *f = xcalloc(1, sizeof *f);
     f->cps = xcalloc(CP_SLOTS, sizeof *f->cps);
-    f->measure = xcalloc(MEASURE_SLOTS, sizeof *f->measure);
-    f->adv = xcalloc(ADV_SLOTS, sizeof *f->adv);
+    f->measure_slots = f->adv_slots = CACHE_SLOTS_MIN;
+    f->measure = xcalloc(CACHE_SLOTS_MIN, sizeof *f->measure);
+    f->adv = xcalloc(CACHE_SLOTS_MIN, sizeof *f->adv);
     fc_lang_from(language, f->fc_lang, sizeof f->fc_lang);
     f->bundled[0] = bundled_add(f, BUNDLED_REGULAR);
     f->bundled[1] = bundled_add(f, BUNDLED_BOLD);
@@ -1070,8 +1104,8 @@ fonts *fonts_create(const char *regular, const char *bold, const char *language)
         return NULL;
     }
     if (f->primary[1] < 0) /* regular outlines, emboldened */
-        f->primary[1] = file_add(f, f->src[f->primary[0]].path,
-                                 f->src[f->primary[0]].index, true, false);
+        f->primary[1] =
+            file_add(f, f->src[f->primary[0]].path, f->src[f->primary[0]].index, true);
     if (f->primary[0] < 0)
         f->primary[0] = f->primary[1];
     LOG_INFO("primary faces %s and %s", f->src[f->primary[0]].path,
