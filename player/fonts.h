@@ -105,7 +105,7 @@ typedef struct {
     unsigned long measure_hits, measure_misses; /* fonts_width calls */
     int measure_entries;                        /* cached widths now */
     int files;      /* font files known (primary + fallback) */
-    int open_fonts; /* TTF_Font objects open (per size) */
+    int open_fonts; /* TTF_Font objects open (one a file) */
 } fonts_stats;
 
 /* Test seam: for the tests and benchmarks (cache hits, open faces). */

@@ -693,6 +693,36 @@ static void test_measure_cache(fonts *f)
     CHECK(fonts_get_stats(f).measure_entries <= 16384);
 }
 
+/* One open face a font file, whatever the sizes asked: a page's sizes
+ * alternate on it, and each size draws as a face opened at that size only. */
+static void test_sizes_share_a_face(fonts *f)
+{
+    static const int px[] = {30, 60, 84, 41, 60, 30, 112};
+    const char *s = "社区服务 2025 年";
+    size_t n = strlen(s);
+    bool same = true;
+    for (size_t i = 0; i < sizeof px / sizeof *px; i++) {
+        for (int bold = 0; bold < 2; bold++) {
+            SDL_Surface *a = fonts_render(f, s, n, px[i], bold, red);
+            fonts *fresh = fonts_create("", "", "zh-CN");
+            SDL_Surface *b = fresh ? fonts_render(fresh, s, n, px[i], bold, red) : NULL;
+            bool eq = a && b && a->w == b->w && a->h == b->h && a->pitch == b->pitch &&
+                      memcmp(a->pixels, b->pixels, (size_t)a->pitch * (size_t)a->h) == 0;
+            CHECKF(eq, "%d px%s drawn differently after other sizes", px[i],
+                   bold ? " bold" : "");
+            same &= eq;
+            SDL_FreeSurface(a);
+            SDL_FreeSurface(b);
+            fonts_destroy(fresh);
+        }
+    }
+    fonts_stats st = fonts_get_stats(f);
+    CHECKF(st.open_fonts <= st.files, "%d fonts open for %d files", st.open_fonts,
+           st.files);
+    printf("%zu sizes, regular and bold: %d fonts open for %d files, pixels %s\n",
+           sizeof px / sizeof *px, st.open_fonts, st.files, same ? "the same" : "differ");
+}
+
 static void test_configured(void)
 {
     unsigned before = log_problem_count();
@@ -788,6 +818,7 @@ int main(void)
         test_measure_cache(f);
         test_language_faces(f);
         test_tc_full_stop(f);
+        test_sizes_share_a_face(f);
         fonts_stats st = fonts_get_stats(f);
         printf("font files used: %d, open fonts: %d\n", st.files, st.open_fonts);
     }
