@@ -123,6 +123,14 @@ static void entry_free(texcache_entry *e)
     *e = (texcache_entry){0};
 }
 
+static void image_texture_drop(render *rd)
+{
+    if (rd->image_tex)
+        SDL_DestroyTexture(rd->image_tex);
+    rd->image_tex = NULL;
+    rd->image_key = NULL;
+}
+
 void render_flush(render *rd)
 {
     for (size_t i = 0; i < CACHE_MAX_ENTRIES; i++)
@@ -130,10 +138,7 @@ void render_flush(render *rd)
     rd->n_cache = 0;
     rd->cache_bytes = 0;
     rd->clock = NULL;
-    if (rd->image_tex)
-        SDL_DestroyTexture(rd->image_tex);
-    rd->image_tex = NULL;
-    rd->image_key = NULL;
+    image_texture_drop(rd);
     if (rd->logo_tex)
         SDL_DestroyTexture(rd->logo_tex);
     rd->logo_tex = NULL;
@@ -1071,6 +1076,12 @@ void render_draw_slide(render *rd, const render_slide *s)
     draw_qr(rd, &fs);
     draw_footer(rd, &fs, accent, muted);
     rd->theme = theme;
+    /* The software renderer's texture is a second copy of the decoded
+     * picture in memory (2 MB for a 900x1200 one), and a slide is drawn
+     * once a page (the screen keeps it): the copy goes once drawn and is
+     * made again from the picture the next time. */
+    if (rd->software)
+        image_texture_drop(rd);
 }
 
 /* px, or smaller (6 at least) so that text is at most room wide. */

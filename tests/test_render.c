@@ -535,6 +535,14 @@ static void test_fit(render *rd, fonts *f, const config *cfg)
                    luminance(pixel(target->w * 7 / 8, mid_y)) < 0.5,
                "bars %06x %06x", pixel(target->w / 8, mid_y),
                pixel(target->w * 7 / 8, mid_y));
+        /* The software renderer keeps no second copy of a drawn picture,
+         * and makes it again for the next drawing. */
+        size_t held = render_get_bytes(rd).images;
+        CHECKF(held == 0, "%zu bytes of picture texture held after drawing", held);
+        SDL_FillRect(target, NULL, 0);
+        render_draw_slide(rd, &s);
+        CHECKF(pixel(target->w / 2, mid_y) == 0xffffff, "picture drawn again %06x",
+               pixel(target->w / 2, mid_y));
         render_flush(rd);
     }
     SDL_FreeSurface(tall);
