@@ -163,7 +163,8 @@ static void test_justified_width(render *rd, fonts *f)
 }
 
 /* The software renderer: once a transition is done the page on screen is
- * freed, and the next fade's outgoing page is what the screen shows. */
+ * freed, and the next fade blends its one incoming page onto what the
+ * screen shows: each frame is the mix of the two pages at its alpha. */
 static void test_fade_from_screen(render *rd, const render_theme *theme)
 {
     CHECK(render_page_begin(rd, false));
@@ -179,16 +180,22 @@ static void test_fade_from_screen(render *rd, const render_theme *theme)
     render_draw_waiting(rd, 1280, 720,
                         &(render_waiting){.clock = "09:30", .label_px = 32});
     render_page_end(rd);
-    CHECKF(render_get_bytes(rd).pages == 2u * 1280 * 720 * 4,
-           "%zu bytes of pages in a fade", render_get_bytes(rd).pages);
-    transition_frame mid = {.eased = 0.5, .alpha = 128};
-    render_compose(rd, &mid);
-    SDL_RenderPresent(r);
-    Uint32 p = rgb_at(5, 5), bg = rgb_of(theme->background);
-    for (int shift = 0; shift < 24; shift += 8) {
-        int got = (int)(p >> shift & 0xff), full = (int)(bg >> shift & 0xff);
-        CHECKF(got >= full * 128 / 255 - 2 && got <= full * 128 / 255 + 2,
-               "fade's middle: %06x, half of %06x", (unsigned)p, (unsigned)bg);
+    CHECKF(render_get_bytes(rd).pages == 1280u * 720 * 4, "%zu bytes of pages in a fade",
+           render_get_bytes(rd).pages);
+    Uint32 bg = rgb_of(theme->background);
+    static const int alphas[] = {20, 64, 128, 129, 190, 240, 254};
+    for (size_t k = 0; k < sizeof alphas / sizeof *alphas; k++) {
+        transition_frame mid = {.eased = alphas[k] / 255.0, .alpha = alphas[k]};
+        render_compose(rd, &mid);
+        SDL_RenderPresent(r);
+        Uint32 p = rgb_at(5, 5);
+        for (int shift = 0; shift < 24; shift += 8) {
+            int got = (int)(p >> shift & 0xff), full = (int)(bg >> shift & 0xff);
+            int want = full * alphas[k] / 255;
+            CHECKF(got >= want - 2 && got <= want + 2,
+                   "fade at %d: %06x, want %d of %06x", alphas[k], (unsigned)p, alphas[k],
+                   (unsigned)bg);
+        }
     }
     render_compose(rd, &done);
     SDL_RenderPresent(r);
