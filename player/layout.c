@@ -168,6 +168,14 @@ static void urgent_zones(layout_frame *f, const layout_params *q, int m, int sid
     f->meta = (layout_rect){f->body.x, f->footer.y - m / 2 - meta_h, f->body.w, meta_h};
 }
 
+/* The most height a title's lines may take: half the room from the
+ * title's top to the body's end. */
+static int title_room(int title_y, int body_end)
+{
+    int room = (body_end - title_y) / 2;
+    return room > 0 ? room : 0;
+}
+
 layout_frame layout_frame_compute(const layout_params *p)
 {
     layout_params q = layout_template_params(p);
@@ -190,7 +198,12 @@ layout_frame layout_frame_compute(const layout_params *p)
     f.footer = (layout_rect){m, H - half - foot_h, W - 2 * m, foot_h};
     f.title = (layout_rect){m, f.header.y + head_h + half, W - 2 * m,
                             2 * title_line_h(px_of(q.title_size, side))};
-    int top = f.title.y + f.title.h + body_lh / 2, bottom = f.footer.y - half;
+    int bottom = f.footer.y - half;
+    /* A title takes at most half the room above the footer (layout_title
+     * sets a larger title_size smaller): the body keeps the other half. */
+    if (f.title.h > title_room(f.title.y, bottom))
+        f.title.h = title_room(f.title.y, bottom);
+    int top = f.title.y + f.title.h + body_lh / 2;
     f.body = (layout_rect){m, top, W - 2 * m, bottom - top}; /* < 0: see below */
     if (q.kind == TEMPLATE_IMAGE)
         image_zone(&f, m, W >= H);
@@ -681,9 +694,11 @@ static void phrase_balance(composer *c, const char *title, line_vec *v, int box_
 /* Title lines at the largest size from start down to the floor (70% of it,
  * never below the body size) that needs at most three lines; at the floor
  * a longer title keeps three lines, the third ending "……", and the rest
- * (from where the shown text stops) is handed to the body (c->carry). */
+ * (from where the shown text stops) is handed to the body (c->carry).
+ * Lines taller in all than max_h (0: no limit) make it smaller still, down
+ * to the body size: a large title_size leaves the body its room. */
 static void layout_title(layout_item *it, composer *c, const char *title, int start_px,
-                         int body_px)
+                         int body_px, int max_h)
 {
     size_t len = strlen(title);
     int step = (int)lround(start_px * TITLE_SHRINK_STEP);
@@ -696,14 +711,19 @@ static void layout_title(layout_item *it, composer *c, const char *title, int st
         step = 1;
     line_vec v = {0};
     int box_w = it->frame.title.w;
-    for (int px = start_px;; px = px - step < floor_px ? floor_px : px - step) {
+    for (int px = start_px;;) {
         set_size(c, px, true);
         free_lines(v.v, v.n);
         v.n = 0;
         c->split = false;
         text_lines(c, title, len, box_w, 0, false, &v);
-        if (v.n <= TITLE_MAX_LINES || px == floor_px)
+        int shown = v.n > TITLE_MAX_LINES ? TITLE_MAX_LINES : (int)v.n;
+        bool tall = max_h > 0 && shown * title_line_h(px) > max_h;
+        int low = tall ? body_px : floor_px;
+        if ((v.n <= TITLE_MAX_LINES && !tall) || px <= low)
             break;
+        int next = px - step < low ? low : px - step;
+        px = px > floor_px && next < floor_px ? floor_px : next; /* tried on the way */
     }
     if (v.n <= TITLE_MAX_LINES && !c->split)
         phrase_balance(c, title, &v, box_w);
@@ -1427,7 +1447,8 @@ static layout_item *item_create(const layout_params *p, const layout_measure *m,
     if (reserve * 2 > it->frame.title.w)
         reserve = 0; /* no room: the badge would leave the title's box */
     it->frame.title.w -= reserve;
-    layout_title(it, &c, c.title, px_of(q.title_size, side), base);
+    layout_title(it, &c, c.title, px_of(q.title_size, side), base,
+                 title_room(it->frame.title.y, it->frame.body.y + it->frame.body.h));
     it->frame.title.w += reserve;
     shrink_title_box(it, body_line_h(&q, base));
 

@@ -505,19 +505,30 @@ static int carried_lines(const layout_item *it)
 }
 
 /* Title lines (at most three, at least the body's size, each fitting the
- * box) joined give the title; a cut title ends "……" and the body's first
- * lines carry the rest from where the shown text stops. */
-static void check_title(const layout_item *it, const layout_measure *m, const char *title,
-                        int start_px, int body_px, check_result *r)
+ * box, in all at most half the room from the title's top to the body's
+ * end) joined give the title; a cut title ends "……" and the body's first
+ * lines carry the rest from where the shown text stops. Below 70% of its
+ * size only where that half is short: its lines at 70% would not fit. */
+static void check_title(const layout_item *it, const layout_params *asked,
+                        const layout_measure *m, const char *title, int start_px,
+                        int body_px, check_result *r)
 {
     int floor_px =
         (int)ceil(start_px * 0.7) > body_px ? (int)ceil(start_px * 0.7) : body_px;
+    layout_frame f = layout_frame_compute(asked);
+    int half = (f.body.y + f.body.h - f.title.y) / 2,
+        used = it->n_title_lines * it->title_line_h;
     if (it->n_title_lines > LAYOUT_TITLE_LINES ||
         (title && *title && it->n_title_lines < 1))
         problem(r, "%d title lines", it->n_title_lines);
-    if (it->title_px < floor_px ||
+    if (used > half && it->title_px > body_px)
+        problem(r, "title lines %d px tall, half the room %d", used, half);
+    bool short_room =
+        it->title_px > 0 && (long)used * floor_px > (long)half * it->title_px;
+    if ((it->title_px < floor_px && !(short_room && it->title_px >= body_px)) ||
         it->title_px > (start_px > floor_px ? start_px : floor_px))
-        problem(r, "title at %d px from %d (body %d)", it->title_px, start_px, body_px);
+        problem(r, "title at %d px from %d (body %d), lines %d px, half the room %d",
+                it->title_px, start_px, body_px, used, half);
     size_t tl = title ? strlen(title) : 0, jl = 0;
     char *joined = malloc(tl + 8);
     bool cut = false;
@@ -630,7 +641,7 @@ static check_result check_item(const layout_item *it, const layout_params *asked
     check_pages(it, p, &r);
     layout_params q = *p;
     int side = q.screen_w < q.screen_h ? q.screen_w : q.screen_h;
-    check_title(it, m, title, (int)lround(q.title_size * side),
+    check_title(it, asked, m, title, (int)lround(q.title_size * side),
                 (int)lround(q.body_size * side), &r);
     linebreak_destroy(lb);
     return r;

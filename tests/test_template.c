@@ -356,6 +356,7 @@ static void test_title_at_range_end(void)
 {
     layout_measure m = {.width = em_width};
     static const int screens[][2] = {{1920, 1080}, {1280, 720}, {2680, 2052}};
+    static const char *const titles[] = {"停水", "服务中心开放时间"};
     for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++)
         for (int k = TEMPLATE_TEXT; k < TEMPLATE_COUNT; k++) {
             int W = screens[i][0], H = screens[i][1];
@@ -363,8 +364,18 @@ static void test_title_at_range_end(void)
             p.title_size = 0.3;
             p.ticker = true;
             p.qr_w = p.qr_h = H / 8;
-            layout_item *it = layout_item_create(&p, &m, "停水", "今日停水。");
+            layout_item *it = layout_item_create(&p, &m, titles[i % 2], "今日停水。");
             const layout_frame *f = &it->frame;
+            /* The title's lines end above the body, and take at most half
+             * the room from the title's top to the body's end. */
+            int lines_end = f->title.y + it->n_title_lines * it->title_line_h;
+            int room = layout_frame_compute(&p).body.y + layout_frame_compute(&p).body.h -
+                       layout_frame_compute(&p).title.y;
+            CHECKF(lines_end <= f->body.y &&
+                       it->n_title_lines * it->title_line_h <= room / 2 + 1,
+                   "%dx%d %s: title %d px, lines to %d, body from %d, room %d", W, H,
+                   template_name((template_kind)k), it->title_px, lines_end, f->body.y,
+                   room);
             int end = k == TEMPLATE_URGENT ? f->meta.y : f->footer.y;
             CHECKF(f->body.y + f->body.h <= end && f->body.h >= 0,
                    "%dx%d %s: body %d..%d, footer (meta) at %d", W, H,
