@@ -26,10 +26,20 @@ typedef struct {
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static bool global_ok;
+static atomic_bool global_called; /* fetch_started's answer */
 
+/* Through pthread_once, so from any thread: this libcurl is built
+ * thread-safe (CURL_VERSION_THREADSAFE), and the init may come on a worker
+ * while other threads run. */
 static void global_init(void)
 {
+    atomic_store(&global_called, true);
     global_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+}
+
+bool fetch_started(void)
+{
+    return atomic_load(&global_called);
 }
 
 fetch *fetch_create(void)

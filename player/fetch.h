@@ -79,9 +79,16 @@ typedef struct {
 typedef struct fetch fetch;
 
 /* A handle for one thread (libcurl easy handles are not shared). Calls
- * curl_global_init once per process. */
+ * curl_global_init once per process (as do fetch_multi_create and
+ * fetch_resolve_url): that loads and sets up TLS (about 2 MB of memory), so
+ * callers make their handles when the first remote URL is to be fetched. */
 fetch *fetch_create(void);
 void fetch_destroy(fetch *f);
+
+/* True once curl_global_init has been called in this process (whether it
+ * succeeded or not). For tests: a player that fetches nothing remote never
+ * starts libcurl. */
+bool fetch_started(void);
 
 /* Performs one GET. Always fills *resp (free it with fetch_response_free);
  * returns resp->result. */

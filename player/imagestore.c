@@ -61,13 +61,18 @@ struct imagestore {
     imagestore_wake_fn wake;
     void *ctx;
     cache *cache; /* cache_dir/images; NULL: no remote images */
-    fetch_multi *multi;
     pthread_t thread;
-    bool thread_started;
     atomic_bool stop; /* also every download's cancel flag */
+
+    /* The downloads start with the first remote image (start_downloads). */
+    pthread_mutex_t start_mu;
+    bool start_tried; /* under start_mu */
 
     pthread_mutex_t mu;
     pthread_cond_t idle_cond;
+    /* Under mu (set once, by start_downloads). */
+    fetch_multi *multi;
+    bool thread_started;
     /* Under mu. */
     joblist queue, running;
     joblist wanted; /* URLs the newest feed missed: their failures are retried */
@@ -431,6 +436,28 @@ static void *downloader(void *arg)
     return NULL;
 }
 
+/* Starts libcurl and the download thread, once: called when the first
+ * remote image is missing, so a player whose images are all files never
+ * loads TLS. Not under mu: curl_global_init takes a while, and the loop's
+ * lookups take mu. A failure is logged and not tried again. */
+static void start_downloads(imagestore *st)
+{
+    pthread_mutex_lock(&st->start_mu);
+    if (!st->start_tried) {
+        st->start_tried = true;
+        fetch_multi *m = fetch_multi_create(IMAGESTORE_PARALLEL);
+        pthread_mutex_lock(&st->mu);
+        st->multi = m;
+        st->thread_started = m && pthread_create(&st->thread, NULL, downloader, st) == 0;
+        bool ok = st->thread_started;
+        pthread_mutex_unlock(&st->mu);
+        if (!ok)
+            LOG_ERR("cannot start the image download thread: remote images are not "
+                    "shown");
+    }
+    pthread_mutex_unlock(&st->start_mu);
+}
+
 /* mu held: queues url unless it is queued or running already. */
 static bool enqueue(imagestore *st, const char *url, job *j)
 {
@@ -550,13 +577,8 @@ imagestore *imagestore_create(const imagestore_params *p, imagestore_wake_fn wak
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&st->idle_cond, &ca);
     pthread_condattr_destroy(&ca);
+    pthread_mutex_init(&st->start_mu, NULL);
     open_cache(st, p->cache_dir);
-    if (st->cache)
-        st->multi = fetch_multi_create(IMAGESTORE_PARALLEL);
-    if (st->multi && pthread_create(&st->thread, NULL, downloader, st) == 0)
-        st->thread_started = true;
-    else if (st->cache)
-        LOG_ERR("cannot start the image download thread: remote images are not shown");
     return st;
 }
 
@@ -586,6 +608,7 @@ void imagestore_destroy(imagestore *st)
     cache_destroy(st->cache);
     pthread_cond_destroy(&st->idle_cond);
     pthread_mutex_destroy(&st->mu);
+    pthread_mutex_destroy(&st->start_mu);
     free(st->feed);
     free(st->logo);
     free(st->ca_file);
@@ -611,6 +634,8 @@ imagestore_map *imagestore_collect(imagestore *st, const feed *f)
     /* Only the picture a slide shows (image, else banner_image). */
     for (size_t i = 0; f && i < f->n_items; i++)
         add_image(st, m, feed_item_image(&f->items[i]), false, &missing);
+    if (missing.n) /* only remote images go missing, and only with a cache */
+        start_downloads(st);
     pthread_mutex_lock(&st->mu);
     m->next = st->untaken;
     st->untaken = m;
@@ -621,10 +646,11 @@ imagestore_map *imagestore_collect(imagestore *st, const feed *f)
         any |= enqueue(st, missing.v[i]->url, missing.v[i]);
         missing.v[i] = NULL;
     }
+    fetch_multi *wake = any ? st->multi : NULL;
     pthread_mutex_unlock(&st->mu);
     jobs_free(&missing);
-    if (any)
-        fetch_multi_wakeup(st->multi);
+    if (wake)
+        fetch_multi_wakeup(wake);
     return m;
 }
 
@@ -699,9 +725,10 @@ void imagestore_retry(imagestore *st)
         any |= enqueue(st, j->url, jobs_take(&st->retry, i));
     }
     st->retry_tries += counted;
+    fetch_multi *wake = any ? st->multi : NULL;
     pthread_mutex_unlock(&st->mu);
-    if (any)
-        fetch_multi_wakeup(st->multi);
+    if (wake)
+        fetch_multi_wakeup(wake);
 }
 
 /* The names of m's downloaded files, onto keep. */

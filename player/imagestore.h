@@ -64,8 +64,9 @@ typedef struct {
     long connect_timeout_ms, total_timeout_ms, low_speed_time_s; /* 0: fetch's */
 } imagestore_params;
 
-/* Strings in p are copied. Starts the download thread when there is a
- * cache directory. Never NULL. */
+/* Strings in p are copied. Never NULL. Starts nothing: libcurl and the
+ * download thread start when the first remote image is missing (and there
+ * is a cache directory), so images that are all files cost no TLS. */
 imagestore *imagestore_create(const imagestore_params *p, imagestore_wake_fn wake,
                               void *ctx);
 /* Aborts downloads in progress. */

@@ -48,7 +48,8 @@ struct source {
     char *sig_where; /* URL or path of the signature */
 
     /* Worker only. */
-    fetch *fetch;
+    fetch *fetch;     /* made at the first remote fetch (http_client) */
+    bool fetch_tried; /* ... once: a failed start is not tried again */
     char etag[256], last_modified[128];
     bool have_body;
     uint64_t body_hash;
@@ -221,6 +222,18 @@ static fetch_request source_request(source *s, const char *url, fetch_kind kind,
     };
 }
 
+/* The HTTP client, made the first time something remote is fetched: a
+ * player whose feed and signature are files never starts libcurl (nor
+ * loads TLS). NULL when libcurl cannot start (fetch logs it, once). */
+static fetch *http_client(source *s)
+{
+    if (!s->fetch && !s->fetch_tried) {
+        s->fetch_tried = true;
+        s->fetch = fetch_create();
+    }
+    return s->fetch;
+}
+
 /* ---- signatures ---- */
 
 /* A signature just checked: its text (owned) and trusted timestamp. */
@@ -245,11 +258,12 @@ static char *get_signature(source *s, size_t *len, char *why, size_t why_size)
     fetch_request req = source_request(s, s->sig_where, FETCH_KIND_ANY, MINISIGN_MAX_SIG);
     fetch_response r;
     char *text = NULL;
-    if (!s->fetch) {
+    fetch *http = http_client(s);
+    if (!http) {
         snprintf(why, why_size, "no HTTP client for the signature");
         return NULL;
     }
-    if (fetch_get(s->fetch, &req, &r) == FETCH_OK) {
+    if (fetch_get(http, &req, &r) == FETCH_OK) {
         text = r.body;
         *len = r.len;
         r.body = NULL;
@@ -554,11 +568,12 @@ static bool poll_remote(source *s)
     req.etag = s->etag;
     req.last_modified = s->last_modified;
     fetch_response r;
-    if (!s->fetch) {
+    fetch *http = http_client(s);
+    if (!http) {
         set_status(s, SOURCE_ERROR, 0, 99, "no HTTP client (libcurl failed to start)");
         return false;
     }
-    fetch_get(s->fetch, &req, &r);
+    fetch_get(http, &req, &r);
     bool answered = true;
     if (r.result == FETCH_NOT_MODIFIED) {
         imagestore_retry(s->images);
@@ -802,7 +817,6 @@ source *source_create(const source_params *p, source_wake_fn wake, void *ctx)
     s->blocklist = load_blocklist(p->blocklist);
     open_signatures(s, p);
     open_cache(s);
-    s->fetch = fetch_create();
     /* The logo, before any feed. */
     imagestore_take(s->images, imagestore_collect(s->images, NULL));
     s->start_on_worker = p->start_on_worker;
