@@ -1,11 +1,8 @@
-#define LOG_MODULE "timefmt"
 #include "timefmt.h"
 
 #include <stdio.h>
 
-#include <unicode/ucal.h>
-
-#include "log.h"
+#include "lunarcal.h"
 
 void timefmt_clock(tz *z, int64_t unix, char *buf, size_t size)
 {
@@ -29,41 +26,16 @@ void timefmt_date(tz *z, int64_t unix, char *buf, size_t size)
     snprintf(buf, size, "%d年%d月%d日", lt.year, lt.month, lt.day);
 }
 
-/* The Chinese calendar's month (0-based, 正月 first), leap flag and day
- * of the civil day `days` (since 1970-01-01): ICU's calendar in UTC at that
- * day's noon, so its day is the civil day whatever the zone. */
-static bool chinese_date(int64_t days, int *month, bool *leap, int *day)
-{
-    static const UChar utc[] = {'U', 'T', 'C', 0};
-    UErrorCode err = U_ZERO_ERROR;
-    *month = -1, *leap = false, *day = 0;
-    UCalendar *cal = ucal_open(utc, -1, "zh@calendar=chinese", UCAL_DEFAULT, &err);
-    if (U_SUCCESS(err))
-        ucal_setMillis(cal, ((double)days * 86400.0 + 43200.0) * 1000.0, &err);
-    if (U_SUCCESS(err)) {
-        *month = ucal_get(cal, UCAL_MONTH, &err);
-        *leap = ucal_get(cal, UCAL_IS_LEAP_MONTH, &err) != 0;
-        *day = ucal_get(cal, UCAL_DATE, &err);
-    }
-    if (cal)
-        ucal_close(cal);
-    if (U_FAILURE(err))
-        LOG_WARN("no lunar date: ICU's Chinese calendar: %s", u_errorName(err));
-    return U_SUCCESS(err) && *month >= 0 && *month < 12 && *day >= 1 && *day <= 30;
-}
-
-bool timefmt_lunar_days(int64_t days, char *buf, size_t size)
+bool timefmt_lunar_name(int month, bool leap, int day, char *buf, size_t size)
 {
     static const char *const months[] = {"正", "二", "三", "四", "五", "六",
                                          "七", "八", "九", "十", "冬", "腊"};
     static const char *const digits[] = {"十", "一", "二", "三", "四",
                                          "五", "六", "七", "八", "九"};
     static const char *const tens[] = {"初", "十", "廿", "三"};
-    int month = -1, day = 0;
-    bool leap = false;
     if (size > 0)
         buf[0] = '\0';
-    if (!chinese_date(days, &month, &leap, &day))
+    if (month < 0 || month >= 12 || day < 1 || day > 30)
         return false;
     /* 初一..初十, 十一..十九, 二十, 廿一..廿九, 三十 */
     const char *t = day == 20 ? "二" : day == 30 ? "三" : tens[(day - 1) / 10];
@@ -74,6 +46,15 @@ bool timefmt_lunar_days(int64_t days, char *buf, size_t size)
     if (size > 0)
         buf[0] = '\0'; /* never a cut character */
     return false;
+}
+
+bool timefmt_lunar_days(int64_t days, char *buf, size_t size)
+{
+    lunarcal_date d;
+    if (size > 0)
+        buf[0] = '\0';
+    return lunarcal_of_day(days, &d) &&
+           timefmt_lunar_name(d.month, d.leap, d.day, buf, size);
 }
 
 void timefmt_lunar(tz *z, int64_t unix, char *buf, size_t size)

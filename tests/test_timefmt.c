@@ -2,6 +2,7 @@
  * given, whatever the process's TZ says. */
 #define LOG_MODULE "test"
 #include "log.h"
+#include "lunarcal.h"
 #include "test.h"
 #include "timefmt.h"
 #include "tz.h"
@@ -80,9 +81,59 @@ static void test_lunar(void)
     }
 }
 
+/* The words alone, without ICU: each month name, the day's tens, the
+ * leap mark, and what is out of range. */
+static void test_lunar_name(void)
+{
+    static const struct {
+        int month;
+        bool leap;
+        int day;
+        const char *want;
+    } cases[] = {
+        {0, false, 1, "农历正月初一"},   {1, true, 1, "农历闰二月初一"},
+        {9, false, 10, "农历十月初十"},  {10, false, 11, "农历冬月十一"},
+        {11, false, 20, "农历腊月二十"}, {11, false, 21, "农历腊月廿一"},
+        {11, false, 30, "农历腊月三十"}, {4, false, 23, "农历五月廿三"},
+    };
+    char buf[64];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        bool ok = timefmt_lunar_name(cases[i].month, cases[i].leap, cases[i].day, buf,
+                                     sizeof buf);
+        CHECKF(ok && strcmp(buf, cases[i].want) == 0, "%s, want %s", buf, cases[i].want);
+    }
+    CHECK(!timefmt_lunar_name(12, false, 1, buf, sizeof buf) && buf[0] == '\0');
+    CHECK(!timefmt_lunar_name(0, false, 0, buf, sizeof buf) && buf[0] == '\0');
+    CHECK(!timefmt_lunar_name(0, false, 31, buf, sizeof buf) && buf[0] == '\0');
+    CHECK(!timefmt_lunar_name(-1, false, 1, buf, sizeof buf) && buf[0] == '\0');
+}
+
+/* Without ICU's calendar library: one warning for any number of dates,
+ * no lunar date, and the other strings as they were. */
+static void test_lunar_missing(void)
+{
+    lunarcal_use_library("libsignage-no-such-icu.so.1");
+    char buf[64] = "x";
+    unsigned before = log_problem_count();
+    CHECK(!timefmt_lunar_days(19763, buf, sizeof buf) && buf[0] == '\0');
+    snprintf(buf, sizeof buf, "x");
+    tz *z = tz_create("Asia/Shanghai");
+    if (z) {
+        timefmt_lunar(z, T, buf, sizeof buf);
+        tz_destroy(z);
+    }
+    CHECKF(buf[0] == '\0', "%s", buf);
+    CHECKF(log_problem_count() == before + 1, "%u lines", log_problem_count() - before);
+    expect("Asia/Shanghai", T, "13:30", "11月1日 星期日", "2026年11月1日");
+    lunarcal_use_library(NULL); /* ICU's again */
+    CHECK(timefmt_lunar_days(19763, buf, sizeof buf) && strcmp(buf, "农历正月初一") == 0);
+}
+
 int main(void)
 {
     test_lunar();
+    test_lunar_name();
+    test_lunar_missing();
     /* A TZ that agrees with neither zone: the strings must not follow it. */
     setenv("TZ", "Pacific/Chatham", 1);
     expect("Asia/Shanghai", T, "13:30", "11月1日 星期日", "2026年11月1日");
