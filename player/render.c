@@ -693,8 +693,9 @@ static void draw_name(render *rd, int px, SDL_Color c, int x, int y, int h, int 
 /* The header: logo, urgent badge and centre name at the left; the clock at
  * the right, LAYOUT_CLOCK_SCALE times the body size; the date (and the lunar
  * date) at the body size left of the clock, or on a portrait screen in the
- * second row. What does not fit goes: the lunar date first, then the name
- * shrinks. */
+ * second row. What does not fit: the name gives up to a quarter of its
+ * size for the lunar date (which was asked for), else the lunar date goes;
+ * then the name shrinks. */
 static void draw_header(render *rd, const layout_frame *fr, const char *clock,
                         const char *day, const char *lunar, SDL_Surface *logo,
                         bool urgent)
@@ -728,8 +729,8 @@ static void draw_header(render *rd, const layout_frame *fr, const char *clock,
             draw_text(rd, lunar, px, false, muted, dx, y, fr->date_row, ALIGN_LEFT);
     } else {
         int name_w = text_w(rd, rd->theme.centre_name, px, false);
-        if (lunar_w && right - day_w - lunar_w - 3 * px / 2 - x < name_w)
-            lunar_w = 0; /* no room for it beside the whole name */
+        if (lunar_w && right - day_w - lunar_w - 3 * px / 2 - x < name_w * 3 / 4)
+            lunar_w = 0; /* no room for it beside the name at 3/4 of its size */
         if (lunar_w)
             right -=
                 draw_text(rd, lunar, px, false, muted, right, hd->y, row_h, ALIGN_RIGHT) +

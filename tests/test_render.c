@@ -311,6 +311,51 @@ static void test_header_fit(fonts *f, const config *cfg)
     target = keep;
 }
 
+/* The lunar date, when asked for, shows at 1920x1080 beside the shipped
+ * centre's name (which gives up a quarter of its size for it), left of the
+ * date; the name is still drawn. */
+static void test_header_lunar(fonts *f, const config *cfg)
+{
+    int w = 1920, h = 1080;
+    SDL_Surface *keep = target;
+    layout_measure m = fonts_measure(f);
+    target = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *sr = SDL_CreateSoftwareRenderer(target);
+    layout_params p = params_layout(cfg, w, h);
+    layout_item *it = layout_item_create(&p, &m, "通知", "今日停水。");
+    const layout_frame *fr = &it->frame;
+    render_theme theme = params_theme(cfg);
+    snprintf(theme.centre_name, sizeof theme.centre_name, "%s", "园岭街道党群服务中心");
+    render *rd = render_create(sr, f, &theme);
+    Uint32 *plain = calloc((size_t)w * (size_t)fr->header.h, sizeof *plain);
+    int lunar_px = 0, name_ink = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        render_slide s = {.layout = it,
+                          .clock = "14:05",
+                          .day = "12月2日 星期三",
+                          .lunar = pass ? "农历十月廿二" : NULL};
+        render_draw_slide(rd, &s);
+        Uint32 bg = pixel(fr->header.x, fr->header.y);
+        for (int y = 0; y < fr->header.h; y++)
+            for (int x = 0; x < w; x++) {
+                Uint32 *b = &plain[(size_t)y * (size_t)w + (size_t)x];
+                Uint32 now = pixel(x, fr->header.y + y);
+                lunar_px += pass == 1 && *b != now;
+                name_ink += pass == 1 && x < fr->header.x + fr->header.w / 4 && now != bg;
+                *b = now;
+            }
+    }
+    CHECKF(theme.centre_name[0] && lunar_px > 500 && name_ink > 500,
+           "name '%s': %d px changed by the lunar date, %d px of name ink",
+           theme.centre_name, lunar_px, name_ink);
+    free(plain);
+    render_destroy(rd);
+    layout_item_destroy(it);
+    SDL_DestroyRenderer(sr);
+    SDL_FreeSurface(target);
+    target = keep;
+}
+
 /* WCAG relative luminance of an 0xRRGGBB pixel. */
 static double luminance(Uint32 c)
 {
@@ -646,6 +691,7 @@ int main(void)
     test_kinds_drawn(rd, f, &cfg, bg);
     test_header_sizes(f, &cfg);
     test_header_fit(f, &cfg);
+    test_header_lunar(f, &cfg);
     test_clock_minutes(rd, it);
     test_urgent_fills(rd, f, &cfg);
     test_photo_scrim(rd, f, &cfg);
