@@ -243,8 +243,12 @@ bool media_image_pending(media *m)
 SDL_Surface *media_image(media *m, const feed_item *item, const layout_rect *box)
 {
     const char *url = feed_item_image(item);
-    if (!m->src || !url || box->w <= 0 || box->h <= 0)
+    if (!m->src || !url || box->w <= 0 || box->h <= 0) {
+        /* A slide without a picture: the last one's pixels go (up to a
+         * screen's worth); it is decoded again when next shown. */
+        media_forget_images(m);
         return NULL;
+    }
     template_fit fit =
         item->signage.fit != TEMPLATE_FIT_AUTO ? item->signage.fit : m->fit;
     return slot_get(m, &m->slots[SLOT_IMAGE], url, box->w, box->h, fit);

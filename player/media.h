@@ -45,7 +45,8 @@ const layout_measure *media_measure(const media *m);
  * asked for, and the wake function is called when it is done) or refused
  * (remembered: not tried again until the image or box changes, or
  * media_forget_images()). Owned by media; valid until the next call or
- * media_forget_images(). */
+ * media_forget_images(). An item without a picture lets the last one go:
+ * media holds the picture of the slide drawn, no other. */
 SDL_Surface *media_image(media *m, const feed_item *item, const layout_rect *box);
 
 /* True while the item image last asked of media_image is being decoded. */

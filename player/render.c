@@ -59,6 +59,7 @@ struct render {
     texcache_entry *cache;
     size_t n_cache, cache_bytes;
     uint64_t tick;
+    uint64_t slide_tick; /* tick when the slide being drawn started */
     const void *image_key;
     SDL_Texture *image_tex;
     const void *logo_key;
@@ -257,6 +258,25 @@ static Uint8 *coverage_of(SDL_Surface *s)
     if (SDL_MUSTLOCK(s))
         SDL_UnlockSurface(s);
     return a;
+}
+
+/* The software renderer: the lines no part of the slide just drawn used go
+ * (the screen keeps the slide; a minute's redraw finds its own lines), and
+ * their memory back to the system: the next slide's lines are drawn from
+ * the font (bench_render: 5.8 ms a page against 5.1 from the cache), for a
+ * cache of one slide instead of two screens' worth. */
+static void lines_of_other_slides_drop(render *rd)
+{
+    bool dropped = false;
+    for (size_t i = 0; i < CACHE_MAX_ENTRIES; i++) {
+        texcache_entry *e = &rd->cache[i];
+        if (e->key && e->alpha && e->used <= rd->slide_tick) {
+            texcache_drop(rd, e);
+            dropped = true;
+        }
+    }
+    if (dropped)
+        util_return_free_memory();
 }
 
 /* Keeps s under key: its coverage (a line), or as a texture (as_texture:
@@ -1051,6 +1071,7 @@ void render_draw_slide(render *rd, const render_slide *s)
     SDL_Color fg = photo ? photo_fg : rd->theme.foreground;
     SDL_Color muted = urgent ? urgent_muted : photo ? photo_muted : rd->theme.muted;
     SDL_Color accent = urgent ? urgent_badge : rd->theme.accent;
+    rd->slide_tick = rd->tick;
     clear(rd, bg);
     if (photo && s->image) {
         draw_ambient(rd, s);
@@ -1083,8 +1104,10 @@ void render_draw_slide(render *rd, const render_slide *s)
      * picture in memory (2 MB for a 900x1200 one), and a slide is drawn
      * once a page (the screen keeps it): the copy goes once drawn and is
      * made again from the picture the next time. */
-    if (rd->software)
+    if (rd->software) {
         image_texture_drop(rd);
+        lines_of_other_slides_drop(rd);
+    }
 }
 
 /* px, or smaller (6 at least) so that text is at most room wide. */

@@ -135,6 +135,13 @@ void util_map_large_blocks(size_t bytes)
 #endif
 }
 
+void util_return_free_memory(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 long util_status_kb(const char *key)
 {
     FILE *fp = fopen("/proc/self/status", "r");

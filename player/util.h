@@ -34,6 +34,9 @@ void util_release_memory(void);
  * image never stays in the heap). For the player's start; a no-op
  * elsewhere. */
 void util_map_large_blocks(size_t bytes);
+/* Gives the free pages inside the heap back to the system (glibc's
+ * malloc_trim): after a burst of frees, so that they no longer count. */
+void util_return_free_memory(void);
 
 /* A memory figure of this process in kB from /proc/self/status, key with
  * its colon ("VmRSS:", "VmHWM:"); -1 where there is none. Test seam: only

@@ -612,6 +612,17 @@ static void test_media_worker(void)
     SDL_Delay(50);
     CHECKF(SDL_AtomicGet(&wakes) == 2, "the refused logo was decoded again: %d wakes",
            SDL_AtomicGet(&wakes));
+    /* A slide without a picture: media lets the last one go, and decodes
+     * it again when it is next asked for. */
+    CHECK(media_image_bytes(m) > 0);
+    feed_item plain = {0};
+    CHECK(media_image(m, &plain, &box) == NULL);
+    CHECKF(media_image_bytes(m) == 0,
+           "%zu bytes of pictures held for a slide without one", media_image_bytes(m));
+    CHECK(media_image(m, &f->items[0], &box) == NULL);
+    CHECK(wait_wakes(3));
+    s = media_image(m, &f->items[0], &box);
+    CHECK(s && s->w == 200 && s->h == 100);
     media_destroy(m);
 
     m = media_create(&mp, src, NULL, NULL); /* waits */

@@ -413,6 +413,43 @@ static deck *one_item(const char *json, fonts *f, const config *cfg, bool pictur
     return deck_create(fd, &base, &lim, &m, has);
 }
 
+/* The software renderer keeps the lines of the slide it drew, not those
+ * of the slides before: after A then B the cache holds what B alone makes,
+ * and B drawn again (a minute's redraw) comes from it. */
+static void test_cache_one_slide(render *rd, fonts *f, const config *cfg)
+{
+    static const char a_json[] =
+        "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\",\"items\":[{"
+        "\"id\":\"a\",\"title\":\"健康讲座\",\"content_text\":\"周六上午九点，社区卫生服"
+        "务中心医生讲解夏季防暑知识。\"}]}";
+    static const char b_json[] =
+        "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\",\"items\":[{"
+        "\"id\":\"b\",\"title\":\"停水通知\",\"content_text\":\"明日八点至十六点停水，请"
+        "提前储水。\"}]}";
+    deck *a = one_item(a_json, f, cfg, false), *b = one_item(b_json, f, cfg, false);
+    CHECK(a && b);
+    if (a && b) {
+        render_slide sa = {.layout = deck_layout(a, 0), .clock = "09:30"};
+        render_slide sb = {.layout = deck_layout(b, 0), .clock = "09:30"};
+        render_flush(rd);
+        render_draw_slide(rd, &sb);
+        size_t b_alone = render_cache_bytes(rd);
+        render_flush(rd);
+        render_draw_slide(rd, &sa);
+        size_t a_alone = render_cache_bytes(rd);
+        render_draw_slide(rd, &sb);
+        size_t after = render_cache_bytes(rd), n = render_textures(rd);
+        CHECKF(b_alone > 0 && a_alone > 0 && after == b_alone,
+               "cache after A then B %zu bytes, B alone %zu, A alone %zu", after, b_alone,
+               a_alone);
+        render_draw_slide(rd, &sb);
+        CHECK(render_cache_bytes(rd) == after && render_textures(rd) == n);
+        render_flush(rd);
+    }
+    deck_destroy(a);
+    deck_destroy(b);
+}
+
 /* Urgent: the band across the screen in its colour with 紧急通知 on it,
  * the times above the footer, and a short notice set large: its ink
  * spans most of the room between band and times. */
@@ -692,6 +729,7 @@ int main(void)
     test_header_sizes(f, &cfg);
     test_header_fit(f, &cfg);
     test_header_lunar(f, &cfg);
+    test_cache_one_slide(rd, f, &cfg);
     test_clock_minutes(rd, it);
     test_urgent_fills(rd, f, &cfg);
     test_photo_scrim(rd, f, &cfg);
