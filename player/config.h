@@ -100,6 +100,8 @@ typedef struct config {
     char theme_file[1024]; /* [theme] keys read first (relative: to the config);
                               the config's own [theme] keys override them */
     config_color background, foreground, accent, muted;
+    /* An urgent slide's: its screen, text, band and badge, header and times. */
+    config_color urgent_background, urgent_foreground, urgent_accent, urgent_muted;
 
     /* [fleet]: everything off when its URL or file is empty */
     char screen_id[128];   /* empty: /etc/machine-id */

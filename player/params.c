@@ -15,6 +15,10 @@ render_theme params_theme(const config *cfg)
         .foreground = rgb(cfg->foreground),
         .accent = rgb(cfg->accent),
         .muted = rgb(cfg->muted),
+        .urgent_background = rgb(cfg->urgent_background),
+        .urgent_foreground = rgb(cfg->urgent_foreground),
+        .urgent_accent = rgb(cfg->urgent_accent),
+        .urgent_muted = rgb(cfg->urgent_muted),
     };
     static_assert(sizeof t.centre_name == sizeof cfg->centre_name, "same length");
     memcpy(t.centre_name, cfg->centre_name, sizeof t.centre_name);

@@ -59,7 +59,8 @@ struct render {
     texcache_entry *cache;
     size_t n_cache, cache_bytes;
     uint64_t tick;
-    uint64_t slide_tick; /* tick when the slide being drawn started */
+    uint64_t slide_tick;        /* tick when the slide being drawn started */
+    SDL_Color band_bg, band_fg; /* the ticker's colours: the slide's */
     const void *image_key;
     SDL_Texture *image_tex;
     const void *logo_key;
@@ -90,9 +91,6 @@ struct render {
     int faded;          /* such a fade: the incoming page's share of the screen, 0..255 */
 };
 
-static const SDL_Color urgent_bg = {0x7d, 0x1d, 0x1d, 0xff};
-static const SDL_Color urgent_badge = {0xff, 0xe3, 0x8a, 0xff};
-static const SDL_Color urgent_muted = {0xf6, 0xd6, 0xd0, 0xff};
 /* Over a photo, whatever the theme: light text on a dark scrim. At
  * SCRIM_ALPHA over white the scrim is #3a3d40 at its lightest, 11:1 to
  * photo_fg (WCAG AA asks 4.5:1). */
@@ -107,6 +105,8 @@ render *render_create(SDL_Renderer *r, fonts *f, const render_theme *theme)
     rd->r = r;
     rd->fonts = f;
     rd->theme = *theme;
+    rd->band_bg = theme->background;
+    rd->band_fg = theme->foreground;
     rd->cache = xcalloc(CACHE_MAX_ENTRIES, sizeof *rd->cache);
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
     /* test hook SIGNAGE_TEST_FULL_FRAMES: every frame whole (to measure) */
@@ -730,9 +730,10 @@ static void draw_header(render *rd, const layout_frame *fr, const char *clock,
     int left = x; /* the date's row starts under the name */
     if (urgent) {
         int bw = text_w(rd, "紧急通知", px, true), pad = px / 2;
-        fill(rd, urgent_badge, x, hd->y + row_h / 2 - px * 3 / 4, bw + 2 * pad,
+        fill(rd, rd->theme.urgent_accent, x, hd->y + row_h / 2 - px * 3 / 4, bw + 2 * pad,
              px * 3 / 2);
-        draw_text(rd, "紧急通知", px, true, urgent_bg, x + pad, hd->y, row_h, ALIGN_LEFT);
+        draw_text(rd, "紧急通知", px, true, rd->theme.urgent_background, x + pad, hd->y,
+                  row_h, ALIGN_LEFT);
         x += bw + 3 * pad;
     }
     int right = hd->x + hd->w;
@@ -958,9 +959,9 @@ static void draw_urgent(render *rd, const render_slide *s, SDL_Color fg)
     const layout_frame *f = &s->layout->frame;
     const layout_rect *b = &f->band, *m = &f->meta;
     static const char band_text[] = "紧急通知";
-    fill(rd, urgent_badge, b->x, b->y, b->w, b->h);
-    draw_text(rd, band_text, b->h * 62 / 100, true, urgent_bg, b->x + b->w / 2, b->y,
-              b->h, ALIGN_CENTER);
+    fill(rd, rd->theme.urgent_accent, b->x, b->y, b->w, b->h);
+    draw_text(rd, band_text, b->h * 62 / 100, true, rd->theme.urgent_background,
+              b->x + b->w / 2, b->y, b->h, ALIGN_CENTER);
     bool stacked = m->h > m->w / 8; /* portrait: two lines, else one */
     int line_h = stacked ? m->h / 2 : m->h, px = line_h * 60 / 100;
     if (s->issued)
@@ -1067,10 +1068,13 @@ void render_draw_slide(render *rd, const render_slide *s)
     const layout_item *it = s->layout;
     template_kind kind = it->kind;
     bool urgent = kind == TEMPLATE_URGENT, photo = kind == TEMPLATE_PHOTO;
-    SDL_Color bg = urgent ? urgent_bg : photo ? scrim : rd->theme.background;
-    SDL_Color fg = photo ? photo_fg : rd->theme.foreground;
-    SDL_Color muted = urgent ? urgent_muted : photo ? photo_muted : rd->theme.muted;
-    SDL_Color accent = urgent ? urgent_badge : rd->theme.accent;
+    const render_theme *th = &rd->theme;
+    SDL_Color bg = urgent ? th->urgent_background : photo ? scrim : th->background;
+    SDL_Color fg = urgent ? th->urgent_foreground : photo ? photo_fg : th->foreground;
+    SDL_Color muted = urgent ? th->urgent_muted : photo ? photo_muted : th->muted;
+    SDL_Color accent = urgent ? th->urgent_accent : th->accent;
+    rd->band_bg = bg; /* the ticker's band on this slide */
+    rd->band_fg = fg;
     rd->slide_tick = rd->tick;
     clear(rd, bg);
     if (photo && s->image) {
@@ -1122,6 +1126,8 @@ void render_draw_waiting(render *rd, int w, int h, const render_waiting *wt)
 {
     SDL_Color fg = rd->theme.foreground, muted = rd->theme.muted;
     clear(rd, rd->theme.background);
+    rd->band_bg = rd->theme.background;
+    rd->band_fg = fg;
     rd->variant = fonts_use_language(rd->fonts, NULL);
     int unit = h / 12, cy = h / 2, room = w * 9 / 10;
     /* The name, date and status at the body size at least: read from as
@@ -1153,6 +1159,8 @@ void render_draw_waiting(render *rd, int w, int h, const render_waiting *wt)
 void render_draw_off(render *rd)
 {
     clear(rd, (SDL_Color){0, 0, 0, 0xff});
+    rd->band_bg = (SDL_Color){0, 0, 0, 0xff};
+    rd->band_fg = rd->theme.muted;
 }
 
 void render_logical_size(int rotation, int *w, int *h)
@@ -1537,7 +1545,7 @@ void render_draw_ticker(render *rd, const render_ticker_strip *t)
     if (st->n == 0 || st->x[st->n] <= 0)
         return;
     rd->band = band;
-    fill_out(rd, rd->theme.background, band);
+    fill_out(rd, rd->band_bg, band);
     ticker_params p = {.zone_w = band.w,
                        .strip_w = st->x[st->n],
                        .gap = px * 4,
@@ -1551,9 +1559,8 @@ void render_draw_ticker(render *rd, const render_ticker_strip *t)
             int x0 = x + st->x[k], x1 = x + st->x[k + 1];
             if (x1 <= 0 || x0 >= band.w)
                 continue; /* off the band: its texture is not needed now */
-            texcache_entry *e =
-                text_texture(rd, st->piece[k], px, STYLE_REGULAR | STYLE_TEXTURE,
-                             rd->theme.foreground, 0);
+            texcache_entry *e = text_texture(
+                rd, st->piece[k], px, STYLE_REGULAR | STYLE_TEXTURE, rd->band_fg, 0);
             if (!e)
                 continue;
             /* only the part inside the band: a turned copy costs its size */

@@ -35,6 +35,9 @@ typedef struct {
 /* The colours and the centre's name every slide uses. */
 typedef struct {
     SDL_Color background, foreground, accent, muted;
+    /* An urgent slide's screen, text, 紧急通知 band (and badge), header and
+     * times. */
+    SDL_Color urgent_background, urgent_foreground, urgent_accent, urgent_muted;
     char centre_name[256];
     char qr_caption[256]; /* the line under a QR code */
 } render_theme;

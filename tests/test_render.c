@@ -450,6 +450,45 @@ static void test_cache_one_slide(render *rd, fonts *f, const config *cfg)
     deck_destroy(b);
 }
 
+/* An urgent slide takes its colours from [theme]'s urgent_* keys, and the
+ * ticker's band on it takes the slide's background, not the theme's. */
+static void test_urgent_theme(fonts *f, const config *cfg)
+{
+    static const char json[] =
+        "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\",\"items\":[{"
+        "\"id\":\"u\",\"title\":\"停水\",\"content_text\":\"今日停水，请提前储水。\","
+        "\"_signage\":{\"priority\":\"urgent\"}}]}";
+    SDL_Renderer *sr = SDL_CreateSoftwareRenderer(target);
+    render_theme theme = params_theme(cfg);
+    theme.urgent_background = (SDL_Color){0x00, 0x33, 0x66, 0xff};
+    theme.urgent_accent = (SDL_Color){0x11, 0xcc, 0x44, 0xff};
+    render *rd = render_create(sr, f, &theme);
+    deck *d = one_item(json, f, cfg, false);
+    const layout_item *it = d ? deck_layout(d, 0) : NULL;
+    CHECK(it && it->kind == TEMPLATE_URGENT);
+    if (it) {
+        render_slide s = {.layout = it, .clock = "09:30", .day = "7月1日 星期一"};
+        render_draw_slide(rd, &s);
+        const layout_frame *fr = &it->frame;
+        CHECKF(pixel(target->w / 2, target->h - 2) == 0x003366, "urgent background %06x",
+               pixel(target->w / 2, target->h - 2));
+        CHECKF(pixel(2, fr->band.y + 2) == 0x11cc44, "band %06x",
+               pixel(2, fr->band.y + 2));
+        render_ticker_strip t = {.footer = fr->footer,
+                                 .text = "明日恢复供水",
+                                 .speed = 100,
+                                 .start = 1000,
+                                 .now = 1000};
+        render_draw_ticker(rd, &t);
+        CHECKF(pixel(fr->footer.x + 2, fr->footer.y + fr->footer.h / 2) == 0x003366,
+               "ticker band on the urgent slide %06x",
+               pixel(fr->footer.x + 2, fr->footer.y + fr->footer.h / 2));
+    }
+    deck_destroy(d);
+    render_destroy(rd);
+    SDL_DestroyRenderer(sr);
+}
+
 /* Urgent: the band across the screen in its colour with 紧急通知 on it,
  * the times above the footer, and a short notice set large: its ink
  * spans most of the room between band and times. */
@@ -730,6 +769,7 @@ int main(void)
     test_header_fit(f, &cfg);
     test_header_lunar(f, &cfg);
     test_cache_one_slide(rd, f, &cfg);
+    test_urgent_theme(f, &cfg);
     test_clock_minutes(rd, it);
     test_urgent_fills(rd, f, &cfg);
     test_photo_scrim(rd, f, &cfg);
