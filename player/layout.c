@@ -434,7 +434,9 @@ static void paragraph_lines(composer *c, const char *s, size_t a, size_t b, int 
         set_line(c, s, l, i, j, w);
         l->indent = first ? indent : 0;
         l->para_start = first;
-        l->justify = justify && !l->para_end;
+        /* A line cut short by a long unit after it (a phone number, a URL)
+         * stays ragged: spread over the box it would read as loose letters. */
+        l->justify = justify && !l->para_end && w * 4 >= avail * 3;
         prev_i = last_i;
         last_i = i;
         i = j;

@@ -1,6 +1,7 @@
 #define LOG_MODULE "linebreak"
 #include "linebreak.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,15 +299,43 @@ static bool breaks_joining_space(const char *s, size_t len, size_t p)
     return is_joining_space(prev_cp(s, &i));
 }
 
+/* Rule 5: p follows the spaces inside a short run of digit groups (a
+ * phone number "0755-8321 0000", "138 0013 8000"): digits on both sides,
+ * the run of digits, '-', '+' and single spaces at most
+ * LINEBREAK_NUMBER_RUN bytes. A longer run (a list of numbers) keeps its
+ * breaks. */
+static bool number_byte(const char *s, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (isdigit(c) || c == '-' || c == '+')
+        return true;
+    return c == ' ' && i > 0 && i + 1 < len && isdigit((unsigned char)s[i - 1]) &&
+           isdigit((unsigned char)s[i + 1]);
+}
+
+static bool breaks_number(const char *s, size_t len, size_t p)
+{
+    if (p < 2 || p >= len || s[p - 1] != ' ' || !isdigit((unsigned char)s[p]) ||
+        !isdigit((unsigned char)s[p - 2]))
+        return false;
+    size_t a = p - 1, b = p;
+    while (a > 0 && number_byte(s, len, a - 1))
+        a--;
+    while (b < len && number_byte(s, len, b))
+        b++;
+    return b - a <= LINEBREAK_NUMBER_RUN;
+}
+
 static void tailor(linebreak *lb, const char *s, size_t len)
 {
     size_t kept = 0, run_a = 0, run_b = 0;
     bool run_url = false;
     for (size_t k = 0; k < lb->n_pos; k++) {
         size_t p = lb->pos[k];
-        bool drop = p < len && (breaks_kinsoku(s, len, p) || breaks_unit(s, len, p) ||
-                                breaks_joining_space(s, len, p) ||
-                                inside_url(s, len, p, &run_a, &run_b, &run_url));
+        bool drop =
+            p < len && (breaks_kinsoku(s, len, p) || breaks_unit(s, len, p) ||
+                        breaks_joining_space(s, len, p) || breaks_number(s, len, p) ||
+                        inside_url(s, len, p, &run_a, &run_b, &run_url));
         if (!drop)
             lb->pos[kept++] = p;
     }

@@ -15,7 +15,12 @@
  *   3. split a URL or e-mail address: no break inside a run of printable
  *      ASCII without spaces that contains "://", starts with "www." or
  *      contains '@' (ICU alone breaks after every '/').
- *   4. touch U+00A0, U+202F or U+2009 (spaces that join).
+ *   4. touch U+00A0, U+202F or U+2009 (spaces that join);
+ *   5. split a phone number at a space between its digit groups
+ *      ("0755-8321 0000", "138 0013 8000"): digits on both sides of one
+ *      space, in a run of digits, '-', '+' and single spaces of at most
+ *      LINEBREAK_NUMBER_RUN bytes (a longer run is a list: it keeps its
+ *      breaks).
  *   Connectors (～〜—–－·・, clreq 3.1.4) are no-start characters; a number
  *   stays with its unit across spaces the author put ("2025 年") and with a
  *   leading 第; "——" and "……" are never split (ICU: B2 × B2, × IN).
@@ -32,7 +37,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LINEBREAK_UNIT_CHAIN 6 /* unit characters kept with a number, at most */
+#define LINEBREAK_UNIT_CHAIN 6  /* unit characters kept with a number, at most */
+#define LINEBREAK_NUMBER_RUN 20 /* bytes of a phone number kept whole, at most */
 
 typedef struct linebreak linebreak;
 

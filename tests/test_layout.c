@@ -389,8 +389,10 @@ static int check_paragraph(const layout_item *it, const layout_params *p,
             problem(r, "line %d: indent %d, not its paragraph's %d", k, l->indent,
                     it->lines[li].indent);
         bool prose = kind == TEXT_BODY || kind == TEXT_QUOTE || kind == TEXT_BREAK;
-        if (l->justify ? !(prose && p->justify && !l->para_end && !ragged)
-                       : kind == TEXT_BODY && p->justify && !l->para_end && !ragged)
+        bool full = l->width * 4 >= avail * 3; /* a shorter line stays ragged */
+        if (l->justify
+                ? !(prose && p->justify && !l->para_end && !ragged && full)
+                : kind == TEXT_BODY && p->justify && !l->para_end && !ragged && full)
             problem(r, "line %d: justify flag", k);
         if (k > li) {
             size_t off = l->offset - a;
@@ -906,6 +908,35 @@ static char *title_of(const char *fmt, int cpl)
 }
 
 /* Titles, table-driven: lines, size, cut, where line 1 ends. */
+/* A phone number is never split between its digit groups, and a line it
+ * leaves short is not spread over the box: at every size, no line ends
+ * "8321", and each justified line fills three quarters of its room. */
+static void test_phone_number_line(void)
+{
+    const char *body = "咨询电话：0755-8321 0000（工作时间），周一至周五有人值守。";
+    fake_stats st = {0};
+    layout_measure m = fake_measure(&st);
+    int split = 0, loose = 0, lines = 0;
+    for (int size = 0; size < 30; size++) { /* 9 to 33 characters a line */
+        layout_params p = default_params(1080, 1920);
+        p.body_size = 0.030 + 0.002 * size;
+        p.justify = true;
+        layout_item *it = layout_item_create(&p, &m, "电话", body);
+        for (int k = 0; k < it->n_lines; k++) {
+            const layout_line *l = &it->lines[k];
+            size_t n = strlen(l->text);
+            int avail = it->frame.body.w - l->indent;
+            lines++;
+            split += n >= 4 && strcmp(l->text + n - 4, "8321") == 0;
+            loose += l->justify && l->width * 4 < avail * 3;
+        }
+        layout_item_destroy(it);
+    }
+    CHECKF(lines > 40 && split == 0 && loose == 0,
+           "%d lines: %d end inside the number, %d justified under 3/4 full", lines,
+           split, loose);
+}
+
 static void test_title(void)
 {
     static const struct {
@@ -1695,6 +1726,7 @@ int main(void)
     RUN(test_overlong_unit);
     RUN(test_overlong_unit_space);
     RUN(test_title);
+    RUN(test_phone_number_line);
     RUN(test_widow_orphan);
     RUN(test_page_time);
     RUN(test_indent_prose_only);

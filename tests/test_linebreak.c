@@ -123,6 +123,18 @@ static void test_tailoring(void)
     const char *v = "园岭街道 聚焦";
     br = linebreak_find(lb, v, strlen(v), LINEBREAK_TAILORED, &n);
     CHECK(has_break(br, n, 3) && has_break(br, n, strlen("园岭街道 ")));
+    /* A phone number stays whole across the spaces between its groups
+     * (ICU breaks after each); a long list of numbers keeps its breaks,
+     * and so do words and a number and a word. */
+    const char *tel = "咨询电话：0755-8321 0000（工作时间），手机 138 0013 8000。";
+    CHECK(kept_whole(lb, LINEBREAK_TAILORED, tel, "0755-8321 0000"));
+    CHECK(kept_whole(lb, LINEBREAK_TAILORED, tel, "138 0013 8000"));
+    CHECK(!kept_whole(lb, LINEBREAK_ICU, tel, "0755-8321 0000"));
+    const char *list = "1 2 3 4 5 6 7 8 9 10 11 12 13 14";
+    br = linebreak_find(lb, list, strlen(list), LINEBREAK_TAILORED, &n);
+    CHECKF(n >= 10, "%zu breaks in a list of numbers", n);
+    CHECK(!kept_whole(lb, LINEBREAK_TAILORED, "room 2 east", "2 east") &&
+          !kept_whole(lb, LINEBREAK_TAILORED, "at 9 10 people", "9 10 people"));
     linebreak_destroy(lb);
 }
 
