@@ -32,11 +32,13 @@ if [ "${SIGNAGE_SKIP_SANITIZE:-}" != "1" ]; then
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure \
         -j"$((jobs + 1))" -E '^(bench_script|deploy_deb)$')
     # The tests whose code runs threads (fetch and image workers, the
-    # loop, the binary against servers): a data race fails them.
+    # source's worker, the loop, the binary against servers): a data race
+    # fails them. Only their programs are built.
     cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DSIGNAGE_TSAN=ON \
         -DSIGNAGE_BUILD_TESTS=ON -DSIGNAGE_WERROR=$werror >/dev/null
-    cmake --build build-tsan -j"$jobs"
+    cmake --build build-tsan -j"$jobs" --target signage-player test_fetch test_image \
+        test_loop test_e2e test_source
     (cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
         ctest --output-on-failure -j"$jobs" \
-        -R '^(test_fetch|test_image|test_loop|test_e2e|player_http|player_systemd_notify)$')
+        -R '^(test_fetch|test_image|test_loop|test_e2e|test_source|player_http|player_systemd_notify)$')
 fi
