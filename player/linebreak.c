@@ -318,10 +318,13 @@ static bool breaks_number(const char *s, size_t len, size_t p)
     if (p < 2 || p >= len || s[p - 1] != ' ' || !isdigit((unsigned char)s[p]) ||
         !isdigit((unsigned char)s[p - 2]))
         return false;
+    /* Each side looked at up to the cap, no further: a long run of
+     * numbers ("1 1 1 ...", up to a body's 64 KiB) would otherwise be
+     * walked whole at each of its breaks. */
     size_t a = p - 1, b = p;
-    while (a > 0 && number_byte(s, len, a - 1))
+    while (a > 0 && p - a <= LINEBREAK_NUMBER_RUN && number_byte(s, len, a - 1))
         a--;
-    while (b < len && number_byte(s, len, b))
+    while (b < len && b - a <= LINEBREAK_NUMBER_RUN && number_byte(s, len, b))
         b++;
     return b - a <= LINEBREAK_NUMBER_RUN;
 }

@@ -320,6 +320,33 @@ static void test_random_invariants(void)
     linebreak_destroy(lb);
 }
 
+/* A body of 64 KiB that is one run of numbers ("1 1 1 ..."): rule 5 looks
+ * at most LINEBREAK_NUMBER_RUN bytes around each break, so the run costs
+ * as much as any text (before: the whole run walked at each of its 32,768
+ * breaks, seconds on the loop's thread). In a child with an alarm. */
+static int long_number_run(void *arg)
+{
+    (void)arg;
+    enum { LEN = 64 * 1024 };
+    char *s = malloc(LEN + 1);
+    for (size_t i = 0; i < LEN; i++)
+        s[i] = i % 2 ? ' ' : (char)('1' + i / 2 % 9);
+    s[LEN] = '\0';
+    linebreak *lb = linebreak_create("zh");
+    size_t n = 0;
+    linebreak_find(lb, s, LEN, LINEBREAK_TAILORED, &n);
+    linebreak_destroy(lb);
+    free(s);
+    return n >= LEN / 2 - 1 ? 0 : 1; /* a list: every break kept */
+}
+
+static void test_long_number_run(void)
+{
+    int rc = test_in_child(long_number_run, NULL, 2, NULL);
+    CHECKF(rc == 0, "a 64 KiB run of numbers: %s",
+           rc < 0 ? "still breaking after 2 s" : "breaks lost");
+}
+
 static void test_graphemes_and_bad_input(void)
 {
     linebreak *lb = linebreak_create("en");
@@ -359,5 +386,6 @@ int main(void)
     RUN(test_kinsoku_classes);
     RUN(test_random_invariants);
     RUN(test_graphemes_and_bad_input);
+    RUN(test_long_number_run);
     return test_done("linebreak");
 }
