@@ -407,6 +407,8 @@ static void balance_last_line(const composer *c, const char *s, line_vec *out,
         return;
     set_line(c, s, prev, prev_i, last_i - 1, prev_w);
     set_line(c, s, last, last_i - 1, c->n_segs, last_w);
+    /* The line before, now shorter, by the same rule as paragraph_lines. */
+    prev->justify = prev->justify && prev_w * 4 >= prev_avail * 3;
 }
 
 /* Lines of the paragraph s[a..b) into out. */

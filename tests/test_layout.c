@@ -937,6 +937,46 @@ static void test_phone_number_line(void)
            split, loose);
 }
 
+/* A last line of two characters takes the last word of the line before
+ * (balance_last_line); a line that leaves under three quarters full is
+ * ragged like any other: "ab ab ab ..." spread over the box reads as loose
+ * words. */
+static void test_balanced_line_ragged(void)
+{
+    fake_stats st = {0};
+    layout_measure m = fake_measure(&st);
+    int balanced = 0, loose = 0;
+    for (int size = 0; size < 10; size++) {
+        layout_params p = default_params(1920, 1080);
+        p.body_size = 0.030 + 0.004 * size;
+        p.justify = true;
+        p.indent = false;
+        layout_item *probe = layout_item_create(&p, &m, "", "x");
+        int cpl = 2 * chars_per_line(probe); /* ASCII characters a line */
+        layout_item_destroy(probe);
+        /* About 60% of the line in "ab " words, a long word, then "ok". */
+        char *ab = repeat("ab ", cpl * 6 / 10 / 3);
+        for (int pct = 30; pct <= 40; pct++) {
+            char *long_word = repeat("x", cpl * pct / 100);
+            char *body = concat3(ab, long_word, " ok");
+            layout_item *it = layout_item_create(&p, &m, "", body);
+            for (int k = 0; k + 1 < it->n_lines; k++) {
+                const layout_line *l = &it->lines[k];
+                int avail = it->frame.body.w - l->indent;
+                balanced +=
+                    it->lines[k + 1].para_end && strstr(it->lines[k + 1].text, "xx");
+                loose += l->justify && l->width * 4 < avail * 3;
+            }
+            layout_item_destroy(it);
+            free(body);
+            free(long_word);
+        }
+        free(ab);
+    }
+    CHECKF(balanced > 0 && loose == 0,
+           "%d balanced last lines, %d justified lines under 3/4 full", balanced, loose);
+}
+
 static void test_title(void)
 {
     static const struct {
@@ -1727,6 +1767,7 @@ int main(void)
     RUN(test_overlong_unit_space);
     RUN(test_title);
     RUN(test_phone_number_line);
+    RUN(test_balanced_line_ragged);
     RUN(test_widow_orphan);
     RUN(test_page_time);
     RUN(test_indent_prose_only);
