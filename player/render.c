@@ -749,8 +749,11 @@ static void draw_header(render *rd, const layout_frame *fr, const char *clock,
         if (lunar_w && dx + lunar_w <= hd->x + hd->w)
             draw_text(rd, lunar, px, false, muted, dx, y, fr->date_row, ALIGN_LEFT);
     } else {
+        /* The name's room with the lunar date: 3/4 of its width, and never
+         * under px (draw_name draws nothing in less: a one-character name). */
         int name_w = text_w(rd, rd->theme.centre_name, px, false);
-        if (lunar_w && right - day_w - lunar_w - 3 * px / 2 - x < name_w * 3 / 4)
+        int need = name_w <= 0 ? 0 : name_w * 3 / 4 > px ? name_w * 3 / 4 : px;
+        if (lunar_w && right - day_w - lunar_w - 3 * px / 2 - x < need)
             lunar_w = 0; /* no room for it beside the name at 3/4 of its size */
         if (lunar_w)
             right -=

@@ -356,6 +356,53 @@ static void test_header_lunar(fonts *f, const config *cfg)
     target = keep;
 }
 
+/* A one-character centre name is never what the lunar date's room costs:
+ * at every width where the lunar date shows, the name shows too (the
+ * name's room is at least its size, below which it is not drawn). */
+static void test_header_short_name(fonts *f, const config *cfg)
+{
+    int h = 300;
+    SDL_Surface *keep = target;
+    layout_measure m = fonts_measure(f);
+    render_theme theme = params_theme(cfg);
+    snprintf(theme.centre_name, sizeof theme.centre_name, "%s", "园");
+    int lunar_shown = 0, name_lost = 0;
+    for (int w = 360; w <= 470; w++) { /* the lunar date goes near 411 */
+        target = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+        SDL_Renderer *sr = SDL_CreateSoftwareRenderer(target);
+        layout_params p = params_layout(cfg, w, h);
+        layout_item *it = layout_item_create(&p, &m, "通知", "停水。");
+        const layout_rect *hd = &it->frame.header;
+        render *rd = render_create(sr, f, &theme);
+        int ink[2] = {0, 0}, name = 0, mid = hd->x + hd->w / 2;
+        for (int pass = 0; pass < 2; pass++) {
+            render_slide s = {.layout = it,
+                              .clock = "14:05",
+                              .day = "2026年12月2日 星期三",
+                              .lunar = pass ? "十月廿二" : NULL};
+            render_draw_slide(rd, &s);
+            Uint32 bg = pixel(hd->x, hd->y);
+            for (int y = hd->y; y < hd->y + hd->h - 2; y++)
+                for (int x = hd->x; x < mid; x++) {
+                    ink[pass] += pixel(x, y) != bg;
+                    name += pass && x < hd->x + it->frame.label_px && pixel(x, y) != bg;
+                }
+        }
+        if (ink[1] != ink[0]) { /* the lunar date came */
+            lunar_shown++;
+            name_lost += name == 0;
+        }
+        render_destroy(rd);
+        layout_item_destroy(it);
+        SDL_DestroyRenderer(sr);
+        SDL_FreeSurface(target);
+    }
+    target = keep;
+    CHECKF(lunar_shown > 0 && name_lost == 0,
+           "lunar date at %d widths, the name gone at %d of them", lunar_shown,
+           name_lost);
+}
+
 /* WCAG relative luminance of an 0xRRGGBB pixel. */
 static double luminance(Uint32 c)
 {
@@ -768,6 +815,7 @@ int main(void)
     test_header_sizes(f, &cfg);
     test_header_fit(f, &cfg);
     test_header_lunar(f, &cfg);
+    test_header_short_name(f, &cfg);
     test_cache_one_slide(rd, f, &cfg);
     test_urgent_theme(f, &cfg);
     test_clock_minutes(rd, it);
