@@ -233,9 +233,13 @@ def test_urgent_hanging_images(srv, tmp):
                 "poll_interval = 5\ntotal_timeout = 10\n[timing]\npage_min = 1\n"
                 "page_max = 1\n[schedule]\nurgent_alternate = true\n")
     log = os.path.join(pl.dir, "play.log")
+    err_path = os.path.join(pl.dir, "player.err")
+    err = open(err_path, "w")
+    failures = testlib.failures
     p = subprocess.Popen([PLAYER, "--config", pl.ini, "--window", "640x360",
                           "--play-log", log], env=ENV,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                         stdout=subprocess.DEVNULL, stderr=err)
+    err.close()
     old = stats(srv)["version"]
     check(wait_line(log, lambda r: r[2].startswith(f"v{old}-"), 15), "first feed shown")
     srv.control("images=hang-u1.png,slow-u2.png,hang-u3.png,hang-u4.png,hang-u5.png")
@@ -254,6 +258,10 @@ def test_urgent_hanging_images(srv, tmp):
     # than the image, as under ThreadSanitizer), and with it once it is in.
     check(slow and shown and shown[-1] == "image" and shown.count("-") == shown.index("image"),
           f"item2 without, then with its slow image: {shown}")
+    if testlib.failures > failures:  # what the player said (a sanitizer's report)
+        with open(err_path, encoding="utf-8", errors="replace") as f:
+            print("player's last log lines (exit status %s):\n%s"
+                  % (p.returncode, "".join(f.readlines()[-40:])), file=sys.stderr)
     srv.control("images=good.png")
     srv.control("urgent=0")
     srv.control("bump=1")
