@@ -201,8 +201,9 @@ layout_frame layout_frame_compute(const layout_params *p)
     int bottom = f.footer.y - half;
     /* A title takes at most half the room above the footer (layout_title
      * sets a larger title_size smaller): the body keeps the other half. */
-    if (f.title.h > title_room(f.title.y, bottom))
-        f.title.h = title_room(f.title.y, bottom);
+    int title_max = title_room(f.title.y, bottom);
+    if (f.title.h > title_max)
+        f.title.h = title_max;
     int top = f.title.y + f.title.h + body_lh / 2;
     f.body = (layout_rect){m, top, W - 2 * m, bottom - top}; /* < 0: see below */
     if (q.kind == TEMPLATE_IMAGE)

@@ -194,6 +194,21 @@ static int ink_height(int x0, int y0, int x1, int y1, Uint32 bg)
     return top < 0 ? 0 : bottom - top + 1;
 }
 
+/* A w x h software screen as the target the pixel helpers read, with its
+ * renderer; screen_close frees both and gives back the target kept. */
+static SDL_Renderer *screen_open(int w, int h)
+{
+    target = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    return SDL_CreateSoftwareRenderer(target);
+}
+
+static void screen_close(SDL_Renderer *sr, SDL_Surface *keep)
+{
+    SDL_DestroyRenderer(sr);
+    SDL_FreeSurface(target);
+    target = keep;
+}
+
 /* The header's clock, what people glance at, is no smaller than the body
  * (ink rows of "14:05" against the body's tallest line of Han characters),
  * at every size; a ticker's text in its footer neither. On a 55-inch 1080p
@@ -214,8 +229,7 @@ static void test_header_sizes(fonts *f, const config *cfg)
         feed *fd = feed_parse(han_json, strlen(han_json), "sizes");
         if (!fd)
             break;
-        target = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-        SDL_Renderer *sr = SDL_CreateSoftwareRenderer(target);
+        SDL_Renderer *sr = screen_open(w, h);
         render *rd = render_create(sr, f, &theme);
         layout_params base = params_layout(cfg, w, h);
         base.ticker = true;
@@ -258,10 +272,8 @@ static void test_header_sizes(fonts *f, const config *cfg)
                    ticker * 684.9 / 1080);
         deck_destroy(d);
         render_destroy(rd);
-        SDL_DestroyRenderer(sr);
-        SDL_FreeSurface(target);
+        screen_close(sr, keep);
     }
-    target = keep;
 }
 
 /* A centre's name too long for the header shrinks and is cut before the
@@ -274,8 +286,7 @@ static void test_header_fit(fonts *f, const config *cfg)
     layout_measure m = fonts_measure(f);
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         int w = sizes[i][0], h = sizes[i][1];
-        target = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-        SDL_Renderer *sr = SDL_CreateSoftwareRenderer(target);
+        SDL_Renderer *sr = screen_open(w, h);
         layout_params p = params_layout(cfg, w, h);
         layout_item *it = layout_item_create(&p, &m, "通知", "今日停水。");
         const layout_frame *fr = &it->frame;
@@ -305,10 +316,8 @@ static void test_header_fit(fonts *f, const config *cfg)
         }
         free(before);
         layout_item_destroy(it);
-        SDL_DestroyRenderer(sr);
-        SDL_FreeSurface(target);
+        screen_close(sr, keep);
     }
-    target = keep;
 }
 
 /* The lunar date, when asked for, shows at 1920x1080 beside the shipped
@@ -319,8 +328,7 @@ static void test_header_lunar(fonts *f, const config *cfg)
     int w = 1920, h = 1080;
     SDL_Surface *keep = target;
     layout_measure m = fonts_measure(f);
-    target = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-    SDL_Renderer *sr = SDL_CreateSoftwareRenderer(target);
+    SDL_Renderer *sr = screen_open(w, h);
     layout_params p = params_layout(cfg, w, h);
     layout_item *it = layout_item_create(&p, &m, "通知", "今日停水。");
     const layout_frame *fr = &it->frame;
@@ -351,9 +359,7 @@ static void test_header_lunar(fonts *f, const config *cfg)
     free(plain);
     render_destroy(rd);
     layout_item_destroy(it);
-    SDL_DestroyRenderer(sr);
-    SDL_FreeSurface(target);
-    target = keep;
+    screen_close(sr, keep);
 }
 
 /* A one-character centre name is never what the lunar date's room costs:
@@ -368,8 +374,7 @@ static void test_header_short_name(fonts *f, const config *cfg)
     snprintf(theme.centre_name, sizeof theme.centre_name, "%s", "园");
     int lunar_shown = 0, name_lost = 0;
     for (int w = 360; w <= 470; w++) { /* the lunar date goes near 411 */
-        target = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-        SDL_Renderer *sr = SDL_CreateSoftwareRenderer(target);
+        SDL_Renderer *sr = screen_open(w, h);
         layout_params p = params_layout(cfg, w, h);
         layout_item *it = layout_item_create(&p, &m, "通知", "停水。");
         const layout_rect *hd = &it->frame.header;
@@ -394,10 +399,8 @@ static void test_header_short_name(fonts *f, const config *cfg)
         }
         render_destroy(rd);
         layout_item_destroy(it);
-        SDL_DestroyRenderer(sr);
-        SDL_FreeSurface(target);
+        screen_close(sr, keep);
     }
-    target = keep;
     CHECKF(lunar_shown > 0 && name_lost == 0,
            "lunar date at %d widths, the name gone at %d of them", lunar_shown,
            name_lost);
